@@ -1,0 +1,60 @@
+# SSP Portal: `make run` serves the demo, `make test` runs the whole suite.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints-build.txt | cksum | cut -d' ' -f1)
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: install run test lint format messages translations worker clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# xstatic-bootstrap builds from source and needs setuptools<81: PIP_CONSTRAINT applies that
+# to its build environment.
+$(STAMP): requirements.txt constraints-build.txt | $(PY)
+	PIP_CONSTRAINT=constraints-build.txt $(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else \
+		echo "gettext (msgfmt) is not installed: pages show in English."; \
+	fi
+
+run: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Tasks go through $$REDIS_URL: starting a Celery worker with beat."; \
+		$(VENV)/bin/celery -A ssp_portal worker --beat --loglevel INFO --concurrency 2 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(ADDRESS); \
+	else \
+		echo "No REDIS_URL: background tasks (PDFs, e-mails) run in-process, e-mails print here."; \
+		$(PY) manage.py runserver $(ADDRESS); \
+	fi
+
+test: install
+	./scripts/system-packages.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages --ignore=.venv --ignore=var -l ky -l ru --no-obsolete
+
+clean:
+	rm -rf $(VENV) var

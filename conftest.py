@@ -1,0 +1,188 @@
+"""Fixtures shared by every app's tests: personas, service guards, the browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be
+# usable there (only in tests).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SSP_CHROMIUM", "/usr/bin/chromium")
+TEST_REDIS_URL = os.environ.get("SSP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _require(reason: str) -> None:
+    """Skip for lack of a service, or fail where the services are promised (CI)."""
+    if os.environ.get("SSP_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (SSP_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def _redis_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    from django.utils import translation
+
+    # Assertions read English; tests about languages choose theirs.
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process():
+    """Tasks run in-process in tests, unless a test starts a real worker (see ``celery_worker``)."""
+    from ssp_portal.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+
+
+@pytest.fixture
+def postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _require("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url():
+    if not _redis_answers(TEST_REDIS_URL):
+        _require(f"needs Redis at {TEST_REDIS_URL}")
+    return TEST_REDIS_URL
+
+
+# Personas -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def municipality(db):
+    from organizations.factories import MunicipalityFactory
+
+    return MunicipalityFactory(name="Karakol", slug="karakol", code="KRK")
+
+
+@pytest.fixture
+def other_municipality(db):
+    from organizations.factories import MunicipalityFactory
+
+    return MunicipalityFactory(name="Naryn", slug="naryn", code="NRN")
+
+
+@pytest.fixture
+def finance_staff(municipality):
+    from organizations.factories import MunicipalityMembershipFactory
+
+    return MunicipalityMembershipFactory(municipality=municipality, user__full_name="G. Tolumbekova").user
+
+
+@pytest.fixture
+def other_staff(other_municipality):
+    from organizations.factories import MunicipalityMembershipFactory
+
+    return MunicipalityMembershipFactory(municipality=other_municipality).user
+
+
+@pytest.fixture
+def consultant(municipality):
+    from organizations.factories import MunicipalityMembershipFactory
+
+    return MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
+
+
+@pytest.fixture
+def organization(db):
+    from organizations.factories import OrganizationFactory
+
+    return OrganizationFactory(verified=True)
+
+
+@pytest.fixture
+def nco_member(organization):
+    from organizations.factories import OrganizationMembershipFactory
+
+    return OrganizationMembershipFactory(organization=organization).user
+
+
+@pytest.fixture
+def other_organization(db):
+    from organizations.factories import OrganizationFactory
+
+    return OrganizationFactory(verified=True)
+
+
+@pytest.fixture
+def other_member(other_organization):
+    from organizations.factories import OrganizationMembershipFactory
+
+    return OrganizationMembershipFactory(organization=other_organization).user
+
+
+@pytest.fixture
+def no_role(db):
+    """Signed up and confirmed, with no organization and no appointment."""
+    from organizations.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    from organizations.factories import UserFactory
+
+    return UserFactory(admin=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as ``user`` (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# Browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        _require(f"needs Chromium at {CHROMIUM} (Debian package chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
+    }

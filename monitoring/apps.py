@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Projects, indicators, payment tranches, monitoring reports, reviews and site visits."""
+
+    name = "monitoring"
+    verbose_name = _("Monitoring")

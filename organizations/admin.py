@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationDocument,
+    OrganizationMembership,
+    User,
+)
+
+
+class MunicipalityMembershipInline(admin.TabularInline):
+    model = MunicipalityMembership
+    extra = 0
+    autocomplete_fields = ["user", "municipality"]
+
+
+class OrganizationMembershipInline(admin.TabularInline):
+    model = OrganizationMembership
+    extra = 0
+    autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "language"]
+    search_fields = ["email", "full_name", "phone"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "phone", "language"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+    inlines = [MunicipalityMembershipInline, OrganizationMembershipInline]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region", "min_submission_days", "is_active"]
+    list_filter = ["region", "kind", "is_active"]
+    search_fields = ["name", "code", "slug", "authority"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MunicipalityMembershipInline]
+
+
+@admin.register(MunicipalityMembership)
+class MunicipalityMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role", "position", "created_at"]
+    list_filter = ["role", "municipality"]
+    search_fields = ["user__email", "user__full_name", "municipality__name", "position"]
+    autocomplete_fields = ["user", "municipality"]
+    list_select_related = ["user", "municipality"]
+
+
+class OrganizationDocumentInline(admin.TabularInline):
+    model = OrganizationDocument
+    extra = 0
+    fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: OrganizationDocument) -> str:
+        # Through the view that checks permission: uploads have no public URL.
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "legal_form", "inn", "region", "verification_status", "created_at"]
+    list_filter = ["verification_status", "legal_form", "region"]
+    search_fields = ["name", "inn", "registration_number", "email", "head_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "verification_status",
+        "status_reason",
+        "status_changed_at",
+        "status_changed_by",
+        "created_by",
+        "created_at",
+        "portal_page",
+    ]
+    inlines = [OrganizationMembershipInline, OrganizationDocumentInline]
+    list_select_related = True
+
+    @admin.display(description=_("page on the portal"))
+    def portal_page(self, obj: Organization) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("organizations:organization-detail", args=[obj.pk]), obj.name
+        )
+
+
+@admin.register(OrganizationMembership)
+class OrganizationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "created_at"]
+    search_fields = ["user__email", "user__full_name", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(OrganizationDocument)
+class OrganizationDocumentAdmin(admin.ModelAdmin):
+    list_display = ["organization", "kind", "original_name", "content_type", "size", "uploaded_at"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["organization__name", "original_name"]
+    list_select_related = ["organization"]
+    fields = [
+        "organization",
+        "kind",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        # Documents are uploaded by the organization's members on the portal, where the
+        # content is checked.
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: OrganizationDocument) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)

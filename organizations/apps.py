@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationsConfig(AppConfig):
+    name = "organizations"
+    verbose_name = _("Organizations and municipalities")
+
+    def ready(self) -> None:
+        from organizations.documents import registration_card
+        from ssp_portal.audit.registry import register_verbs
+        from ssp_portal.documents.registry import register
+
+        register(registration_card)
+        register_verbs(
+            {
+                "organization.registered": _("Organization registered"),
+                "organization.updated": _("Profile updated"),
+                "organization.verified": _("Organization verified"),
+                "organization.suspended": _("Organization suspended"),
+                "organization.document_added": _("Document added"),
+                "organization.document_removed": _("Document removed"),
+                "organization.member_added": _("Member added"),
+                "municipality.member_appointed": _("Staff or consultant appointed"),
+            }
+        )

@@ -1,0 +1,171 @@
+"""The Karakol demo: municipalities, people and the two NCOs of the seed announcement.
+
+Names of people, registration numbers and INNs are invented for the demo; the municipality,
+the organizations and their projects come from the Karakol announcement.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from organizations import services
+from organizations.models import Municipality, MunicipalityMembership, Organization, Region, User
+
+DEMO_PASSWORD = "ssp-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    full_name: str
+    description: str
+
+
+LOGINS = [
+    DemoLogin("finance@karakol.example", "G. Tolumbekova", "Karakol Finance Department (finance staff)"),
+    DemoLogin("chair@karakol.example", "Nurlan Asanov", "Karakol commission, chair"),
+    DemoLogin("member1@karakol.example", "Aigul Mamytova", "Karakol commission, member"),
+    DemoLogin("member2@karakol.example", "Bakyt Toktosunov", "Karakol commission, member"),
+    DemoLogin("baldarga@ngo.example", "Cholpon Abdyldaeva", 'member of Public Foundation "Baldarga Tirek"'),
+    DemoLogin("ulukman@ngo.example", "Meerim Osmonova", 'member of Public Union "Ulukman Daryger"'),
+    DemoLogin(
+        "consultant@dpi.example", "Azamat Jumabaev", "monitoring consultant, Development Policy Institute"
+    ),
+    DemoLogin("finance@second.example", "Erkin Bekov", "finance staff of the second municipality (Naryn)"),
+    DemoLogin("admin@ssp.example", "Portal administrator", "administrator"),
+]
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    karakol: Municipality
+    naryn: Municipality
+    users: dict[str, User]
+    baldarga: Organization
+    ulukman: Organization
+
+
+def _user(login: DemoLogin) -> User:
+    user = User.objects.filter(email=login.email).first()
+    if user is None:
+        user = User.objects.create_user(login.email, DEMO_PASSWORD, full_name=login.full_name, language="ru")
+    else:
+        user.full_name = login.full_name
+        user.set_password(DEMO_PASSWORD)
+        user.is_active = True
+        user.save(update_fields=["full_name", "password", "is_active"])
+    if login.email == "admin@ssp.example" and not (user.is_staff and user.is_superuser):
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=login.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _municipality(**fields: object) -> Municipality:
+    municipality, _ = Municipality.objects.update_or_create(code=fields.pop("code"), defaults=fields)
+    return municipality
+
+
+def _organization(*, member: User, verifier: User, data: dict) -> Organization:
+    organization = Organization.objects.filter(inn=data["inn"]).first()
+    if organization is None:
+        organization = services.organization_register(user=member, data=data)
+    if organization.verification_status != Organization.Status.VERIFIED:
+        organization = services.organization_verify(organization=organization, by=verifier)
+    return organization
+
+
+@transaction.atomic
+def seed() -> DemoWorld:
+    users = {login.email: _user(login) for login in LOGINS}
+    admin = users["admin@ssp.example"]
+
+    karakol = _municipality(
+        code="KRK",
+        name="Karakol",
+        slug="karakol",
+        kind=Municipality.Kind.CITY,
+        region=Region.ISSYK_KUL,
+        authority="Karakol Mayor's Office",
+        address="Karakol, Issyk-Kul region",
+        min_submission_days=30,
+    )
+    naryn = _municipality(
+        code="NRN",
+        name="Naryn",
+        slug="naryn",
+        kind=Municipality.Kind.CITY,
+        region=Region.NARYN,
+        authority="Naryn Mayor's Office",
+        address="Naryn, Naryn region",
+        min_submission_days=30,
+    )
+    for email, municipality, role, position in [
+        (
+            "finance@karakol.example",
+            karakol,
+            MunicipalityMembership.Role.STAFF,
+            "Head of the Finance Department",
+        ),
+        (
+            "consultant@dpi.example",
+            karakol,
+            MunicipalityMembership.Role.CONSULTANT,
+            "Development Policy Institute",
+        ),
+        ("finance@second.example", naryn, MunicipalityMembership.Role.STAFF, "Finance Department"),
+    ]:
+        services.municipality_membership_add(
+            municipality=municipality, user=users[email], role=role, position=position, by=admin
+        )
+
+    finance = users["finance@karakol.example"]
+    baldarga = _organization(
+        member=users["baldarga@ngo.example"],
+        verifier=finance,
+        data={
+            "name": 'Public Foundation "Baldarga Tirek"',
+            "legal_form": Organization.LegalForm.PUBLIC_FOUNDATION,
+            "registration_number": "DEMO-12345-3301-PF",
+            "inn": "01405201210123",
+            "registration_date": datetime.date(2012, 5, 14),
+            "region": Region.ISSYK_KUL,
+            "address": "Karakol, Issyk-Kul region",
+            "head_name": "Cholpon Abdyldaeva",
+            "phone": "+996 3922 5 00 01",
+            "email": "info@baldarga.example",
+            "website": "",
+            "mission": (
+                "Support for the children of labor migrants who stay in Karakol with relatives: "
+                "after-school care, psychological help and contact with their parents abroad."
+            ),
+        },
+    )
+    ulukman = _organization(
+        member=users["ulukman@ngo.example"],
+        verifier=finance,
+        data={
+            "name": 'Public Union "Ulukman Daryger"',
+            "legal_form": Organization.LegalForm.PUBLIC_UNION,
+            "registration_number": "DEMO-23456-3301-PU",
+            "inn": "02109201510456",
+            "registration_date": datetime.date(2015, 9, 21),
+            "region": Region.ISSYK_KUL,
+            "address": "Karakol, Issyk-Kul region",
+            "head_name": "Meerim Osmonova",
+            "phone": "+996 3922 5 00 02",
+            "email": "info@ulukman.example",
+            "website": "",
+            "mission": (
+                "Assistance and support to women who are victims of domestic violence: a hotline, "
+                "legal and psychological counselling and temporary shelter."
+            ),
+        },
+    )
+    return DemoWorld(karakol=karakol, naryn=naryn, users=users, baldarga=baldarga, ulukman=ulukman)

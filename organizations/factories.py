@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+
+from organizations.models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationDocument,
+    OrganizationMembership,
+    Region,
+    User,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+# The smallest well-formed PDF header: enough for the content check.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    language = "en"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        """A confirmed e-mail address, as after sign-up (pass verified_email=False to skip)."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    class Params:
+        admin = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Municipality {n}")
+    slug = factory.Sequence(lambda n: f"municipality-{n}")
+    code = factory.Sequence(lambda n: "M" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
+    region = Region.ISSYK_KUL
+    authority = factory.LazyAttribute(lambda o: f"{o.name} Mayor's Office")
+
+
+class MunicipalityMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MunicipalityMembership
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    role = MunicipalityMembership.Role.STAFF
+
+    class Params:
+        consultant = factory.Trait(role=MunicipalityMembership.Role.CONSULTANT)
+
+
+def _inn(n: int) -> str:
+    """A well-formed organization INN: 0, a registration date (DDMMYYYY), five digits."""
+    return f"0{1 + n % 28:02d}{1 + n % 12:02d}2015{n % 100000:05d}"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f'Public Foundation "Organization {n}"')
+    legal_form = Organization.LegalForm.PUBLIC_FOUNDATION
+    registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    inn = factory.Sequence(_inn)
+    registration_date = datetime.date(2015, 1, 1)
+    region = Region.ISSYK_KUL
+    address = "Karakol, Toktogul st. 1"
+    phone = "+996 555 000 000"
+    email = factory.Sequence(lambda n: f"office{n}@ngo.example")
+    head_name = factory.Faker("name")
+    mission = "Help for families in need."
+    verification_status = Organization.Status.PENDING
+
+    class Params:
+        verified = factory.Trait(verification_status=Organization.Status.VERIFIED)
+        suspended = factory.Trait(
+            verification_status=Organization.Status.SUSPENDED, status_reason="Documents expired."
+        )
+
+
+class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationMembership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class OrganizationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationDocument
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = OrganizationDocument.Kind.CHARTER
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="charter.pdf"))
+    original_name = "charter.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = model_class(*args, **kwargs)
+        instance.file_extension = "pdf"
+        instance.file.save("upload", kwargs["file"], save=False)
+        instance.save()
+        return instance

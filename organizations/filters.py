@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization, Region
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    verification_status = django_filters.ChoiceFilter(
+        label=_("Verification"), choices=Organization.Status.choices, empty_label=_("All")
+    )
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All"))
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Legal form"), choices=Organization.LegalForm.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "verification_status", "region", "legal_form"]
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(inn__startswith=value) | Q(registration_number__icontains=value)
+        )

@@ -1,0 +1,50 @@
+"""Who may do what with organizations and municipalities. Rules return booleans."""
+
+from __future__ import annotations
+
+from organizations.models import Municipality, MunicipalityMembership, Organization, User
+
+
+def is_finance_staff(user: User, municipality: Municipality | None = None) -> bool:
+    """Staff of ``municipality``, or of any municipality when it is None."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    memberships = MunicipalityMembership.objects.staff().filter(user=user)
+    if municipality is not None:
+        memberships = memberships.filter(municipality=municipality)
+    return memberships.exists()
+
+
+def is_consultant(user: User, municipality: Municipality | None = None) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    memberships = MunicipalityMembership.objects.consultants().filter(user=user)
+    if municipality is not None:
+        memberships = memberships.filter(municipality=municipality)
+    return memberships.exists()
+
+
+def is_organization_member(user: User, organization: Organization) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return organization.memberships.filter(user=user).exists()
+
+
+def can_view_organization(user: User, organization: Organization) -> bool:
+    return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
+
+
+def can_edit_organization(user: User, organization: Organization) -> bool:
+    return is_organization_member(user, organization)
+
+
+def can_verify_organizations(user: User) -> bool:
+    """Finance staff of any municipality verify and suspend organizations."""
+    return is_finance_staff(user)
+
+
+def can_view_municipality_workspace(user: User, municipality: Municipality) -> bool:
+    """The municipality's own pages: its staff and its consultants."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return municipality.memberships.filter(user=user).exists()

@@ -1,0 +1,127 @@
+"""Queries for pages: each returns what a page shows in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from organizations.models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationDocument,
+    OrganizationMembership,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is on the portal, loaded once per request for navigation and home."""
+
+    staff_of: list[Municipality] = field(default_factory=list)
+    consultant_of: list[Municipality] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    is_admin: bool = False
+
+    @property
+    def is_finance_staff(self) -> bool:
+        return bool(self.staff_of)
+
+    @property
+    def is_consultant(self) -> bool:
+        return bool(self.consultant_of)
+
+    @property
+    def is_nco_member(self) -> bool:
+        return bool(self.organizations)
+
+    @property
+    def municipalities(self) -> list[Municipality]:
+        return self.staff_of + [m for m in self.consultant_of if m not in self.staff_of]
+
+    @property
+    def has_role(self) -> bool:
+        return self.is_finance_staff or self.is_consultant or self.is_nco_member or self.is_admin
+
+
+def user_roles(*, user: User) -> Roles:
+    if not user.is_authenticated:
+        return Roles()
+    memberships = list(
+        MunicipalityMembership.objects.filter(user=user, municipality__is_active=True)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+    organizations = list(Organization.objects.filter(memberships__user=user).order_by("name").distinct())
+    return Roles(
+        staff_of=[m.municipality for m in memberships if m.role == MunicipalityMembership.Role.STAFF],
+        consultant_of=[
+            m.municipality for m in memberships if m.role == MunicipalityMembership.Role.CONSULTANT
+        ],
+        organizations=organizations,
+        is_admin=user.is_staff,
+    )
+
+
+def organization_list_for_review(*, user: User) -> QuerySet[Organization]:
+    """Organizations as finance staff review them, with member and document counts."""
+    return (
+        Organization.objects.visible_to(user)
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            document_count=Count("documents", distinct=True),
+        )
+        .order_by("verification_status", "name")
+    )
+
+
+def organization_detail(*, user: User, pk: int) -> Organization | None:
+    """One organization the person may see, with members and documents (three queries)."""
+    return (
+        Organization.objects.visible_to(user)
+        .select_related("status_changed_by", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=OrganizationMembership.objects.select_related("user").order_by("created_at"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=OrganizationDocument.objects.select_related("uploaded_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def municipality_workspace(*, municipality: Municipality) -> Municipality:
+    """A municipality with its staff and consultants."""
+    return Municipality.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=MunicipalityMembership.objects.select_related("user").order_by(
+                "role", "user__full_name"
+            ),
+        )
+    ).get(pk=municipality.pk)
+
+
+def organization_status_counts() -> dict[str, int]:
+    """How many organizations are pending, verified and suspended (one query)."""
+    counts = Organization.objects.aggregate(
+        pending=Count("pk", filter=Q(verification_status=Organization.Status.PENDING)),
+        verified=Count("pk", filter=Q(verification_status=Organization.Status.VERIFIED)),
+        suspended=Count("pk", filter=Q(verification_status=Organization.Status.SUSPENDED)),
+    )
+    return counts
+
+
+def portal_figures() -> dict[str, int]:
+    """Public figures for the front page."""
+    return {
+        "municipalities": Municipality.objects.filter(is_active=True).count(),
+        "verified_organizations": Organization.objects.verified().count(),
+    }

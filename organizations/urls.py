@@ -1,0 +1,28 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("organizations/register/", views.organization_register, name="organization-register"),
+    path("organizations/review/", views.organization_review_list, name="organization-review-list"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
+    path("organizations/<int:pk>/verify/", views.organization_verify, name="organization-verify"),
+    path("organizations/<int:pk>/suspend/", views.organization_suspend, name="organization-suspend"),
+    path("organizations/<int:pk>/members/add/", views.member_add, name="member-add"),
+    path("organizations/<int:pk>/documents/upload/", views.document_upload, name="document-upload"),
+    path(
+        "organizations/<int:pk>/documents/<int:document_pk>/",
+        views.document_download,
+        name="document-download",
+    ),
+    path(
+        "organizations/<int:pk>/documents/<int:document_pk>/delete/",
+        views.document_delete,
+        name="document-delete",
+    ),
+    path("municipalities/<slug:slug>/workspace/", views.municipality_detail, name="municipality-detail"),
+]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ssp_portal.audit.registry import verb_label
+
+
+class ImmutableEventError(RuntimeError):
+    """Raised on an attempt to change or delete a recorded audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_target(self, target: models.Model) -> AuditEventQuerySet:
+        return self.filter(
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+        )
+
+    def update(self, **kwargs):
+        raise ImmutableEventError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise ImmutableEventError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One state change: who did what to which object, when, with details.
+
+    Rows are written once (services call ``audit_record``) and never changed: the model refuses
+    updates and deletes, and on PostgreSQL a trigger refuses them too.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system acted on its own (for example at a deadline)."),
+    )
+    actor_label = models.CharField(_("actor as shown"), max_length=255, blank=True)
+    verb = models.CharField(_("action"), max_length=80)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(_("object id"), max_length=64)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(_("object as shown"), max_length=255, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.verb} {self.target_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableEventError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError("Audit events cannot be deleted.")
+
+    @property
+    def verb_label(self) -> str:
+        return str(verb_label(self.verb))

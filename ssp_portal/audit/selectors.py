@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.db import models
+
+from ssp_portal.audit.models import AuditEvent, AuditEventQuerySet
+
+
+def audit_timeline(*, target: models.Model, limit: int = 100) -> AuditEventQuerySet:
+    """The newest events of one object, ready for the timeline partial (one query)."""
+    return AuditEvent.objects.for_target(target).select_related("actor")[:limit]

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ssp_portal.files import private_upload_to
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_subject(self, subject: models.Model, kind: str) -> DocumentQuerySet:
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=str(subject.pk),
+            kind=kind,
+        )
+
+
+class Document(models.Model):
+    """A PDF rendered in the background from a template about one subject."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    language = models.CharField(_("language"), max_length=8)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(_("file"), upload_to=private_upload_to("documents"), blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    file_extension = "pdf"
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "kind", "-requested_at"],
+                name="document_subject_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "ready", "failed"]),
+                name="document_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="ready") | ~models.Q(file=""),
+                name="document_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} ({self.get_state_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ssp_portal.documents.models import Document
+from ssp_portal.documents.registry import get_kind
+from ssp_portal.documents.rendering import html_to_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def document_request(
+    *, subject: models.Model, kind: str, requested_by: models.Model | None, language: str
+) -> Document:
+    """Queue a PDF of ``subject``; a request while one is being prepared returns that one."""
+    get_kind(kind)  # an unknown kind fails here, not in the worker
+    with transaction.atomic():
+        pending = (
+            Document.objects.for_subject(subject, kind)
+            .filter(state=Document.State.QUEUED, language=language)
+            .select_for_update()
+            .first()
+        )
+        if pending is not None:
+            return pending
+        document = Document.objects.create(
+            kind=kind,
+            subject=subject,
+            language=language,
+            requested_by=requested_by,
+        )
+        from ssp_portal.documents.tasks import render_document
+
+        transaction.on_commit(lambda: render_document.delay(str(document.pk)))
+    return document
+
+
+def document_render(*, document_id: str) -> Document | None:
+    """Render a queued document. Safe to run twice: only the first run writes the file."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.state != Document.State.QUEUED:
+        return document
+    kind = get_kind(document.kind)
+    subject = document.subject
+    if subject is None:
+        return _document_fail(document, "The subject of this document no longer exists.")
+    try:
+        with translation.override(document.language):
+            context = {
+                **kind.context(subject),
+                "document": document,
+                "generated_at": timezone.now(),
+            }
+            html = render_to_string(kind.template, context)
+        pdf = html_to_pdf(html)
+    except Exception as exc:  # a template or rendering error is final: record it, do not retry
+        logger.exception("Document %s could not be rendered", document.pk)
+        return _document_fail(document, f"{type(exc).__name__}: {exc}")
+
+    stored = ContentFile(pdf)
+    name = document.file.field.generate_filename(document, "document.pdf")
+    path = document.file.storage.save(name, stored)
+    updated = Document.objects.filter(pk=document.pk, state=Document.State.QUEUED).update(
+        state=Document.State.READY,
+        file=path,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        finished_at=timezone.now(),
+        error="",
+    )
+    if not updated:  # another run finished first: keep its file, drop ours
+        document.file.storage.delete(path)
+    document.refresh_from_db()
+    return document
+
+
+def _document_fail(document: Document, error: str) -> Document:
+    Document.objects.filter(pk=document.pk, state=Document.State.QUEUED).update(
+        state=Document.State.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    document.refresh_from_db()
+    return document

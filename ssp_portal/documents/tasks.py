@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from ssp_portal.documents import services
+
+
+@shared_task(
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=6,
+)
+def render_document(document_id: str) -> None:
+    services.document_render(document_id=document_id)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ssp_portal.documents.models import Document
+from ssp_portal.documents.registry import DocumentKind, get_kind
+from ssp_portal.documents.selectors import document_latest
+from ssp_portal.documents.services import document_request
+
+
+def _kind_or_404(code: str) -> DocumentKind:
+    try:
+        return get_kind(code)
+    except LookupError:
+        raise Http404 from None
+
+
+def _visible_document(request: HttpRequest, pk: str) -> tuple[Document, DocumentKind]:
+    """A document whose subject the person may see; anything else is a 404."""
+    document = get_object_or_404(Document, pk=pk)
+    kind = _kind_or_404(document.kind)
+    subject = document.subject
+    if subject is None or not kind.visible_to(request.user, subject):
+        raise Http404
+    return document, kind
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _page_url(request: HttpRequest, subject: object) -> str:
+    """The page an htmx request came from, else the subject's own page."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    return current or getattr(subject, "get_absolute_url", lambda: "/")()
+
+
+@login_required
+@require_POST
+def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpResponse:
+    document_kind = _kind_or_404(kind)
+    try:
+        subject = document_kind.model._default_manager.filter(pk=subject_id).first()
+    except (ValueError, ValidationError):  # an id of the wrong form names nothing
+        subject = None
+    if subject is None or not document_kind.visible_to(request.user, subject):
+        raise Http404
+    document = document_request(
+        subject=subject,
+        kind=kind,
+        requested_by=request.user,
+        language=translation.get_language(),
+    )
+    if request.htmx:
+        return render(
+            request,
+            "documents/partials/document_panel.html",
+            {
+                "document": document,
+                "kind": document_kind,
+                "subject": subject,
+                "next_url": _page_url(request, subject),
+            },
+        )
+    messages.info(request, _("The document is being prepared. It will be ready in a moment."))
+    return redirect(_safe_next(request, _page_url(request, subject)))
+
+
+@login_required
+@require_GET
+def document_status(request: HttpRequest, pk: str) -> HttpResponse:
+    document, kind = _visible_document(request, pk)
+    latest = document_latest(subject=document.subject, kind=document.kind)
+    return render(
+        request,
+        "documents/partials/document_panel.html",
+        {
+            "document": latest,
+            "kind": kind,
+            "subject": document.subject,
+            "next_url": _page_url(request, document.subject),
+        },
+    )
+
+
+@login_required
+@require_GET
+def download_document(request: HttpRequest, pk: str) -> FileResponse:
+    document, kind = _visible_document(request, pk)
+    if not document.is_ready:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=kind.filename(document.subject),
+        content_type="application/pdf",
+    )

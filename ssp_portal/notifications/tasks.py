@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+from ssp_portal.notifications import services
+
+
+@shared_task(bind=True, max_retries=8)
+def deliver_email(self, email_id: int) -> None:
+    try:
+        services.email_deliver(email_id=email_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        if self.request.retries >= self.max_retries:
+            services.email_mark_failed(email_id=email_id, error=f"{type(exc).__name__}: {exc}")
+            raise
+        # Back off: 30 s, 60 s, 120 s ... up to an hour.
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from organizations.models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationMembership,
+    User,
+)
+from ssp_portal.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = [
+    "finance@karakol.example",
+    "chair@karakol.example",
+    "member1@karakol.example",
+    "member2@karakol.example",
+    "baldarga@ngo.example",
+    "ulukman@ngo.example",
+    "consultant@dpi.example",
+    "finance@second.example",
+    "admin@ssp.example",
+]
+
+
+def snapshot() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            User,
+            Municipality,
+            MunicipalityMembership,
+            Organization,
+            OrganizationMembership,
+            AuditEvent,
+        )
+    }
+
+
+def test_seed_demo_loads_karakol_and_is_idempotent(settings, capsys):
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo")
+    first = snapshot()
+    output = capsys.readouterr().out
+    call_command("seed_demo", "--quiet")
+    assert snapshot() == first
+
+    for email in LOGINS:
+        assert email in output
+        assert authenticate(email=email, password="ssp-demo-2026") is not None, email
+    karakol = Municipality.objects.get(code="KRK")
+    assert karakol.memberships.get(role="staff").user.email == "finance@karakol.example"
+    assert karakol.memberships.get(role="consultant").user.email == "consultant@dpi.example"
+    assert Municipality.objects.get(code="NRN").memberships.get().user.email == "finance@second.example"
+    assert set(Organization.objects.verified().values_list("name", flat=True)) == {
+        'Public Foundation "Baldarga Tirek"',
+        'Public Union "Ulukman Daryger"',
+    }
+    assert User.objects.get(email="admin@ssp.example").is_superuser
+
+
+def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
+    settings.SSP_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="not allowed"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -32,7 +32,7 @@ run: install
 	$(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Tasks go through $$REDIS_URL: starting a Celery worker with beat."; \
-		$(VENV)/bin/celery -A ssp_portal worker --beat --loglevel INFO --concurrency 2 & worker=$$!; \
+		$(VENV)/bin/celery -A ssp_portal worker --beat --schedule var/celerybeat-schedule --loglevel INFO --concurrency 2 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(ADDRESS); \
 	else \

@@ -108,6 +108,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(OrganizationMembership)
 class OrganizationMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "created_at"]
+    list_filter = ["organization__verification_status", "created_at"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]

@@ -5,23 +5,23 @@ from __future__ import annotations
 from organizations.models import Municipality, MunicipalityMembership, Organization, User
 
 
-def is_finance_staff(user: User, municipality: Municipality | None = None) -> bool:
-    """Staff of ``municipality``, or of any municipality when it is None."""
+def _has_municipality_role(user: User, role: str, municipality: Municipality | None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    memberships = MunicipalityMembership.objects.staff().filter(user=user)
+    memberships = MunicipalityMembership.objects.filter(user=user, role=role)
     if municipality is not None:
         memberships = memberships.filter(municipality=municipality)
     return memberships.exists()
+
+
+def is_finance_staff(user: User, municipality: Municipality | None = None) -> bool:
+    """Staff of ``municipality``, or of any municipality when it is None."""
+    return _has_municipality_role(user, MunicipalityMembership.Role.STAFF, municipality)
 
 
 def is_consultant(user: User, municipality: Municipality | None = None) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    memberships = MunicipalityMembership.objects.consultants().filter(user=user)
-    if municipality is not None:
-        memberships = memberships.filter(municipality=municipality)
-    return memberships.exists()
+    """Monitoring consultant of ``municipality``, or of any municipality when it is None."""
+    return _has_municipality_role(user, MunicipalityMembership.Role.CONSULTANT, municipality)
 
 
 def is_organization_member(user: User, organization: Organization) -> bool:

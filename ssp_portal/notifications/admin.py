@@ -19,6 +19,7 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "key", "recipient"]
+    list_filter = ["created_at"]
     search_fields = ["key", "recipient__email"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]

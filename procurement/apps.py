@@ -7,3 +7,29 @@ class ProcurementConfig(AppConfig):
 
     name = "procurement"
     verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from procurement.documents import announcement
+        from ssp_portal.audit.registry import register_verbs
+        from ssp_portal.documents.registry import register
+
+        register(announcement)
+        register_verbs(
+            {
+                "priority_issue.created": _("Priority issue created"),
+                "priority_issue.updated": _("Priority issue updated"),
+                "priority_issue.approved": _("Priority issue approved"),
+                "competition.created": _("Competition drafted"),
+                "competition.updated": _("Draft updated"),
+                "competition.criteria_set": _("Evaluation criteria set"),
+                "competition.documents_set": _("Required documents set"),
+                "competition.eligibility_set": _("Eligibility requirements set"),
+                "competition.commission_set": _("Commission appointed"),
+                "competition.published": _("Competition published"),
+                "competition.amended": _("Amendment published"),
+                "competition.closed": _("Submission deadline passed"),
+                "competition.evaluation_started": _("Evaluation started"),
+                "competition.completed": _("Results published"),
+                "competition.cancelled": _("Competition cancelled"),
+            }
+        )

@@ -139,8 +139,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Bishkek"
-# The one place where periodic work is declared (later features add their entries).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The one place where periodic work is declared.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "close-competitions-past-deadline": {
+        "task": "procurement.tasks.close_competitions_past_deadline",
+        "schedule": 60.0,
+    },
+}
 
 # Accounts (django-allauth): e-mail log-in, verified e-mail addresses, throttled failures.
 AUTH_USER_MODEL = "organizations.User"
@@ -264,5 +269,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # In-process tasks would log each run into the server's console.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+    },
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("documents/", include("ssp_portal.documents.urls")),
     path("", include("organizations.urls")),
+    path("", include("procurement.urls")),
 ]
 
 handler400 = "ssp_portal.views.bad_request"

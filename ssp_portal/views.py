@@ -15,7 +15,8 @@ from django.views.i18n import set_language as django_set_language
 
 from organizations import selectors as organization_selectors
 from organizations.context_processors import request_roles
-from ssp_portal.audit.selectors import audit_timeline
+from procurement import selectors as procurement_selectors
+from ssp_portal.audit.selectors import audit_scope_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +24,19 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     roles = request_roles(request)
-    context: dict = {"figures": organization_selectors.portal_figures()}
+    context: dict = {
+        "figures": organization_selectors.portal_figures(),
+        "open_competitions": procurement_selectors.competitions_open(),
+    }
     if roles.is_finance_staff:
         context["organization_counts"] = organization_selectors.organization_status_counts()
         context["staff_panels"] = [
-            (municipality, audit_timeline(target=municipality, limit=5)) for municipality in roles.staff_of
+            (
+                municipality,
+                procurement_selectors.competition_state_counts(municipality=municipality),
+                audit_scope_timeline(scope=municipality, limit=5),
+            )
+            for municipality in roles.staff_of
         ]
     return render(request, "home.html", context)
 

@@ -6,12 +6,10 @@ here fails ``test_every_url_is_covered``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organizations.documents import REGISTRATION_CARD
 from organizations.factories import (
@@ -22,18 +20,7 @@ from organizations.factories import (
     UserFactory,
 )
 from ssp_portal.documents.models import Document
-
-LOGIN = "login"
-PERSONAS = [
-    "anonymous",
-    "no_role",
-    "nco_member",
-    "other_member",
-    "finance_staff",
-    "other_staff",
-    "consultant",
-    "admin_user",
-]
+from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, run_row, signed_in
 
 
 @dataclass
@@ -43,22 +30,6 @@ class World:
     pending: object  # pending; nco_member belongs to it
     document: object
     card: object
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    args: Callable[[World], list]
-    expected: dict[str, int | str]
-    data: Callable[[World], dict] = field(default=lambda w: {})
-
-
-def everyone(status: int) -> dict[str, int | str]:
-    return dict.fromkeys(PERSONAS, status)
-
-
-def signed_in(status: int) -> dict[str, int | str]:
-    return {**everyone(status), "anonymous": LOGIN}
 
 
 ORG_VISIBLE = {
@@ -149,36 +120,6 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(ROWS))
-def test_access(name, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    row = ROWS[name]
-    user = None if persona == "anonymous" else request.getfixturevalue(persona)
-    client = client_for(user)
-    url = reverse(name, args=row.args(world))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = getattr(client, row.method)(url, row.data(world))
-
-    expected = row.expected[persona]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
-    else:
-        assert response.status_code == expected, f"{persona} {row.method.upper()} {url}"
-
-
-def _names(resolver: URLResolver, namespace: str | None = None) -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or namespace
-            names |= _names(pattern, inner if pattern.namespace else namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
-    return names
-
-
-def test_every_url_is_covered():
-    """The portal's own URLs all have a row (the admin's and allauth's are tested on their own)."""
-    ours = {name for name in _names(get_resolver()) if not name.startswith(("admin:", "account_"))}
-    assert ours == set(ROWS)
+@pytest.mark.parametrize("key", sorted(ROWS))
+def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)

@@ -22,6 +22,14 @@ class AuditEventQuerySet(models.QuerySet):
             target_id=str(target.pk),
         )
 
+    def in_scope(self, scope: models.Model) -> AuditEventQuerySet:
+        """Events of ``scope`` itself and of everything recorded within it."""
+        content_type = ContentType.objects.get_for_model(scope)
+        return self.filter(
+            models.Q(target_type=content_type, target_id=str(scope.pk))
+            | models.Q(scope_type=content_type, scope_id=str(scope.pk))
+        )
+
     def update(self, **kwargs):
         raise ImmutableEventError("Audit events cannot be changed.")
 
@@ -55,6 +63,16 @@ class AuditEvent(models.Model):
     target = GenericForeignKey("target_type", "target_id")
     target_label = models.CharField(_("object as shown"), max_length=255, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The larger object whose timeline also shows this event (a competition's municipality).
+    scope_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("scope type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scope_id = models.CharField(_("scope id"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -64,6 +82,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_target_idx"),
+            models.Index(fields=["scope_type", "scope_id", "-created_at"], name="audit_scope_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from ssp_portal.audit.models import AuditEvent
 
@@ -14,8 +16,14 @@ def audit_record(
     verb: str,
     target: models.Model,
     details: dict[str, Any] | None = None,
+    scope: models.Model | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Write one immutable audit event. Call it inside the service's transaction."""
+    """Write one immutable audit event. Call it inside the service's transaction.
+
+    ``scope`` is a larger object whose timeline also shows the event (a competition's
+    municipality); ``at`` is when it happened, now unless a service records the past.
+    """
     if target.pk is None:
         raise ValueError("An audit event needs a saved target.")
     actor_label = ""
@@ -29,4 +37,7 @@ def audit_record(
         target_id=str(target.pk),
         target_label=str(target)[:255],
         details=details or {},
+        scope_type=ContentType.objects.get_for_model(scope) if scope is not None else None,
+        scope_id=str(scope.pk) if scope is not None else "",
+        created_at=at or timezone.now(),
     )

@@ -23,9 +23,20 @@ class DocumentKind:
     context: Callable[[Any], dict[str, Any]]
     can_view: Callable[[Any, Any], bool]
     filename: Callable[[Any], str]
+    # Who may ask for a new rendering; by default whoever may see it.
+    can_request: Callable[[Any, Any], bool] | None = None
+    # Public documents (a competition's announcement) may be seen by visitors who are not logged in.
+    public: bool = False
 
     def visible_to(self, user: Any, subject: models.Model) -> bool:
-        return bool(user.is_authenticated and self.can_view(user, subject))
+        if not user.is_authenticated and not self.public:
+            return False
+        return bool(self.can_view(user, subject))
+
+    def requestable_by(self, user: Any, subject: models.Model) -> bool:
+        if not user.is_authenticated:
+            return False
+        return bool((self.can_request or self.can_view)(user, subject))
 
 
 _kinds: dict[str, DocumentKind] = {}

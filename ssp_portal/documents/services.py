@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -56,6 +57,7 @@ def document_render(*, document_id: str) -> Document | None:
                 **kind.context(subject),
                 "document": document,
                 "generated_at": timezone.now(),
+                "site_url": settings.SSP_SITE_URL,
             }
             html = render_to_string(kind.template, context)
         pdf = html_to_pdf(html)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.registry import DocumentKind, get_kind
-from ssp_portal.documents.selectors import document_latest
+from ssp_portal.documents.selectors import document_for_display
 from ssp_portal.documents.services import document_request
 
 
@@ -23,12 +24,18 @@ def _kind_or_404(code: str) -> DocumentKind:
         raise Http404 from None
 
 
+class LoginNeededError(Exception):
+    """The document may be visible after logging in."""
+
+
 def _visible_document(request: HttpRequest, pk: str) -> tuple[Document, DocumentKind]:
-    """A document whose subject the person may see; anything else is a 404."""
+    """A document whose subject the person may see; anything else is a 404 (or a log-in first)."""
     document = get_object_or_404(Document, pk=pk)
     kind = _kind_or_404(document.kind)
     subject = document.subject
     if subject is None or not kind.visible_to(request.user, subject):
+        if not request.user.is_authenticated:
+            raise LoginNeededError
         raise Http404
     return document, kind
 
@@ -56,7 +63,7 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
         subject = document_kind.model._default_manager.filter(pk=subject_id).first()
     except (ValueError, ValidationError):  # an id of the wrong form names nothing
         subject = None
-    if subject is None or not document_kind.visible_to(request.user, subject):
+    if subject is None or not document_kind.requestable_by(request.user, subject):
         raise Http404
     document = document_request(
         subject=subject,
@@ -72,6 +79,7 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
                 "document": document,
                 "kind": document_kind,
                 "subject": subject,
+                "can_request": True,
                 "next_url": _page_url(request, subject),
             },
         )
@@ -79,11 +87,15 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
     return redirect(_safe_next(request, _page_url(request, subject)))
 
 
-@login_required
 @require_GET
 def document_status(request: HttpRequest, pk: str) -> HttpResponse:
-    document, kind = _visible_document(request, pk)
-    latest = document_latest(subject=document.subject, kind=document.kind)
+    try:
+        document, kind = _visible_document(request, pk)
+    except LoginNeededError:
+        return redirect_to_login(request.get_full_path())
+    latest = document_for_display(
+        subject=document.subject, kind=document.kind, language=translation.get_language()
+    )
     return render(
         request,
         "documents/partials/document_panel.html",
@@ -91,15 +103,18 @@ def document_status(request: HttpRequest, pk: str) -> HttpResponse:
             "document": latest,
             "kind": kind,
             "subject": document.subject,
+            "can_request": kind.requestable_by(request.user, document.subject),
             "next_url": _page_url(request, document.subject),
         },
     )
 
 
-@login_required
 @require_GET
-def download_document(request: HttpRequest, pk: str) -> FileResponse:
-    document, kind = _visible_document(request, pk)
+def download_document(request: HttpRequest, pk: str) -> HttpResponse:
+    try:
+        document, kind = _visible_document(request, pk)
+    except LoginNeededError:
+        return redirect_to_login(request.get_full_path())
     if not document.is_ready:
         raise Http404
     return FileResponse(

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from organizations.models import (
     Municipality,
@@ -11,6 +14,7 @@ from organizations.models import (
     OrganizationMembership,
     User,
 )
+from procurement.models import Competition, PriorityIssue
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +66,32 @@ def test_seed_demo_loads_karakol_and_is_idempotent(settings, capsys):
         'Public Union "Ulukman Daryger"',
     }
     assert User.objects.get(email="admin@ssp.example").is_superuser
+
+
+def test_seed_demo_shows_karakols_three_competitions_in_their_states(settings):
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")
+    competitions = {c.title: c for c in Competition.objects.with_effective_state()}
+    assert {title: c.effective_state for title, c in competitions.items()} == {
+        "Children of Labor Migrants": "completed",
+        "Women - Victims of Domestic Violence": "completed",
+        "Maintaining Public Order": "published",
+    }
+    this_year = timezone.localdate().year
+    assert competitions["Maintaining Public Order"].reference == f"KRK-{this_year}-001"
+    assert {
+        competitions[t].reference
+        for t in ("Children of Labor Migrants", "Women - Victims of Domestic Violence")
+    } == {
+        f"KRK-{this_year - 1}-001",
+        f"KRK-{this_year - 1}-002",
+    }
+    for competition in competitions.values():
+        assert competition.budget == Decimal("200000.00")
+        assert sum(competition.criteria.values_list("weight", flat=True)) == 100
+        assert sorted(competition.commission.values_list("role", flat=True)) == ["chair", "member", "member"]
+    assert PriorityIssue.objects.filter(status="approved").count() == 3
 
 
 def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from organizations import demo as organizations_demo
+from procurement import demo as procurement_demo
 
 
 class Command(BaseCommand):
@@ -18,7 +20,10 @@ class Command(BaseCommand):
                 "Demo data is not allowed here (SSP_DEMO_ALLOWED is false, as in production): "
                 "it creates accounts with a published password."
             )
-        organizations_demo.seed()
+        # The demo's own notifications (verifications, commission appointments) are not delivered.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            world = organizations_demo.seed()
+            procurement_demo.seed(world)
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("The Karakol demo is loaded."))

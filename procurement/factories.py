@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from organizations.factories import MunicipalityFactory, UserFactory
+from procurement.models import (
+    CommissionMember,
+    Competition,
+    EligibilityRequirement,
+    EvaluationCriterion,
+    PriorityIssue,
+    RequiredDocument,
+    Subscription,
+)
+
+
+class PriorityIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityIssue
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Priority issue {n}")
+    description = "A need found at a public hearing."
+    target_group = "Families in need"
+    need_source = PriorityIssue.NeedSource.PUBLIC_HEARING
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    planned_budget = Decimal("200000.00")
+    status = PriorityIssue.Status.APPROVED
+    approved_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(status=PriorityIssue.Status.DRAFT, approved_at=None)
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    """A draft by default; traits give the later states with consistent dates."""
+
+    class Meta:
+        model = Competition
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    priority_issue = factory.SubFactory(
+        PriorityIssueFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    sequence = factory.Sequence(lambda n: n + 1)
+    reference = factory.LazyAttribute(lambda o: f"{o.municipality.code}-{o.year}-{o.sequence:03d}")
+    title = factory.Sequence(lambda n: f"Competition {n}")
+    description = "Projects for the priority issue."
+    budget = Decimal("400000.00")
+    max_grant = Decimal("200000.00")
+    projects_expected = 2
+    announcement_date = factory.LazyFunction(timezone.localdate)
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=40))
+    project_start = factory.LazyAttribute(lambda o: (o.deadline + datetime.timedelta(days=10)).date())
+    project_end = factory.LazyAttribute(lambda o: o.project_start + datetime.timedelta(days=180))
+    state = Competition.State.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            state=Competition.State.PUBLISHED,
+            published_at=factory.LazyFunction(timezone.now),
+        )
+        past_deadline = factory.Trait(
+            state=Competition.State.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1)),
+        )
+        closed = factory.Trait(
+            state=Competition.State.CLOSED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+            closed_at=factory.LazyFunction(timezone.now),
+        )
+        evaluation = factory.Trait(
+            state=Competition.State.EVALUATION,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2)),
+            evaluation_started_at=factory.LazyFunction(timezone.now),
+        )
+        completed = factory.Trait(
+            state=Competition.State.COMPLETED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=60)),
+            deadline=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=20)),
+            completed_at=factory.LazyFunction(timezone.now),
+        )
+        cancelled = factory.Trait(state=Competition.State.CANCELLED, cancel_reason="Budget withdrawn.")
+
+    @factory.post_generation
+    def criteria(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        """``criteria=True``: three criteria weighing 50, 30 and 20."""
+        if create and extracted:
+            add_criteria(self)
+
+    @factory.post_generation
+    def commission(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        """``commission=True``: a chair and two members."""
+        if create and extracted:
+            add_commission(self)
+
+    @factory.post_generation
+    def ready(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        """``ready=True``: criteria and a commission, everything publishing needs."""
+        if create and extracted:
+            add_criteria(self)
+            add_commission(self)
+
+
+def add_criteria(competition: Competition) -> None:
+    for position, (name, weight) in enumerate([("Relevance", 50), ("Approach", 30), ("Budget", 20)]):
+        EvaluationCriterion.objects.create(
+            competition=competition, position=position, name=name, max_score=10, weight=weight
+        )
+
+
+def add_commission(competition: Competition) -> None:
+    for role in (CommissionMember.Role.CHAIR, CommissionMember.Role.MEMBER, CommissionMember.Role.MEMBER):
+        CommissionMember.objects.create(competition=competition, user=UserFactory(), role=role)
+
+
+class EvaluationCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationCriterion
+
+    competition = factory.SubFactory(CompetitionFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    max_score = 10
+    weight = 100
+
+
+class RequiredDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequiredDocument
+
+    competition = factory.SubFactory(CompetitionFactory)
+    name = factory.Sequence(lambda n: f"Document {n}")
+
+
+class EligibilityRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EligibilityRequirement
+
+    competition = factory.SubFactory(CompetitionFactory)
+    text = factory.Sequence(lambda n: f"Requirement {n}")
+
+
+class CommissionMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionMember
+
+    competition = factory.SubFactory(CompetitionFactory)
+    user = factory.SubFactory(UserFactory)
+    role = CommissionMember.Role.MEMBER
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Municipality
+from procurement.models import Competition, PriorityIssue
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if hasattr(field, "choices") else "form-control"
+            )
+        return form
+
+
+class CompetitionFilter(BootstrapFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"),
+        queryset=Municipality.objects.filter(is_active=True).order_by("name"),
+        to_field_name="slug",
+        empty_label=_("All"),
+    )
+    priority_issue = django_filters.ModelChoiceFilter(
+        label=_("Priority issue"),
+        queryset=PriorityIssue.objects.filter(status=PriorityIssue.Status.APPROVED)
+        .select_related("municipality")
+        .order_by("municipality__name", "-year", "title"),
+        empty_label=_("All"),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            (value, label) for value, label in Competition.State.choices if value != Competition.State.DRAFT
+        ],
+        field_name="effective_state",
+        empty_label=_("All"),
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Competition
+        fields = ["q", "municipality", "priority_issue", "state", "year"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(reference__icontains=value) | Q(description__icontains=value)
+        )

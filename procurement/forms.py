@@ -1,0 +1,374 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from organizations.models import Municipality
+from procurement.models import CommissionMember, Competition, PriorityIssue
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _money_field(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class PriorityIssueForm(forms.ModelForm):
+    planned_budget = forms.DecimalField(
+        label=_("Planned budget (soms)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+    )
+
+    class Meta:
+        model = PriorityIssue
+        fields = ["title", "year", "need_source", "target_group", "planned_budget", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("year", css_class="col-md-4"), Column("need_source", css_class="col-md-8")),
+            Row(Column("target_group", css_class="col-md-8"), Column("planned_budget", css_class="col-md-4")),
+            "description",
+            Submit("submit", _("Save")),
+        )
+
+
+class CompetitionTermsMixin:
+    """Checks shared by the competition form and the amendment form."""
+
+    municipality: Municipality
+
+    def check_money(self, cleaned: dict[str, Any]) -> None:
+        budget, max_grant = cleaned.get("budget"), cleaned.get("max_grant")
+        if budget is not None and budget <= 0:
+            self.add_error("budget", _("The budget must be more than zero."))
+        if max_grant is not None and max_grant <= 0:
+            self.add_error("max_grant", _("The maximum grant must be more than zero."))
+        if budget and max_grant and max_grant > budget:
+            self.add_error("max_grant", _("The maximum grant cannot be more than the total budget."))
+
+    def check_period(self, cleaned: dict[str, Any]) -> None:
+        start, end, deadline = (
+            cleaned.get("project_start"),
+            cleaned.get("project_end"),
+            cleaned.get("deadline"),
+        )
+        if start and end and end < start:
+            self.add_error("project_end", _("The project cannot end before it starts."))
+        if start and deadline and start < timezone.localtime(deadline, self.zone).date():
+            self.add_error("project_start", _("Projects start after the submission deadline."))
+
+    @property
+    def zone(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.municipality.time_zone)
+
+
+class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
+    budget = _money_field(_("Total budget (soms)"))
+    max_grant = _money_field(_("Maximum grant per project (soms)"))
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"),
+        widget=DATETIME,
+        help_text=_("Date and time in the municipality's time zone (Bishkek time)."),
+    )
+
+    class Meta:
+        model = Competition
+        fields = [
+            "title",
+            "priority_issue",
+            "description",
+            "budget",
+            "max_grant",
+            "projects_expected",
+            "announcement_date",
+            "deadline",
+            "project_start",
+            "project_end",
+            "contact",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "announcement_date": DATE,
+            "project_start": DATE,
+            "project_end": DATE,
+        }
+
+    def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["priority_issue"].queryset = PriorityIssue.objects.filter(
+            municipality=municipality
+        ).order_by("-year", "title")
+        if self.instance.pk:
+            self.initial["deadline"] = timezone.localtime(self.instance.deadline, self.zone).replace(
+                tzinfo=None
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("The call"), "title", "priority_issue", "description", "contact"),
+            Fieldset(
+                _("Money"),
+                Row(
+                    Column("budget", css_class="col-md-4"),
+                    Column("max_grant", css_class="col-md-4"),
+                    Column("projects_expected", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Dates"),
+                Row(
+                    Column("announcement_date", css_class="col-md-4"),
+                    Column("deadline", css_class="col-md-8"),
+                ),
+                Row(
+                    Column("project_start", css_class="col-md-6"), Column("project_end", css_class="col-md-6")
+                ),
+            ),
+            Submit("submit", _("Save the draft")),
+        )
+
+    def clean_deadline(self) -> datetime.datetime:
+        value = self.cleaned_data["deadline"]
+        # The browser sends the municipality's wall-clock time: read it in that zone.
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        return timezone.make_aware(naive, self.zone)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_money(cleaned)
+        self.check_period(cleaned)
+        deadline, announced = cleaned.get("deadline"), cleaned.get("announcement_date")
+        today = timezone.localdate(timezone=self.zone)
+        if announced and announced < today and not self.instance.published_at:
+            self.add_error("announcement_date", _("The announcement date is in the past."))
+        if deadline and deadline <= timezone.now():
+            self.add_error("deadline", _("The deadline is in the past."))
+        elif deadline and announced:
+            days = self.municipality.min_submission_days
+            earliest = timezone.make_aware(
+                datetime.datetime.combine(announced + datetime.timedelta(days=days), datetime.time.min),
+                self.zone,
+            )
+            if deadline < earliest:
+                self.add_error(
+                    "deadline",
+                    ngettext(
+                        "Too soon: applicants need at least %(days)d day after the announcement "
+                        "(from %(date)s).",
+                        "Too soon: applicants need at least %(days)d days after the announcement "
+                        "(from %(date)s).",
+                        days,
+                    )
+                    % {"days": days, "date": earliest.date().isoformat()},
+                )
+        return cleaned
+
+
+class AmendmentForm(CompetitionTermsMixin, forms.Form):
+    explanation = forms.CharField(
+        label=_("What changed and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Applicants see this with the competition."),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    budget = _money_field(_("Total budget (soms)"))
+    max_grant = _money_field(_("Maximum grant per project (soms)"))
+    projects_expected = forms.IntegerField(
+        label=_("Number of projects expected"), min_value=1, max_value=1000
+    )
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"),
+        widget=DATETIME,
+        help_text=_(
+            "It can only move later. It moves by itself if applicants would have less than "
+            "the minimum period."
+        ),
+    )
+    project_start = forms.DateField(label=_("Project start"), widget=DATE)
+    project_end = forms.DateField(label=_("Project end"), widget=DATE)
+    contact = forms.CharField(label=_("Contact for questions"), max_length=300, required=False)
+
+    def __init__(self, *args, competition: Competition, **kwargs) -> None:
+        self.competition = competition
+        self.municipality = competition.municipality
+        initial = {
+            name: getattr(competition, name)
+            for name in (
+                "description",
+                "budget",
+                "max_grant",
+                "projects_expected",
+                "project_start",
+                "project_end",
+                "contact",
+            )
+        }
+        initial["deadline"] = timezone.localtime(competition.deadline, self.zone).replace(tzinfo=None)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Publish the amendment")))
+
+    def clean_deadline(self) -> datetime.datetime:
+        value = self.cleaned_data["deadline"]
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        aware = timezone.make_aware(naive, self.zone)
+        # Minutes are what the form shows: keep the stored deadline when the minute is the same.
+        if aware.replace(second=0, microsecond=0) == self.competition.deadline.replace(
+            second=0, microsecond=0
+        ):
+            return self.competition.deadline
+        if aware < self.competition.deadline:
+            raise forms.ValidationError(_("An amendment can extend the deadline, never shorten it."))
+        return aware
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_money(cleaned)
+        self.check_period(cleaned)
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "explanation"}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, submit_label: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label, css_class="btn-danger"))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("This field is required."))
+        return reason
+
+
+# Rows edited on the competition's page ------------------------------------------------------
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A formset whose blank extra rows are ignored and whose deleted rows are dropped."""
+
+    def kept(self) -> list[forms.Form]:
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [form.cleaned_data for form in self.kept()]
+
+    def flag_duplicates(self, field: str, message: str) -> None:
+        seen: set[str] = set()
+        for form in self.kept():
+            value = str(form.cleaned_data.get(field, "")).strip().casefold()
+            if value and value in seen:
+                form.add_error(field, message)
+            seen.add(value)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=200)
+    description = forms.CharField(label=_("What is assessed"), max_length=2000, required=False)
+    max_score = forms.IntegerField(label=_("Maximum score"), min_value=1, max_value=100)
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+
+
+class BaseCriterionFormSet(RowsFormSet):
+    def clean(self) -> None:
+        if any(form.errors for form in self.kept()):
+            return
+        self.flag_duplicates("name", _("Another criterion has this name."))
+        rows = self.rows()
+        total = sum(row["weight"] for row in rows)
+        if rows and total != 100:
+            raise forms.ValidationError(
+                _("The weights add up to %(total)d; they must add up to 100.") % {"total": total}
+            )
+
+
+class RequiredDocumentForm(forms.Form):
+    name = forms.CharField(label=_("Document"), max_length=200)
+    description = forms.CharField(label=_("Notes"), max_length=500, required=False)
+
+
+class BaseRequiredDocumentFormSet(RowsFormSet):
+    def clean(self) -> None:
+        if not any(form.errors for form in self.kept()):
+            self.flag_duplicates("name", _("This document is already in the list."))
+
+
+class EligibilityForm(forms.Form):
+    text = forms.CharField(label=_("Requirement"), max_length=500)
+
+
+class BaseEligibilityFormSet(RowsFormSet):
+    def clean(self) -> None:
+        if not any(form.errors for form in self.kept()):
+            self.flag_duplicates("text", _("This requirement is already in the list."))
+
+
+class CommissionMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=CommissionMember.Role.choices, initial=CommissionMember.Role.MEMBER
+    )
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
+
+
+class BaseCommissionFormSet(RowsFormSet):
+    def clean(self) -> None:
+        if any(form.errors for form in self.kept()):
+            return
+        self.flag_duplicates("email", _("This person is already on the commission."))
+        roles = [row["role"] for row in self.rows()]
+        if roles and roles.count(CommissionMember.Role.CHAIR) != 1:
+            raise forms.ValidationError(_("Choose exactly one chair."))
+        if roles.count(CommissionMember.Role.SECRETARY) > 1:
+            raise forms.ValidationError(_("Choose at most one secretary."))
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True
+)
+RequiredDocumentFormSet = forms.formset_factory(
+    RequiredDocumentForm, formset=BaseRequiredDocumentFormSet, extra=2, can_delete=True
+)
+EligibilityFormSet = forms.formset_factory(
+    EligibilityForm, formset=BaseEligibilityFormSet, extra=2, can_delete=True
+)
+CommissionFormSet = forms.formset_factory(
+    CommissionMemberForm, formset=BaseCommissionFormSet, extra=3, can_delete=True
+)

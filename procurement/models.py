@@ -1,0 +1,450 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Municipality
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+POSITIVE_MONEY = [MinValueValidator(Decimal("0.01"))]
+
+
+class PriorityIssue(models.Model):
+    """A social issue a municipality has decided to fund through social procurement."""
+
+    class NeedSource(models.TextChoices):
+        PUBLIC_HEARING = "public_hearing", _("Public hearing")
+        NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
+        COUNCIL_DECISION = "council_decision", _("Decision of the local council")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="priority_issues",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    target_group = models.CharField(_("target group"), max_length=300)
+    need_source = models.CharField(_("where the need was found"), max_length=32, choices=NeedSource.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    planned_budget = models.DecimalField(
+        _("planned budget (soms)"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("priority issue")
+        verbose_name_plural = _("priority issues")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "title"], name="priority_issue_unique_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_budget__gte=0), name="priority_issue_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "approved"]), name="priority_issue_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class CompetitionQuerySet(models.QuerySet):
+    def with_effective_state(self, now: datetime.datetime | None = None) -> CompetitionQuerySet:
+        """Annotate ``effective_state``: a published competition past its deadline is closed."""
+        now = now or timezone.now()
+        return self.annotate(
+            effective_state=Case(
+                When(
+                    state=Competition.State.PUBLISHED, deadline__lte=now, then=Value(Competition.State.CLOSED)
+                ),
+                default=F("state"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def public(self) -> CompetitionQuerySet:
+        return self.exclude(state=Competition.State.DRAFT)
+
+    def visible_to(self, user) -> CompetitionQuerySet:
+        """What a person may see: every competition but drafts, and the drafts of their municipality."""
+        if user.is_authenticated and user.is_active:
+            staff_of = user.municipality_memberships.filter(role="staff").values("municipality")
+            return self.filter(~Q(state=Competition.State.DRAFT) | Q(municipality__in=staff_of))
+        return self.public()
+
+    def open_for_submissions(self, now: datetime.datetime | None = None) -> CompetitionQuerySet:
+        return self.filter(state=Competition.State.PUBLISHED, deadline__gt=now or timezone.now())
+
+
+class Competition(models.Model):
+    """A call for proposals on a priority issue, with a budget in soms."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Open for proposals")
+        CLOSED = "closed", _("Closed")
+        EVALUATION = "evaluation", _("Under evaluation")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    reference = models.CharField(_("reference number"), max_length=32, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("number in the year"), editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    priority_issue = models.ForeignKey(
+        PriorityIssue, verbose_name=_("priority issue"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    description = models.TextField(_("description"))
+    budget = models.DecimalField(_("total budget (soms)"), **MONEY, validators=POSITIVE_MONEY)
+    max_grant = models.DecimalField(_("maximum grant per project (soms)"), **MONEY, validators=POSITIVE_MONEY)
+    projects_expected = models.PositiveSmallIntegerField(
+        _("number of projects expected"), default=1, validators=[MinValueValidator(1)]
+    )
+    announcement_date = models.DateField(_("announcement date"))
+    deadline = models.DateTimeField(_("submission deadline"))
+    project_start = models.DateField(_("project start"))
+    project_end = models.DateField(_("project end"))
+    contact = models.CharField(
+        _("contact for questions"),
+        max_length=300,
+        blank=True,
+        help_text=_("A name, phone or e-mail address applicants may ask."),
+    )
+
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    evaluation_started_at = models.DateTimeField(_("evaluation started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CompetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "sequence"], name="competition_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gt=0),
+                name="competition_budget_positive",
+                violation_error_message=_("The budget must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant__gt=0),
+                name="competition_max_grant_positive",
+                violation_error_message=_("The maximum grant must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant__lte=F("budget")),
+                name="competition_max_grant_within_budget",
+                violation_error_message=_("The maximum grant cannot be more than the total budget."),
+            ),
+            models.CheckConstraint(
+                condition=Q(projects_expected__gte=1), name="competition_projects_expected_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(project_end__gte=F("project_start")),
+                name="competition_period_ordered",
+                violation_error_message=_("The project cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["draft", "published", "closed", "evaluation", "completed", "cancelled"]
+                ),
+                name="competition_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="competition_state_deadline_idx"),
+            models.Index(fields=["municipality", "state"], name="competition_municipality_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:competition-detail", kwargs={"reference": self.reference})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.municipality.time_zone)
+
+    def effective_state_at(self, now: datetime.datetime) -> str:
+        if self.state == self.State.PUBLISHED and self.deadline <= now:
+            return self.State.CLOSED
+        return self.state
+
+    @property
+    def current_state(self) -> str:
+        """The state as every read must see it: past its deadline, a published competition is closed."""
+        annotated = getattr(self, "effective_state", None)
+        return annotated or self.effective_state_at(timezone.now())
+
+    def get_current_state_display(self) -> str:
+        return str(self.State(self.current_state).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.current_state == self.State.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def deadline_local(self) -> datetime.datetime:
+        return timezone.localtime(self.deadline, self.zone)
+
+
+class Ordered(models.Model):
+    """A row of a competition shown in a set order (criteria, documents, requirements)."""
+
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+class EvaluationCriterion(Ordered):
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what is assessed"), blank=True)
+    max_score = models.PositiveSmallIntegerField(
+        _("maximum score"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "name"], name="criterion_name_unique"),
+            models.CheckConstraint(condition=Q(max_score__gte=1), name="criterion_max_score_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequiredDocument(Ordered):
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="required_documents",
+    )
+    name = models.CharField(_("document"), max_length=200)
+    description = models.CharField(_("notes"), max_length=500, blank=True)
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "name"], name="required_document_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibilityRequirement(Ordered):
+    competition = models.ForeignKey(
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="eligibility_requirements",
+    )
+    text = models.CharField(_("requirement"), max_length=500)
+
+    class Meta(Ordered.Meta):
+        verbose_name = _("eligibility requirement")
+        verbose_name_plural = _("eligibility requirements")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "text"], name="eligibility_requirement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CommissionMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        SECRETARY = "secretary", _("Secretary")
+        MEMBER = "member", _("Member")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="commission"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="commission_memberships",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: deputy of the city council; representative of civil society."),
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commission member")
+        verbose_name_plural = _("commission members")
+        ordering = [
+            Case(When(role="chair", then=Value(0)), When(role="secretary", then=Value(1)), default=Value(2)),
+            "pk",
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="commission_member_unique"),
+            models.UniqueConstraint(
+                fields=["competition"], condition=Q(role="chair"), name="commission_one_chair"
+            ),
+            models.UniqueConstraint(
+                fields=["competition"], condition=Q(role="secretary"), name="commission_one_secretary"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["chair", "secretary", "member"]), name="commission_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Amendment(models.Model):
+    """A correction to a published competition's terms, shown to everyone with the competition."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    explanation = models.TextField(_("what changed and why"))
+    changes = models.JSONField(_("changed terms"), default=dict, blank=True)
+    previous_deadline = models.DateTimeField(_("deadline before"))
+    new_deadline = models.DateTimeField(_("deadline after"))
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="amendment_number_unique"),
+            models.CheckConstraint(
+                condition=Q(new_deadline__gte=F("previous_deadline")),
+                name="amendment_never_shortens_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition.reference} amendment {self.number}"
+
+    @property
+    def deadline_extended(self) -> bool:
+        return self.new_deadline > self.previous_deadline
+
+
+class Subscription(models.Model):
+    """A person follows a municipality or a priority issue and hears of each new competition."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
+    priority_issue = models.ForeignKey(
+        PriorityIssue,
+        verbose_name=_("priority issue"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, priority_issue__isnull=True)
+                | Q(municipality__isnull=True, priority_issue__isnull=False),
+                name="subscription_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="subscription_municipality_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "priority_issue"],
+                condition=Q(priority_issue__isnull=False),
+                name="subscription_issue_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.municipality or self.priority_issue}"

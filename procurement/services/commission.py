@@ -1,0 +1,123 @@
+"""The commission of a competition: members, one chair, at most one secretary.
+
+A member without an account gets one, with a confirmed address, and an invitation to choose a
+password; a member with an account is told of the appointment.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import User
+from procurement import permissions
+from procurement.models import CommissionMember, Competition
+from ssp_portal.audit.services import audit_record
+from ssp_portal.notifications.services import email_notify
+
+# Once evaluation starts, the commission is fixed.
+EDITABLE_STATES = (Competition.State.DRAFT, Competition.State.PUBLISHED, Competition.State.CLOSED)
+
+
+@dataclass(frozen=True)
+class MemberData:
+    email: str
+    full_name: str
+    role: str
+    affiliation: str = ""
+
+
+def _validate(members: list[MemberData]) -> None:
+    emails = [m.email.strip().lower() for m in members]
+    if len(set(emails)) != len(emails):
+        raise ValidationError(_("Each member appears once."))
+    roles = [m.role for m in members]
+    if members and roles.count(CommissionMember.Role.CHAIR) != 1:
+        raise ValidationError(_("The commission needs exactly one chair."))
+    if roles.count(CommissionMember.Role.SECRETARY) > 1:
+        raise ValidationError(_("The commission has at most one secretary."))
+
+
+def _account_for(member: MemberData) -> tuple[User, bool]:
+    """The member's account, created with a confirmed address when there is none."""
+    email = member.email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if not user.full_name and member.full_name:
+            user.full_name = member.full_name
+            user.save(update_fields=["full_name"])
+        return user, False
+    user = User.objects.create_user(email, None, full_name=member.full_name.strip())
+    # The invitation goes to this address, so following its link confirms it.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, True
+
+
+def password_link(user: User) -> str:
+    """A one-time link where a new account chooses its password (the password-reset link)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return f"{settings.SSP_SITE_URL}{path}"
+
+
+def commission_set(
+    *, competition: Competition, by: User, members: list[MemberData], at: datetime.datetime | None = None
+) -> list[CommissionMember]:
+    """Make the commission exactly ``members``, inviting the new ones by e-mail."""
+    if not permissions.can_manage_competition(by, competition):
+        raise PermissionDenied
+    _validate(members)
+    now = at or timezone.now()
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().select_related("municipality").get(pk=competition.pk)
+        if locked.state not in EDITABLE_STATES:
+            raise ValidationError(_("The commission cannot change once evaluation has started."))
+        existing = {m.user.email.lower(): m for m in locked.commission.select_related("user")}
+        wanted = {m.email.strip().lower(): m for m in members}
+        removed = [existing[email] for email in existing if email not in wanted]
+        # Free the chair and secretary seats before anyone takes them.
+        CommissionMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
+        CommissionMember.objects.filter(competition=locked).update(role=CommissionMember.Role.MEMBER)
+        result = []
+        for email, data in wanted.items():
+            current = existing.get(email)
+            if current is not None:
+                current.role, current.affiliation = data.role, data.affiliation
+                current.save(update_fields=["role", "affiliation"])
+                result.append(current)
+                continue
+            user, created = _account_for(data)
+            member = CommissionMember.objects.create(
+                competition=locked, user=user, role=data.role, affiliation=data.affiliation, invited_at=now
+            )
+            result.append(member)
+            context = {"competition": locked, "member": member}
+            if created:
+                context["password_url"] = password_link(user)
+                email_notify(user=user, template="procurement/email/commission_invitation", context=context)
+            else:
+                email_notify(user=user, template="procurement/email/commission_appointed", context=context)
+        audit_record(
+            actor=by,
+            verb="competition.commission_set",
+            target=locked,
+            scope=locked.municipality,
+            details={
+                "members": [f"{m.user.email} ({m.role})" for m in result],
+                "removed": [m.user.email for m in removed],
+            },
+            at=now,
+        )
+    return result

@@ -1,0 +1,396 @@
+"""The competition's life cycle: draft → published → closed → evaluation → completed | cancelled.
+
+Every function checks the transition, locks the row, records who and when, writes an audit event
+and schedules follow-up work once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Municipality, User
+from procurement import permissions
+from procurement.models import (
+    Amendment,
+    Competition,
+    EligibilityRequirement,
+    EvaluationCriterion,
+    RequiredDocument,
+)
+from procurement.rules import publish_problems
+from ssp_portal.audit.services import audit_record
+from ssp_portal.documents.services import document_request
+
+TERMS = (
+    "title",
+    "priority_issue",
+    "description",
+    "budget",
+    "max_grant",
+    "projects_expected",
+    "announcement_date",
+    "deadline",
+    "project_start",
+    "project_end",
+    "contact",
+)
+# What an amendment may change once the competition is published.
+AMENDABLE = (
+    "description",
+    "budget",
+    "max_grant",
+    "projects_expected",
+    "deadline",
+    "project_start",
+    "project_end",
+    "contact",
+)
+
+ANNOUNCEMENT = "competition-announcement"
+
+
+def _require_manager(by: User, municipality: Municipality) -> None:
+    if not permissions.can_manage_municipality(by, municipality):
+        raise PermissionDenied
+
+
+def _lock(competition: Competition) -> Competition:
+    return (
+        Competition.objects.select_for_update()
+        .select_related("municipality", "priority_issue")
+        .get(pk=competition.pk)
+    )
+
+
+def _audit(
+    competition: Competition, by: User | None, verb: str, at: datetime.datetime, **details: Any
+) -> None:
+    audit_record(
+        actor=by, verb=verb, target=competition, scope=competition.municipality, at=at, details=details
+    )
+
+
+def _serialisable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return str(value) if value is not None else None
+
+
+def _check_terms(competition: Competition) -> None:
+    """The model's own validation, plus rules that span fields."""
+    competition.full_clean(exclude=["reference", "year", "sequence"])
+    if competition.priority_issue.municipality_id != competition.municipality_id:
+        raise ValidationError({"priority_issue": _("Choose a priority issue of this municipality.")})
+
+
+def competition_create(
+    *, municipality: Municipality, by: User, data: dict[str, Any], at: datetime.datetime | None = None
+) -> Competition:
+    """A draft with the next reference number of the municipality and year (e.g. KRK-2026-003)."""
+    _require_manager(by, municipality)
+    at = at or timezone.now()
+    with transaction.atomic():
+        # Numbers are given one at a time per municipality.
+        Municipality.objects.select_for_update().get(pk=municipality.pk)
+        year = data["announcement_date"].year
+        last = Competition.objects.filter(municipality=municipality, year=year).aggregate(n=Max("sequence"))[
+            "n"
+        ]
+        sequence = (last or 0) + 1
+        competition = Competition(
+            municipality=municipality,
+            year=year,
+            sequence=sequence,
+            reference=f"{municipality.code}-{year}-{sequence:03d}",
+            created_by=by,
+            created_at=at,
+            **{name: data[name] for name in TERMS if name in data},
+        )
+        _check_terms(competition)
+        competition.save()
+        _audit(competition, by, "competition.created", at)
+    return competition
+
+
+def competition_update(*, competition: Competition, by: User, data: dict[str, Any]) -> Competition:
+    """Change a draft's terms. Published terms change only through an amendment."""
+    _require_manager(by, competition.municipality)
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.state != Competition.State.DRAFT:
+            raise ValidationError(
+                _("Only a draft can be edited; correct a published competition with an amendment.")
+            )
+        changed = [name for name in TERMS if name in data and getattr(locked, name) != data[name]]
+        for name in changed:
+            setattr(locked, name, data[name])
+        if changed:
+            _check_terms(locked)
+            locked.save(update_fields=changed)
+            _audit(locked, by, "competition.updated", timezone.now(), fields=changed)
+    return locked
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    name: str
+    description: str
+    max_score: int
+    weight: int
+
+
+def _require_draft(competition: Competition, what: str) -> None:
+    if competition.state != Competition.State.DRAFT:
+        raise ValidationError(_("The %(what)s of a published competition cannot change.") % {"what": what})
+
+
+def competition_set_criteria(
+    *, competition: Competition, by: User, criteria: list[CriterionData], at: datetime.datetime | None = None
+) -> None:
+    """Replace the evaluation criteria of a draft, in the given order."""
+    _require_manager(by, competition.municipality)
+    names = [c.name.strip().casefold() for c in criteria]
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Each criterion must have its own name."))
+    if criteria and sum(c.weight for c in criteria) != 100:
+        raise ValidationError(_("The weights must add up to 100."))
+    with transaction.atomic():
+        locked = _lock(competition)
+        _require_draft(locked, _("evaluation criteria"))
+        locked.criteria.all().delete()
+        rows = [
+            EvaluationCriterion(competition=locked, position=i, **c.__dict__) for i, c in enumerate(criteria)
+        ]
+        for row in rows:
+            row.full_clean(exclude=["competition"])
+        EvaluationCriterion.objects.bulk_create(rows)
+        _audit(
+            locked, by, "competition.criteria_set", at or timezone.now(), criteria=[c.name for c in criteria]
+        )
+
+
+def competition_set_required_documents(
+    *,
+    competition: Competition,
+    by: User,
+    documents: list[tuple[str, str]],
+    at: datetime.datetime | None = None,
+) -> None:
+    """Replace the list of documents applicants must attach: (name, notes) pairs, in order."""
+    _require_manager(by, competition.municipality)
+    with transaction.atomic():
+        locked = _lock(competition)
+        _require_draft(locked, _("required documents"))
+        locked.required_documents.all().delete()
+        RequiredDocument.objects.bulk_create(
+            RequiredDocument(competition=locked, position=i, name=name, description=notes)
+            for i, (name, notes) in enumerate(documents)
+        )
+        _audit(
+            locked,
+            by,
+            "competition.documents_set",
+            at or timezone.now(),
+            documents=[n for n, _notes in documents],
+        )
+
+
+def competition_set_eligibility(
+    *, competition: Competition, by: User, requirements: list[str], at: datetime.datetime | None = None
+) -> None:
+    """Replace the eligibility requirements of a draft, in order."""
+    _require_manager(by, competition.municipality)
+    with transaction.atomic():
+        locked = _lock(competition)
+        _require_draft(locked, _("eligibility requirements"))
+        locked.eligibility_requirements.all().delete()
+        EligibilityRequirement.objects.bulk_create(
+            EligibilityRequirement(competition=locked, position=i, text=text)
+            for i, text in enumerate(requirements)
+        )
+        _audit(locked, by, "competition.eligibility_set", at or timezone.now(), requirements=requirements)
+
+
+def _announce(competition: Competition, by: User | None) -> None:
+    """Prepare the announcement PDF in every language of the portal."""
+    for language, _name in settings.LANGUAGES:
+        document_request(subject=competition, kind=ANNOUNCEMENT, requested_by=by, language=language)
+
+
+def competition_publish(
+    *, competition: Competition, by: User, at: datetime.datetime | None = None
+) -> Competition:
+    """Open the competition for proposals, once every publishing check passes."""
+    _require_manager(by, competition.municipality)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.state != Competition.State.DRAFT:
+            raise ValidationError(_("Only a draft can be published."))
+        problems = publish_problems(locked, at=at)
+        if problems:
+            raise ValidationError(problems)
+        locked.state = Competition.State.PUBLISHED
+        locked.published_at = at
+        locked.save(update_fields=["state", "published_at"])
+        _audit(locked, by, "competition.published", at, deadline=locked.deadline.isoformat())
+        _announce(locked, by)
+        from procurement.tasks import notify_followers
+
+        transaction.on_commit(lambda: notify_followers.delay(locked.pk))
+    return locked
+
+
+def competition_close(*, competition: Competition, at: datetime.datetime | None = None) -> bool:
+    """Record that the deadline has passed (the system does this). False if there was nothing to do."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.state != Competition.State.PUBLISHED or locked.deadline > at:
+            return False
+        _close(locked, at)
+    return True
+
+
+def _close(locked: Competition, at: datetime.datetime) -> None:
+    locked.state = Competition.State.CLOSED
+    locked.closed_at = at
+    locked.save(update_fields=["state", "closed_at"])
+    _audit(locked, None, "competition.closed", at, deadline=locked.deadline.isoformat())
+
+
+def competition_start_evaluation(
+    *, competition: Competition, by: User, at: datetime.datetime | None = None
+) -> Competition:
+    """After the deadline, the commission's work begins."""
+    _require_manager(by, competition.municipality)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.effective_state_at(at) != Competition.State.CLOSED:
+            raise ValidationError(_("Evaluation starts only after the submission deadline has passed."))
+        if locked.state == Competition.State.PUBLISHED:
+            _close(locked, at)
+        locked.state = Competition.State.EVALUATION
+        locked.evaluation_started_at = at
+        locked.save(update_fields=["state", "evaluation_started_at"])
+        _audit(locked, by, "competition.evaluation_started", at)
+    return locked
+
+
+def competition_complete(
+    *, competition: Competition, by: User, at: datetime.datetime | None = None
+) -> Competition:
+    """Publish the results: the competition is completed."""
+    _require_manager(by, competition.municipality)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.state != Competition.State.EVALUATION:
+            raise ValidationError(_("Only a competition under evaluation can be completed."))
+        locked.state = Competition.State.COMPLETED
+        locked.completed_at = at
+        locked.save(update_fields=["state", "completed_at"])
+        _audit(locked, by, "competition.completed", at)
+    return locked
+
+
+def competition_cancel(
+    *, competition: Competition, by: User, reason: str, at: datetime.datetime | None = None
+) -> Competition:
+    """Stop a competition before its results, saying why."""
+    _require_manager(by, competition.municipality)
+    at = at or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the competition is cancelled.")})
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
+            raise ValidationError(_("A completed or cancelled competition cannot be cancelled."))
+        previous = locked.state
+        locked.state = Competition.State.CANCELLED
+        locked.cancelled_at = at
+        locked.cancel_reason = reason
+        locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        _audit(locked, by, "competition.cancelled", at, reason=reason, previous_state=previous)
+    return locked
+
+
+def competition_amend(
+    *,
+    competition: Competition,
+    by: User,
+    explanation: str,
+    changes: dict[str, Any],
+    at: datetime.datetime | None = None,
+) -> Amendment:
+    """Correct a published competition's terms.
+
+    The deadline never moves earlier, and after an amendment applicants keep at least the
+    municipality's minimum submission period: the deadline is extended when it would be shorter.
+    """
+    _require_manager(by, competition.municipality)
+    at = at or timezone.now()
+    explanation = explanation.strip()
+    if not explanation:
+        raise ValidationError({"explanation": _("Say what changed and why; applicants read this.")})
+    unknown = set(changes) - set(AMENDABLE)
+    if unknown:
+        raise ValueError(f"Not amendable: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _lock(competition)
+        if locked.effective_state_at(at) != Competition.State.PUBLISHED:
+            raise ValidationError(_("Only a competition open for proposals can be amended."))
+        previous_deadline = locked.deadline
+        changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+        if not changed:
+            raise ValidationError(_("Nothing in the terms changed."))
+        if changed.get("deadline") and changed["deadline"] < previous_deadline:
+            raise ValidationError({"deadline": _("An amendment can extend the deadline, never shorten it.")})
+        diff = {
+            name: [_serialisable(getattr(locked, name)), _serialisable(value)]
+            for name, value in changed.items()
+        }
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        minimum = at + datetime.timedelta(days=locked.municipality.min_submission_days)
+        extended_for_minimum = locked.deadline < minimum
+        if extended_for_minimum:
+            locked.deadline = minimum
+            diff["deadline"] = [_serialisable(previous_deadline), _serialisable(minimum)]
+        _check_terms(locked)
+        locked.save(update_fields=sorted({*changed, "deadline"}))
+        number = (locked.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+        amendment = Amendment.objects.create(
+            competition=locked,
+            number=number,
+            explanation=explanation,
+            changes=diff,
+            previous_deadline=previous_deadline,
+            new_deadline=locked.deadline,
+            created_at=at,
+            created_by=by,
+        )
+        _audit(
+            locked,
+            by,
+            "competition.amended",
+            at,
+            number=number,
+            changes=diff,
+            deadline_extended_for_minimum_period=extended_for_minimum,
+        )
+        _announce(locked, by)
+    return amendment

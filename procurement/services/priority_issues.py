@@ -1,0 +1,64 @@
+"""Priority issues: what a municipality has decided to fund."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Municipality, User
+from procurement import permissions
+from procurement.models import PriorityIssue
+from ssp_portal.audit.services import audit_record
+
+FIELDS = ("title", "description", "target_group", "need_source", "year", "planned_budget")
+
+
+def priority_issue_create(*, municipality: Municipality, by: User, data: dict[str, Any]) -> PriorityIssue:
+    if not permissions.can_manage_municipality(by, municipality):
+        raise PermissionDenied
+    with transaction.atomic():
+        issue = PriorityIssue(municipality=municipality, **{name: data[name] for name in FIELDS})
+        issue.full_clean()
+        issue.save()
+        audit_record(actor=by, verb="priority_issue.created", target=issue, scope=municipality)
+    return issue
+
+
+def priority_issue_update(*, issue: PriorityIssue, by: User, data: dict[str, Any]) -> PriorityIssue:
+    if not permissions.can_manage_priority_issue(by, issue):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = PriorityIssue.objects.select_for_update().get(pk=issue.pk)
+        changed = [name for name in FIELDS if name in data and getattr(locked, name) != data[name]]
+        for name in changed:
+            setattr(locked, name, data[name])
+        if changed:
+            locked.full_clean()
+            locked.save(update_fields=changed)
+            audit_record(
+                actor=by,
+                verb="priority_issue.updated",
+                target=locked,
+                scope=locked.municipality,
+                details={"fields": changed},
+            )
+    return locked
+
+
+def priority_issue_approve(*, issue: PriorityIssue, by: User) -> PriorityIssue:
+    """Approved issues are public, and competitions can be announced on them."""
+    if not permissions.can_manage_priority_issue(by, issue):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = PriorityIssue.objects.select_for_update().select_related("municipality").get(pk=issue.pk)
+        if locked.is_approved:
+            raise ValidationError(_("This priority issue is already approved."))
+        locked.status = PriorityIssue.Status.APPROVED
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_at"])
+        audit_record(actor=by, verb="priority_issue.approved", target=locked, scope=locked.municipality)
+    return locked

@@ -1,0 +1,171 @@
+"""Every procurement URL for every persona (see ssp_portal/tests/access.py)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
+from procurement.models import Competition, PriorityIssue
+from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
+
+
+@dataclass
+class World:
+    municipality: object
+    draft: Competition
+    open: Competition
+    past_deadline: Competition
+    evaluation: Competition
+    draft_issue: PriorityIssue
+    approved_issue: PriorityIssue
+    subscription: object
+
+
+def states(world: World) -> list[str]:
+    return [
+        c.state
+        for c in Competition.objects.filter(
+            pk__in=[world.draft.pk, world.open.pk, world.past_deadline.pk, world.evaluation.pk]
+        ).order_by("pk")
+    ]
+
+
+def snapshot(world: World) -> tuple:
+    """What a refused request must not change."""
+    return (
+        states(world),
+        Competition.objects.count(),
+        list(Competition.objects.order_by("pk").values_list("title", "deadline", "cancel_reason")),
+        list(PriorityIssue.objects.order_by("pk").values_list("status", "title")),
+        world.draft.criteria.count(),
+        world.draft.commission.count(),
+    )
+
+
+def new_competition(world: World) -> dict:
+    deadline = timezone.localtime() + datetime.timedelta(days=45)
+    return {
+        "title": "Support for older people",
+        "priority_issue": world.approved_issue.pk,
+        "description": "Home visits.",
+        "budget": "300000",
+        "max_grant": "150000",
+        "projects_expected": "2",
+        "announcement_date": timezone.localdate().isoformat(),
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        "project_start": (deadline.date() + datetime.timedelta(days=10)).isoformat(),
+        "project_end": (deadline.date() + datetime.timedelta(days=200)).isoformat(),
+        "contact": "",
+    }
+
+
+def criteria_post(world: World) -> dict:
+    return {
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-0-name": "Relevance",
+        "criteria-0-max_score": "10",
+        "criteria-0-weight": "100",
+    }
+
+
+STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
+STAFF_ONLY_403 = only({"finance_staff": 200}, others=403)  # public objects others may see but not change
+ACT_404 = only({"finance_staff": 302}, others=404)
+ACT_403 = only({"finance_staff": 302}, others=403)
+
+ROWS: dict[str, Row] = {
+    "procurement:competition-list": Row("get", lambda w: [], everyone(200)),
+    "procurement:competition-detail[open]": Row("get", lambda w: [w.open.reference], everyone(200)),
+    "procurement:competition-detail[draft]": Row(
+        "get", lambda w: [w.draft.reference], only({"finance_staff": 200}, others=404, anonymous=404)
+    ),
+    "procurement:priority-issue-list": Row("get", lambda w: [], everyone(200)),
+    "procurement:staff-competitions": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:competition-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:competition-create[post]": Row(
+        "post", lambda w: [w.municipality.slug], ACT_404, data=new_competition, snapshot=snapshot
+    ),
+    "procurement:competition-edit[draft]": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-edit[draft-post]": Row(
+        "post",
+        lambda w: [w.draft.reference],
+        ACT_404,
+        data=lambda w: {**new_competition(w), "title": "Renamed"},
+        snapshot=snapshot,
+    ),
+    "procurement:competition-edit[open]": Row(
+        "get", lambda w: [w.open.reference], only({"finance_staff": 302}, others=403)
+    ),
+    "procurement:competition-criteria": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-criteria[post]": Row(
+        "post", lambda w: [w.draft.reference], ACT_404, data=criteria_post, snapshot=snapshot
+    ),
+    "procurement:competition-documents": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-eligibility": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-commission": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-commission[open]": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
+    "procurement:competition-publish": Row("post", lambda w: [w.draft.reference], ACT_404, snapshot=snapshot),
+    "procurement:competition-start-evaluation": Row(
+        "post", lambda w: [w.past_deadline.reference], ACT_403, snapshot=snapshot
+    ),
+    "procurement:competition-complete": Row(
+        "post", lambda w: [w.evaluation.reference], ACT_403, snapshot=snapshot
+    ),
+    "procurement:competition-cancel": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
+    "procurement:competition-cancel[post]": Row(
+        "post",
+        lambda w: [w.open.reference],
+        ACT_403,
+        data=lambda w: {"reason": "No budget"},
+        snapshot=snapshot,
+    ),
+    "procurement:competition-amend": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
+    "procurement:priority-issue-manage": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:priority-issue-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:priority-issue-edit[draft]": Row("get", lambda w: [w.draft_issue.pk], STAFF_ONLY_404),
+    "procurement:priority-issue-edit[approved]": Row("get", lambda w: [w.approved_issue.pk], STAFF_ONLY_403),
+    "procurement:priority-issue-approve": Row(
+        "post", lambda w: [w.draft_issue.pk], ACT_404, snapshot=snapshot
+    ),
+    "procurement:subscription-list": Row("get", lambda w: [], signed_in(200)),
+    "procurement:follow": Row(
+        "post", lambda w: [], signed_in(302), data=lambda w: {"municipality": w.municipality.slug}
+    ),
+    "procurement:unfollow": Row("post", lambda w: [w.subscription.pk], only({"nco_member": 302}, others=404)),
+}
+
+
+@pytest.fixture
+def world(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
+    issue = PriorityIssueFactory(municipality=municipality)
+    draft = CompetitionFactory(municipality=municipality, priority_issue=issue, ready=True)
+    return World(
+        municipality=municipality,
+        draft=draft,
+        open=CompetitionFactory(municipality=municipality, priority_issue=issue, published=True),
+        past_deadline=CompetitionFactory(municipality=municipality, priority_issue=issue, past_deadline=True),
+        evaluation=CompetitionFactory(municipality=municipality, priority_issue=issue, evaluation=True),
+        draft_issue=PriorityIssueFactory(municipality=municipality, draft=True),
+        approved_issue=issue,
+        subscription=SubscriptionFactory(user=nco_member, municipality=municipality),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("key", sorted(ROWS))
+def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+
+
+def test_refusals_change_nothing_is_checked_for_every_state_change():
+    """Each POST row that someone is refused carries a snapshot."""
+    for key, row in ROWS.items():
+        refused = any(v == LOGIN or v >= 400 for v in row.expected.values())
+        if row.method == "post" and refused and key not in {"procurement:follow", "procurement:unfollow"}:
+            assert row.snapshot is not None, key

@@ -1,0 +1,240 @@
+"""Bad input is refused beside the field, and nothing is saved."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement.factories import CompetitionFactory, PriorityIssueFactory
+from procurement.models import CommissionMember, Competition, EvaluationCriterion, PriorityIssue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(finance_staff, client_for):
+    return client_for(finance_staff)
+
+
+def valid(municipality) -> dict:
+    deadline = timezone.localtime() + datetime.timedelta(days=40)
+    return {
+        "title": "Support for older people",
+        "priority_issue": PriorityIssueFactory(municipality=municipality).pk,
+        "description": "Home visits.",
+        "budget": "300000",
+        "max_grant": "150000",
+        "projects_expected": "2",
+        "announcement_date": timezone.localdate().isoformat(),
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        "project_start": (deadline.date() + datetime.timedelta(days=10)).isoformat(),
+        "project_end": (deadline.date() + datetime.timedelta(days=200)).isoformat(),
+        "contact": "",
+    }
+
+
+def test_a_valid_draft_is_created_with_the_deadline_in_bishkek_time(municipality, staff_client):
+    data = valid(municipality)
+    data["deadline"] = (timezone.localdate() + datetime.timedelta(days=40)).isoformat() + "T17:00"
+    response = staff_client.post(reverse("procurement:competition-create", args=[municipality.slug]), data)
+    competition = Competition.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == competition.get_absolute_url()
+    assert competition.deadline_local.hour == 17
+    assert competition.deadline.astimezone(datetime.UTC).hour == 11
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("budget", "-5", "The budget must be more than zero."),
+        ("budget", "0", "The budget must be more than zero."),
+        ("budget", "abc", "Enter a number."),
+        ("budget", "100.555", "Ensure that there are no more than 2 decimal places."),
+        ("budget", "1" + "0" * 15, "Ensure that there are no more than 14 digits in total."),
+        ("max_grant", "0", "The maximum grant must be more than zero."),
+        ("max_grant", "300000.01", "The maximum grant cannot be more than the total budget."),
+        ("projects_expected", "0", "Ensure this value is greater than or equal to 1."),
+        ("title", "", "This field is required."),
+        ("announcement_date", "2000-01-01", "The announcement date is in the past."),
+    ],
+)
+def test_bad_terms_are_refused_beside_the_field(municipality, staff_client, field, value, message):
+    response = staff_client.post(
+        reverse("procurement:competition-create", args=[municipality.slug]),
+        {**valid(municipality), field: value},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert message in errors, errors
+    assert f'id="error_1_id_{field}"' in response.content.decode()
+    assert not Competition.objects.exists()
+
+
+def test_a_deadline_in_the_past_is_refused(municipality, staff_client):
+    past = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = staff_client.post(
+        reverse("procurement:competition-create", args=[municipality.slug]),
+        {**valid(municipality), "deadline": past},
+    )
+    assert response.context["form"].errors["deadline"] == ["The deadline is in the past."]
+    assert not Competition.objects.exists()
+
+
+def test_a_deadline_too_soon_is_refused(municipality, staff_client):
+    soon = (timezone.localtime() + datetime.timedelta(days=29)).strftime("%Y-%m-%dT%H:%M")
+    response = staff_client.post(
+        reverse("procurement:competition-create", args=[municipality.slug]),
+        {**valid(municipality), "deadline": soon},
+    )
+    assert "Too soon: applicants need at least 30 days" in response.context["form"].errors["deadline"][0]
+    assert not Competition.objects.exists()
+
+
+def test_a_priority_issue_of_another_municipality_cannot_be_chosen(
+    municipality, other_municipality, staff_client
+):
+    foreign = PriorityIssueFactory(municipality=other_municipality)
+    response = staff_client.post(
+        reverse("procurement:competition-create", args=[municipality.slug]),
+        {**valid(municipality), "priority_issue": foreign.pk},
+    )
+    assert "Select a valid choice." in response.context["form"].errors["priority_issue"][0]
+    assert not Competition.objects.exists()
+
+
+def rows(prefix: str, items: list[dict], initial: int = 0) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial)}
+    for i, item in enumerate(items):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in item.items()})
+    return data
+
+
+def test_criteria_whose_weights_do_not_add_up_are_refused(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality, criteria=True)
+    response = staff_client.post(
+        reverse("procurement:competition-criteria", args=[competition.reference]),
+        rows(
+            "criteria",
+            [{"name": "A", "max_score": 10, "weight": 60}, {"name": "B", "max_score": 10, "weight": 30}],
+        ),
+    )
+    assert response.status_code == 200
+    assert "The weights add up to 90; they must add up to 100." in response.content.decode()
+    assert list(competition.criteria.values_list("weight", flat=True)) == [50, 30, 20]
+
+
+def test_duplicate_criteria_are_flagged_beside_the_name(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality)
+    response = staff_client.post(
+        reverse("procurement:competition-criteria", args=[competition.reference]),
+        rows(
+            "criteria",
+            [
+                {"name": "Relevance", "max_score": 10, "weight": 50},
+                {"name": "relevance", "max_score": 10, "weight": 50},
+            ],
+        ),
+    )
+    formset = response.context["formset"]
+    assert formset.forms[1].errors["name"] == ["Another criterion has this name."]
+    assert not EvaluationCriterion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("max_score", "0", "greater than or equal to 1"),
+        ("weight", "101", "less than or equal to 100"),
+        ("weight", "x", "Enter a whole number."),
+    ],
+)
+def test_bad_criterion_numbers(municipality, staff_client, field, value, message):
+    competition = CompetitionFactory(municipality=municipality)
+    row = {"name": "Relevance", "max_score": 10, "weight": 100, field: value}
+    response = staff_client.post(
+        reverse("procurement:competition-criteria", args=[competition.reference]), rows("criteria", [row])
+    )
+    assert message in response.context["formset"].forms[0].errors[field][0]
+    assert not EvaluationCriterion.objects.exists()
+
+
+def test_blank_and_removed_rows_are_ignored(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality)
+    response = staff_client.post(
+        reverse("procurement:competition-criteria", args=[competition.reference]),
+        rows(
+            "criteria",
+            [
+                {"name": "Relevance", "max_score": 10, "weight": 100},
+                {"name": "Dropped", "max_score": 10, "weight": 40, "DELETE": "on"},
+                {"name": "", "description": "", "max_score": "", "weight": ""},
+            ],
+        ),
+    )
+    assert response.status_code == 302
+    assert list(competition.criteria.values_list("name", flat=True)) == ["Relevance"]
+
+
+def member(email: str, role: str = "member") -> dict:
+    return {"email": email, "full_name": email.split("@")[0], "role": role, "affiliation": ""}
+
+
+def test_a_commission_without_a_chair_is_refused(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality)
+    response = staff_client.post(
+        reverse("procurement:competition-commission", args=[competition.reference]),
+        rows("commission", [member("a@example.org"), member("b@example.org"), member("c@example.org")]),
+    )
+    assert response.status_code == 200
+    assert "Choose exactly one chair." in response.content.decode()
+    assert not CommissionMember.objects.exists()
+
+
+def test_two_chairs_and_duplicate_members_are_refused(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality)
+    url = reverse("procurement:competition-commission", args=[competition.reference])
+    response = staff_client.post(
+        url, rows("commission", [member("a@example.org", "chair"), member("b@example.org", "chair")])
+    )
+    assert "Choose exactly one chair." in response.content.decode()
+    response = staff_client.post(
+        url,
+        rows(
+            "commission", [member("a@example.org", "chair"), member("A@example.org"), member("c@example.org")]
+        ),
+    )
+    assert response.context["formset"].forms[1].errors["email"] == [
+        "This person is already on the commission."
+    ]
+    assert not CommissionMember.objects.exists()
+
+
+def test_bad_priority_issue_input(municipality, staff_client):
+    response = staff_client.post(
+        reverse("procurement:priority-issue-create", args=[municipality.slug]),
+        {
+            "title": "",
+            "year": "1990",
+            "need_source": "rumour",
+            "target_group": "x",
+            "planned_budget": "-1",
+            "description": "d",
+        },
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"title", "year", "need_source", "planned_budget"}
+    assert not PriorityIssue.objects.exists()
+
+
+def test_cancelling_without_a_reason_is_refused(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality, published=True)
+    response = staff_client.post(
+        reverse("procurement:competition-cancel", args=[competition.reference]), {"reason": " "}
+    )
+    assert response.context["form"].errors["reason"] == ["This field is required."]
+    competition.refresh_from_db()
+    assert competition.state == Competition.State.PUBLISHED

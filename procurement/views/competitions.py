@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.models import Municipality
+from procurement import forms, permissions, selectors
+from procurement.filters import CompetitionFilter
+from procurement.models import Competition
+from procurement.rules import publish_checks
+from procurement.services import commission as commission_services
+from procurement.services import competitions as services
+from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
+
+PAGE_SIZE = 20
+
+
+def _visible_competition(request: HttpRequest, reference: str) -> Competition:
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("municipality", "priority_issue"),
+        reference=reference,
+    )
+
+
+def _managed_competition(request: HttpRequest, reference: str) -> Competition:
+    """Its municipality's staff only: others who can see it get 403, a draft is 404 to them."""
+    competition = _visible_competition(request, reference)
+    if not permissions.can_manage_competition(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _managed_municipality(request: HttpRequest, slug: str) -> Municipality:
+    municipality = get_object_or_404(Municipality, slug=slug, is_active=True)
+    if not permissions.can_manage_municipality(request.user, municipality):
+        raise Http404
+    return municipality
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: beside the field it names, else above the form."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# Public -------------------------------------------------------------------------------------
+
+
+@require_GET
+def competition_list(request: HttpRequest) -> HttpResponse:
+    filterset = CompetitionFilter(request.GET or None, queryset=selectors.competition_list(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procurement/competition_list.html", {"filter": filterset, "page": page})
+
+
+@require_GET
+def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = selectors.competition_detail(user=request.user, reference=reference)
+    if competition is None:
+        raise Http404
+    manager = permissions.can_manage_competition(request.user, competition)
+    context: dict[str, Any] = {
+        "competition": competition,
+        "manager": manager,
+        "followed": selectors.followed(
+            user=request.user,
+            municipality=competition.municipality,
+            priority_issue=competition.priority_issue,
+        ),
+    }
+    if manager:
+        context["checks"] = publish_checks(competition, at=timezone.now()) if competition.is_draft else None
+        context["events"] = audit_timeline(target=competition)
+    return render(request, "procurement/competition_detail.html", context)
+
+
+# Staff --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = _managed_municipality(request, slug)
+    state = request.GET.get("state", "")
+    competitions = selectors.competition_for_staff(municipality=municipality)
+    if state in Competition.State.values:
+        competitions = competitions.filter(effective_state=state)
+    return render(
+        request,
+        "procurement/staff_competitions.html",
+        {
+            "municipality": municipality,
+            "competitions": competitions,
+            "counts": selectors.competition_state_counts(municipality=municipality),
+            "states": Competition.State.choices,
+            "current": state,
+            "events": audit_scope_timeline(scope=municipality, limit=15),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_create(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = _managed_municipality(request, slug)
+    form = forms.CompetitionForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            competition = services.competition_create(
+                municipality=municipality, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Draft %(reference)s is saved. Add its criteria, documents and commission, "
+                    "then publish it."
+                )
+                % {"reference": competition.reference},
+            )
+            return redirect(competition)
+    return render(request, "procurement/competition_form.html", {"form": form, "municipality": municipality})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _managed_competition(request, reference)
+    if not competition.is_draft:
+        messages.info(request, _("A published competition is corrected with an amendment."))
+        return redirect("procurement:competition-amend", reference=reference)
+    form = forms.CompetitionForm(
+        request.POST or None, instance=competition, municipality=competition.municipality
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = Competition.objects.get(pk=competition.pk)
+        try:
+            services.competition_update(competition=fresh, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(competition)
+    return render(
+        request,
+        "procurement/competition_form.html",
+        {"form": form, "municipality": competition.municipality, "competition": competition},
+    )
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One kind of rows edited on the competition's page: criteria, documents, requirements, commission."""
+
+    title: str
+    formset: type[forms.RowsFormSet]
+    initial: Callable[[Competition], list[dict[str, Any]]]
+    save: Callable[[Competition, Any, list[dict[str, Any]]], Any]
+    help: str = ""
+
+
+def _save_criteria(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> None:
+    services.competition_set_criteria(
+        competition=competition,
+        by=by,
+        criteria=[
+            services.CriterionData(**{k: row[k] for k in ("name", "description", "max_score", "weight")})
+            for row in rows
+        ],
+    )
+
+
+def _save_commission(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> None:
+    commission_services.commission_set(
+        competition=competition,
+        by=by,
+        members=[
+            commission_services.MemberData(
+                email=row["email"],
+                full_name=row["full_name"],
+                role=row["role"],
+                affiliation=row["affiliation"],
+            )
+            for row in rows
+        ],
+    )
+
+
+ROWS_PAGES = {
+    "criteria": RowsPage(
+        title=gettext_lazy("Evaluation criteria"),
+        formset=forms.CriterionFormSet,
+        initial=lambda c: [
+            {"name": x.name, "description": x.description, "max_score": x.max_score, "weight": x.weight}
+            for x in c.criteria.all()
+        ],
+        save=_save_criteria,
+        help=gettext_lazy("In the order the commission scores them. The weights add up to 100."),
+    ),
+    "documents": RowsPage(
+        title=gettext_lazy("Documents applicants attach"),
+        formset=forms.RequiredDocumentFormSet,
+        initial=lambda c: [
+            {"name": x.name, "description": x.description} for x in c.required_documents.all()
+        ],
+        save=lambda c, by, rows: services.competition_set_required_documents(
+            competition=c, by=by, documents=[(row["name"], row["description"]) for row in rows]
+        ),
+    ),
+    "eligibility": RowsPage(
+        title=gettext_lazy("Eligibility requirements"),
+        formset=forms.EligibilityFormSet,
+        initial=lambda c: [{"text": x.text} for x in c.eligibility_requirements.all()],
+        save=lambda c, by, rows: services.competition_set_eligibility(
+            competition=c, by=by, requirements=[row["text"] for row in rows]
+        ),
+        help=gettext_lazy("Applications are screened against these after the deadline."),
+    ),
+    "commission": RowsPage(
+        title=gettext_lazy("Commission"),
+        formset=forms.CommissionFormSet,
+        initial=lambda c: [
+            {
+                "email": m.user.email,
+                "full_name": m.user.full_name,
+                "role": m.role,
+                "affiliation": m.affiliation,
+            }
+            for m in c.commission.select_related("user")
+        ],
+        save=_save_commission,
+        help=gettext_lazy(
+            "At least three members and one chair. People without an account get an e-mail invitation "
+            "to choose a password."
+        ),
+    ),
+}
+
+
+def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
+    page = ROWS_PAGES[kind]
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        competition = _managed_competition(request, reference)
+        initial = page.initial(competition)
+        formset = page.formset(request.POST or None, initial=initial, prefix=kind)
+        if request.method == "POST" and formset.is_valid():
+            try:
+                page.save(competition, request.user, formset.rows())
+            except ValidationError as exc:
+                _errors_to_messages(request, exc)
+            else:
+                messages.success(request, _("%(what)s saved.") % {"what": page.title})
+                return redirect(competition)
+        return render(
+            request,
+            "procurement/competition_rows.html",
+            {"competition": competition, "formset": formset, "page": page, "kind": kind},
+        )
+
+    view.__name__ = f"competition_{kind}"
+    return view
+
+
+competition_criteria = _rows_view("criteria")
+competition_documents = _rows_view("documents")
+competition_eligibility = _rows_view("eligibility")
+competition_commission = _rows_view("commission")
+
+
+def _transition(
+    request: HttpRequest, reference: str, action: Callable[..., Any], success: str
+) -> HttpResponse:
+    competition = _managed_competition(request, reference)
+    try:
+        action(competition=competition, by=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect(competition)
+
+
+@login_required
+@require_POST
+def competition_publish(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(request, reference, services.competition_publish, _("The competition is published."))
+
+
+@login_required
+@require_POST
+def competition_start_evaluation(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request, reference, services.competition_start_evaluation, _("The evaluation has started.")
+    )
+
+
+@login_required
+@require_POST
+def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request,
+        reference,
+        services.competition_complete,
+        _("The competition is completed; its results are public."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _managed_competition(request, reference)
+    form = forms.ReasonForm(request.POST or None, submit_label=_("Cancel the competition"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.competition_cancel(
+                competition=competition, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("The competition is cancelled."))
+        return redirect(competition)
+    return render(request, "procurement/competition_cancel.html", {"competition": competition, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _managed_competition(request, reference)
+    if not competition.is_open:
+        messages.error(request, _("Only a competition open for proposals can be amended."))
+        return redirect(competition)
+    form = forms.AmendmentForm(request.POST or None, competition=competition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = services.competition_amend(
+                competition=competition,
+                by=request.user,
+                explanation=form.cleaned_data["explanation"],
+                changes=form.changes(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if amendment.deadline_extended:
+                messages.warning(
+                    request,
+                    _("Amendment %(number)d is published; the deadline moved to %(deadline)s.")
+                    % {
+                        "number": amendment.number,
+                        "deadline": timezone.localtime(amendment.new_deadline, competition.zone).strftime(
+                            "%Y-%m-%d %H:%M"
+                        ),
+                    },
+                )
+            else:
+                messages.success(
+                    request, _("Amendment %(number)d is published.") % {"number": amendment.number}
+                )
+            return redirect(competition)
+    return render(request, "procurement/competition_amend.html", {"competition": competition, "form": form})

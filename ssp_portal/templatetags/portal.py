@@ -1,0 +1,54 @@
+"""Template filters shared by every app: money in soms, times in a municipality's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils import timezone, translation
+
+register = template.Library()
+
+NBSP = "\u00a0"
+
+
+def _group(number: str, separator: str) -> str:
+    digits = number
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return separator.join(groups)
+
+
+@register.filter
+def soms(value: object) -> str:
+    """An amount in Kyrgyz soms: ``400 000 сом`` in Kyrgyz and Russian, ``KGS 400,000`` in English.
+
+    Tyiyn (hundredths) show only when there are any.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+    english = (translation.get_language() or "").startswith("en")
+    if english:
+        text = _group(whole, ",") + (f".{cents}" if cents != "00" else "")
+        return f"{sign}KGS{NBSP}{text}"
+    text = _group(whole, NBSP) + (f",{cents}" if cents != "00" else "")
+    return f"{sign}{text}{NBSP}сом"
+
+
+@register.filter
+def in_zone(value: datetime | None, zone: str) -> datetime | None:
+    """An aware time converted to a named zone (a municipality's ``time_zone``)."""
+    if value is None:
+        return None
+    return timezone.localtime(value, ZoneInfo(zone or "Asia/Bishkek"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +47,13 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MunicipalityMembershipInline, OrganizationMembershipInline]
 
 
+# Addresses typed without a scheme are read as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "code", "kind", "region", "min_submission_days", "is_active"]
     list_filter = ["region", "kind", "is_active"]
     search_fields = ["name", "code", "slug", "authority"]
@@ -82,6 +88,7 @@ class OrganizationDocumentInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "legal_form", "inn", "region", "verification_status", "created_at"]
     list_filter = ["verification_status", "legal_form", "region"]
     search_fields = ["name", "inn", "registration_number", "email", "head_name"]

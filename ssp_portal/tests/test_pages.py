@@ -126,15 +126,21 @@ def test_pages_use_no_external_resources(client):
     assert 'href="http' not in page
 
 
-def test_admin_lists_every_model_with_search(admin_user, client_for):
+def test_admin_lists_and_shows_every_model(admin_user, client_for, settings):
     from django.contrib import admin
+    from django.core.management import call_command
 
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
     client = client_for(admin_user)
     assert client.get(reverse("admin:index")).status_code == 200
     for model, model_admin in admin.site._registry.items():
-        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        response = client.get(url, {"q": "karakol"} if model_admin.search_fields else {})
-        assert response.status_code == 200, url
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        response = client.get(reverse(f"{name}_changelist"), {"q": "karakol"} if model_admin.search_fields else {})
+        assert response.status_code == 200, name
+        first = model._default_manager.first()
+        if first is not None:
+            assert client.get(reverse(f"{name}_change", args=[first.pk])).status_code == 200, name
 
 
 def test_admin_is_closed_to_finance_staff_and_visitors(finance_staff, client_for):

@@ -1,0 +1,124 @@
+"""Administration of procurement records.
+
+Finance staff run competitions on the portal's own pages, where every change goes through a
+service and is audited; here the life-cycle fields are read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from procurement.models import (
+    Amendment,
+    CommissionMember,
+    Competition,
+    EligibilityRequirement,
+    EvaluationCriterion,
+    PriorityIssue,
+    RequiredDocument,
+    Subscription,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CriterionInline(ReadOnlyInline):
+    model = EvaluationCriterion
+    fields = ["position", "name", "max_score", "weight"]
+
+
+class RequiredDocumentInline(ReadOnlyInline):
+    model = RequiredDocument
+    fields = ["position", "name", "description"]
+
+
+class EligibilityInline(ReadOnlyInline):
+    model = EligibilityRequirement
+    fields = ["position", "text"]
+
+
+class CommissionInline(ReadOnlyInline):
+    model = CommissionMember
+    fields = ["user", "role", "affiliation", "invited_at"]
+
+
+class AmendmentInline(ReadOnlyInline):
+    model = Amendment
+    fields = ["number", "explanation", "previous_deadline", "new_deadline", "created_at", "created_by"]
+
+
+@admin.register(PriorityIssue)
+class PriorityIssueAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "year", "need_source", "planned_budget", "status"]
+    list_filter = ["status", "need_source", "year", "municipality"]
+    search_fields = ["title", "description", "target_group", "municipality__name"]
+    list_select_related = ["municipality"]
+    readonly_fields = ["status", "approved_at", "created_at"]
+
+
+@admin.register(Competition)
+class CompetitionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "municipality", "state", "budget", "deadline"]
+    list_filter = ["state", "municipality", "year"]
+    search_fields = ["reference", "title", "description"]
+    date_hierarchy = "deadline"
+    list_select_related = ["municipality"]
+    readonly_fields = [
+        "reference",
+        "year",
+        "sequence",
+        "state",
+        "published_at",
+        "closed_at",
+        "evaluation_started_at",
+        "completed_at",
+        "cancelled_at",
+        "cancel_reason",
+        "created_at",
+        "created_by",
+    ]
+    inlines = [CriterionInline, EligibilityInline, RequiredDocumentInline, CommissionInline, AmendmentInline]
+
+    def has_add_permission(self, request) -> bool:
+        # A competition is drafted on the portal, which numbers and audits it.
+        return False
+
+
+@admin.register(CommissionMember)
+class CommissionMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "competition", "role", "affiliation", "invited_at"]
+    list_filter = ["role", "competition__municipality"]
+    search_fields = ["user__email", "user__full_name", "competition__reference"]
+    list_select_related = ["user", "competition"]
+    readonly_fields = ["competition", "user", "role", "invited_at"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    list_display = ["competition", "number", "created_at", "new_deadline"]
+    list_filter = ["competition__municipality"]
+    search_fields = ["competition__reference", "explanation"]
+    list_select_related = ["competition"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "priority_issue", "created_at"]
+    list_filter = ["municipality"]
+    search_fields = ["user__email", "municipality__name", "priority_issue__title"]
+    list_select_related = ["user", "municipality", "priority_issue"]

@@ -47,6 +47,8 @@ class DemoWorld:
     users: dict[str, User]
     baldarga: Organization
     ulukman: Organization
+    kelechek: Organization
+    ayimdary: Organization
 
 
 def _user(login: DemoLogin) -> User:
@@ -70,6 +72,17 @@ def _user(login: DemoLogin) -> User:
 def _municipality(**fields: object) -> Municipality:
     municipality, _ = Municipality.objects.update_or_create(code=fields.pop("code"), defaults=fields)
     return municipality
+
+
+def _member_without_login(email: str, full_name: str) -> User:
+    """A member of one of the other NCOs: an account with no password (not a demo login)."""
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email, None, full_name=full_name
+    )
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
 
 
 def _organization(*, member: User, verifier: User, data: dict) -> Organization:
@@ -168,4 +181,49 @@ def seed() -> DemoWorld:
             ),
         },
     )
-    return DemoWorld(karakol=karakol, naryn=naryn, users=users, baldarga=baldarga, ulukman=ulukman)
+    # Two more NCOs of Karakol that apply, so that each competition has more than one proposal.
+    kelechek = _organization(
+        member=_member_without_login("kelechek@ngo.example", "Aibek Usenov"),
+        verifier=finance,
+        data={
+            "name": 'Public Foundation "Kelechek Nuru"',
+            "legal_form": Organization.LegalForm.PUBLIC_FOUNDATION,
+            "registration_number": "DEMO-34567-3301-PF",
+            "inn": "01103201810789",
+            "registration_date": datetime.date(2018, 3, 11),
+            "region": Region.ISSYK_KUL,
+            "address": "Karakol, Issyk-Kul region",
+            "head_name": "Aibek Usenov",
+            "phone": "+996 3922 5 00 03",
+            "email": "info@kelechek.example",
+            "website": "",
+            "mission": "Education and leisure for children and teenagers of Karakol.",
+        },
+    )
+    ayimdary = _organization(
+        member=_member_without_login("ayimdary@ngo.example", "Nazira Kadyrova"),
+        verifier=finance,
+        data={
+            "name": 'Public Association "Aiyl Ayimdary"',
+            "legal_form": Organization.LegalForm.ASSOCIATION,
+            "registration_number": "DEMO-45678-3301-PA",
+            "inn": "02506201611234",
+            "registration_date": datetime.date(2016, 6, 25),
+            "region": Region.ISSYK_KUL,
+            "address": "Karakol, Issyk-Kul region",
+            "head_name": "Nazira Kadyrova",
+            "phone": "+996 3922 5 00 04",
+            "email": "info@ayimdary.example",
+            "website": "",
+            "mission": "Women's leadership and economic independence in the villages around Karakol.",
+        },
+    )
+    return DemoWorld(
+        karakol=karakol,
+        naryn=naryn,
+        users=users,
+        baldarga=baldarga,
+        ulukman=ulukman,
+        kelechek=kelechek,
+        ayimdary=ayimdary,
+    )

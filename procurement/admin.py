@@ -7,9 +7,15 @@ service and is audited; here the life-cycle fields are read-only.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from procurement.models import (
+    ActivityLine,
     Amendment,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
     CommissionMember,
     Competition,
     EligibilityRequirement,
@@ -122,3 +128,86 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["municipality"]
     search_fields = ["user__email", "municipality__name", "priority_issue__title"]
     list_select_related = ["user", "municipality", "priority_issue"]
+
+
+# Applications: the administration site shows only what finance staff may see once unsealed ----
+
+
+class SealedAdminMixin:
+    """Rows of applications still sealed (before the deadline), drafts and withdrawn ones are not listed."""
+
+    application_path = "application"
+
+    def get_queryset(self, request):
+        from procurement.models.applications import unsealed
+
+        queryset = super().get_queryset(request)
+        prefix = f"{self.application_path}__" if self.application_path else ""
+        return queryset.filter(unsealed(prefix=f"{prefix}competition__")).exclude(
+            **{f"{prefix}state__in": [Application.State.DRAFT, Application.State.WITHDRAWN]}
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ActivityInline(ReadOnlyInline):
+    model = ActivityLine
+    fields = ["position", "title", "start_month", "end_month"]
+
+
+class BudgetLineInline(ReadOnlyInline):
+    model = BudgetLine
+    fields = ["position", "category", "description", "unit", "quantity", "unit_cost"]
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = ApplicationAttachment
+    fields = ["required_document", "download", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: ApplicationAttachment) -> str:
+        # Through the view that checks permission: files have no public URL.
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
+@admin.register(Application)
+class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
+    application_path = ""
+    list_display = [
+        "receipt_number",
+        "organization",
+        "competition",
+        "state",
+        "requested_amount",
+        "submitted_at",
+    ]
+    list_filter = ["state", "competition__municipality"]
+    search_fields = ["receipt_number", "organization__name", "competition__reference", "project_title"]
+    list_select_related = ["organization", "competition"]
+    exclude = ["previous"]
+    inlines = [ActivityInline, BudgetLineInline, AttachmentInline]
+
+
+@admin.register(ApplicationAttachment)
+class ApplicationAttachmentAdmin(SealedAdminMixin, admin.ModelAdmin):
+    list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "application__receipt_number", "application__organization__name"]
+    list_select_related = ["application__organization", "application__competition"]
+    fields = [
+        "application",
+        "required_document",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_at",
+    ]

@@ -9,11 +9,12 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
-        from procurement.documents import announcement
+        from procurement.documents import announcement, receipt
         from ssp_portal.audit.registry import register_verbs
         from ssp_portal.documents.registry import register
 
         register(announcement)
+        register(receipt)
         register_verbs(
             {
                 "priority_issue.created": _("Priority issue created"),
@@ -31,5 +32,10 @@ class ProcurementConfig(AppConfig):
                 "competition.evaluation_started": _("Evaluation started"),
                 "competition.completed": _("Results published"),
                 "competition.cancelled": _("Competition cancelled"),
+                "application.started": _("Application started"),
+                "application.submitted": _("Application submitted"),
+                "application.withdrawn": _("Application withdrawn"),
+                "application.new_version": _("New version started"),
+                "application.screened": _("Application screened"),
             }
         )

@@ -9,18 +9,31 @@ so that it is open whenever the demo is loaded.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from organizations.demo import DemoWorld
-from procurement.models import Competition, PriorityIssue
+from organizations.models import Organization, User
+from procurement.models import (
+    ActivityLine,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
+    Competition,
+    PriorityIssue,
+)
+from procurement.services import applications as application_services
 from procurement.services import competitions as services
 from procurement.services.commission import MemberData, commission_set
 from procurement.services.priority_issues import priority_issue_approve, priority_issue_create
+from ssp_portal.files import PDF
 
 ZONE = ZoneInfo("Asia/Bishkek")
 
@@ -117,17 +130,281 @@ def _competition(
     return services.competition_publish(competition=competition, by=finance, at=published)
 
 
-def _complete(world: DemoWorld, competition: Competition) -> Competition:
+def _complete(world: DemoWorld, competition: Competition, ineligible: dict[int, str]) -> Competition:
+    """Evaluation starts two days after the deadline, screening the next day, results ten days later.
+
+    ``ineligible`` maps an organization to the eligibility requirement it failed.
+    """
     finance = world.users["finance@karakol.example"]
     if competition.state == Competition.State.PUBLISHED:
         competition = services.competition_start_evaluation(
             competition=competition, by=finance, at=competition.deadline + datetime.timedelta(days=2)
         )
     if competition.state == Competition.State.EVALUATION:
+        for application in competition.applications.filter(state=Application.State.SUBMITTED):
+            failed = ineligible.get(application.organization_id)
+            application_services.application_screen(
+                application=application,
+                by=finance,
+                eligible=failed is None,
+                requirement=competition.eligibility_requirements.filter(text=failed).first()
+                if failed
+                else None,
+                note=_INELIGIBLE_NOTE if failed else "",
+                at=competition.deadline + datetime.timedelta(days=3),
+            )
         competition = services.competition_complete(
             competition=competition, by=finance, at=competition.deadline + datetime.timedelta(days=12)
         )
     return competition
+
+
+_INELIGIBLE_NOTE = "The certificate of no tax arrears was issued more than 30 days before the deadline."
+
+
+@dataclass(frozen=True)
+class Proposal:
+    organization: Organization
+    member: str
+    title: str
+    summary: str
+    problem: str
+    objectives: str
+    target_group: str
+    beneficiaries: int
+    results: str
+    activities: list[tuple[str, int, int]]
+    lines: list[tuple[str, str, str, str, str]]  # category, description, unit, quantity, unit cost
+
+
+def _pdf_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _attachment_pdf(title: str, organization: Organization) -> ContentFile:
+    """A one-page PDF naming the document and the organization (Latin text, standard font)."""
+    lines = [title, organization.name, "Demo document of the SSP Portal."]
+    text = "BT /F1 14 Tf 50 780 Td " + " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+    ]
+    body, offsets = "%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    file = ContentFile(body.encode("latin-1", "replace"), name=f"{slugify(title)}.pdf")
+    file.detected_type = PDF
+    return file
+
+
+def _fill(application: Application, proposal: Proposal) -> None:
+    """The proposal's content, its rows and a PDF for each required document."""
+    lines = [
+        BudgetLine(
+            application=application,
+            position=i,
+            category=category,
+            description=description,
+            unit=unit,
+            quantity=Decimal(quantity),
+            unit_cost=Decimal(cost),
+        )
+        for i, (category, description, unit, quantity, cost) in enumerate(proposal.lines)
+    ]
+    Application.objects.filter(pk=application.pk).update(
+        project_title=proposal.title,
+        summary=proposal.summary,
+        problem=proposal.problem,
+        objectives=proposal.objectives,
+        target_group=proposal.target_group,
+        beneficiaries=proposal.beneficiaries,
+        expected_results=proposal.results,
+        requested_amount=sum((line.total for line in lines), Decimal("0")),
+        cofinancing_own=Decimal("15000.00"),
+    )
+    BudgetLine.objects.bulk_create(lines)
+    ActivityLine.objects.bulk_create(
+        ActivityLine(application=application, position=i, title=title, start_month=start, end_month=end)
+        for i, (title, start, end) in enumerate(proposal.activities)
+    )
+    member = User.objects.get(email=proposal.member)
+    for document in application.competition.required_documents.all():
+        attachment = ApplicationAttachment(
+            application=application,
+            required_document=document,
+            original_name=f"{slugify(document.name)}.pdf",
+            content_type=PDF.content_type,
+            uploaded_by=member,
+        )
+        file = _attachment_pdf(document.name, proposal.organization)
+        attachment.size = file.size
+        attachment.sha256 = hashlib.sha256(file.read()).hexdigest()
+        file.seek(0)
+        attachment.file_extension = PDF.extension
+        attachment.file.save("upload", file, save=False)
+        attachment.save()
+
+
+def _apply(
+    competition: Competition, proposal: Proposal, *, submit_at: datetime.datetime | None
+) -> Application:
+    member = User.objects.get(email=proposal.member)
+    started = (submit_at or timezone.now()) - datetime.timedelta(days=5)
+    application = application_services.application_start(
+        competition=competition,
+        organization=proposal.organization,
+        by=member,
+        at=min(started, timezone.now()),
+    )
+    _fill(application, proposal)
+    if submit_at is not None:
+        application = application_services.application_submit(
+            application=application, by=member, at=submit_at
+        )
+    return application
+
+
+def _proposals(world: DemoWorld) -> dict[str, list[Proposal]]:
+    staff_line = ("staff", "Project coordinator, part time", "month", "9", "8000")
+    return {
+        "children": [
+            Proposal(
+                world.baldarga,
+                "baldarga@ngo.example",
+                "A second home: after-school care for children of labor migrants",
+                "Daily after-school care, homework help and psychological support for 40 children whose "
+                "parents work abroad, and monthly video calls with their parents.",
+                "A survey of Karakol schools found 612 pupils with one or both parents abroad; teachers "
+                "report falling grades and isolation among them.",
+                "Give 40 children a safe place after school; keep them in touch with their parents.",
+                "Children of labor migrants aged 7-14 in Karakol",
+                40,
+                "40 children attend at least 3 days a week; grades improve for two thirds of them.",
+                [
+                    ("After-school club", 1, 9),
+                    ("Psychologist's sessions", 2, 9),
+                    ("Video calls with parents", 1, 9),
+                ],
+                [
+                    staff_line,
+                    ("staff", "Psychologist, sessions", "session", "36", "1500"),
+                    ("activities", "Meals at the club", "child-month", "360", "200"),
+                    ("equipment", "Books and learning materials", "set", "40", "50"),
+                ],
+            ),
+            Proposal(
+                world.kelechek,
+                "kelechek@ngo.example",
+                "Children of migrants: a mentoring program",
+                "Volunteers from the university mentor 25 children of labor migrants.",
+                "Children left with relatives lack an adult who follows their schooling.",
+                "Pair 25 children with trained mentors for a school year.",
+                "Pupils aged 10-16 whose parents work abroad",
+                25,
+                "25 mentoring pairs meet weekly for nine months.",
+                [("Training of mentors", 1, 1), ("Weekly mentoring", 2, 9)],
+                [staff_line, ("activities", "Mentor training and meetings", "event", "20", "4900")],
+            ),
+        ],
+        "women": [
+            Proposal(
+                world.ulukman,
+                "ulukman@ngo.example",
+                "Safe haven: support for women affected by domestic violence",
+                "A hotline, legal and psychological counselling and a temporary shelter for women who "
+                "suffer domestic violence, with help to find work.",
+                "The Karakol crisis centre registered 148 calls last year, and the police 96 cases; there is "
+                "no shelter in the city.",
+                "Give women a safe place and the help they need to leave violence.",
+                "Women affected by domestic violence and their children",
+                120,
+                "120 women counselled, 30 sheltered, 15 in work by the end of the year.",
+                [("Hotline", 1, 9), ("Counselling", 1, 9), ("Shelter", 2, 9), ("Job placement", 4, 9)],
+                [
+                    staff_line,
+                    ("staff", "Lawyer and psychologist", "consultation", "50", "800"),
+                    ("premises", "Rent of the shelter flat", "month", "8", "8000"),
+                    ("communication", "Hotline phone and leaflets", "month", "9", "1111.11"),
+                ],
+            ),
+            Proposal(
+                world.ayimdary,
+                "ayimdary@ngo.example",
+                "Women's self-help groups against violence",
+                "Self-help groups in four villages near Karakol.",
+                "Women in villages have no one to turn to.",
+                "Start four self-help groups led by trained women.",
+                "Women in four villages near Karakol",
+                60,
+                "Four groups meet monthly.",
+                [("Training of leaders", 1, 2), ("Group meetings", 3, 9)],
+                [staff_line, ("activities", "Group meetings and travel", "meeting", "36", "2000")],
+            ),
+        ],
+    }
+
+
+def _seed_applications(world: DemoWorld, competition: Competition, proposals: list[Proposal]) -> None:
+    if competition.applications.exists():
+        return
+    for days, proposal in enumerate(proposals, start=1):
+        _apply(competition, proposal, submit_at=competition.deadline - datetime.timedelta(days=days, hours=3))
+
+
+def _seed_open_competition(world: DemoWorld, competition: Competition) -> None:
+    """The open competition: Baldarga Tirek has submitted, Ulukman Daryger has a draft. Both sealed."""
+    if competition.applications.exists():
+        return
+    staff_line = ("staff", "Outreach worker", "month", "6", "10000")
+    _apply(
+        competition,
+        Proposal(
+            world.baldarga,
+            "baldarga@ngo.example",
+            "Warm winter: outreach to homeless people",
+            "Night outreach, a winter shelter and help with documents for homeless people in Karakol.",
+            "Outreach in the last winter counted 35 people sleeping rough in the city.",
+            "Nobody freezes in Karakol this winter; 10 people get their documents back.",
+            "Homeless people in Karakol",
+            35,
+            "35 people reached, 20 sheltered, 10 with restored documents.",
+            [("Night outreach", 1, 6), ("Winter shelter", 1, 4), ("Documents and medical help", 2, 6)],
+            [
+                staff_line,
+                ("premises", "Shelter rent and heating", "month", "4", "25000"),
+                ("other", "Food", "person-month", "80", "500"),
+            ],
+        ),
+        submit_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    draft = _apply(
+        competition,
+        Proposal(
+            world.ulukman,
+            "ulukman@ngo.example",
+            "Back to work: homeless women",
+            "Shelter and job placement for homeless women.",
+            "",
+            "",
+            "Homeless women in Karakol",
+            15,
+            "",
+            [("Shelter", 1, 6)],
+            [("premises", "Shelter rent", "month", "6", "12000")],
+        ),
+        submit_at=None,
+    )
+    # A draft still being written: the problem and results are to come.
+    Application.objects.filter(pk=draft.pk).update(problem="", expected_results="")
 
 
 @transaction.atomic
@@ -224,6 +501,12 @@ def seed(world: DemoWorld) -> ProcurementWorld:
         project_start=deadline.date() + datetime.timedelta(days=20),
         project_end=deadline.date() + datetime.timedelta(days=20 + 180),
     )
+    proposals = _proposals(world)
+    _seed_applications(world, children, proposals["children"])
+    _seed_applications(world, women, proposals["women"])
+    _seed_open_competition(world, public_order)
     return ProcurementWorld(
-        children=_complete(world, children), women=_complete(world, women), public_order=public_order
+        children=_complete(world, children, ineligible={}),
+        women=_complete(world, women, ineligible={world.ayimdary.pk: "No tax or social fund arrears"}),
+        public_order=public_order,
     )

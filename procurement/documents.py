@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from procurement import permissions
-from procurement.models import Competition
+from procurement.models import Application, Competition
+from procurement.receipts import FIELDS, FORMAT
 from ssp_portal.documents.registry import DocumentKind
 
 ANNOUNCEMENT = "competition-announcement"
+RECEIPT = "application-receipt"
 
 
 def _context(competition: Competition) -> dict:
@@ -32,4 +34,27 @@ announcement = DocumentKind(
     can_request=permissions.can_manage_competition,
     filename=lambda competition: f"announcement-{competition.reference}.pdf",
     public=True,
+)
+
+
+def _receipt_context(application: Application) -> dict:
+    return {
+        "application": application,
+        "competition": application.competition,
+        "municipality": application.competition.municipality,
+        "attachments": list(application.attachments.select_related("required_document")),
+        "format": FORMAT,
+        "fields": FIELDS,
+    }
+
+
+receipt = DocumentKind(
+    code=RECEIPT,
+    title=_("Receipt"),
+    model=Application,
+    template="procurement/pdf/receipt.html",
+    context=_receipt_context,
+    can_view=permissions.can_view_application,
+    can_request=permissions.can_edit_application,
+    filename=lambda application: f"receipt-{application.receipt_number}.pdf",
 )

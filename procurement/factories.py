@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from organizations.factories import MunicipalityFactory, UserFactory
+from organizations.factories import PDF_BYTES, MunicipalityFactory, OrganizationFactory, UserFactory
 from procurement.models import (
+    ActivityLine,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
     CommissionMember,
     Competition,
     EligibilityRequirement,
@@ -164,3 +170,104 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
+
+
+# Applications -----------------------------------------------------------------------------------
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft by default. ``complete=True`` fills every section so that it can be submitted;
+    ``submit=True`` also submits it (receipt, digest) through the service's own digest."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    competition = factory.SubFactory(CompetitionFactory, published=True)
+    organization = factory.SubFactory(OrganizationFactory, verified=True)
+
+    @factory.post_generation
+    def complete(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            fill_application(self)
+
+    @factory.post_generation
+    def submit(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            if not self.budget_lines.exists():
+                fill_application(self)
+            mark_submitted(self)
+
+
+def fill_application(application: Application, *, amount: Decimal = Decimal("150000.00")) -> Application:
+    """Every section, one activity, two budget lines adding up to ``amount``, the required files."""
+    Application.objects.filter(pk=application.pk).update(
+        project_title="Warm winter",
+        summary="Outreach and a winter shelter.",
+        problem="35 people sleep rough in winter.",
+        objectives="Nobody freezes.",
+        target_group="Homeless people",
+        beneficiaries=35,
+        expected_results="20 people sheltered.",
+        requested_amount=amount,
+    )
+    ActivityLine.objects.create(
+        application=application, position=0, title="Outreach", start_month=1, end_month=6
+    )
+    BudgetLine.objects.create(
+        application=application,
+        position=0,
+        category="staff",
+        description="Worker",
+        unit="month",
+        quantity=Decimal("6"),
+        unit_cost=Decimal("10000"),
+    )
+    BudgetLine.objects.create(
+        application=application,
+        position=1,
+        category="premises",
+        description="Shelter",
+        unit="month",
+        quantity=Decimal("1"),
+        unit_cost=amount - Decimal("60000"),
+    )
+    for document in application.competition.required_documents.all():
+        ApplicationAttachmentFactory(application=application, required_document=document)
+    application.refresh_from_db()
+    return application
+
+
+def mark_submitted(application: Application, *, at=None) -> Application:
+    """As the service records a submission, without its clock checks (for states in the past)."""
+    from procurement import receipts
+
+    number = (
+        Application.objects.filter(competition=application.competition, receipt_number__isnull=False).count()
+        + 1
+    )
+    application.receipt_number = f"{application.competition.reference}-{number:04d}"
+    application.submitted_at = at or timezone.now()
+    application.state = Application.State.SUBMITTED
+    application.digest = receipts.compute(application)
+    application.save()
+    return application
+
+
+class ApplicationAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationAttachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    original_name = "charter.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = factory.LazyFunction(lambda: hashlib.sha256(PDF_BYTES).hexdigest())
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        instance = model_class(*args, **kwargs)
+        instance.file_extension = "pdf"
+        instance.file.save("upload", ContentFile(PDF_BYTES), save=False)
+        instance.save()
+        return instance

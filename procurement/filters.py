@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
-from procurement.models import Competition, PriorityIssue
+from procurement.models import Application, Competition, PriorityIssue
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -55,3 +55,32 @@ class CompetitionFilter(BootstrapFilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(reference__icontains=value) | Q(description__icontains=value)
         )
+
+
+class ApplicationFilter(BootstrapFilterSet):
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            (value, label)
+            for value, label in Application.State.choices
+            if value not in (Application.State.DRAFT, Application.State.WITHDRAWN)
+        ],
+        empty_label=_("All"),
+    )
+    organization = django_filters.CharFilter(
+        label=_("Organization"), field_name="organization__name", lookup_expr="icontains"
+    )
+    min_amount = django_filters.NumberFilter(
+        label=_("Requested from (soms)"), field_name="requested_amount", lookup_expr="gte"
+    )
+    max_amount = django_filters.NumberFilter(
+        label=_("Requested up to (soms)"), field_name="requested_amount", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Application
+        fields = ["state", "organization", "min_amount", "max_amount"]
+
+    def __init__(self, *args, competition: Competition | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.competition = competition

@@ -287,7 +287,7 @@ class RowsFormSet(forms.BaseFormSet):
         ]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [form.cleaned_data for form in self.kept()]
+        return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.kept()]
 
     def flag_duplicates(self, field: str, message: str) -> None:
         seen: set[str] = set()

@@ -27,3 +27,20 @@ def can_view_competition(user: User, competition: Competition) -> bool:
 
 def can_follow(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
+
+
+def can_apply(user: User, organization) -> bool:
+    """Members of an organization apply for it (the service checks it is verified)."""
+    return bool(
+        user.is_authenticated and user.is_active and organization.memberships.filter(user=user).exists()
+    )
+
+
+def can_edit_application(user: User, application) -> bool:
+    return can_apply(user, application.organization)
+
+
+def can_view_application(user: User, application) -> bool:
+    from procurement.models import Application
+
+    return Application.objects.visible_to(user).filter(pk=application.pk).exists()

@@ -8,6 +8,8 @@ from django.utils import timezone
 from organizations.models import Municipality, User
 from procurement.models import (
     Amendment,
+    Application,
+    ApplicationAttachment,
     CommissionMember,
     Competition,
     PriorityIssue,
@@ -42,7 +44,17 @@ def competition_detail(*, user: User, reference: str) -> Competition | None:
     )
 
 
+SUBMITTED_STATES = [
+    Application.State.SUBMITTED,
+    Application.State.ELIGIBLE,
+    Application.State.INELIGIBLE,
+    Application.State.AWARDED,
+    Application.State.NOT_AWARDED,
+]
+
+
 def competition_for_staff(*, municipality: Municipality) -> QuerySet[Competition]:
+    """The municipality's competitions with counts only: how many drafts and submissions, never what."""
     return (
         Competition.objects.filter(municipality=municipality)
         .with_effective_state()
@@ -50,6 +62,12 @@ def competition_for_staff(*, municipality: Municipality) -> QuerySet[Competition
         .annotate(
             criteria_count=Count("criteria", distinct=True),
             commission_count=Count("commission", distinct=True),
+            draft_count=Count(
+                "applications", filter=Q(applications__state=Application.State.DRAFT), distinct=True
+            ),
+            submitted_count=Count(
+                "applications", filter=Q(applications__state__in=SUBMITTED_STATES), distinct=True
+            ),
         )
         .order_by("-year", "-sequence")
     )
@@ -120,4 +138,63 @@ def competitions_open(*, limit: int = 6) -> list[Competition]:
         .with_effective_state()
         .select_related("municipality", "priority_issue")
         .order_by("deadline")[:limit]
+    )
+
+
+# Applications -----------------------------------------------------------------------------
+
+
+def applications_of_member(*, user: User) -> QuerySet[Application]:
+    """The person's organizations' applications, newest first, with their competitions."""
+    return (
+        Application.objects.of_member(user)
+        .select_related("competition__municipality", "organization", "ineligible_requirement")
+        .with_effective_competition_state()
+        .order_by("-created_at")
+    )
+
+
+def application_detail(*, user: User, pk: int) -> Application | None:
+    return (
+        Application.objects.visible_to(user)
+        .select_related(
+            "competition__municipality",
+            "competition__priority_issue",
+            "organization",
+            "ineligible_requirement",
+            "submitted_by",
+            "previous",
+        )
+        .prefetch_related(
+            "activities",
+            "budget_lines",
+            Prefetch(
+                "attachments", queryset=ApplicationAttachment.objects.select_related("required_document")
+            ),
+            "competition__required_documents",
+            "competition__eligibility_requirements",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def application_counts(*, competition: Competition) -> dict[str, int]:
+    """Counts by state: all staff may know while the applications are sealed (one query)."""
+    return Application.objects.filter(competition=competition).aggregate(
+        drafts=Count("pk", filter=Q(state=Application.State.DRAFT)),
+        submitted=Count("pk", filter=Q(state__in=SUBMITTED_STATES)),
+        withdrawn=Count("pk", filter=Q(state=Application.State.WITHDRAWN)),
+        eligible=Count("pk", filter=Q(state=Application.State.ELIGIBLE)),
+        ineligible=Count("pk", filter=Q(state=Application.State.INELIGIBLE)),
+    )
+
+
+def applications_for_staff(*, competition: Competition) -> QuerySet[Application]:
+    """Submitted applications of an unsealed competition (the view checks it is unsealed)."""
+    return (
+        Application.objects.unsealed()
+        .filter(competition=competition, state__in=SUBMITTED_STATES)
+        .select_related("organization", "ineligible_requirement")
+        .order_by("receipt_number")
     )

@@ -5,6 +5,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from procurement.models import Competition
+from procurement.services import reminders
 from procurement.services.competitions import competition_close
 from procurement.services.subscriptions import competition_notify_followers
 
@@ -26,3 +27,9 @@ def close_competitions_past_deadline() -> int:
     for competition in Competition.objects.filter(state=Competition.State.PUBLISHED, deadline__lte=now):
         closed += competition_close(competition=competition, at=now)
     return closed
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def remind_unsent_drafts() -> int:
+    """Periodic: the 7-, 3- and 1-day reminders to organizations with an unsent draft."""
+    return reminders.remind_unsent_drafts()

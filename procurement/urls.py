@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.views import competitions, priority_issues, subscriptions
+from procurement.views import applications, competitions, priority_issues, subscriptions
 
 app_name = "procurement"
 
@@ -70,6 +70,47 @@ urlpatterns = [
         priority_issues.priority_issue_approve,
         name="priority-issue-approve",
     ),
+    # Applications
+    path("competitions/<str:reference>/apply/", applications.application_start, name="application-start"),
+    path(
+        "competitions/<str:reference>/applications/",
+        applications.competition_applications,
+        name="competition-applications",
+    ),
+    path("applications/", applications.my_applications, name="my-applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application-detail"),
+    path(
+        "applications/<int:pk>/sections/<slug:section>/",
+        applications.application_section,
+        name="application-section",
+    ),
+    path(
+        "applications/<int:pk>/activities/",
+        applications.application_activities,
+        name="application-activities",
+    ),
+    path("applications/<int:pk>/budget/", applications.application_budget, name="application-budget"),
+    path("applications/<int:pk>/attachments/", applications.attachment_upload, name="attachment-upload"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        applications.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        applications.attachment_delete,
+        name="attachment-delete",
+    ),
+    path("applications/<int:pk>/submit/", applications.application_submit, name="application-submit"),
+    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application-withdraw"),
+    path(
+        "applications/<int:pk>/new-version/",
+        applications.application_new_version,
+        name="application-new-version",
+    ),
+    path("applications/<int:pk>/receipt/", applications.application_receipt, name="application-receipt"),
+    path("applications/<int:pk>/screen/", applications.application_screen, name="application-screen"),
+    path("receipts/verify/", applications.receipt_verify, name="receipt-verify"),
     # Following
     path("following/", subscriptions.subscription_list, name="subscription-list"),
     path("following/add/", subscriptions.follow, name="follow"),

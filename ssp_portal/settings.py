@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "procurement.tasks.close_competitions_past_deadline",
         "schedule": 60.0,
     },
+    "remind-unsent-drafts": {
+        "task": "procurement.tasks.remind_unsent_drafts",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # Accounts (django-allauth): e-mail log-in, verified e-mail addresses, throttled failures.
@@ -219,6 +223,7 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 SSP_UPLOAD_MAX_BYTES = env_int("SSP_UPLOAD_MAX_MB", 10) * 1024 * 1024
+SSP_APPLICATION_MAX_BYTES = env_int("SSP_APPLICATION_MAX_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: the console in development, SMTP from the environment in production.
@@ -273,5 +278,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # In-process tasks would log each run into the server's console.
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.models import Municipality
+from organizations.models import Municipality, Organization
 from procurement import forms, permissions, selectors
 from procurement.filters import CompetitionFilter
-from procurement.models import Competition
+from procurement.models import Application, Competition
 from procurement.rules import publish_checks
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
@@ -90,6 +90,20 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if manager:
         context["checks"] = publish_checks(competition, at=timezone.now()) if competition.is_draft else None
         context["events"] = audit_timeline(target=competition)
+        context["application_counts"] = selectors.application_counts(competition=competition)
+    if request.user.is_authenticated:
+        context["own_applications"] = list(
+            Application.objects.of_member(request.user)
+            .filter(competition=competition)
+            .select_related("organization")
+        )
+        context["apply_organizations"] = list(
+            Organization.objects.verified()
+            .filter(memberships__user=request.user)
+            .exclude(
+                pk__in=[a.organization_id for a in context["own_applications"] if a.state != "withdrawn"]
+            )
+        )
     return render(request, "procurement/competition_detail.html", context)
 
 

@@ -136,7 +136,9 @@ def test_admin_lists_and_shows_every_model(admin_user, client_for, settings):
     assert client.get(reverse("admin:index")).status_code == 200
     for model, model_admin in admin.site._registry.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        response = client.get(reverse(f"{name}_changelist"), {"q": "karakol"} if model_admin.search_fields else {})
+        response = client.get(
+            reverse(f"{name}_changelist"), {"q": "karakol"} if model_admin.search_fields else {}
+        )
         assert response.status_code == 200, name
         first = model._default_manager.first()
         if first is not None:

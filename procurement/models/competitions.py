@@ -230,6 +230,13 @@ class Competition(models.Model):
         return self.state == self.State.DRAFT
 
     @property
+    def is_sealed(self) -> bool:
+        """Applications stay their organizations' alone until the deadline (for ever, if cancelled before)."""
+        if self.state == self.State.CANCELLED and self.cancelled_at and self.cancelled_at < self.deadline:
+            return True
+        return self.deadline > timezone.now()
+
+    @property
     def deadline_local(self) -> datetime.datetime:
         return timezone.localtime(self.deadline, self.zone)
 

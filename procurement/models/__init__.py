@@ -1,0 +1,39 @@
+"""Procurement models: competitions and their terms; applications and their contents."""
+
+from procurement.models.applications import (
+    ActivityLine,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
+)
+from procurement.models.competitions import (
+    MONEY,
+    POSITIVE_MONEY,
+    Amendment,
+    CommissionMember,
+    Competition,
+    EligibilityRequirement,
+    EvaluationCriterion,
+    Ordered,
+    PriorityIssue,
+    RequiredDocument,
+    Subscription,
+)
+
+__all__ = [
+    "MONEY",
+    "POSITIVE_MONEY",
+    "ActivityLine",
+    "Amendment",
+    "Application",
+    "ApplicationAttachment",
+    "BudgetLine",
+    "CommissionMember",
+    "Competition",
+    "EligibilityRequirement",
+    "EvaluationCriterion",
+    "Ordered",
+    "PriorityIssue",
+    "RequiredDocument",
+    "Subscription",
+]

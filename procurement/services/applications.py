@@ -1,0 +1,514 @@
+"""An application's life: draft → submitted → (withdrawn | eligible | ineligible).
+
+Drafts are saved section by section. Submission checks everything at once, on the server, inside
+the transaction that records it, and issues a receipt with the digest of what was submitted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, User
+from procurement import permissions, receipts
+from procurement.models import (
+    ActivityLine,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
+    Competition,
+    EligibilityRequirement,
+    RequiredDocument,
+)
+from ssp_portal.audit.services import audit_record
+from ssp_portal.documents.services import document_request
+from ssp_portal.files import FileType, display_name
+from ssp_portal.notifications.services import email_notify
+
+RECEIPT = "application-receipt"
+
+SECTION_FIELDS = {
+    "project": ("project_title", "summary"),
+    "problem": ("problem",),
+    "objectives": ("objectives", "expected_results"),
+    "target_group": ("target_group", "beneficiaries"),
+    "budget": ("requested_amount", "cofinancing_own", "cofinancing_other", "cofinancing_sources"),
+}
+
+
+class AlreadySubmittedError(Exception):
+    """The application was submitted already (a double click, a second tab): nothing to do."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(application.receipt_number)
+        self.application = application
+
+
+def _audit(
+    application: Application, by: User | None, verb: str, at: datetime.datetime, **details: Any
+) -> None:
+    # Details never hold the proposal's content: the audit trail is visible beyond the organization.
+    audit_record(
+        actor=by,
+        verb=verb,
+        target=application,
+        scope=application.competition.municipality,
+        at=at,
+        details=details,
+    )
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("competition__municipality", "organization")
+        .get(pk=application.pk)
+    )
+
+
+def _require_member(by: User, application: Application) -> None:
+    if not permissions.can_edit_application(by, application):
+        raise PermissionDenied
+
+
+def _require_editable(locked: Application, now: datetime.datetime) -> None:
+    if locked.state != Application.State.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."))
+    if locked.competition.effective_state_at(now) != Competition.State.PUBLISHED:
+        raise ValidationError(_("The submission deadline has passed; the application can no longer change."))
+
+
+def _touch(locked: Application, now: datetime.datetime) -> None:
+    locked.updated_at = now
+    locked.save(update_fields=["updated_at"])
+
+
+# Starting -------------------------------------------------------------------------------------
+
+
+def application_start(
+    *, competition: Competition, organization: Organization, by: User, at: datetime.datetime | None = None
+) -> Application:
+    """A draft for a verified organization, or its live application if it has one already."""
+    if not permissions.can_apply(by, organization):
+        raise PermissionDenied
+    now = at or timezone.now()
+    if not organization.is_verified:
+        raise ValidationError(_("Only a verified organization can apply."))
+    if competition.effective_state_at(now) != Competition.State.PUBLISHED:
+        raise ValidationError(_("This competition is not accepting proposals."))
+    existing = Application.objects.live().filter(competition=competition, organization=organization).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                competition=competition,
+                organization=organization,
+                created_by=by,
+                created_at=now,
+                updated_at=now,
+            )
+            _audit(application, by, "application.started", now)
+    except IntegrityError:  # the same start from another tab got there first
+        return Application.objects.live().get(competition=competition, organization=organization)
+    return application
+
+
+# Saving sections --------------------------------------------------------------------------------
+
+
+def application_save_section(
+    *, application: Application, by: User, section: str, data: dict[str, Any]
+) -> Application:
+    """Save one section's fields of a draft."""
+    _require_member(by, application)
+    fields = SECTION_FIELDS[section]
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        for name in fields:
+            if name in data:
+                setattr(locked, name, data[name])
+        locked.updated_at = now
+        locked.full_clean(exclude=["competition", "organization", "previous"], validate_constraints=False)
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    title: str
+    description: str
+    start_month: int
+    end_month: int
+
+
+@dataclass(frozen=True)
+class BudgetLineData:
+    category: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_cost: Decimal
+
+
+def application_set_activities(*, application: Application, by: User, activities: list[ActivityData]) -> None:
+    _require_member(by, application)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        locked.activities.all().delete()
+        ActivityLine.objects.bulk_create(
+            ActivityLine(application=locked, position=i, **row.__dict__) for i, row in enumerate(activities)
+        )
+        _touch(locked, now)
+
+
+def application_set_budget_lines(*, application: Application, by: User, lines: list[BudgetLineData]) -> None:
+    _require_member(by, application)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        locked.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=locked, position=i, **row.__dict__) for i, row in enumerate(lines)
+        )
+        _touch(locked, now)
+
+
+def application_save_budget(
+    *, application: Application, by: User, amounts: dict[str, Any], lines: list[BudgetLineData]
+) -> None:
+    """The amounts and the budget lines, saved together."""
+    with transaction.atomic():
+        application_save_section(application=application, by=by, section="budget", data=amounts)
+        application_set_budget_lines(application=application, by=by, lines=lines)
+
+
+# Attachments ------------------------------------------------------------------------------------
+
+
+def application_attach(
+    *,
+    application: Application,
+    by: User,
+    file: UploadedFile,
+    required_document: RequiredDocument | None = None,
+) -> ApplicationAttachment:
+    """Store a file under a random name; the form has checked its type and size by content.
+
+    The application as a whole is limited too (``SSP_APPLICATION_MAX_BYTES``).
+    """
+    _require_member(by, application)
+    detected: FileType | None = getattr(file, "detected_type", None)
+    if detected is None:
+        raise ValueError("Upload the file through PrivateFileField, which checks its content.")
+    if required_document is not None and required_document.competition_id != application.competition_id:
+        raise ValidationError(_("That document is not one this competition asks for."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        used = locked.attachments.aggregate(total=Sum("size"))["total"] or 0
+        limit = settings.SSP_APPLICATION_MAX_BYTES
+        if used + file.size > limit:
+            from django.template.defaultfilters import filesizeformat
+
+            raise ValidationError(
+                {
+                    "file": _("The application's files may take %(limit)s in all; %(used)s is used already.")
+                    % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
+                }
+            )
+        file.seek(0)
+        sha256 = receipts.file_sha256(file.chunks())
+        file.seek(0)
+        attachment = ApplicationAttachment(
+            application=locked,
+            required_document=required_document,
+            original_name=display_name(file.name),
+            content_type=detected.content_type,
+            size=file.size,
+            sha256=sha256,
+            uploaded_by=by,
+            uploaded_at=now,
+        )
+        attachment.file_extension = detected.extension
+        attachment.file.save("upload", file, save=False)
+        attachment.save()
+        _touch(locked, now)
+    return attachment
+
+
+def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
+    application = attachment.application
+    _require_member(by, application)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        _touch(locked, now)
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# What is missing --------------------------------------------------------------------------------
+
+
+def application_problems(application: Application) -> list[str]:
+    """Everything that stops a submission, in plain words (the deadline is checked apart)."""
+    competition = application.competition
+    problems = []
+    required = [
+        ("project_title", _("Give the project a title.")),
+        ("summary", _("Write the summary.")),
+        ("problem", _("Describe the problem and its evidence.")),
+        ("objectives", _("State the objectives.")),
+        ("target_group", _("Describe the target group.")),
+        ("expected_results", _("Describe the expected results.")),
+    ]
+    for name, message in required:
+        if not str(getattr(application, name) or "").strip():
+            problems.append(message)
+    if not application.beneficiaries:
+        problems.append(_("Give the number of beneficiaries."))
+    activities = list(application.activities.all())
+    if not activities:
+        problems.append(_("List at least one activity."))
+    lines = list(application.budget_lines.all())
+    if not lines:
+        problems.append(_("Add the budget lines."))
+    requested = application.requested_amount
+    if not requested:
+        problems.append(_("Give the requested amount."))
+    else:
+        if requested > competition.max_grant:
+            problems.append(
+                _("The requested amount (%(requested)s) is more than the maximum grant (%(max)s).")
+                % {"requested": f"{requested:,.2f}", "max": f"{competition.max_grant:,.2f}"}
+            )
+        total = sum((line.total for line in lines), Decimal("0"))
+        if lines and total != requested:
+            problems.append(
+                _("The budget lines add up to %(total)s, not to the requested amount %(requested)s.")
+                % {"total": f"{total:,.2f}", "requested": f"{requested:,.2f}"}
+            )
+    attached = {a.required_document_id for a in application.attachments.all()}
+    for document in competition.required_documents.all():
+        if document.pk not in attached:
+            problems.append(_("Attach: %(document)s.") % {"document": document.name})
+    return problems
+
+
+# Submitting -------------------------------------------------------------------------------------
+
+
+def application_submit(
+    *, application: Application, by: User, at: datetime.datetime | None = None
+) -> Application:
+    """Submit a draft: everything is checked at once, the deadline by the server clock, here.
+
+    Raises AlreadySubmittedError when the application was submitted a moment ago (another tab, a
+    double click); the caller shows that receipt. ``at`` records a submission of the past (when
+    loading records); pages never pass it.
+    """
+    _require_member(by, application)
+    with transaction.atomic():
+        locked = _lock(application)
+        # Receipt numbers are given one at a time per competition; the row also holds the deadline.
+        competition = (
+            Competition.objects.select_for_update()
+            .select_related("municipality")
+            .get(pk=locked.competition_id)
+        )
+        locked.competition = competition
+        if locked.is_submitted:
+            raise AlreadySubmittedError(locked)
+        if locked.state != Application.State.DRAFT:
+            raise ValidationError(_("Only a draft can be submitted."))
+        now = at or timezone.now()
+        problems = []
+        if competition.effective_state_at(now) != Competition.State.PUBLISHED:
+            local = timezone.localtime(competition.deadline, competition.zone)
+            problems.append(
+                _("The submission deadline passed at %(time)s; the application was not submitted.")
+                % {"time": local.strftime("%Y-%m-%d %H:%M:%S")}
+            )
+        problems += application_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        number = Application.objects.filter(competition=competition, receipt_number__isnull=False).count() + 1
+        locked.receipt_number = f"{competition.reference}-{number:04d}"
+        locked.submitted_at = now
+        locked.submitted_by = by
+        locked.state = Application.State.SUBMITTED
+        locked.digest = receipts.compute(locked)
+        locked.save(update_fields=["receipt_number", "submitted_at", "submitted_by", "state", "digest"])
+        _audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
+        document_request(
+            subject=locked, kind=RECEIPT, requested_by=by, language=by.language or settings.LANGUAGE_CODE
+        )
+        for member in locked.organization.memberships.select_related("user"):
+            email_notify(
+                user=member.user,
+                template="procurement/email/application_submitted",
+                context={"application": locked, "competition": competition},
+            )
+    return locked
+
+
+def application_withdraw(*, application: Application, by: User) -> Application:
+    """Before the deadline the organization may take its application back (and submit again)."""
+    _require_member(by, application)
+    with transaction.atomic():
+        locked = _lock(application)
+        now = timezone.now()
+        if locked.state != Application.State.SUBMITTED:
+            raise ValidationError(_("Only a submitted application can be withdrawn."))
+        if locked.competition.effective_state_at(now) != Competition.State.PUBLISHED:
+            raise ValidationError(_("After the deadline an application can no longer be withdrawn."))
+        locked.state = Application.State.WITHDRAWN
+        locked.withdrawn_at = now
+        locked.save(update_fields=["state", "withdrawn_at"])
+        _audit(locked, by, "application.withdrawn", now, receipt=locked.receipt_number)
+    return locked
+
+
+def application_new_version(*, application: Application, by: User) -> Application:
+    """A new draft copied from a withdrawn application; the withdrawn one stays as submitted."""
+    _require_member(by, application)
+    with transaction.atomic():
+        locked = _lock(application)
+        now = timezone.now()
+        if locked.state != Application.State.WITHDRAWN:
+            raise ValidationError(_("Only a withdrawn application can be started again."))
+        if hasattr(locked, "next_version"):
+            return locked.next_version
+        if locked.competition.effective_state_at(now) != Competition.State.PUBLISHED:
+            raise ValidationError(_("The submission deadline has passed."))
+        if (
+            Application.objects.live()
+            .filter(competition=locked.competition, organization=locked.organization)
+            .exists()
+        ):
+            raise ValidationError(_("This organization already has an application to this competition."))
+        copy = Application.objects.create(
+            competition=locked.competition,
+            organization=locked.organization,
+            version=locked.version + 1,
+            previous=locked,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+            **{name: getattr(locked, name) for fields in SECTION_FIELDS.values() for name in fields},
+        )
+        ActivityLine.objects.bulk_create(
+            ActivityLine(
+                application=copy,
+                position=row.position,
+                title=row.title,
+                description=row.description,
+                start_month=row.start_month,
+                end_month=row.end_month,
+            )
+            for row in locked.activities.all()
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                application=copy,
+                position=row.position,
+                category=row.category,
+                description=row.description,
+                unit=row.unit,
+                quantity=row.quantity,
+                unit_cost=row.unit_cost,
+            )
+            for row in locked.budget_lines.all()
+        )
+        for attachment in locked.attachments.all():
+            # A copy of the bytes: the withdrawn version keeps its own files, so its receipt still verifies.
+            duplicate = ApplicationAttachment(
+                application=copy,
+                required_document_id=attachment.required_document_id,
+                original_name=attachment.original_name,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+                uploaded_by=attachment.uploaded_by,
+                uploaded_at=attachment.uploaded_at,
+            )
+            duplicate.file_extension = attachment.file.name.rsplit(".", 1)[-1]
+            with attachment.file.open("rb") as source:
+                duplicate.file.save("upload", ContentFile(source.read()), save=False)
+            duplicate.save()
+        _audit(copy, by, "application.new_version", now, previous=locked.receipt_number)
+    return copy
+
+
+# Screening --------------------------------------------------------------------------------------
+
+
+def application_screen(
+    *,
+    application: Application,
+    by: User,
+    eligible: bool,
+    requirement: EligibilityRequirement | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Application:
+    """After the deadline finance staff decide: eligible, or ineligible with the requirement not met."""
+    if not permissions.can_manage_competition(by, application.competition):
+        raise PermissionDenied
+    note = note.strip()
+    with transaction.atomic():
+        locked = _lock(application)
+        now = at or timezone.now()
+        if locked.competition.effective_state_at(now) not in (
+            Competition.State.CLOSED,
+            Competition.State.EVALUATION,
+        ):
+            raise ValidationError(_("Applications are screened after the deadline, before the results."))
+        if locked.state != Application.State.SUBMITTED:
+            raise ValidationError(_("This application has been screened already."))
+        if not eligible and (requirement is None or requirement.competition_id != locked.competition_id):
+            raise ValidationError({"requirement": _("Choose the requirement the application does not meet.")})
+        locked.state = Application.State.ELIGIBLE if eligible else Application.State.INELIGIBLE
+        locked.ineligible_requirement = None if eligible else requirement
+        locked.screening_note = note
+        locked.screened_at = now
+        locked.screened_by = by
+        locked.save(
+            update_fields=["state", "ineligible_requirement", "screening_note", "screened_at", "screened_by"]
+        )
+        _audit(
+            locked,
+            by,
+            "application.screened",
+            now,
+            outcome=locked.state,
+            requirement=requirement.text if requirement and not eligible else "",
+        )
+        for member in locked.organization.memberships.select_related("user"):
+            email_notify(
+                user=member.user,
+                template="procurement/email/application_screened",
+                context={"application": locked, "competition": locked.competition},
+            )
+    return locked

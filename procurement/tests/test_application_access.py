@@ -1,0 +1,264 @@
+"""Sealing: every application URL for every role, before the deadline and after it.
+
+Before the deadline only the organization's members see anything of its application: not
+finance staff, not the commission, not the administrator. After it, the municipality's finance
+staff (and administrators) see submitted applications; members of other organizations never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from organizations.factories import PDF_BYTES
+from procurement.factories import (
+    ApplicationFactory,
+    CommissionMemberFactory,
+    CompetitionFactory,
+    EligibilityRequirementFactory,
+    RequiredDocumentFactory,
+    fill_application,
+)
+from procurement.models import Application, ApplicationAttachment
+from ssp_portal.tests.access import PERSONAS, Row, everyone, only, run_row, signed_in
+
+ROLES = [*PERSONAS, "commission_member"]
+
+
+@dataclass
+class World:
+    open_competition: object
+    sealed: Application  # submitted, before the deadline
+    draft: Application  # complete draft, before the deadline
+    withdrawn: Application
+    closed_competition: object
+    unsealed: Application  # submitted, after the deadline
+    closed_draft: Application  # never submitted, after the deadline
+
+
+def snapshot(world: World) -> tuple:
+    rows = Application.objects.order_by("pk").values_list(
+        "state", "receipt_number", "summary", "withdrawn_at", "screened_at", "requested_amount"
+    )
+    return list(rows), Application.objects.count(), ApplicationAttachment.objects.count()
+
+
+MEMBER_ONLY = only({"nco_member": 200}, others=404)
+MEMBER_ACTS = only({"nco_member": 302}, others=404)
+UNSEALED_READERS = only({"nco_member": 200, "finance_staff": 200, "admin_user": 200}, others=404)
+SCREENERS = only({"finance_staff": 200, "nco_member": 403, "admin_user": 403}, others=404)
+
+
+def section_post(world: World) -> dict:
+    return {"project_title": "Changed", "summary": "Changed"}
+
+
+def budget_post(world: World) -> dict:
+    return {
+        "requested_amount": "150000",
+        "cofinancing_own": "0",
+        "cofinancing_other": "0",
+        "cofinancing_sources": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "staff",
+        "lines-0-description": "Worker",
+        "lines-0-unit": "month",
+        "lines-0-quantity": "15",
+        "lines-0-unit_cost": "10000",
+    }
+
+
+ROWS: dict[str, Row] = {
+    # Before the deadline: sealed.
+    "procurement:application-detail[sealed]": Row("get", lambda w: [w.sealed.pk], MEMBER_ONLY),
+    "procurement:application-receipt[sealed]": Row("get", lambda w: [w.sealed.pk], MEMBER_ONLY),
+    "procurement:attachment-download[sealed]": Row(
+        "get", lambda w: [w.sealed.pk, w.sealed.attachments.first().pk], MEMBER_ONLY
+    ),
+    "procurement:application-detail[draft]": Row("get", lambda w: [w.draft.pk], MEMBER_ONLY),
+    "procurement:application-section": Row("get", lambda w: [w.draft.pk, "project"], MEMBER_ONLY),
+    "procurement:application-section[post]": Row(
+        "post", lambda w: [w.draft.pk, "project"], MEMBER_ACTS, data=section_post, snapshot=snapshot
+    ),
+    "procurement:application-activities": Row("get", lambda w: [w.draft.pk], MEMBER_ONLY),
+    "procurement:application-budget": Row("get", lambda w: [w.draft.pk], MEMBER_ONLY),
+    "procurement:application-budget[post]": Row(
+        "post", lambda w: [w.draft.pk], MEMBER_ACTS, data=budget_post, snapshot=snapshot
+    ),
+    "procurement:attachment-upload": Row(
+        "post",
+        lambda w: [w.draft.pk],
+        MEMBER_ACTS,
+        data=lambda w: {"required_document": "", "file": SimpleUploadedFile("more.pdf", PDF_BYTES)},
+        snapshot=snapshot,
+    ),
+    "procurement:attachment-delete": Row(
+        "post", lambda w: [w.draft.pk, w.draft.attachments.first().pk], MEMBER_ACTS, snapshot=snapshot
+    ),
+    "procurement:application-submit": Row("post", lambda w: [w.draft.pk], MEMBER_ACTS, snapshot=snapshot),
+    "procurement:application-withdraw": Row("post", lambda w: [w.sealed.pk], MEMBER_ACTS, snapshot=snapshot),
+    "procurement:application-new-version": Row(
+        "post", lambda w: [w.withdrawn.pk], MEMBER_ACTS, snapshot=snapshot
+    ),
+    "procurement:application-screen[sealed]": Row(
+        "get", lambda w: [w.sealed.pk], only({"nco_member": 403}, others=404)
+    ),
+    "procurement:competition-applications[sealed]": Row(
+        "get", lambda w: [w.open_competition.reference], only({"finance_staff": 200}, others=403)
+    ),
+    "procurement:application-start": Row(
+        "post", lambda w: [w.open_competition.reference], signed_in(302), snapshot=None
+    ),
+    "procurement:my-applications": Row("get", lambda w: [], signed_in(200)),
+    "procurement:receipt-verify": Row(
+        "get", lambda w: [], everyone(200), data=lambda w: {"receipt_number": "x", "digest": "0" * 64}
+    ),
+    # After the deadline: finance staff of the municipality read submitted applications.
+    "procurement:application-detail[unsealed]": Row("get", lambda w: [w.unsealed.pk], UNSEALED_READERS),
+    "procurement:application-receipt[unsealed]": Row("get", lambda w: [w.unsealed.pk], UNSEALED_READERS),
+    "procurement:attachment-download[unsealed]": Row(
+        "get", lambda w: [w.unsealed.pk, w.unsealed.attachments.first().pk], UNSEALED_READERS
+    ),
+    "procurement:application-detail[unsubmitted-after-deadline]": Row(
+        "get", lambda w: [w.closed_draft.pk], MEMBER_ONLY
+    ),
+    "procurement:application-screen": Row("get", lambda w: [w.unsealed.pk], SCREENERS),
+    "procurement:application-screen[post]": Row(
+        "post",
+        lambda w: [w.unsealed.pk],
+        {**SCREENERS, "finance_staff": 302},
+        data=lambda w: {"decision": "eligible", "note": ""},
+        snapshot=snapshot,
+    ),
+    "procurement:competition-applications[unsealed]": Row(
+        "get", lambda w: [w.closed_competition.reference], only({"finance_staff": 200}, others=403)
+    ),
+}
+
+
+@pytest.fixture
+def commission_member(world):
+    return world.commission_member_user
+
+
+@pytest.fixture
+def world(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
+    open_competition = CompetitionFactory(municipality=municipality, published=True)
+    RequiredDocumentFactory(competition=open_competition)
+    sealed = ApplicationFactory(competition=open_competition, organization=organization, submit=True)
+    withdrawn_competition = CompetitionFactory(municipality=municipality, published=True)
+    withdrawn = ApplicationFactory(competition=withdrawn_competition, organization=organization, submit=True)
+    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    draft_competition = CompetitionFactory(municipality=municipality, published=True)
+    RequiredDocumentFactory(competition=draft_competition)
+    draft = fill_application(ApplicationFactory(competition=draft_competition, organization=organization))
+
+    closed_competition = CompetitionFactory(municipality=municipality, past_deadline=True)
+    RequiredDocumentFactory(competition=closed_competition)
+    EligibilityRequirementFactory(competition=closed_competition)
+    unsealed = ApplicationFactory(competition=closed_competition, organization=organization, submit=True)
+    other_closed = CompetitionFactory(municipality=municipality, past_deadline=True)
+    closed_draft = fill_application(ApplicationFactory(competition=other_closed, organization=organization))
+
+    member = CommissionMemberFactory(competition=open_competition, role="chair").user
+    CommissionMemberFactory(competition=closed_competition, user=member)
+    world = World(open_competition, sealed, draft, withdrawn, closed_competition, unsealed, closed_draft)
+    world.commission_member_user = member
+    return world
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ROLES)
+@pytest.mark.parametrize("key", sorted(ROWS))
+def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
+    row = ROWS[key]
+    expected = {**row.expected}
+    expected.setdefault("commission_member", expected.get("no_role"))
+    run_row(
+        key,
+        Row(row.method, row.args, expected, row.data, row.snapshot),
+        persona,
+        world,
+        client_for,
+        request,
+        django_capture_on_commit_callbacks,
+    )
+
+
+@pytest.mark.django_db
+def test_sealed_content_appears_nowhere_for_staff_and_the_commission(
+    world, finance_staff, client_for, request
+):
+    """No page a finance officer or a commission member can open shows a sealed application's words."""
+    secret = "Warm winter"  # the project title of every application in the world
+    member = world.commission_member_user
+    for user in (finance_staff, member):
+        client = client_for(user)
+        for url in (
+            reverse("procurement:competition-detail", args=[world.open_competition.reference]),
+            reverse("procurement:competition-applications", args=[world.open_competition.reference]),
+            reverse("procurement:staff-competitions", args=[world.open_competition.municipality.slug]),
+            reverse("procurement:my-applications"),
+            reverse("home"),
+        ):
+            page = client.get(url).content.decode()
+            assert secret not in page, (user, url)
+
+
+@pytest.mark.django_db
+def test_staff_see_counts_only_while_sealed(world, finance_staff, client_for):
+    response = client_for(finance_staff).get(
+        reverse("procurement:competition-applications", args=[world.open_competition.reference])
+    )
+    assert response.context["sealed"] is True
+    assert response.context["counts"]["submitted"] == 1
+    assert "page" not in response.context
+    assert world.sealed.receipt_number not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_no_sealed_application(world, admin_user, client_for):
+    client = client_for(admin_user)
+    changelist = client.get(reverse("admin:procurement_application_changelist")).content.decode()
+    assert world.unsealed.receipt_number in changelist
+    assert world.sealed.receipt_number not in changelist
+    assert (
+        world.draft.organization.name not in changelist
+        or world.unsealed.organization == world.draft.organization
+    )
+    sealed_page = client.get(
+        reverse("admin:procurement_application_change", args=[world.sealed.pk]), follow=True
+    )
+    assert "Warm winter" not in sealed_page.content.decode()
+    attachments = client.get(reverse("admin:procurement_applicationattachment_changelist"))
+    listed = {a.application_id for a in attachments.context["cl"].result_list}
+    assert listed == {world.unsealed.pk}
+    sealed_attachment = world.sealed.attachments.first()
+    page = client.get(
+        reverse("admin:procurement_applicationattachment_change", args=[sealed_attachment.pk]), follow=True
+    ).content.decode()
+    assert sealed_attachment.file.name not in page
+
+
+@pytest.mark.django_db
+def test_a_guessed_id_of_another_organizations_application_is_404(world, other_member, client_for):
+    client = client_for(other_member)
+    for application in (world.sealed, world.unsealed, world.draft):
+        attachment = application.attachments.first()
+        assert client.get(reverse("procurement:application-detail", args=[application.pk])).status_code == 404
+        assert (
+            client.get(
+                reverse("procurement:attachment-download", args=[application.pk, attachment.pk])
+            ).status_code
+            == 404
+        )
+        assert (
+            client.get(
+                reverse("documents:download", args=["00000000-0000-0000-0000-000000000000"])
+            ).status_code
+            == 404
+        )

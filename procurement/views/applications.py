@@ -1,0 +1,404 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.models import Organization
+from procurement import application_forms as forms
+from procurement import permissions, selectors
+from procurement.filters import ApplicationFilter
+from procurement.models import Application, ApplicationAttachment
+from procurement.receipts import FIELDS, FORMAT, verify
+from procurement.services import applications as services
+from procurement.views.competitions import _visible_competition
+from ssp_portal.audit.selectors import audit_timeline
+
+
+def _visible_application(request: HttpRequest, pk: int) -> Application:
+    """An application the person may see: sealed ones are their organization's alone (else 404)."""
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "competition__municipality", "organization", "ineligible_requirement"
+        ),
+        pk=pk,
+    )
+
+
+def _own_application(request: HttpRequest, pk: int) -> Application:
+    """Only the organization's members change it; others who may see it get 403."""
+    application = _visible_application(request, pk)
+    if not permissions.can_edit_application(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+def _refuse(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# The organization's pages ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def application_start(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _visible_competition(request, reference)
+    organizations = Organization.objects.verified().filter(memberships__user=request.user)
+    form = forms.ApplyForm(request.POST, organizations=organizations)
+    if not organizations.exists():
+        messages.error(request, _("Only members of a verified organization can apply."))
+        return redirect(competition)
+    if not form.is_valid():
+        messages.error(request, _("Choose the organization you apply for."))
+        return redirect(competition)
+    try:
+        application = services.application_start(
+            competition=competition, organization=form.cleaned_data["organization"], by=request.user
+        )
+    except ValidationError as exc:
+        _refuse(request, exc)
+        return redirect(competition)
+    return redirect(application)
+
+
+@login_required
+@require_GET
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "procurement/my_applications.html",
+        {"applications": selectors.applications_of_member(user=request.user)},
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_detail(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    member = permissions.can_edit_application(request.user, application)
+    context: dict[str, Any] = {
+        "application": application,
+        "competition": application.competition,
+        "member": member,
+        "manager": permissions.can_manage_competition(request.user, application.competition),
+        "editable": member and application.is_draft and application.competition.is_open,
+        "problems": services.application_problems(application) if application.is_draft else [],
+        "events": audit_timeline(target=application),
+    }
+    if context["editable"]:
+        context["attachment_form"] = forms.AttachmentForm(competition=application.competition)
+    return render(request, "procurement/application_detail.html", context)
+
+
+def _editable(request: HttpRequest, pk: int) -> Application | None:
+    application = _own_application(request, pk)
+    if not (application.is_draft and application.competition.is_open):
+        messages.error(request, _("This application can no longer be changed."))
+        return None
+    return application
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    if section not in forms.SECTION_FORMS:
+        raise Http404
+    application = _editable(request, pk)
+    if application is None:
+        return redirect("procurement:application-detail", pk=pk)
+    title, form_class = forms.SECTION_FORMS[section]
+    form = form_class(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_save_section(
+                application=application, by=request.user, section=section, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("Saved. You can come back to it at any time before the deadline."))
+            return redirect(f"{application.get_absolute_url()}#section-{section}")
+    return render(
+        request,
+        "procurement/application_section.html",
+        {"application": application, "form": form, "title": title, "section": section},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable(request, pk)
+    if application is None:
+        return redirect("procurement:application-detail", pk=pk)
+    initial = [
+        {
+            "title": a.title,
+            "description": a.description,
+            "start_month": a.start_month,
+            "end_month": a.end_month,
+        }
+        for a in application.activities.all()
+    ]
+    formset = forms.ActivityFormSet(request.POST or None, initial=initial, prefix="activities")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.application_set_activities(
+                application=application,
+                by=request.user,
+                activities=[services.ActivityData(**row) for row in formset.rows()],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The activities are saved."))
+            return redirect(f"{application.get_absolute_url()}#section-activities")
+    return render(
+        request,
+        "procurement/application_rows.html",
+        {"application": application, "formset": formset, "kind": "activities", "title": _("Activities")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable(request, pk)
+    if application is None:
+        return redirect("procurement:application-detail", pk=pk)
+    initial = [
+        {
+            "category": line.category,
+            "description": line.description,
+            "unit": line.unit,
+            "quantity": line.quantity,
+            "unit_cost": line.unit_cost,
+        }
+        for line in application.budget_lines.all()
+    ]
+    form = forms.BudgetSectionForm(request.POST or None, instance=application)
+    formset = forms.BudgetLineFormSet(request.POST or None, initial=initial, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.application_save_budget(
+                application=application,
+                by=request.user,
+                amounts=form.cleaned_data,
+                lines=[services.BudgetLineData(**row) for row in formset.rows()],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The budget is saved."))
+            return redirect(f"{application.get_absolute_url()}#section-budget")
+    return render(
+        request,
+        "procurement/application_budget.html",
+        {"application": application, "form": form, "formset": formset, "kind": "lines"},
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _editable(request, pk)
+    if application is None:
+        return redirect("procurement:application-detail", pk=pk)
+    form = forms.AttachmentForm(request.POST, request.FILES, competition=application.competition)
+    if form.is_valid():
+        try:
+            services.application_attach(
+                application=application,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                required_document=form.cleaned_data["required_document"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
+                form.add_error(None, exc)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(f"{application.get_absolute_url()}#section-attachments")
+    detail = selectors.application_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "procurement/application_detail.html",
+        {
+            "application": detail,
+            "competition": detail.competition,
+            "member": True,
+            "editable": True,
+            "problems": services.application_problems(detail),
+            "attachment_form": form,
+            "events": audit_timeline(target=detail),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    application = _visible_application(request, pk)
+    attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
+    try:
+        services.application_detach(attachment=attachment, by=request.user)
+    except ValidationError as exc:
+        _refuse(request, exc)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect(f"{application.get_absolute_url()}#section-attachments")
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    try:
+        submitted = services.application_submit(application=application, by=request.user)
+    except services.AlreadySubmittedError as already:
+        messages.info(request, _("This application was already submitted; here is its receipt."))
+        return redirect("procurement:application-receipt", pk=already.application.pk)
+    except ValidationError as exc:
+        messages.error(request, _("The application was not submitted:"))
+        _refuse(request, exc)
+        return redirect(application)
+    messages.success(request, _("The application is submitted. Keep this receipt."))
+    return redirect("procurement:application-receipt", pk=submitted.pk)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    try:
+        services.application_withdraw(application=application, by=request.user)
+    except ValidationError as exc:
+        _refuse(request, exc)
+    else:
+        messages.success(
+            request, _("The application is withdrawn. You may submit a new version before the deadline.")
+        )
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    try:
+        copy = services.application_new_version(application=application, by=request.user)
+    except ValidationError as exc:
+        _refuse(request, exc)
+        return redirect(application)
+    messages.success(request, _("A new version is ready to edit, copied from the withdrawn one."))
+    return redirect(copy)
+
+
+@login_required
+@require_GET
+def application_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible_application(request, pk)
+    if not application.receipt_number:
+        raise Http404
+    return render(
+        request,
+        "procurement/application_receipt.html",
+        {
+            "application": application,
+            "competition": application.competition,
+            "format": FORMAT,
+            "fields": FIELDS,
+            "member": permissions.can_edit_application(request.user, application),
+        },
+    )
+
+
+@require_GET
+def receipt_verify(request: HttpRequest) -> HttpResponse:
+    """Anyone holding a receipt checks it against the stored application: match or no match."""
+    form = forms.VerifyReceiptForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = verify(
+            receipt_number=form.cleaned_data["receipt_number"], digest=form.cleaned_data["digest"]
+        )
+    return render(
+        request, "procurement/receipt_verify.html", {"form": form, "result": result, "format": FORMAT}
+    )
+
+
+# Finance staff ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _visible_competition(request, reference)
+    if not permissions.can_manage_competition(request.user, competition):
+        raise PermissionDenied
+    counts = selectors.application_counts(competition=competition)
+    context: dict[str, Any] = {"competition": competition, "counts": counts, "sealed": competition.is_sealed}
+    if not competition.is_sealed:
+        filterset = ApplicationFilter(
+            request.GET or None,
+            queryset=selectors.applications_for_staff(competition=competition),
+            competition=competition,
+        )
+        context["filter"] = filterset
+        context["page"] = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "procurement/competition_applications.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible_application(request, pk)
+    if not permissions.can_manage_competition(request.user, application.competition):
+        raise PermissionDenied
+    form = forms.ScreeningForm(request.POST or None, competition=application.competition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_screen(
+                application=application,
+                by=request.user,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                requirement=form.cleaned_data["requirement"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The screening decision is recorded; the organization is told."))
+        return redirect("procurement:competition-applications", reference=application.competition.reference)
+    return render(
+        request,
+        "procurement/application_screen.html",
+        {"application": application, "competition": application.competition, "form": form},
+    )

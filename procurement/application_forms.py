@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from procurement.forms import RowsFormSet
 from procurement.models import Application, BudgetLine, Competition
-from procurement.models.applications import MAX_AMOUNT
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
 
 
@@ -24,17 +23,16 @@ def amount_field(label: str, *, allow_zero: bool = False, required: bool = True)
     return forms.DecimalField(
         label=label,
         required=required,
-        max_digits=14,
+        # Nine whole digits: up to MAX_AMOUNT, far above any municipal budget.
+        max_digits=11,
         decimal_places=2,
         min_value=minimum,
-        max_value=MAX_AMOUNT,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": str(minimum), "inputmode": "decimal"}),
         error_messages={
             "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
             "min_value": _("The amount cannot be negative.")
             if allow_zero
             else _("The amount must be more than zero."),
-            "max_value": _("This amount is far larger than any grant; check the digits."),
             "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
             "max_digits": _("This amount is far larger than any grant; check the digits."),
             "max_whole_digits": _("This amount is far larger than any grant; check the digits."),
@@ -131,7 +129,8 @@ class ActivityForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    # A blank first choice keeps an unused extra row blank, so that it is ignored.
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *BudgetLine.Category.choices])
     description = forms.CharField(label=_("Description"), max_length=300)
     unit = forms.CharField(label=_("Unit"), max_length=40)
     quantity = forms.DecimalField(

@@ -64,6 +64,8 @@ def test_seed_demo_loads_karakol_and_is_idempotent(settings, capsys):
     assert set(Organization.objects.verified().values_list("name", flat=True)) == {
         'Public Foundation "Baldarga Tirek"',
         'Public Union "Ulukman Daryger"',
+        'Public Foundation "Kelechek Nuru"',
+        'Public Association "Aiyl Ayimdary"',
     }
     assert User.objects.get(email="admin@ssp.example").is_superuser
 
@@ -99,3 +101,32 @@ def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError, match="not allowed"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_seed_demo_has_applications_in_their_states(settings):
+    from procurement import receipts
+    from procurement.models import Application
+
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")
+    rows = {
+        (a.competition.title, a.organization.name): a
+        for a in Application.objects.select_related("competition", "organization")
+    }
+    states = {key: a.state for key, a in rows.items()}
+    assert states == {
+        ("Children of Labor Migrants", 'Public Foundation "Baldarga Tirek"'): "eligible",
+        ("Children of Labor Migrants", 'Public Foundation "Kelechek Nuru"'): "eligible",
+        ("Women - Victims of Domestic Violence", 'Public Union "Ulukman Daryger"'): "eligible",
+        ("Women - Victims of Domestic Violence", 'Public Association "Aiyl Ayimdary"'): "ineligible",
+        ("Maintaining Public Order", 'Public Foundation "Baldarga Tirek"'): "submitted",
+        ("Maintaining Public Order", 'Public Union "Ulukman Daryger"'): "draft",
+    }
+    for application in rows.values():
+        if application.receipt_number:
+            assert application.submitted_at < application.competition.deadline
+            assert receipts.verify(receipt_number=application.receipt_number, digest=application.digest)
+            assert application.budget_total == application.requested_amount
+    open_one = rows[("Maintaining Public Order", 'Public Foundation "Baldarga Tirek"')]
+    assert open_one.competition.is_sealed

@@ -58,14 +58,15 @@ class AlreadySubmittedError(Exception):
 def _audit(
     application: Application, by: User | None, verb: str, at: datetime.datetime, **details: Any
 ) -> None:
-    # Details never hold the proposal's content: the audit trail is visible beyond the organization.
+    # Sealed proposals: the event names neither the organization nor any content, and it stays off
+    # the municipality's timeline; the application's own page shows it to those who may see it.
     audit_record(
         actor=by,
         verb=verb,
         target=application,
-        scope=application.competition.municipality,
         at=at,
         details=details,
+        label=f"Application {application.pk} ({application.competition.reference})",
     )
 
 

@@ -262,3 +262,21 @@ def test_a_guessed_id_of_another_organizations_application_is_404(world, other_m
             ).status_code
             == 404
         )
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_names_no_applicant(world, finance_staff, client_for):
+    """Application events stay off the municipality's timeline and name no organization."""
+    from procurement.services import applications as services
+
+    services.application_withdraw(
+        application=world.sealed, by=world.sealed.organization.memberships.first().user
+    )
+    page = client_for(finance_staff).get(
+        reverse("procurement:staff-competitions", args=[world.open_competition.municipality.slug])
+    )
+    assert "Application withdrawn" not in page.content.decode()
+    from ssp_portal.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(verb="application.withdrawn")
+    assert world.sealed.organization.name not in event.target_label

@@ -18,11 +18,13 @@ def audit_record(
     details: dict[str, Any] | None = None,
     scope: models.Model | None = None,
     at: datetime | None = None,
+    label: str | None = None,
 ) -> AuditEvent:
     """Write one immutable audit event. Call it inside the service's transaction.
 
     ``scope`` is a larger object whose timeline also shows the event (a competition's
-    municipality); ``at`` is when it happened, now unless a service records the past.
+    municipality); ``at`` is when it happened, now unless a service records the past; ``label``
+    names the target in the log when its own name must not appear there.
     """
     if target.pk is None:
         raise ValueError("An audit event needs a saved target.")
@@ -35,7 +37,7 @@ def audit_record(
         verb=verb,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
-        target_label=str(target)[:255],
+        target_label=(label if label is not None else str(target))[:255],
         details=details or {},
         scope_type=ContentType.objects.get_for_model(scope) if scope is not None else None,
         scope_id=str(scope.pk) if scope is not None else "",

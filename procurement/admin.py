@@ -15,13 +15,17 @@ from procurement.models import (
     Amendment,
     Application,
     ApplicationAttachment,
+    Award,
     BudgetLine,
     CommissionMember,
     Competition,
+    ConflictDeclaration,
+    CriterionScore,
     EligibilityRequirement,
     EvaluationCriterion,
     PriorityIssue,
     RequiredDocument,
+    ScoreSheet,
     Subscription,
 )
 
@@ -211,3 +215,49 @@ class ApplicationAttachmentAdmin(SealedAdminMixin, admin.ModelAdmin):
         "sha256",
         "uploaded_at",
     ]
+
+
+# Evaluation: sheets and declarations are the commission's until the results are published -------
+
+
+class AfterResultsAdminMixin(SealedAdminMixin):
+    competition_path = "competition"
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        return queryset.filter(**{f"{self.competition_path}__state": "completed"})
+
+
+class CriterionScoreInline(ReadOnlyInline):
+    model = CriterionScore
+    fields = ["criterion", "score", "comment"]
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+    competition_path = "application__competition"
+    list_display = ["application", "member", "state", "submitted_at"]
+    list_filter = ["state"]
+    search_fields = ["application__receipt_number", "member__user__email"]
+    list_select_related = ["application__organization", "application__competition", "member__user"]
+    inlines = [CriterionScoreInline]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+    list_display = ["competition", "member", "has_conflict", "declared_at"]
+    list_filter = ["has_conflict"]
+    search_fields = ["competition__reference", "member__user__email", "statement"]
+    list_select_related = ["competition", "member__user"]
+
+
+@admin.register(Award)
+class AwardAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+    list_display = ["application", "competition", "amount", "rank", "decided_at"]
+    list_filter = ["competition__municipality"]
+    search_fields = [
+        "application__receipt_number",
+        "application__organization__name",
+        "competition__reference",
+    ]
+    list_select_related = ["application__organization", "competition"]

@@ -9,12 +9,13 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
-        from procurement.documents import announcement, receipt
+        from procurement.documents import announcement, protocol, receipt
         from ssp_portal.audit.registry import register_verbs
         from ssp_portal.documents.registry import register
 
         register(announcement)
         register(receipt)
+        register(protocol)
         register_verbs(
             {
                 "priority_issue.created": _("Priority issue created"),
@@ -37,5 +38,10 @@ class ProcurementConfig(AppConfig):
                 "application.withdrawn": _("Application withdrawn"),
                 "application.new_version": _("New version started"),
                 "application.screened": _("Application screened"),
+                "commission.declared": _("Declaration of interest signed"),
+                "score_sheet.submitted": _("Score sheet submitted"),
+                "score_sheet.reopened": _("Score sheet reopened by the chair"),
+                "award.granted": _("Award decided"),
+                "award.revoked": _("Award taken back"),
             }
         )

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from organizations.demo import DemoWorld
 from organizations.models import Organization, User
+from procurement import selectors
 from procurement.models import (
     ActivityLine,
     Application,
@@ -31,6 +32,7 @@ from procurement.models import (
 )
 from procurement.services import applications as application_services
 from procurement.services import competitions as services
+from procurement.services import evaluation as evaluation_services
 from procurement.services.commission import MemberData, commission_set
 from procurement.services.priority_issues import priority_issue_approve, priority_issue_create
 from ssp_portal.files import PDF
@@ -130,33 +132,77 @@ def _competition(
     return services.competition_publish(competition=competition, by=finance, at=published)
 
 
-def _complete(world: DemoWorld, competition: Competition, ineligible: dict[int, str]) -> Competition:
-    """Evaluation starts two days after the deadline, screening the next day, results ten days later.
+# Scores of the chair, member 1 and member 2, per criterion in order (None: conflicted, no sheet).
+SCORES = {
+    "baldarga@ngo.example": ([9, 8, 9, 8, 7], [8, 8, 8, 9, 8], [9, 9, 8, 8, 8]),
+    "kelechek@ngo.example": ([7, 6, 7, 7, 6], [6, 7, 6, 7, 7], None),
+    "ulukman@ngo.example": ([9, 9, 8, 8, 8], [8, 8, 9, 8, 7], [9, 8, 8, 9, 8]),
+}
+# Member 2 declares a conflict with Kelechek Nuru (to show how conflicts look).
+CONFLICTS = {"member2@karakol.example": ("kelechek@ngo.example", "A relative works in its office")}
 
+
+def _evaluate(world: DemoWorld, competition: Competition, ineligible: dict[int, str]) -> Competition:
+    """The evaluation of a completed competition, day by day after its deadline.
+
+    Two days after: evaluation starts; three: screening; four: declarations; five to eight: score
+    sheets; ten: the award to the first-ranked application; twelve: the results.
     ``ineligible`` maps an organization to the eligibility requirement it failed.
     """
     finance = world.users["finance@karakol.example"]
+    day = lambda n: competition.deadline + datetime.timedelta(days=n)  # noqa: E731
     if competition.state == Competition.State.PUBLISHED:
-        competition = services.competition_start_evaluation(
-            competition=competition, by=finance, at=competition.deadline + datetime.timedelta(days=2)
+        competition = services.competition_start_evaluation(competition=competition, by=finance, at=day(2))
+    if competition.state != Competition.State.EVALUATION:
+        return competition
+    for application in competition.applications.filter(state=Application.State.SUBMITTED):
+        failed = ineligible.get(application.organization_id)
+        application_services.application_screen(
+            application=application,
+            by=finance,
+            eligible=failed is None,
+            requirement=competition.eligibility_requirements.filter(text=failed).first() if failed else None,
+            note=_INELIGIBLE_NOTE if failed else "",
+            at=day(3),
         )
-    if competition.state == Competition.State.EVALUATION:
-        for application in competition.applications.filter(state=Application.State.SUBMITTED):
-            failed = ineligible.get(application.organization_id)
-            application_services.application_screen(
+    eligible = {
+        a.organization.memberships.first().user.email: a
+        for a in competition.applications.filter(state=Application.State.ELIGIBLE).select_related(
+            "organization"
+        )
+    }
+    criteria = list(competition.criteria.all())
+    for position, (email, _name, _role, _affiliation) in enumerate(COMMISSION):
+        member = world.users[email]
+        conflict = CONFLICTS.get(email)
+        conflicts = (
+            [(eligible[conflict[0]].organization, conflict[1])]
+            if conflict and conflict[0] in eligible
+            else []
+        )
+        evaluation_services.declaration_sign(
+            competition=competition, by=member, conflicts=conflicts, at=day(4)
+        )
+        for applicant, application in eligible.items():
+            scores = SCORES[applicant][position]
+            if scores is None:
+                continue
+            evaluation_services.sheet_save(
                 application=application,
-                by=finance,
-                eligible=failed is None,
-                requirement=competition.eligibility_requirements.filter(text=failed).first()
-                if failed
-                else None,
-                note=_INELIGIBLE_NOTE if failed else "",
-                at=competition.deadline + datetime.timedelta(days=3),
+                by=member,
+                scores=[
+                    evaluation_services.ScoreData(criterion.pk, Decimal(score), "")
+                    for criterion, score in zip(criteria, scores, strict=True)
+                ],
+                overall_comment="",
+                submit=True,
+                at=day(5 + position),
             )
-        competition = services.competition_complete(
-            competition=competition, by=finance, at=competition.deadline + datetime.timedelta(days=12)
-        )
-    return competition
+    first = next(row for row in selectors.ranking(competition=competition) if row.rank == 1)
+    evaluation_services.award_grant(
+        application=first.application, by=finance, amount=first.application.requested_amount, at=day(10)
+    )
+    return services.competition_complete(competition=competition, by=finance, at=day(12))
 
 
 _INELIGIBLE_NOTE = "The certificate of no tax arrears was issued more than 30 days before the deadline."
@@ -333,7 +379,7 @@ def _proposals(world: DemoWorld) -> dict[str, list[Proposal]]:
                     staff_line,
                     ("staff", "Lawyer and psychologist", "consultation", "50", "800"),
                     ("premises", "Rent of the shelter flat", "month", "8", "8000"),
-                    ("communication", "Hotline phone and leaflets", "month", "9", "1111.11"),
+                    ("communication", "Hotline phone and leaflets", "month", "8", "3000"),
                 ],
             ),
             Proposal(
@@ -506,7 +552,7 @@ def seed(world: DemoWorld) -> ProcurementWorld:
     _seed_applications(world, women, proposals["women"])
     _seed_open_competition(world, public_order)
     return ProcurementWorld(
-        children=_complete(world, children, ineligible={}),
-        women=_complete(world, women, ineligible={world.ayimdary.pk: "No tax or social fund arrears"}),
+        children=_evaluate(world, children, ineligible={}),
+        women=_evaluate(world, women, ineligible={world.ayimdary.pk: "No tax or social fund arrears"}),
         public_order=public_order,
     )

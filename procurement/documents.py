@@ -58,3 +58,37 @@ receipt = DocumentKind(
     can_request=permissions.can_edit_application,
     filename=lambda application: f"receipt-{application.receipt_number}.pdf",
 )
+
+
+PROTOCOL = "evaluation-protocol"
+
+
+def _protocol_context(competition: Competition) -> dict:
+    from procurement import selectors
+    from procurement.scoring import TIE_RULE
+
+    progress = selectors.evaluation_progress(competition=competition)
+    applications = progress["applications"]
+    return {
+        "competition": competition,
+        "municipality": competition.municipality,
+        "criteria": list(competition.criteria.all()),
+        "members": [row["member"] for row in progress["members"]],
+        "declarations": list(progress["members"]),
+        "sheet_groups": [(a, selectors.sheets_for_application(application=a)) for a in applications],
+        "rows": selectors.ranking(competition=competition),
+        "awards": list(competition.awards.select_related("application__organization", "decided_by")),
+        "tie_rule": TIE_RULE,
+    }
+
+
+protocol = DocumentKind(
+    code=PROTOCOL,
+    title=_("Evaluation protocol"),
+    model=Competition,
+    template="procurement/pdf/protocol.html",
+    context=_protocol_context,
+    can_view=permissions.can_view_protocol,
+    can_request=permissions.can_manage_competition,
+    filename=lambda competition: f"protocol-{competition.reference}.pdf",
+)

@@ -111,6 +111,7 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
             "project_start",
             "project_end",
             "contact",
+            "score_spread_margin",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -122,6 +123,7 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.fields["score_spread_margin"].required = False
         self.fields["priority_issue"].queryset = PriorityIssue.objects.filter(
             municipality=municipality
         ).order_by("-year", "title")
@@ -150,8 +152,13 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
                     Column("project_start", css_class="col-md-6"), Column("project_end", css_class="col-md-6")
                 ),
             ),
+            Fieldset(_("Evaluation"), "score_spread_margin"),
             Submit("submit", _("Save the draft")),
         )
+
+    def clean_score_spread_margin(self) -> Decimal:
+        value = self.cleaned_data.get("score_spread_margin")
+        return Competition._meta.get_field("score_spread_margin").default if value is None else value
 
     def clean_deadline(self) -> datetime.datetime:
         value = self.cleaned_data["deadline"]

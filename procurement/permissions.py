@@ -44,3 +44,33 @@ def can_view_application(user: User, application) -> bool:
     from procurement.models import Application
 
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
+
+
+# Evaluation --------------------------------------------------------------------------------------
+
+
+def commission_seat(user: User, competition: Competition):
+    """The person's seat on the competition's commission, or None."""
+    from procurement.models import CommissionMember
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        CommissionMember.objects.filter(competition=competition, user=user)
+        .select_related("declaration")
+        .first()
+    )
+
+
+def is_chair(user: User, competition: Competition) -> bool:
+    seat = commission_seat(user, competition)
+    return seat is not None and seat.role == "chair"
+
+
+def can_follow_evaluation(user: User, competition: Competition) -> bool:
+    """Progress of the scoring (who has scored what, no numbers): the commission and the staff."""
+    return can_manage_competition(user, competition) or commission_seat(user, competition) is not None
+
+
+def can_view_protocol(user: User, competition: Competition) -> bool:
+    return can_follow_evaluation(user, competition)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -13,8 +16,11 @@ from procurement.models import (
     CommissionMember,
     Competition,
     PriorityIssue,
+    ScoreSheet,
     Subscription,
 )
+from procurement.models.competitions import commission_order
+from procurement.scoring import Criterion, Ranked, rank
 
 
 def competition_list(*, user: User) -> QuerySet[Competition]:
@@ -37,12 +43,17 @@ def competition_detail(*, user: User, reference: str) -> Competition | None:
             "required_documents",
             "eligibility_requirements",
             Prefetch("amendments", queryset=Amendment.objects.order_by("number")),
-            Prefetch("commission", queryset=CommissionMember.objects.select_related("user")),
+            Prefetch(
+                "commission",
+                queryset=CommissionMember.objects.select_related("user").order_by(*commission_order()),
+            ),
         )
         .filter(reference=reference)
         .first()
     )
 
+
+SCORED_STATES = [Application.State.ELIGIBLE, Application.State.AWARDED, Application.State.NOT_AWARDED]
 
 SUBMITTED_STATES = [
     Application.State.SUBMITTED,
@@ -197,4 +208,105 @@ def applications_for_staff(*, competition: Competition) -> QuerySet[Application]
         .filter(competition=competition, state__in=SUBMITTED_STATES)
         .select_related("organization", "ineligible_requirement")
         .order_by("receipt_number")
+    )
+
+
+# Evaluation ---------------------------------------------------------------------------------------
+
+
+def ranking(*, competition: Competition) -> list[Ranked]:
+    """The ranking from submitted score sheets (four queries whatever the size)."""
+    from procurement.models import CriterionScore
+
+    criteria = [Criterion(c.pk, c.weight, c.max_score) for c in competition.criteria.all()]
+    applications = list(
+        Application.objects.filter(competition=competition, state__in=SCORED_STATES)
+        .select_related("organization", "award")
+        .order_by("receipt_number")
+    )
+    sheets: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for score in CriterionScore.objects.filter(
+        sheet__application__competition=competition, sheet__state=ScoreSheet.State.SUBMITTED
+    ).values("sheet__application_id", "sheet__member_id", "criterion_id", "score"):
+        sheets[score["sheet__application_id"]][score["sheet__member_id"]][score["criterion_id"]] = score[
+            "score"
+        ]
+    return rank(
+        applications,
+        criteria,
+        sheets,
+        margin=competition.score_spread_margin,
+        submitted_at={a.pk: a.submitted_at for a in applications},
+    )
+
+
+def evaluation_progress(*, competition: Competition) -> dict:
+    """Who has declared and scored what (no numbers), for the chair, the members and the staff."""
+    members = list(
+        CommissionMember.objects.filter(competition=competition)
+        .order_by(*commission_order())
+        .select_related("user", "declaration")
+        .prefetch_related("declaration__conflicts__organization")
+    )
+    applications = list(
+        Application.objects.filter(competition=competition, state__in=SCORED_STATES)
+        .select_related("organization")
+        .order_by("receipt_number")
+    )
+    sheets = {
+        (sheet.application_id, sheet.member_id): sheet.state
+        for sheet in ScoreSheet.objects.filter(application__competition=competition)
+    }
+    rows = []
+    for member in members:
+        declaration = getattr(member, "declaration", None)
+        conflicts = {c.organization_id for c in declaration.conflicts.all()} if declaration else set()
+        cells = []
+        for application in applications:
+            if application.organization_id in conflicts:
+                cells.append("conflict")
+            else:
+                cells.append(sheets.get((application.pk, member.pk), "missing"))
+        rows.append({"member": member, "declaration": declaration, "cells": cells})
+    return {"members": rows, "applications": applications}
+
+
+def member_sheets(*, seat: CommissionMember) -> dict[int, ScoreSheet]:
+    return {sheet.application_id: sheet for sheet in ScoreSheet.objects.filter(member=seat)}
+
+
+def commission_seats(*, user: User) -> QuerySet[CommissionMember]:
+    """The competitions a person sits on, with their evaluation state."""
+    return (
+        CommissionMember.objects.filter(user=user)
+        .select_related("competition__municipality", "declaration")
+        .annotate(
+            submitted_sheets=Count("score_sheets", filter=Q(score_sheets__state="submitted"), distinct=True),
+        )
+        .order_by("-competition__deadline")
+    )
+
+
+def sheets_for_application(*, application: Application) -> list[ScoreSheet]:
+    return list(
+        ScoreSheet.objects.filter(application=application)
+        .select_related("member__user")
+        .prefetch_related("scores__criterion")
+        .order_by("member__pk")
+    )
+
+
+def public_results(*, competition: Competition) -> list[Ranked]:
+    """After completion: the eligible applications' organizations, totals and awards."""
+    if competition.state != Competition.State.COMPLETED:
+        return []
+    return ranking(competition=competition)
+
+
+def submitted_sheets(*, competition: Competition) -> QuerySet[ScoreSheet]:
+    """Submitted sheets, for the chair who may reopen one."""
+    return (
+        ScoreSheet.objects.filter(application__competition=competition, state=ScoreSheet.State.SUBMITTED)
+        .select_related("member__user", "application__organization")
+        .order_by("application__receipt_number", "member__pk")
     )

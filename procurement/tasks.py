@@ -33,3 +33,9 @@ def close_competitions_past_deadline() -> int:
 def remind_unsent_drafts() -> int:
     """Periodic: the 7-, 3- and 1-day reminders to organizations with an unsent draft."""
     return reminders.remind_unsent_drafts()
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def remind_missing_score_sheets() -> int:
+    """Periodic: commission members with a declaration or score sheets still to do."""
+    return reminders.remind_missing_score_sheets()

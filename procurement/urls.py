@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.views import applications, competitions, priority_issues, subscriptions
+from procurement.views import applications, competitions, evaluation, priority_issues, subscriptions
 
 app_name = "procurement"
 
@@ -111,6 +111,16 @@ urlpatterns = [
     path("applications/<int:pk>/receipt/", applications.application_receipt, name="application-receipt"),
     path("applications/<int:pk>/screen/", applications.application_screen, name="application-screen"),
     path("receipts/verify/", applications.receipt_verify, name="receipt-verify"),
+    # Evaluation and award
+    path("commission/", evaluation.commission_home, name="commission-home"),
+    path("competitions/<str:reference>/evaluation/", evaluation.evaluation_overview, name="evaluation"),
+    path("competitions/<str:reference>/declaration/", evaluation.declaration, name="declaration"),
+    path("competitions/<str:reference>/ranking/", evaluation.ranking, name="ranking"),
+    path("competitions/<str:reference>/awards/", evaluation.awards, name="awards"),
+    path("applications/<int:pk>/score/", evaluation.score_sheet, name="score-sheet"),
+    path("applications/<int:pk>/award/", evaluation.award_grant, name="award-grant"),
+    path("awards/<int:pk>/revoke/", evaluation.award_revoke, name="award-revoke"),
+    path("score-sheets/<int:pk>/reopen/", evaluation.sheet_reopen, name="sheet-reopen"),
     # Following
     path("following/", subscriptions.subscription_list, name="subscription-list"),
     path("following/add/", subscriptions.follow, name="follow"),

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.roles",
+                "procurement.context_processors.commission",
             ],
         },
     },
@@ -148,6 +149,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "remind-unsent-drafts": {
         "task": "procurement.tasks.remind_unsent_drafts",
         "schedule": 15 * 60.0,
+    },
+    "remind-missing-score-sheets": {
+        "task": "procurement.tasks.remind_missing_score_sheets",
+        "schedule": 60 * 60.0,
     },
 }
 

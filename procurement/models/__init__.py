@@ -19,6 +19,13 @@ from procurement.models.competitions import (
     RequiredDocument,
     Subscription,
 )
+from procurement.models.evaluation import (
+    Award,
+    ConflictDeclaration,
+    ConflictedOrganization,
+    CriterionScore,
+    ScoreSheet,
+)
 
 __all__ = [
     "MONEY",
@@ -27,13 +34,18 @@ __all__ = [
     "Amendment",
     "Application",
     "ApplicationAttachment",
+    "Award",
     "BudgetLine",
     "CommissionMember",
     "Competition",
+    "ConflictDeclaration",
+    "ConflictedOrganization",
+    "CriterionScore",
     "EligibilityRequirement",
     "EvaluationCriterion",
     "Ordered",
     "PriorityIssue",
     "RequiredDocument",
+    "ScoreSheet",
     "Subscription",
 ]

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,8 @@ class ApplicationQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        from procurement.models.evaluation import ConflictedOrganization
+
         own = Q(organization__in=Organization.objects.filter(memberships__user=user).values("pk"))
         submitted = ~Q(state__in=[Application.State.DRAFT, Application.State.WITHDRAWN])
         if user.is_superuser:
@@ -78,7 +80,26 @@ class ApplicationQuerySet(models.QuerySet):
         else:
             staff_of = user.municipality_memberships.filter(role="staff").values("municipality")
             others = Q(competition__municipality__in=staff_of)
-        return self.filter(own | (others & submitted & unsealed()))
+        # The commission: once a member has signed the declaration, the eligible applications of
+        # organizations they are not conflicted with.
+        declared_in = Competition.objects.filter(commission__user=user, commission__declaration__isnull=False)
+        conflicted = ConflictedOrganization.objects.filter(
+            declaration__member__user=user,
+            declaration__competition=OuterRef("competition"),
+            organization=OuterRef("organization"),
+        )
+        commission = (
+            Q(competition__in=declared_in.values("pk"))
+            & Q(
+                state__in=[
+                    Application.State.ELIGIBLE,
+                    Application.State.AWARDED,
+                    Application.State.NOT_AWARDED,
+                ]
+            )
+            & ~Exists(conflicted)
+        )
+        return self.filter(own | (others & submitted & unsealed()) | (commission & unsealed()))
 
 
 class Application(models.Model):

@@ -133,6 +133,14 @@ class Competition(models.Model):
     deadline = models.DateTimeField(_("submission deadline"))
     project_start = models.DateField(_("project start"))
     project_end = models.DateField(_("project end"))
+    score_spread_margin = models.DecimalField(
+        _("spread that calls for discussion (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("When members' totals for one application differ by more, the ranking flags it."),
+    )
     contact = models.CharField(
         _("contact for questions"),
         max_length=300,
@@ -320,6 +328,14 @@ class EligibilityRequirement(Ordered):
         return self.text
 
 
+def commission_order() -> list:
+    """The chair first, then the secretary, then the members in the order they were added."""
+    return [
+        Case(When(role="chair", then=Value(0)), When(role="secretary", then=Value(1)), default=Value(2)),
+        "pk",
+    ]
+
+
 class CommissionMember(models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
@@ -347,10 +363,7 @@ class CommissionMember(models.Model):
     class Meta:
         verbose_name = _("commission member")
         verbose_name_plural = _("commission members")
-        ordering = [
-            Case(When(role="chair", then=Value(0)), When(role="secretary", then=Value(1)), default=Value(2)),
-            "pk",
-        ]
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "user"], name="commission_member_unique"),
             models.UniqueConstraint(

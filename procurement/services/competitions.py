@@ -42,6 +42,7 @@ TERMS = (
     "project_start",
     "project_end",
     "contact",
+    "score_spread_margin",
 )
 # What an amendment may change once the competition is published.
 AMENDABLE = (
@@ -292,17 +293,29 @@ def competition_start_evaluation(
 def competition_complete(
     *, competition: Competition, by: User, at: datetime.datetime | None = None
 ) -> Competition:
-    """Publish the results: the competition is completed."""
+    """Publish the results: eligible applications without an award are not awarded, every
+    applicant is told, the evaluation protocol is prepared."""
+    from procurement.models import Application
+    from procurement.services.evaluation import completion_problems, protocol_request, results_notify
+
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
     with transaction.atomic():
         locked = _lock(competition)
         if locked.state != Competition.State.EVALUATION:
             raise ValidationError(_("Only a competition under evaluation can be completed."))
+        problems = completion_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        not_awarded = Application.objects.filter(competition=locked, state=Application.State.ELIGIBLE).update(
+            state=Application.State.NOT_AWARDED
+        )
         locked.state = Competition.State.COMPLETED
         locked.completed_at = at
         locked.save(update_fields=["state", "completed_at"])
-        _audit(locked, by, "competition.completed", at)
+        _audit(locked, by, "competition.completed", at, not_awarded=not_awarded)
+        results_notify(competition=locked)
+        protocol_request(competition=locked, by=by)
     return locked
 
 

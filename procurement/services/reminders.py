@@ -54,3 +54,43 @@ def remind_unsent_drafts(*, now: datetime.datetime | None = None) -> int:
                 context={"application": application, "competition": application.competition, "days": days},
             )
     return sent
+
+
+# Days after the evaluation started; each sent once per member and competition while work is missing.
+SCORING_REMINDER_DAYS = (3, 7)
+
+
+def remind_missing_score_sheets(*, now: datetime.datetime | None = None) -> int:
+    """E-mail commission members who have not declared or not submitted every sheet they can."""
+    from procurement import selectors
+    from procurement.models import CommissionMember
+
+    now = now or timezone.now()
+    sent = 0
+    for competition in Competition.objects.filter(state=Competition.State.EVALUATION).select_related(
+        "municipality"
+    ):
+        started = competition.evaluation_started_at or competition.deadline
+        due = [days for days in SCORING_REMINDER_DAYS if now >= started + datetime.timedelta(days=days)]
+        if not due:
+            continue
+        days = max(due)
+        progress = selectors.evaluation_progress(competition=competition)
+        for row in progress["members"]:
+            member: CommissionMember = row["member"]
+            missing = sum(1 for cell in row["cells"] if cell in ("missing", "draft"))
+            if row["declaration"] is not None and not missing:
+                continue
+            if not member.user.is_active:
+                continue
+            sent += reminder_send(
+                key=f"score-reminder:competition-{competition.pk}:member-{member.pk}:{days}d",
+                user=member.user,
+                template="procurement/email/score_reminder",
+                context={
+                    "competition": competition,
+                    "declared": row["declaration"] is not None,
+                    "missing": missing,
+                },
+            )
+    return sent

@@ -273,7 +273,9 @@ def test_a_new_commission_member_is_invited_and_sets_a_password(
             reverse("procurement:competition-commission", args=[competition.reference]), data
         )
     assert response.status_code == 302
-    assert list(competition.commission.values_list("user__email", "role")) == [
+    from procurement.models.competitions import commission_order
+
+    assert list(competition.commission.order_by(*commission_order()).values_list("user__email", "role")) == [
         ("chair@karakol.example", "chair"),
         ("civil@example.org", "secretary"),
         ("new.deputy@example.org", "member"),

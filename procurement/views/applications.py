@@ -15,7 +15,7 @@ from organizations.models import Organization
 from procurement import application_forms as forms
 from procurement import permissions, selectors
 from procurement.filters import ApplicationFilter
-from procurement.models import Application, ApplicationAttachment
+from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
 from procurement.views.competitions import _visible_competition
@@ -98,6 +98,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["editable"]:
         context["attachment_form"] = forms.AttachmentForm(competition=application.competition)
+    if application.competition.state == Competition.State.COMPLETED and application.is_submitted:
+        # After the results: the organization's own total and place, never the members' sheets.
+        rows = selectors.ranking(competition=application.competition)
+        context["own_result"] = next((row for row in rows if row.application.pk == application.pk), None)
+        context["ranked_count"] = sum(1 for row in rows if row.rank)
     return render(request, "procurement/application_detail.html", context)
 
 

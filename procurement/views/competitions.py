@@ -19,6 +19,7 @@ from organizations.models import Municipality, Organization
 from procurement import forms, permissions, selectors
 from procurement.filters import CompetitionFilter
 from procurement.models import Application, Competition
+from procurement.models.competitions import commission_order
 from procurement.rules import publish_checks
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
@@ -261,7 +262,7 @@ ROWS_PAGES = {
                 "role": m.role,
                 "affiliation": m.affiliation,
             }
-            for m in c.commission.select_related("user")
+            for m in c.commission.select_related("user").order_by(*commission_order())
         ],
         save=_save_commission,
         help=gettext_lazy(

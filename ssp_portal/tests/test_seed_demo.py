@@ -116,9 +116,9 @@ def test_seed_demo_has_applications_in_their_states(settings):
     }
     states = {key: a.state for key, a in rows.items()}
     assert states == {
-        ("Children of Labor Migrants", 'Public Foundation "Baldarga Tirek"'): "eligible",
-        ("Children of Labor Migrants", 'Public Foundation "Kelechek Nuru"'): "eligible",
-        ("Women - Victims of Domestic Violence", 'Public Union "Ulukman Daryger"'): "eligible",
+        ("Children of Labor Migrants", 'Public Foundation "Baldarga Tirek"'): "awarded",
+        ("Children of Labor Migrants", 'Public Foundation "Kelechek Nuru"'): "not_awarded",
+        ("Women - Victims of Domestic Violence", 'Public Union "Ulukman Daryger"'): "awarded",
         ("Women - Victims of Domestic Violence", 'Public Association "Aiyl Ayimdary"'): "ineligible",
         ("Maintaining Public Order", 'Public Foundation "Baldarga Tirek"'): "submitted",
         ("Maintaining Public Order", 'Public Union "Ulukman Daryger"'): "draft",
@@ -130,3 +130,28 @@ def test_seed_demo_has_applications_in_their_states(settings):
             assert application.budget_total == application.requested_amount
     open_one = rows[("Maintaining Public Order", 'Public Foundation "Baldarga Tirek"')]
     assert open_one.competition.is_sealed
+
+
+def test_seed_demo_evaluates_the_completed_competitions(settings):
+    from procurement.models import Award, ConflictDeclaration, ScoreSheet
+
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")
+    awards = {
+        a.application.organization.name: a.amount
+        for a in Award.objects.select_related("application__organization")
+    }
+    # The announcement's 400,000 soms, split 200,000 each (the source does not give the split).
+    assert awards == {
+        'Public Foundation "Baldarga Tirek"': Decimal("200000.00"),
+        'Public Union "Ulukman Daryger"': Decimal("200000.00"),
+    }
+    assert ConflictDeclaration.objects.count() == 6
+    conflicted = ConflictDeclaration.objects.get(has_conflict=True)
+    assert conflicted.member.user.email == "member2@karakol.example"
+    assert list(conflicted.conflicts.values_list("organization__name", flat=True)) == [
+        'Public Foundation "Kelechek Nuru"'
+    ]
+    assert ScoreSheet.objects.filter(state="submitted").count() == 8
+    assert not ScoreSheet.objects.filter(state="draft").exists()

@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.models import Organization
+from procurement import permissions, selectors
+from procurement.evaluation_forms import AwardForm, DeclarationForm, ReasonForm, ScoreSheetForm
+from procurement.models import Application, Award, Competition, ScoreSheet
+from procurement.scoring import TIE_RULE
+from procurement.services import evaluation as services
+from procurement.views.competitions import _visible_competition
+
+
+def _followed_competition(request: HttpRequest, reference: str) -> Competition:
+    """The commission and the municipality's staff; others get 404 for a draft, 403 otherwise."""
+    competition = _visible_competition(request, reference)
+    if not permissions.can_follow_evaluation(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _managed(request: HttpRequest, reference: str) -> Competition:
+    competition = _visible_competition(request, reference)
+    if not permissions.can_manage_competition(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _refuse(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _finished_own_sheets(seat, progress: dict) -> bool:
+    """A member who has submitted every sheet they can may see the ranking (blind scoring)."""
+    row = next((r for r in progress["members"] if r["member"].pk == seat.pk), None)
+    return (
+        row is not None
+        and row["declaration"] is not None
+        and all(cell in ("submitted", "conflict") for cell in row["cells"])
+    )
+
+
+def _can_see_ranking(request: HttpRequest, competition: Competition, progress: dict) -> bool:
+    if permissions.can_manage_competition(request.user, competition):
+        return True
+    seat = permissions.commission_seat(request.user, competition)
+    if seat is None:
+        return False
+    return competition.state == Competition.State.COMPLETED or _finished_own_sheets(seat, progress)
+
+
+@login_required
+@require_GET
+def commission_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "procurement/commission_home.html", {"seats": selectors.commission_seats(user=request.user)}
+    )
+
+
+@login_required
+@require_GET
+def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _followed_competition(request, reference)
+    seat = permissions.commission_seat(request.user, competition)
+    progress = selectors.evaluation_progress(competition=competition)
+    my_rows = []
+    if seat is not None:
+        sheets = selectors.member_sheets(seat=seat)
+        conflicts = services.conflicted_organizations(seat)
+        my_rows = [
+            (application, sheets.get(application.pk), application.organization_id in conflicts)
+            for application in progress["applications"]
+        ]
+    chair = seat is not None and seat.role == "chair"
+    return render(
+        request,
+        "procurement/evaluation_overview.html",
+        {
+            "competition": competition,
+            "seat": seat,
+            "declaration": getattr(seat, "declaration", None) if seat else None,
+            "progress": progress,
+            "my_rows": my_rows,
+            "submitted_sheets": selectors.submitted_sheets(competition=competition) if chair else [],
+            "can_see_ranking": _can_see_ranking(request, competition, progress),
+            "manager": permissions.can_manage_competition(request.user, competition),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _visible_competition(request, reference)
+    seat = permissions.commission_seat(request.user, competition)
+    if seat is None:
+        raise PermissionDenied
+    if hasattr(seat, "declaration"):
+        messages.info(request, _("You have signed your declaration."))
+        return redirect("procurement:evaluation", reference=reference)
+    organizations = (
+        Organization.objects.filter(
+            applications__competition=competition, applications__state__in=selectors.SUBMITTED_STATES
+        )
+        .distinct()
+        .order_by("name")
+    )
+    form = DeclarationForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_sign(competition=competition, by=request.user, conflicts=form.conflicts())
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your declaration is signed. You can now open the applications."))
+            return redirect("procurement:evaluation", reference=reference)
+    return render(request, "procurement/declaration.html", {"competition": competition, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    # Applications a member may not open (before declaring, or conflicted) are 404 here too.
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "competition__municipality", "organization"
+        ),
+        pk=pk,
+    )
+    competition = application.competition
+    seat = permissions.commission_seat(request.user, competition)
+    if seat is None:
+        raise PermissionDenied
+    criteria = list(competition.criteria.all())
+    sheet = ScoreSheet.objects.filter(application=application, member=seat).prefetch_related("scores").first()
+    form = ScoreSheetForm(request.POST or None, criteria=criteria, sheet=sheet)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.sheet_save(
+                application=application,
+                by=request.user,
+                scores=[services.ScoreData(cid, score, comment) for cid, score, comment in form.scores()],
+                overall_comment=form.cleaned_data["overall_comment"],
+                submit=submit,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The sheet is submitted.") if submit else _("The draft is saved."))
+            return redirect("procurement:score-sheet", pk=pk)
+    own_submitted = sheet is not None and sheet.is_submitted
+    return render(
+        request,
+        "procurement/score_sheet.html",
+        {
+            "application": application,
+            "competition": competition,
+            "form": form,
+            "sheet": sheet,
+            "locked": own_submitted,
+            # Blind scoring: the others' sheets only once one's own is submitted.
+            "others": [
+                s for s in selectors.sheets_for_application(application=application) if s.member_id != seat.pk
+            ]
+            if own_submitted
+            else None,
+            "is_chair": seat.role == "chair",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = get_object_or_404(
+        ScoreSheet.objects.select_related("application__competition", "member__user"), pk=pk
+    )
+    competition = sheet.application.competition
+    if not permissions.is_chair(request.user, competition):
+        raise Http404
+    form = ReasonForm(request.POST or None, submit_label=_("Reopen the sheet"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_reopen(sheet=sheet, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The sheet is open again for its member."))
+        return redirect("procurement:evaluation", reference=competition.reference)
+    return render(
+        request, "procurement/sheet_reopen.html", {"sheet": sheet, "competition": competition, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def ranking(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _followed_competition(request, reference)
+    progress = selectors.evaluation_progress(competition=competition)
+    if not _can_see_ranking(request, competition, progress):
+        messages.info(request, _("The ranking opens to you once you have submitted all your score sheets."))
+        return redirect("procurement:evaluation", reference=reference)
+    members = [row["member"] for row in progress["members"]]
+    return render(
+        request,
+        "procurement/ranking.html",
+        {
+            "competition": competition,
+            "rows": selectors.ranking(competition=competition),
+            "members": members,
+            "tie_rule": TIE_RULE,
+            "manager": permissions.can_manage_competition(request.user, competition),
+        },
+    )
+
+
+@login_required
+@require_GET
+def awards(request: HttpRequest, reference: str) -> HttpResponse:
+    competition = _managed(request, reference)
+    rows = selectors.ranking(competition=competition)
+    total = sum((row.application.award.amount for row in rows if hasattr(row.application, "award")), 0)
+    return render(
+        request,
+        "procurement/awards.html",
+        {
+            "competition": competition,
+            "rows": rows,
+            "awarded_total": total,
+            "remaining": competition.budget - total,
+            "tie_rule": TIE_RULE,
+            "problems": services.completion_problems(competition),
+            "form": AwardForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("competition"), pk=pk
+    )
+    if not permissions.can_manage_competition(request.user, application.competition):
+        raise PermissionDenied
+    form = AwardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.award_grant(
+                application=application,
+                by=request.user,
+                amount=form.cleaned_data["amount"],
+                departure_reason=form.cleaned_data["departure_reason"],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("%(name)s is awarded.") % {"name": application.organization.name})
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request, f"{form.fields[field].label}: {error}" if field in form.fields else error
+                )
+    return redirect("procurement:awards", reference=application.competition.reference)
+
+
+@login_required
+@require_POST
+def award_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    award = get_object_or_404(Award.objects.select_related("competition", "application__organization"), pk=pk)
+    if not permissions.can_manage_competition(request.user, award.competition):
+        raise Http404
+    try:
+        services.award_revoke(award=award, by=request.user)
+    except ValidationError as exc:
+        _refuse(request, exc)
+    else:
+        messages.success(request, _("The award is taken back."))
+    return redirect("procurement:awards", reference=award.competition.reference)

@@ -7,3 +7,8 @@ class MonitoringConfig(AppConfig):
 
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from ssp_portal.audit.registry import register_verbs
+
+        register_verbs({"project.contracted": _("Grant agreement signed")})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include("ssp_portal.documents.urls")),
     path("", include("organizations.urls")),
     path("", include("procurement.urls")),
+    path("", include("monitoring.urls")),
 ]
 
 handler400 = "ssp_portal.views.bad_request"

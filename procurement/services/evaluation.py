@@ -270,6 +270,10 @@ def award_grant(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked_competition.effective_state_at(now) != Competition.State.EVALUATION:
             raise ValidationError(_("Awards are decided while the competition is under evaluation."))
+        unfinished = completion_problems(locked_competition)
+        if unfinished:
+            # The ranking is final only when every sheet is in.
+            raise ValidationError([_("Decide the awards once the scoring is finished."), *unfinished])
         if Award.objects.filter(application=locked).exists():
             raise ValidationError(_("This application already has an award."))
         if locked.state != Application.State.ELIGIBLE:

@@ -87,6 +87,7 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
             municipality=competition.municipality,
             priority_issue=competition.priority_issue,
         ),
+        "results": selectors.public_results(competition=competition),
     }
     if manager:
         context["checks"] = publish_checks(competition, at=timezone.now()) if competition.is_draft else None

@@ -26,16 +26,18 @@ PERSONAS = [
 ]
 
 
-def everyone(status: int) -> dict[str, int | str]:
-    return dict.fromkeys(PERSONAS, status)
+def everyone(status: int, roles: list[str] = PERSONAS) -> dict[str, int | str]:
+    return dict.fromkeys(roles, status)
 
 
 def signed_in(status: int) -> dict[str, int | str]:
     return {**everyone(status), "anonymous": LOGIN}
 
 
-def only(allowed: dict[str, int], *, others: int, anonymous: int | str = LOGIN) -> dict[str, int | str]:
-    return {**everyone(others), "anonymous": anonymous, **allowed}
+def only(
+    allowed: dict[str, int], *, others: int, anonymous: int | str = LOGIN, roles: list[str] = PERSONAS
+) -> dict[str, int | str]:
+    return {**everyone(others, roles), "anonymous": anonymous, **allowed}
 
 
 @dataclass(frozen=True)

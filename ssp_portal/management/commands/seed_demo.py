@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from monitoring import demo as monitoring_demo
 from organizations import demo as organizations_demo
 from procurement import demo as procurement_demo
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         # The demo's own notifications (verifications, commission appointments) are not delivered.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             world = organizations_demo.seed()
-            procurement_demo.seed(world)
+            procurement = procurement_demo.seed(world)
+            monitoring_demo.seed(world, procurement)
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("The Karakol demo is loaded."))

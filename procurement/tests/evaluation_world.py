@@ -1,0 +1,93 @@
+"""A competition under evaluation, for the evaluation tests."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from organizations.factories import OrganizationMembershipFactory, UserFactory
+from procurement.factories import (
+    ApplicationAttachmentFactory,
+    ApplicationFactory,
+    CommissionMemberFactory,
+    CompetitionFactory,
+)
+from procurement.models import Application, CommissionMember, Competition, EvaluationCriterion
+from procurement.services import evaluation as services
+
+
+@dataclass
+class EvaluationWorld:
+    competition: Competition
+    criteria: list[EvaluationCriterion]
+    chair: object
+    member1: object
+    member2: object
+    applications: list[Application]  # eligible, in the order A, B, C
+    ineligible: Application
+    withdrawn: Application
+    applicants: list[object]  # a member of each eligible application's organization
+
+
+def build(municipality, *, budget: Decimal = Decimal("400000")) -> EvaluationWorld:
+    competition = CompetitionFactory(
+        municipality=municipality,
+        past_deadline=True,
+        budget=budget,
+        max_grant=Decimal("200000"),
+    )
+    Competition.objects.filter(pk=competition.pk).update(
+        state=Competition.State.EVALUATION, evaluation_started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    competition.refresh_from_db()
+    criteria = [
+        EvaluationCriterion.objects.create(
+            competition=competition, position=0, name="Relevance", max_score=10, weight=60
+        ),
+        EvaluationCriterion.objects.create(
+            competition=competition, position=1, name="Budget", max_score=5, weight=40
+        ),
+    ]
+    chair, member1, member2 = (
+        UserFactory(full_name=name) for name in ("Nurlan Asanov", "Aigul Mamytova", "Bakyt Toktosunov")
+    )
+    CommissionMemberFactory(competition=competition, user=chair, role=CommissionMember.Role.CHAIR)
+    CommissionMemberFactory(competition=competition, user=member1)
+    CommissionMemberFactory(competition=competition, user=member2)
+    applications, applicants = [], []
+    for name in ("Organization A", "Organization B", "Organization C"):
+        application = ApplicationFactory(competition=competition, organization__name=name, submit=True)
+        ApplicationAttachmentFactory(application=application)
+        Application.objects.filter(pk=application.pk).update(state=Application.State.ELIGIBLE)
+        application.refresh_from_db()
+        applications.append(application)
+        applicants.append(OrganizationMembershipFactory(organization=application.organization).user)
+    ineligible = ApplicationFactory(competition=competition, organization__name="Organization D", submit=True)
+    Application.objects.filter(pk=ineligible.pk).update(state=Application.State.INELIGIBLE)
+    withdrawn = ApplicationFactory(competition=competition, organization__name="Organization E", submit=True)
+    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    return EvaluationWorld(
+        competition, criteria, chair, member1, member2, applications, ineligible, withdrawn, applicants
+    )
+
+
+def sign(world: EvaluationWorld, user, conflicts=()):
+    return services.declaration_sign(competition=world.competition, by=user, conflicts=list(conflicts))
+
+
+def score(world: EvaluationWorld, user, application, values, *, submit: bool = True):
+    return services.sheet_save(
+        application=application,
+        by=user,
+        scores=[
+            services.ScoreData(
+                criterion.pk, None if value is None else Decimal(str(value)), f"on {criterion.name}"
+            )
+            for criterion, value in zip(world.criteria, values, strict=True)
+        ],
+        overall_comment="overall",
+        submit=submit,
+    )

@@ -1,0 +1,87 @@
+"""Three members declare and score two applications; the chair reads the ranking; finance staff
+award and publish; the applicant reads the outcome. In Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from organizations.factories import PASSWORD, MunicipalityMembershipFactory, OrganizationMembershipFactory
+from procurement.models import Application, Competition
+from procurement.tests.evaluation_world import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("account-menu")).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_test_id("account-menu").click()
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_the_commission_scores_staff_award_and_the_applicant_reads_the_outcome(page: Page, live_server):
+    base = live_server.url
+    staff = MunicipalityMembershipFactory(municipality__name="Karakol", municipality__code="KRK").user
+    world = build(staff.municipality_memberships.get().municipality)
+    # Two eligible applications are enough here: C is screened ineligible.
+    Application.objects.filter(pk=world.applications[2].pk).update(state=Application.State.INELIGIBLE)
+    applicant = OrganizationMembershipFactory(organization=world.applications[0].organization).user
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    # Scores per member for A and B: (Relevance /10, Budget /5).
+    scores = {world.chair: ((9, 5), (6, 3)), world.member1: ((8, 4), (7, 4)), world.member2: ((9, 4), (5, 2))}
+
+    for user, (for_a, for_b) in scores.items():
+        log_in(page, base, user.email)
+        page.locator("#main-nav").get_by_role("link", name="Commission").click()
+        page.get_by_test_id("seats").get_by_role("link").first.click()
+        page.get_by_role("link", name="Sign the declaration").click()
+        page.get_by_label("I sign this declaration").check()
+        page.get_by_role("button", name="Sign the declaration").click()
+        expect(page.get_by_test_id("my-evaluation")).to_contain_text("no conflict of interest")
+        for application, values in ((world.applications[0], for_a), (world.applications[1], for_b)):
+            page.goto(f"{base}/applications/{application.pk}/score/")
+            for criterion, value in zip(world.criteria, values, strict=True):
+                page.get_by_label(f"Score: {criterion.name}").fill(str(value))
+                page.get_by_label(f"Comment: {criterion.name}").fill(f"{user.full_name} on {criterion.name}")
+            page.get_by_role("button", name="Submit the sheet").click()
+            expect(page.get_by_test_id("sheet-state")).to_contain_text("Submitted and locked")
+        log_out(page)
+
+    # The chair has submitted every sheet: the ranking is open to them.
+    log_in(page, base, world.chair.email)
+    page.goto(f"{base}/competitions/{world.competition.reference}/evaluation/")
+    page.get_by_role("link", name="Ranking").click()
+    ranking = page.get_by_test_id("ranking")
+    # A: chair 9/10×60+5/5×40=94, member 1 48+32=80, member 2 54+32=86 → mean 86.67
+    expect(ranking.locator("tbody tr").first).to_contain_text("Organization A")
+    expect(ranking.locator("tbody tr").first.locator("[data-total]")).to_have_text("86.67")
+    log_out(page)
+
+    # Finance staff award the first and publish the results.
+    log_in(page, base, staff.email)
+    page.goto(f"{base}/competitions/{world.competition.reference}/awards/")
+    row = page.get_by_test_id("award-table").locator('tr[data-organization="Organization A"]')
+    row.get_by_label("Awarded amount (soms)").fill("140000")
+    row.get_by_role("button", name="Award").click()
+    expect(page.get_by_test_id("awarded-total")).to_have_text("KGS\u00a0140,000")
+    page.get_by_role("button", name="Publish the results").click()
+    expect(page.get_by_test_id("competition-state")).to_contain_text("Completed")
+    expect(page.get_by_test_id("public-results")).to_contain_text("Organization A")
+    assert Competition.objects.get(pk=world.competition.pk).state == Competition.State.COMPLETED
+    log_out(page)
+
+    # The applicant reads the outcome and the total, never the members' comments.
+    log_in(page, base, applicant.email)
+    page.goto(f"{base}/applications/")
+    page.get_by_test_id("my-applications").get_by_role("link").first.click()
+    outcome = page.get_by_test_id("own-result")
+    expect(outcome).to_contain_text("Awarded: KGS\u00a0140,000.")
+    expect(outcome).to_contain_text("Total score 86.67 of 100; place 1 of 2.")
+    assert "on Relevance" not in page.content()

@@ -2,25 +2,107 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from monitoring.models import Project
+from monitoring.models import (
+    Expenditure,
+    Indicator,
+    IndicatorValue,
+    MonitoringReport,
+    PaymentTranche,
+    Project,
+    ProjectBudgetLine,
+    ReportAttachment,
+    ReportRound,
+    SiteVisit,
+)
+from ssp_portal.admin_mixins import ReadOnlyAdmin
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class BudgetLineInline(ReadOnlyInline):
+    model = ProjectBudgetLine
+    fields = ["position", "category_label", "description", "approved_amount"]
+
+
+class IndicatorInline(ReadOnlyInline):
+    model = Indicator
+    fields = ["position", "name", "unit", "kind", "baseline", "target"]
+
+
+class TrancheInline(ReadOnlyInline):
+    model = PaymentTranche
+    fields = ["number", "planned_date", "amount", "condition_report", "paid_on"]
 
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = [
-        "contract_number",
-        "title",
-        "organization",
-        "municipality",
-        "amount",
-        "state",
-        "start_date",
-    ]
+    list_display = ["contract_number", "title", "organization", "municipality", "amount", "state"]
     list_filter = ["state", "municipality"]
     search_fields = ["contract_number", "title", "organization__name"]
     list_select_related = ["organization", "municipality"]
-    readonly_fields = ["award", "municipality", "organization", "amount", "state", "created_at", "created_by"]
+    readonly_fields = [
+        "award",
+        "municipality",
+        "organization",
+        "amount",
+        "state",
+        "state_reason",
+        "state_changed_at",
+        "created_at",
+        "created_by",
+    ]
+    inlines = [BudgetLineInline, IndicatorInline, TrancheInline]
 
     def has_add_permission(self, request) -> bool:
         # A project starts from an award, on the portal's contracting page.
         return False
+
+
+class IndicatorValueInline(ReadOnlyInline):
+    model = IndicatorValue
+    fields = ["indicator", "value"]
+
+
+class ExpenditureInline(ReadOnlyInline):
+    model = Expenditure
+    fields = ["budget_line", "amount", "overspent", "explanation"]
+
+
+class RoundInline(ReadOnlyInline):
+    model = ReportRound
+    fields = ["number", "submitted_at", "submitted_by", "reviewed_at", "reviewer", "decision"]
+
+
+@admin.register(MonitoringReport)
+class MonitoringReportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "period_start", "period_end", "due_date", "state"]
+    list_filter = ["state", "kind", "project__municipality"]
+    search_fields = ["project__contract_number", "project__organization__name"]
+    list_select_related = ["project"]
+    inlines = [IndicatorValueInline, ExpenditureInline, RoundInline]
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "report", "kind", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["original_name", "report__project__contract_number"]
+    list_select_related = ["report__project"]
+    exclude = ["file"]
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(ReadOnlyAdmin):
+    list_display = ["project", "visited_on", "visitors", "recorded_by"]
+    list_filter = ["visited_on"]
+    search_fields = ["project__contract_number", "visitors", "findings"]
+    list_select_related = ["project", "recorded_by"]

@@ -1,34 +1,166 @@
-"""Karakol's two projects: the grant agreements of the two awards, from April to December."""
+"""Karakol's two projects: grant agreements, indicators, tranches, reports in several states and a
+site visit. The projects ran from April to December of last year; the final report of Baldarga
+Tirek is overdue, its second report waits for a revision."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from monitoring.models import Project
-from monitoring.services.projects import project_create_from_award
+from monitoring.services import projects as services
+from monitoring.services import reports as report_services
 from organizations.demo import DemoWorld
 from procurement.demo import ProcurementWorld
+
+ZONE = ZoneInfo("Asia/Bishkek")
+
+INDICATORS = {
+    "baldarga@ngo.example": [
+        ("Children attending the club at least 3 days a week", "children", "count", "0", "40"),
+        ("Children whose grades improved", "%", "percent", "0", "66"),
+    ],
+    "ulukman@ngo.example": [
+        ("Women counselled", "women", "count", "0", "120"),
+        ("Women sheltered", "women", "count", "0", "30"),
+        ("Women in work at the end", "women", "count", "0", "15"),
+    ],
+}
+# Per report: indicator values, spending per approved line (in the order of the lines), the outcome.
+REPORTS = {
+    "baldarga@ngo.example": [
+        (["32", "20"], ["24000", "18000", "24000", "2000"], "accepted"),
+        (["38", "45"], ["24000", "18000", "26000", "1500"], "revision_requested"),
+    ],
+    "ulukman@ngo.example": [
+        (["45", "9", "2"], ["24000", "13000", "21000", "8000"], "accepted"),
+        (["90", "21", "8"], ["24000", "14000", "21000", "8000"], "accepted"),
+    ],
+}
+
+
+def _at(day: datetime.date, hour: int = 11) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ZONE)
+
+
+def _contract(world: DemoWorld, award, competition) -> Project:
+    project = Project.objects.filter(award=award).first()
+    if project is not None:
+        return project
+    signed = competition.completed_at + datetime.timedelta(days=5)
+    return services.project_create_from_award(
+        award=award,
+        by=world.users["finance@karakol.example"],
+        contract_number=f"{competition.reference}/{award.rank}",
+        contract_date=signed.date(),
+        start_date=competition.project_start,
+        end_date=competition.project_end,
+        at=signed,
+    )
+
+
+def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
+    finance = world.users["finance@karakol.example"]
+    if project.reports.exists():
+        return
+    services.project_set_indicators(
+        project=project,
+        by=finance,
+        indicators=[
+            services.IndicatorData(name, unit, kind, Decimal(baseline), Decimal(target))
+            for name, unit, kind, baseline, target in INDICATORS[member_email]
+        ],
+    )
+    reports = services.project_set_schedule(project=project, by=finance, every_months=3)
+    services.project_set_tranches(
+        project=project,
+        by=finance,
+        tranches=[
+            services.TrancheData(project.start_date, project.amount / 2),
+            services.TrancheData(
+                reports[0].due_date + datetime.timedelta(days=10), project.amount * 3 / 10, reports[0]
+            ),
+            services.TrancheData(
+                reports[-1].due_date + datetime.timedelta(days=10), project.amount / 5, reports[-1]
+            ),
+        ],
+    )
+    first = project.tranches.get(number=1)
+    services.tranche_mark_paid(tranche=first, by=finance, paid_on=project.start_date)
+    reviewer = world.users["consultant@dpi.example"]
+    member = world.users[member_email]
+    lines = list(project.budget_lines.all())
+    indicators = list(project.indicators.all())
+    for report, (values, spending, outcome) in zip(
+        project.reports.order_by("number"), REPORTS[member_email], strict=False
+    ):
+        report_services.report_save_narrative(
+            report=report,
+            by=member,
+            data={
+                "activities": "The activities of the period went as planned; see the lists of participants.",
+                "results": "The targets of the period are met or close to it.",
+                "beneficiaries_reached": int(Decimal(values[0])),
+                "problems": "Winter heating cost more than planned; the organization covered the difference.",
+            },
+        )
+        report_services.report_set_indicator_values(
+            report=report, by=member, values={i.pk: v for i, v in zip(indicators, values, strict=True)}
+        )
+        cumulative_over = outcome == "revision_requested"
+        report_services.report_set_expenditures(
+            report=report,
+            by=member,
+            expenditures=[
+                report_services.ExpenditureData(
+                    line.pk,
+                    Decimal(amount),
+                    "More children joined; more books were needed."
+                    if cumulative_over and line.position == 3
+                    else "",
+                )
+                for line, amount in zip(lines, spending, strict=True)
+            ],
+        )
+        submitted = _at(report.due_date - datetime.timedelta(days=3))
+        report_services.report_submit(report=report, by=member, at=submitted)
+        report_services.report_review(
+            report=report,
+            by=reviewer,
+            accept=outcome == "accepted",
+            comments={}
+            if outcome == "accepted"
+            else {
+                "expenditure": "The books line is over budget: attach the invoices.",
+                "indicators": "Explain how the grades were measured.",
+            },
+            at=submitted + datetime.timedelta(days=4),
+        )
+    visit = project.start_date + datetime.timedelta(days=80)
+    if not project.site_visits.exists():
+        report_services.site_visit_record(
+            project=project,
+            by=reviewer,
+            data={
+                "visited_on": visit,
+                "visitors": "Azamat Jumabaev (Development Policy Institute), G. Tolumbekova",
+                "observed": "The premises were open and in use; the register of participants was kept daily.",
+                "findings": "Work as planned. Keep receipts for small purchases together with the register.",
+            },
+            photos=[],
+        )
 
 
 @transaction.atomic
 def seed(world: DemoWorld, procurement: ProcurementWorld) -> list[Project]:
-    finance = world.users["finance@karakol.example"]
     projects = []
     for competition in (procurement.children, procurement.women):
         for award in competition.awards.select_related("competition", "application__organization"):
-            project = Project.objects.filter(award=award).first()
-            if project is None:
-                signed = competition.completed_at + datetime.timedelta(days=5)
-                project = project_create_from_award(
-                    award=award,
-                    by=finance,
-                    contract_number=f"{competition.reference}/{award.rank}",
-                    contract_date=signed.date(),
-                    start_date=competition.project_start,
-                    end_date=competition.project_end,
-                    at=signed,
-                )
+            project = _contract(world, award, competition)
+            member = award.application.organization.memberships.first().user.email
+            _set_up(world, project, member)
             projects.append(project)
     return projects

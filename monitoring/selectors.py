@@ -1,11 +1,25 @@
-"""Queries for the monitoring pages."""
+"""Queries for the monitoring pages, each in a fixed number of SQL queries."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from monitoring.models import Project
-from organizations.models import Municipality, User
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from monitoring.models import (
+    Indicator,
+    IndicatorValue,
+    MonitoringReport,
+    PaymentTranche,
+    Project,
+    ReportRound,
+    SiteVisit,
+)
+from monitoring.spending import accepted_spend, overspent_projects
+from organizations.models import Municipality, MunicipalityMembership, User
 from procurement.models import Award, Competition
 
 
@@ -22,9 +36,77 @@ def awards_to_contract(*, municipality: Municipality) -> QuerySet[Award]:
     )
 
 
-def projects_of_municipality(*, municipality: Municipality) -> QuerySet[Project]:
-    return Project.objects.filter(municipality=municipality).select_related(
-        "organization", "award__competition"
+@dataclass
+class ProjectRow:
+    project: Project
+    spent: Decimal
+    overdue: int = 0
+    risks: list[str] = field(default_factory=list)
+
+    @property
+    def share_spent(self) -> int:
+        return int(self.spent / self.project.amount * 100) if self.project.amount else 0
+
+
+def _risks(projects: list[Project], now: datetime.datetime | None = None) -> dict[int, list[str]]:
+    """Why a project is at risk: overdue reports, overspent lines, targets missed at the end."""
+    from django.utils.translation import gettext as _
+
+    overdue = {}
+    for report in MonitoringReport.objects.overdue(now).filter(project__in=projects).values("project"):
+        overdue[report["project"]] = overdue.get(report["project"], 0) + 1
+    overspent = overspent_projects(projects)
+    missed = missed_targets(projects, now)
+    risks: dict[int, list[str]] = {}
+    for project in projects:
+        reasons = []
+        if overdue.get(project.pk):
+            reasons.append(_("%(count)d overdue report(s)") % {"count": overdue[project.pk]})
+        if project.pk in overspent:
+            reasons.append(_("a budget line is overspent"))
+        if missed.get(project.pk):
+            reasons.append(_("targets missed: %(names)s") % {"names": ", ".join(missed[project.pk])})
+        risks[project.pk] = reasons
+    return risks
+
+
+def latest_values(projects: list[Project]) -> dict[int, Decimal]:
+    """The latest value reported for each indicator, from submitted or accepted reports (one query)."""
+    latest: dict[int, tuple[int, Decimal]] = {}
+    for value in IndicatorValue.objects.filter(
+        indicator__project__in=projects,
+        report__state__in=[MonitoringReport.State.SUBMITTED, MonitoringReport.State.ACCEPTED],
+    ).values("indicator_id", "report__number", "value"):
+        current = latest.get(value["indicator_id"])
+        if current is None or value["report__number"] > current[0]:
+            latest[value["indicator_id"]] = (value["report__number"], value["value"])
+    return {indicator: value for indicator, (_number, value) in latest.items()}
+
+
+def missed_targets(projects: list[Project], now: datetime.datetime | None = None) -> dict[int, list[str]]:
+    """Indicators below target once the project's period is over (two queries)."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    ended = [p for p in projects if p.end_date < today]
+    values = latest_values(ended)
+    missed: dict[int, list[str]] = {}
+    for indicator in Indicator.objects.filter(project__in=ended):
+        value = values.get(indicator.pk)
+        if value is None or value < indicator.target:
+            missed.setdefault(indicator.project_id, []).append(indicator.name)
+    return missed
+
+
+def project_rows(projects: QuerySet[Project]) -> list[ProjectRow]:
+    projects = list(projects)
+    spent = accepted_spend(projects)
+    risks = _risks(projects)
+    return [ProjectRow(project=p, spent=spent[p.pk], risks=risks[p.pk]) for p in projects]
+
+
+def projects_of_municipality(*, municipality: Municipality) -> list[ProjectRow]:
+    """The staff's list: each project with its accepted spending against its amount, and risks."""
+    return project_rows(
+        Project.objects.filter(municipality=municipality).select_related("organization", "award__competition")
     )
 
 
@@ -34,6 +116,75 @@ def project_detail(*, user: User, pk: int) -> Project | None:
         .select_related(
             "organization", "municipality", "award__competition", "award__application", "created_by"
         )
+        .prefetch_related(
+            "budget_lines",
+            "indicators",
+            Prefetch(
+                "tranches", queryset=PaymentTranche.objects.select_related("condition_report", "paid_by")
+            ),
+            Prefetch("reports", queryset=MonitoringReport.objects.order_by("number")),
+            Prefetch(
+                "site_visits",
+                queryset=SiteVisit.objects.select_related("recorded_by").prefetch_related("photos"),
+            ),
+        )
         .filter(pk=pk)
         .first()
+    )
+
+
+def report_detail(*, user: User, pk: int) -> MonitoringReport | None:
+    return (
+        MonitoringReport.objects.visible_to(user)
+        .select_related("project__organization", "project__municipality")
+        .prefetch_related(
+            Prefetch("indicator_values", queryset=IndicatorValue.objects.select_related("indicator")),
+            "expenditures",
+            "attachments",
+            Prefetch("rounds", queryset=ReportRound.objects.select_related("submitted_by", "reviewer")),
+            "project__indicators",
+            "project__budget_lines",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class Queue:
+    to_review: list[MonitoringReport]
+    overdue: list[MonitoringReport]
+    at_risk: list[ProjectRow]
+
+
+def reviewer_queue(*, user: User, municipality: str = "", show: str = "") -> Queue:
+    """A consultant's (or finance officer's) work across their municipalities."""
+    municipalities = Municipality.objects.filter(
+        memberships__user=user,
+        memberships__role__in=[MunicipalityMembership.Role.CONSULTANT, MunicipalityMembership.Role.STAFF],
+    )
+    if municipality:
+        municipalities = municipalities.filter(slug=municipality)
+    projects = Project.objects.filter(municipality__in=municipalities).select_related(
+        "organization", "municipality"
+    )
+    reports = MonitoringReport.objects.filter(project__in=projects).select_related(
+        "project__organization", "project__municipality"
+    )
+    to_review = (
+        [] if show in ("overdue", "risk") else list(reports.filter(state=MonitoringReport.State.SUBMITTED))
+    )
+    overdue = [] if show in ("review", "risk") else list(reports.overdue().order_by("due_date"))
+    at_risk = [] if show in ("review", "overdue") else [row for row in project_rows(projects) if row.risks]
+    return Queue(to_review=to_review, overdue=overdue, at_risk=at_risk)
+
+
+def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:
+    """An organization member's reports still to submit, the nearest due date first."""
+    return (
+        MonitoringReport.objects.filter(project__organization__memberships__user=user)
+        .filter(Q(state=MonitoringReport.State.DRAFT) | Q(state=MonitoringReport.State.REVISION_REQUESTED))
+        .filter(project__state=Project.State.ACTIVE)
+        .select_related("project__organization", "project__municipality")
+        .order_by("due_date")
     )

@@ -1,19 +1,40 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from monitoring import permissions, selectors
-from monitoring.forms import ContractForm
-from monitoring.services.projects import project_create_from_award
+from monitoring import forms, permissions, selectors
+from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
+from monitoring.services import projects as project_services
+from monitoring.services import reports as report_services
+from monitoring.spending import spend_for_report
 from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _status(request: HttpRequest) -> int:
+    """A form page shown again after a POST shows what was refused."""
+    return 400 if request.method == "POST" else 200
+
+
+def _refuse(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def _contracting_municipality(request: HttpRequest, slug: str) -> Municipality:
@@ -23,42 +44,72 @@ def _contracting_municipality(request: HttpRequest, slug: str) -> Municipality:
     return municipality
 
 
-def _contract_forms(awards, bound: tuple[int, ContractForm] | None = None) -> list:
+def _visible_project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(Project.objects.visible_to(request.user).select_related("municipality"), pk=pk)
+
+
+def _managed_project(request: HttpRequest, pk: int) -> Project:
+    """The municipality's finance staff; others who may see it get 403, everyone else 404."""
+    project = _visible_project(request, pk)
+    if not permissions.can_manage_project(request.user, project):
+        raise PermissionDenied
+    return project
+
+
+def _visible_report(request: HttpRequest, pk: int) -> MonitoringReport:
+    return get_object_or_404(
+        MonitoringReport.objects.visible_to(request.user).select_related(
+            "project__municipality", "project__organization"
+        ),
+        pk=pk,
+    )
+
+
+def _written_report(request: HttpRequest, pk: int) -> MonitoringReport:
+    report = _visible_report(request, pk)
+    if not permissions.can_write_report(request.user, report):
+        raise PermissionDenied
+    return report
+
+
+# Contracting and the municipality's projects ---------------------------------------------------------
+
+
+def _contract_forms(awards, bound: tuple[int, forms.ContractForm] | None = None) -> list:
     rows = []
     for award in awards:
         if bound and bound[0] == award.pk:
             rows.append((award, bound[1]))
             continue
         competition = award.competition
-        rows.append(
-            (
-                award,
-                ContractForm(
-                    prefix=f"award-{award.pk}",
-                    initial={
-                        "contract_number": f"{competition.reference}/{award.rank}",
-                        "start_date": competition.project_start,
-                        "end_date": competition.project_end,
-                    },
-                ),
-            )
-        )
+        initial = {
+            "contract_number": f"{competition.reference}/{award.rank}",
+            "start_date": competition.project_start,
+            "end_date": competition.project_end,
+        }
+        rows.append((award, forms.ContractForm(prefix=f"award-{award.pk}", initial=initial)))
     return rows
 
 
-@login_required
-@require_GET
-def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = _contracting_municipality(request, slug)
+def _projects_page(
+    request: HttpRequest, municipality: Municipality, bound=None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "monitoring/municipality_projects.html",
         {
             "municipality": municipality,
-            "to_contract": _contract_forms(selectors.awards_to_contract(municipality=municipality)),
-            "projects": selectors.projects_of_municipality(municipality=municipality),
+            "to_contract": _contract_forms(selectors.awards_to_contract(municipality=municipality), bound),
+            "rows": selectors.projects_of_municipality(municipality=municipality),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
+    return _projects_page(request, _contracting_municipality(request, slug))
 
 
 @login_required
@@ -70,29 +121,21 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = award.competition.municipality
     if not permissions.can_contract(request.user, municipality):
         raise Http404
-    form = ContractForm(request.POST, prefix=f"award-{award.pk}")
+    form = forms.ContractForm(request.POST, prefix=f"award-{award.pk}")
     if form.is_valid():
         try:
-            project = project_create_from_award(award=award, by=request.user, **form.cleaned_data)
+            project = project_services.project_create_from_award(
+                award=award, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
-                form.add_error(None, exc)
-            else:
-                form.add_error(None, exc.messages)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("The grant agreement is recorded; the project has started."))
             return redirect(project)
-    awards = selectors.awards_to_contract(municipality=municipality)
-    return render(
-        request,
-        "monitoring/municipality_projects.html",
-        {
-            "municipality": municipality,
-            "to_contract": _contract_forms(awards, bound=(award.pk, form)),
-            "projects": selectors.projects_of_municipality(municipality=municipality),
-        },
-        status=400,
-    )
+    return _projects_page(request, municipality, bound=(award.pk, form), status=400)
+
+
+# The project ---------------------------------------------------------------------------------------
 
 
 @login_required
@@ -101,12 +144,418 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(user=request.user, pk=pk)
     if project is None:
         raise Http404
+    [row] = selectors.project_rows(Project.objects.filter(pk=project.pk))
+    values = selectors.latest_values([project])
     return render(
         request,
         "monitoring/project_detail.html",
         {
             "project": project,
+            "row": row,
+            "indicators": [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()],
             "manager": permissions.can_manage_project(request.user, project),
+            "member": permissions.is_project_member(request.user, project),
+            "visitor": permissions.can_record_visit(request.user, project),
+            "paid_form": forms.TranchePaidForm(),
             "events": audit_timeline(target=project),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _managed_project(request, pk)
+    initial = [
+        {"name": i.name, "unit": i.unit, "kind": i.kind, "baseline": i.baseline, "target": i.target}
+        for i in project.indicators.all()
+    ]
+    formset = forms.IndicatorFormSet(request.POST or None, initial=initial, prefix="indicators")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            project_services.project_set_indicators(
+                project=project,
+                by=request.user,
+                indicators=[project_services.IndicatorData(**row) for row in formset.rows()],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The indicators are saved."))
+            return redirect(project)
+    return render(
+        request,
+        "monitoring/project_rows.html",
+        {"project": project, "formset": formset, "kind": "indicators", "title": _("Indicators")},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _managed_project(request, pk)
+    initial = [
+        {
+            "planned_date": t.planned_date,
+            "amount": t.amount,
+            "condition_report": str(t.condition_report_id or ""),
+        }
+        for t in project.tranches.all()
+    ]
+    formset = forms.TrancheFormSet(request.POST or None, initial=initial, prefix="tranches", project=project)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            project_services.project_set_tranches(
+                project=project,
+                by=request.user,
+                tranches=[project_services.TrancheData(**row) for row in formset.rows()],
+            )
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, _("The payment schedule is saved."))
+            return redirect(project)
+    return render(
+        request,
+        "monitoring/project_rows.html",
+        {"project": project, "formset": formset, "kind": "tranches", "title": _("Payment tranches")},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _managed_project(request, pk)
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_services.project_set_schedule(
+                project=project,
+                by=request.user,
+                every_months=form.cleaned_data["every_months"],
+                period_ends=form.cleaned_data["period_ends"],
+                due_days=form.cleaned_data["due_days"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The reporting schedule is set."))
+            return redirect(project)
+    return render(
+        request,
+        "monitoring/project_schedule.html",
+        {"project": project, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_POST
+def project_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    project = _managed_project(request, pk)
+    if state not in Project.State.values:
+        raise Http404
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        project_services.project_change_state(
+            project=project, by=request.user, state=state, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        _refuse(request, exc)
+    else:
+        messages.success(
+            request, _("The project is now %(state)s.") % {"state": Project.State(state).label.lower()}
+        )
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse:
+    project = _managed_project(request, pk)
+    tranche = get_object_or_404(PaymentTranche, project=project, pk=tranche_pk)
+    form = forms.TranchePaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the payment."))
+        return redirect(project)
+    try:
+        project_services.tranche_mark_paid(
+            tranche=tranche, by=request.user, paid_on=form.cleaned_data["paid_on"]
+        )
+    except ValidationError as exc:
+        _refuse(request, exc)
+    else:
+        messages.success(request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number})
+    return redirect(f"{project.get_absolute_url()}#tranches")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _visible_project(request, pk)
+    if not permissions.can_record_visit(request.user, project):
+        raise PermissionDenied
+    form = forms.SiteVisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("visited_on", "visitors", "observed", "findings")}
+        try:
+            report_services.site_visit_record(
+                project=project, by=request.user, data=data, photos=form.cleaned_data["photos"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The site visit is recorded."))
+            return redirect(f"{project.get_absolute_url()}#visits")
+    return render(
+        request,
+        "monitoring/site_visit_form.html",
+        {"project": project, "form": form},
+        status=_status(request),
+    )
+
+
+@login_required
+@require_GET
+def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    project = _visible_project(request, pk)
+    photo = get_object_or_404(SiteVisitPhoto, visit__project=project, pk=photo_pk)
+    return FileResponse(photo.file.open("rb"), filename=photo.original_name, content_type=photo.content_type)
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+
+def _report_context(request: HttpRequest, report: MonitoringReport, **forms_: Any) -> dict[str, Any]:
+    writer = permissions.can_write_report(request.user, report)
+    reviewer = permissions.can_review_report(request.user, report)
+    editable = writer and report.editable and report.project.state == Project.State.ACTIVE
+    rows = spend_for_report(report)
+    context: dict[str, Any] = {
+        "report": report,
+        "project": report.project,
+        "spend": rows,
+        "writer": writer,
+        "reviewer": reviewer,
+        "editable": editable,
+        "problems": report_services.report_problems(report) if editable else [],
+        "rounds": list(report.rounds.all()),
+        "indicator_values": {v.indicator_id: v.value for v in report.indicator_values.all()},
+        "events": audit_timeline(target=report),
+    }
+    latest = context["rounds"][-1] if context["rounds"] else None
+    context["latest_comments"] = (
+        [
+            (report_services.SECTIONS[s], text)
+            for s, text in latest.comments.items()
+            if s in report_services.SECTIONS
+        ]
+        if latest and latest.decision == "revision_requested"
+        else []
+    )
+    if editable:
+        context["narrative_form"] = forms_.get("narrative_form") or forms.NarrativeForm(instance=report)
+        context["indicator_form"] = forms_.get("indicator_form") or forms.IndicatorValuesForm(
+            indicators=list(report.project.indicators.all()), values=context["indicator_values"]
+        )
+        context["expenditure_form"] = forms_.get("expenditure_form") or forms.ExpendituresForm(rows=rows)
+        context["attachment_form"] = forms_.get("attachment_form") or forms.ReportAttachmentForm()
+    if reviewer and report.state == MonitoringReport.State.SUBMITTED:
+        context["review_form"] = forms_.get("review_form") or forms.ReviewForm()
+    return context
+
+
+def _report_page(
+    request: HttpRequest, report: MonitoringReport, status: int = 200, **forms_: Any
+) -> HttpResponse:
+    fresh = selectors.report_detail(user=request.user, pk=report.pk)
+    return render(
+        request, "monitoring/report_detail.html", _report_context(request, fresh, **forms_), status=status
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_detail(user=request.user, pk=pk)
+    if report is None:
+        raise Http404
+    return render(request, "monitoring/report_detail.html", _report_context(request, report))
+
+
+def _save(request: HttpRequest, report: MonitoringReport, action, form_name: str, form) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{report.get_absolute_url()}#{form_name}")
+    return _report_page(request, report, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def report_narrative(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    form = forms.NarrativeForm(request.POST, instance=report)
+    return _save(
+        request,
+        report,
+        lambda f: report_services.report_save_narrative(report=report, by=request.user, data=f.cleaned_data),
+        "narrative_form",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def report_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    form = forms.IndicatorValuesForm(
+        request.POST, indicators=list(report.project.indicators.all()), values={}
+    )
+    return _save(
+        request,
+        report,
+        lambda f: report_services.report_set_indicator_values(
+            report=report, by=request.user, values=f.values()
+        ),
+        "indicator_form",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def report_expenditures(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    form = forms.ExpendituresForm(request.POST, rows=spend_for_report(report))
+    return _save(
+        request,
+        report,
+        lambda f: report_services.report_set_expenditures(
+            report=report,
+            by=request.user,
+            expenditures=[report_services.ExpenditureData(*item) for item in f.expenditures()],
+        ),
+        "expenditure_form",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    form = forms.ReportAttachmentForm(request.POST, request.FILES)
+    return _save(
+        request,
+        report,
+        lambda f: report_services.report_attach(
+            report=report, by=request.user, kind=f.cleaned_data["kind"], file=f.cleaned_data["file"]
+        ),
+        "attachment_form",
+        form,
+    )
+
+
+@login_required
+@require_GET
+def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    report = _visible_report(request, pk)
+    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_pk)
+    try:
+        report_services.report_detach(attachment=attachment, by=request.user)
+    except ValidationError as exc:
+        _refuse(request, exc)
+    return redirect(f"{report.get_absolute_url()}#attachment_form")
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _written_report(request, pk)
+    try:
+        report_services.report_submit(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("The report was not submitted:"))
+        _refuse(request, exc)
+    else:
+        messages.success(request, _("The report is submitted for review."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    if not permissions.can_review_report(request.user, report):
+        raise PermissionDenied
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            report_services.report_review(
+                report=report,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                comments=form.comments(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The review is recorded; the organization is told."))
+            return redirect(report)
+    return _report_page(request, report, status=400, review_form=form)
+
+
+# Work lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def reviewer_queue(request: HttpRequest) -> HttpResponse:
+    from organizations.selectors import user_roles
+
+    roles = user_roles(user=request.user)
+    if not roles.municipalities:
+        raise PermissionDenied
+    show = request.GET.get("show", "")
+    municipality = request.GET.get("municipality", "")
+    return render(
+        request,
+        "monitoring/reviewer_queue.html",
+        {
+            "queue": selectors.reviewer_queue(user=request.user, municipality=municipality, show=show),
+            "municipalities": roles.municipalities,
+            "show": show,
+            "current_municipality": municipality,
+        },
+    )
+
+
+@login_required
+@require_GET
+def reports_due(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/reports_due.html",
+        {"reports": selectors.reports_due_for_member(user=request.user)},
     )

@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "procurement.tasks.remind_missing_score_sheets",
         "schedule": 60 * 60.0,
     },
+    "remind-reports": {
+        "task": "monitoring.tasks.remind_reports",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Accounts (django-allauth): e-mail log-in, verified e-mail addresses, throttled failures.
@@ -229,6 +233,8 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 SSP_UPLOAD_MAX_BYTES = env_int("SSP_UPLOAD_MAX_MB", 10) * 1024 * 1024
 SSP_APPLICATION_MAX_BYTES = env_int("SSP_APPLICATION_MAX_MB", 50) * 1024 * 1024
+# Days a submitted monitoring report may wait before its reviewers are reminded.
+SSP_REVIEW_WAIT_DAYS = env_int("SSP_REVIEW_WAIT_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail: the console in development, SMTP from the environment in production.

@@ -1,15 +1,30 @@
-"""Every monitoring URL for every persona."""
+"""Every monitoring URL for every persona.
+
+The project's organization writes reports; the municipality's consultants and finance staff
+review them; finance staff manage the agreement; everyone else, other organizations included,
+gets 404 for the project, its reports and their files.
+"""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from monitoring.documents import REPORT, SUMMARY
 from monitoring.factories import ProjectFactory, award_for
-from monitoring.models import Project
+from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
+from monitoring.services import reports as report_services
+from monitoring.tests.world import ProjectWorld, build, fill
+from organizations.factories import PDF_BYTES
 from procurement.factories import ApplicationFactory, CompetitionFactory
-from ssp_portal.tests.access import PERSONAS, Row, only, run_row
+from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
+from ssp_portal.tests.access import PERSONAS, Row, only, run_row, signed_in
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @dataclass
@@ -17,10 +32,95 @@ class World:
     municipality: object
     award: object
     project: Project
+    # A project with nothing set up yet: indicators, tranches, schedule and state are changed on it.
+    fresh: Project
+    draft: MonitoringReport
+    submitted: MonitoringReport
+    attachment: ReportAttachment
+    tranche: PaymentTranche
+    photo: SiteVisitPhoto
+
+
+def checked(name: str, content: bytes, allowed=DOCUMENT_TYPES):
+    """An upload as the form hands it over, its type read from its content."""
+    return PrivateFileField(allowed=allowed).clean(SimpleUploadedFile(name, content))
 
 
 def projects(world: World) -> list:
-    return list(Project.objects.values_list("pk", "contract_number"))
+    return list(Project.objects.values_list("pk", "contract_number", "state", "state_reason"))
+
+
+def setup(world: World) -> tuple:
+    fresh = world.fresh
+    return (
+        list(fresh.indicators.values_list("name", "target")),
+        list(fresh.tranches.values_list("number", "amount", "paid_on")),
+        list(fresh.reports.values_list("number", "due_date")),
+        list(Project.objects.values_list("pk", "state", "state_reason")),
+        list(PaymentTranche.objects.values_list("pk", "paid_on")),
+    )
+
+
+def reports(world: World) -> tuple:
+    return (
+        list(
+            MonitoringReport.objects.order_by("pk").values_list(
+                "pk", "state", "activities", "results", "beneficiaries_reached", "updated_at"
+            )
+        ),
+        list(MonitoringReport.objects.values_list("indicator_values__indicator", "indicator_values__value")),
+        list(MonitoringReport.objects.values_list("expenditures__budget_line", "expenditures__amount")),
+        list(ReportAttachment.objects.values_list("pk", "report")),
+        list(MonitoringReport.objects.values_list("rounds__number", "rounds__decision")),
+    )
+
+
+def visits(world: World) -> list:
+    return list(world.project.site_visits.values_list("pk", "visited_on", "findings"))
+
+
+VIEWERS = only({"finance_staff": 200, "consultant": 200, "nco_member": 200, "admin_user": 200}, others=404)
+
+
+def managers(status: int) -> dict[str, int | str]:
+    """Finance staff of the municipality; others who see the project 403; the rest 404."""
+    return only(
+        {"finance_staff": status, "consultant": 403, "nco_member": 403, "admin_user": 403}, others=404
+    )
+
+
+def writers(status: int) -> dict[str, int | str]:
+    """The project's organization; reviewers and the administrator 403; the rest 404."""
+    return only(
+        {"nco_member": status, "finance_staff": 403, "consultant": 403, "admin_user": 403}, others=404
+    )
+
+
+def reviewers(status: int) -> dict[str, int | str]:
+    return only(
+        {"finance_staff": status, "consultant": status, "nco_member": 403, "admin_user": 403}, others=404
+    )
+
+
+def management(prefix: str, rows: int) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(rows),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def narrative(world: World) -> dict:
+    return {"activities": "Classes held.", "results": "Thirty trained.", "beneficiaries_reached": "30"}
+
+
+def indicator_values(world: World) -> dict:
+    return {f"value_{i.pk}": "12" for i in world.project.indicators.all()}
+
+
+def expenditures(world: World) -> dict:
+    return {f"amount_{line.pk}": "1000" for line in world.project.budget_lines.all()}
 
 
 ROWS: dict[str, Row] = {
@@ -39,22 +139,185 @@ ROWS: dict[str, Row] = {
         },
         snapshot=projects,
     ),
-    "monitoring:project-detail": Row(
+    "monitoring:project-detail": Row("get", lambda w: [w.project.pk], VIEWERS),
+    # Setting up the agreement: finance staff of the municipality.
+    "monitoring:project-indicators": Row("get", lambda w: [w.fresh.pk], managers(200)),
+    "monitoring:project-indicators[post]": Row(
+        "post",
+        lambda w: [w.fresh.pk],
+        managers(302),
+        data=lambda w: {
+            **management("indicators", 1),
+            "indicators-0-name": "Meals served",
+            "indicators-0-unit": "meals",
+            "indicators-0-kind": "count",
+            "indicators-0-baseline": "0",
+            "indicators-0-target": "1000",
+        },
+        snapshot=setup,
+    ),
+    "monitoring:project-tranches": Row("get", lambda w: [w.fresh.pk], managers(200)),
+    "monitoring:project-tranches[post]": Row(
+        "post",
+        lambda w: [w.fresh.pk],
+        managers(302),
+        data=lambda w: {
+            **management("tranches", 1),
+            "tranches-0-planned_date": "2026-05-01",
+            "tranches-0-amount": str(w.fresh.amount),
+            "tranches-0-condition_report": "",
+        },
+        snapshot=setup,
+    ),
+    "monitoring:project-schedule": Row("get", lambda w: [w.fresh.pk], managers(200)),
+    "monitoring:project-schedule[post]": Row(
+        "post",
+        lambda w: [w.fresh.pk],
+        managers(302),
+        data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10"},
+        snapshot=setup,
+    ),
+    "monitoring:project-state": Row(
+        "post",
+        lambda w: [w.fresh.pk, Project.State.SUSPENDED],
+        managers(302),
+        data=lambda w: {"reason": "The venue burned down."},
+        snapshot=setup,
+    ),
+    "monitoring:tranche-paid": Row(
+        "post",
+        lambda w: [w.project.pk, w.tranche.pk],
+        managers(302),
+        data=lambda w: {"paid_on": "2026-02-01"},
+        snapshot=setup,
+    ),
+    # Site visits: consultants and finance staff of the municipality record; who sees the project
+    # sees the photos.
+    "monitoring:visit-create": Row(
         "get",
         lambda w: [w.project.pk],
-        only({"finance_staff": 200, "consultant": 200, "nco_member": 200, "admin_user": 200}, others=404),
+        only({"finance_staff": 200, "consultant": 200, "nco_member": 403, "admin_user": 403}, others=404),
+    ),
+    "monitoring:visit-create[post]": Row(
+        "post",
+        lambda w: [w.project.pk],
+        only({"finance_staff": 302, "consultant": 302, "nco_member": 403, "admin_user": 403}, others=404),
+        data=lambda w: {
+            "visited_on": "2026-11-20",
+            "visitors": "A. Consultant",
+            "observed": "A class in progress.",
+            "findings": "As reported.",
+        },
+        snapshot=visits,
+    ),
+    "monitoring:visit-photo": Row("get", lambda w: [w.project.pk, w.photo.pk], VIEWERS),
+    # Reports: the organization writes; everyone else who sees the project reads.
+    "monitoring:report-detail": Row("get", lambda w: [w.draft.pk], VIEWERS),
+    "monitoring:report-detail[submitted]": Row("get", lambda w: [w.submitted.pk], VIEWERS),
+    "monitoring:report-narrative": Row(
+        "post", lambda w: [w.draft.pk], writers(302), data=narrative, snapshot=reports
+    ),
+    "monitoring:report-indicators": Row(
+        "post", lambda w: [w.draft.pk], writers(302), data=indicator_values, snapshot=reports
+    ),
+    "monitoring:report-expenditures": Row(
+        "post", lambda w: [w.draft.pk], writers(302), data=expenditures, snapshot=reports
+    ),
+    "monitoring:report-attach": Row(
+        "post",
+        lambda w: [w.draft.pk],
+        writers(302),
+        data=lambda w: {"kind": "receipt", "file": SimpleUploadedFile("receipt.pdf", PDF_BYTES)},
+        snapshot=reports,
+    ),
+    "monitoring:report-attachment": Row("get", lambda w: [w.draft.pk, w.attachment.pk], VIEWERS),
+    "monitoring:report-detach": Row(
+        "post", lambda w: [w.draft.pk, w.attachment.pk], writers(302), snapshot=reports
+    ),
+    "monitoring:report-submit": Row("post", lambda w: [w.draft.pk], writers(302), snapshot=reports),
+    # A submitted report is no longer the organization's to change.
+    "monitoring:report-narrative[submitted]": Row(
+        "post",
+        lambda w: [w.submitted.pk],
+        only({"nco_member": 400, "finance_staff": 403, "consultant": 403, "admin_user": 403}, others=404),
+        data=narrative,
+        snapshot=reports,
+    ),
+    "monitoring:report-review": Row(
+        "post",
+        lambda w: [w.submitted.pk],
+        reviewers(302),
+        data=lambda w: {"decision": "accept"},
+        snapshot=reports,
+    ),
+    "monitoring:report-review[draft]": Row(
+        "post",
+        lambda w: [w.draft.pk],
+        reviewers(400),
+        data=lambda w: {"decision": "accept"},
+        snapshot=reports,
+    ),
+    # Work lists.
+    "monitoring:queue": Row(
+        "get",
+        lambda w: [],
+        only({"finance_staff": 200, "other_staff": 200, "consultant": 200}, others=403),
+    ),
+    "monitoring:reports-due": Row("get", lambda w: [], signed_in(200)),
+    # The generated PDFs: whoever sees the report or project may ask for one.
+    f"documents:request[{REPORT}]": Row(
+        "post",
+        lambda w: [REPORT, w.submitted.pk],
+        {**VIEWERS, **dict.fromkeys(("finance_staff", "consultant", "nco_member", "admin_user"), 302)},
+    ),
+    f"documents:request[{SUMMARY}]": Row(
+        "post",
+        lambda w: [SUMMARY, w.project.pk],
+        {**VIEWERS, **dict.fromkeys(("finance_staff", "consultant", "nco_member", "admin_user"), 302)},
     ),
 }
 
 
 @pytest.fixture
 def world(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
+    built: ProjectWorld = build(municipality, organization, finance_staff)
+    draft, submitted = built.reports[0], built.reports[1]
+    fill(built, draft)
+    attachment = report_services.report_attach(
+        report=draft, by=built.member, kind="photo", file=checked("class.jpg", JPEG_BYTES, {JPEG.code})
+    )
+    fill(built, submitted)
+    report_services.report_submit(report=submitted, by=built.member)
+    visit = report_services.site_visit_record(
+        project=built.project,
+        by=consultant,
+        data={
+            "visited_on": datetime.date(2026, 3, 2),
+            "visitors": "A. Consultant",
+            "observed": "Classes.",
+            "findings": "Fine.",
+        },
+        photos=[checked("site.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, {PNG.code})],
+    )
     competition = CompetitionFactory(municipality=municipality, completed=True)
-    project = ProjectFactory(
-        award=award_for(ApplicationFactory(competition=competition, organization=organization, submit=True))
+    fresh = ProjectFactory(
+        award=award_for(
+            ApplicationFactory(competition=competition, organization=organization, submit=True),
+            amount=Decimal("90000"),
+        )
     )
     award = award_for(ApplicationFactory(competition=competition, submit=True))
-    return World(municipality, award, project)
+    return World(
+        municipality=municipality,
+        award=award,
+        project=built.project,
+        fresh=fresh,
+        draft=draft,
+        submitted=submitted,
+        attachment=attachment,
+        tranche=built.project.tranches.get(number=1),
+        photo=visit.photos.get(),
+    )
 
 
 @pytest.mark.django_db
@@ -62,3 +325,27 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
 @pytest.mark.parametrize("key", sorted(ROWS))
 def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
     run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+
+
+@pytest.mark.django_db
+def test_what_each_allowed_request_changed(world, client_for, nco_member, consultant, finance_staff):
+    """The allowed requests of the matrix do what they say."""
+    from django.urls import reverse
+
+    client = client_for(nco_member)
+    client.post(reverse("monitoring:report-submit", args=[world.draft.pk]))
+    world.draft.refresh_from_db()
+    assert world.draft.state == MonitoringReport.State.SUBMITTED
+
+    client = client_for(consultant)
+    client.post(reverse("monitoring:report-review", args=[world.submitted.pk]), {"decision": "accept"})
+    world.submitted.refresh_from_db()
+    assert world.submitted.state == MonitoringReport.State.ACCEPTED
+
+    client = client_for(finance_staff)
+    client.post(
+        reverse("monitoring:tranche-paid", args=[world.project.pk, world.tranche.pk]),
+        {"paid_on": "2026-02-01"},
+    )
+    world.tranche.refresh_from_db()
+    assert world.tranche.paid_on == datetime.date(2026, 2, 1)

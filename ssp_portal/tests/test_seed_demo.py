@@ -155,3 +155,49 @@ def test_seed_demo_evaluates_the_completed_competitions(settings):
     ]
     assert ScoreSheet.objects.filter(state="submitted").count() == 8
     assert not ScoreSheet.objects.filter(state="draft").exists()
+
+
+def test_seed_demo_follows_the_two_projects_in_their_monitoring_states(settings):
+    from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportRound, SiteVisit
+    from monitoring.spending import overspent_projects
+
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+    counts = (
+        Project.objects.count(),
+        MonitoringReport.objects.count(),
+        ReportRound.objects.count(),
+        PaymentTranche.objects.count(),
+        SiteVisit.objects.count(),
+    )
+    call_command("seed_demo", "--quiet")
+    assert counts == (
+        Project.objects.count(),
+        MonitoringReport.objects.count(),
+        ReportRound.objects.count(),
+        PaymentTranche.objects.count(),
+        SiteVisit.objects.count(),
+    )
+    projects = {
+        p.organization.name: p for p in Project.objects.select_related("organization", "municipality")
+    }
+    baldarga = projects['Public Foundation "Baldarga Tirek"']
+    ulukman = projects['Public Union "Ulukman Daryger"']
+    for project in (baldarga, ulukman):
+        assert project.state == Project.State.ACTIVE
+        assert project.amount == Decimal("200000.00")
+        assert sum(project.tranches.values_list("amount", flat=True)) == project.amount
+        assert sum(project.budget_lines.values_list("approved_amount", flat=True)) == project.amount
+        assert list(project.tranches.filter(paid_on__isnull=False).values_list("number", flat=True)) == [1]
+        assert project.indicators.exists()
+        assert project.site_visits.exists()
+
+    def states(project):
+        return [(r.state, r.is_overdue) for r in project.reports.select_related("project__municipality")]
+
+    assert states(baldarga) == [("accepted", False), ("revision_requested", True), ("draft", True)]
+    assert states(ulukman) == [("accepted", False), ("accepted", False), ("draft", True)]
+    revised = baldarga.reports.get(number=2)
+    assert revised.rounds.get().comments["expenditure"].startswith("The books line is over budget")
+    # Books: 2,000 approved; 2,000 + 1,500 spent, explained.
+    assert overspent_projects([baldarga.pk, ulukman.pk]) == {baldarga.pk}

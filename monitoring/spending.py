@@ -1,0 +1,103 @@
+"""Spending against the approved budget: arithmetic over expenditures, in a few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from monitoring.models import Expenditure, MonitoringReport, Project, ProjectBudgetLine
+
+COUNTED = (
+    MonitoringReport.State.SUBMITTED,
+    MonitoringReport.State.REVISION_REQUESTED,
+    MonitoringReport.State.ACCEPTED,
+)
+
+
+@dataclass(frozen=True)
+class LineSpend:
+    line: ProjectBudgetLine
+    in_period: Decimal  # this report's amount (0 without a report)
+    before: Decimal  # earlier reports
+    explanation: str = ""
+
+    @property
+    def cumulative(self) -> Decimal:
+        return self.before + self.in_period
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.line.approved_amount - self.cumulative
+
+    @property
+    def overspent(self) -> bool:
+        return self.cumulative > self.line.approved_amount
+
+
+def spend_for_report(report: MonitoringReport, amounts: dict[int, Decimal] | None = None) -> list[LineSpend]:
+    """Each approved line with this report's spending and the cumulative spending up to it.
+
+    Earlier reports count once submitted (whatever their review); ``amounts`` replaces this
+    report's stored amounts (a form being checked).
+    """
+    lines = list(report.project.budget_lines.all())
+    earlier = dict(
+        Expenditure.objects.filter(
+            report__project=report.project, report__number__lt=report.number, report__state__in=COUNTED
+        )
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values_list("budget_line", "total")
+    )
+    stored = {e.budget_line_id: e for e in report.expenditures.all()}
+    rows = []
+    for line in lines:
+        own = stored.get(line.pk)
+        amount = (
+            amounts[line.pk]
+            if amounts is not None and line.pk in amounts
+            else (own.amount if own else Decimal("0"))
+        )
+        rows.append(
+            LineSpend(
+                line=line,
+                in_period=amount,
+                before=earlier.get(line.pk) or Decimal("0"),
+                explanation=own.explanation if own else "",
+            )
+        )
+    return rows
+
+
+def accepted_spend(projects: list[Project]) -> dict[int, Decimal]:
+    """Spending in accepted reports, per project (one query)."""
+    totals = (
+        Expenditure.objects.filter(
+            report__project__in=projects, report__state=MonitoringReport.State.ACCEPTED
+        )
+        .values("report__project")
+        .annotate(total=Sum("amount"))
+        .values_list("report__project", "total")
+    )
+    return defaultdict(lambda: Decimal("0"), dict(totals))
+
+
+def overspent_projects(projects: list[Project]) -> set[int]:
+    """Projects with a line whose reported spending is above its approved amount (two queries).
+
+    Reports count once submitted, as in the cumulative spending the reviewer sees."""
+    spent = (
+        Expenditure.objects.filter(report__project__in=projects, report__state__in=COUNTED)
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values_list("budget_line", "total")
+    )
+    spent = dict(spent)
+    over = set()
+    for line in ProjectBudgetLine.objects.filter(project__in=projects, pk__in=list(spent)):
+        if spent[line.pk] > line.approved_amount:
+            over.add(line.project_id)
+    return over

@@ -1,0 +1,163 @@
+"""Bad input through the pages: a message beside the field, a 400, and nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import MonitoringReport
+from monitoring.services import reports as report_services
+from monitoring.tests.world import build, fill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(municipality, organization, nco_member, finance_staff):
+    return build(municipality, organization, finance_staff)
+
+
+def stored(report: MonitoringReport) -> tuple:
+    report.refresh_from_db()
+    return (
+        report.state,
+        report.activities,
+        list(report.expenditures.values_list("budget_line", "amount", "explanation")),
+        list(report.indicator_values.values_list("indicator", "value")),
+    )
+
+
+def field_error(response, text: str) -> None:
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert text in page, page[page.find("invalid-feedback") - 400 : page.find("invalid-feedback") + 400]
+    assert "invalid-feedback" in page or "alert-danger" in page
+
+
+def lines(world):
+    return list(world.project.budget_lines.all())
+
+
+def test_negative_spending_is_refused_beside_the_line(world, client_for):
+    report = world.reports[0]
+    before = stored(report)
+    staff, supplies = lines(world)
+    response = client_for(world.member).post(
+        reverse("monitoring:report-expenditures", args=[report.pk]),
+        {f"amount_{staff.pk}": "-5", f"amount_{supplies.pk}": "100"},
+    )
+    field_error(response, "The amount cannot be negative.")
+    assert stored(report) == before
+
+
+def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(world, client_for):
+    report = world.reports[0]
+    before = stored(report)
+    staff, supplies = lines(world)
+    response = client_for(world.member).post(
+        reverse("monitoring:report-expenditures", args=[report.pk]),
+        {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"},
+    )
+    field_error(response, "Supplies: spending reaches 50,000.50 of 50,000.00 approved")
+    assert stored(report) == before
+
+    response = client_for(world.member).post(
+        reverse("monitoring:report-expenditures", args=[report.pk]),
+        {
+            f"amount_{staff.pk}": "1000",
+            f"amount_{supplies.pk}": "50000.50",
+            f"explanation_{supplies.pk}": "The price of paper rose.",
+        },
+    )
+    assert response.status_code == 302
+    assert report.expenditures.get(budget_line=supplies).overspent
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        ("12.5", "People reached is counted in whole numbers."),
+        ("many", "People reached: enter a number."),
+        ("-3", "People reached: enter a number of 0 or more."),
+    ],
+)
+def test_indicator_values_of_the_wrong_kind_are_refused_beside_the_field(world, client_for, people, message):
+    report = world.reports[0]
+    before = stored(report)
+    people_indicator, satisfaction = world.project.indicators.all()
+    response = client_for(world.member).post(
+        reverse("monitoring:report-indicators", args=[report.pk]),
+        {f"value_{people_indicator.pk}": people, f"value_{satisfaction.pk}": "70"},
+    )
+    field_error(response, message)
+    assert stored(report) == before
+
+
+def test_a_revision_without_a_comment_is_refused(world, client_for):
+    report = world.reports[0]
+    fill(world, report)
+    report_services.report_submit(report=report, by=world.member)
+    before = stored(report)
+    response = client_for(world.consultant).post(
+        reverse("monitoring:report-review", args=[report.pk]), {"decision": "revise"}
+    )
+    field_error(response, "comment at least one section")
+    assert stored(report) == before
+    assert report.rounds.get().decision == ""
+
+
+def test_submitting_an_incomplete_report_lists_what_is_missing(world, client_for):
+    report = world.reports[0]
+    client = client_for(world.member)
+    response = client.post(reverse("monitoring:report-submit", args=[report.pk]), follow=True)
+    page = response.content.decode()
+    assert "The report was not submitted:" in page
+    assert "Describe the activities carried out." in page
+    report.refresh_from_db()
+    assert report.state == MonitoringReport.State.DRAFT
+
+
+def test_tranches_that_do_not_add_up_are_refused(world, client_for):
+    project = world.project
+    before = list(project.tranches.values_list("number", "amount"))
+    response = client_for(world.finance).post(
+        reverse("monitoring:project-tranches", args=[project.pk]),
+        {
+            "tranches-TOTAL_FORMS": "1",
+            "tranches-INITIAL_FORMS": "0",
+            "tranches-MIN_NUM_FORMS": "0",
+            "tranches-MAX_NUM_FORMS": "1000",
+            "tranches-0-planned_date": "2026-02-01",
+            "tranches-0-amount": "100000",
+            "tranches-0-condition_report": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "they must add up to the awarded amount, 150,000.00" in response.content.decode()
+    assert list(project.tranches.values_list("number", "amount")) == before
+
+
+def test_a_schedule_date_outside_the_project_is_refused(world, client_for, finance_staff):
+    from monitoring.factories import ProjectFactory, award_for
+    from procurement.factories import ApplicationFactory, CompetitionFactory
+
+    fresh = ProjectFactory(
+        award=award_for(
+            ApplicationFactory(
+                competition=CompetitionFactory(municipality=world.project.municipality, completed=True),
+                submit=True,
+            )
+        )
+    )
+    response = client_for(finance_staff).post(
+        reverse("monitoring:project-schedule", args=[fresh.pk]),
+        {"every_months": "", "period_ends": "2026-06-30, 2027-03-31", "due_days": "10"},
+    )
+    field_error(response, "2027-03-31")
+    assert not fresh.reports.exists()
+    response = client_for(finance_staff).post(
+        reverse("monitoring:project-schedule", args=[fresh.pk]),
+        {"every_months": "", "period_ends": "30/06/2026", "due_days": "10"},
+    )
+    field_error(response, "“30/06/2026” is not a date like 2026-06-30.")
+    assert not fresh.reports.exists()

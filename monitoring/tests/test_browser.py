@@ -1,0 +1,170 @@
+"""An organization reports, a consultant asks for a revision and then accepts, finance staff pay
+the tranche that waited for the report, and the project summary PDF says so. In Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from monitoring.models import MonitoringReport, PaymentTranche
+from monitoring.tests.world import build
+from organizations.factories import (
+    PASSWORD,
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+)
+from ssp_portal.documents.tests.conftest import pdf_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 256
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("account-menu")).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_test_id("account-menu").click()
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_server):
+    base = live_server.url
+    karakol = MunicipalityFactory(name="Karakol", code="KRK")
+    staff = MunicipalityMembershipFactory(municipality=karakol).user
+    organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
+    member = OrganizationMembershipFactory(organization=organization).user
+    world = build(karakol, organization, staff)
+    consultant = world.consultant
+    report = world.reports[0]
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+
+    # The organization writes the first interim report.
+    log_in(page, base, member.email)
+    page.goto(f"{base}/my-reports/")
+    due = page.get_by_test_id("reports-due")
+    expect(due.locator("a").first).to_contain_text("Interim report 1")
+    # Its period ended in March: it is overdue until it is submitted.
+    expect(due.locator("a").first.locator('[data-report-state="overdue"]')).to_be_visible()
+    due.locator("a").first.click()
+
+    page.get_by_label("Activities carried out").fill("Twelve cooking classes for young mothers.")
+    page.get_by_label("Results").fill("Forty women completed the course.")
+    page.get_by_label("Beneficiaries reached").fill("40")
+    page.locator("#narrative_form").get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("Saved.")
+
+    # A value of the wrong kind is refused beside its field.
+    page.get_by_label("People reached (people)").fill("40.5")
+    page.get_by_label("Satisfaction (%)").fill("70")
+    page.locator("#indicator_form").get_by_role("button", name="Save").click()
+    expect(page.locator("#indicator_form")).to_contain_text("People reached is counted in whole numbers.")
+    page.get_by_label("People reached (people)").fill("40")
+    page.locator("#indicator_form").get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("Saved.")
+
+    page.get_by_label("This period: Staff").fill("25000")
+    page.get_by_label("This period: Supplies").fill("12000")
+    page.locator("#expenditure_form").get_by_role("button", name="Save").click()
+    cumulative = page.get_by_test_id("cumulative")
+    # Approved: staff 100,000, supplies 50,000; nothing spent before this report.
+    expect(cumulative.locator('tr[data-line="Staff"] [data-cumulative]')).to_have_text("KGS\u00a025,000")
+    expect(cumulative.locator('tr[data-line="Supplies"]')).to_contain_text("KGS\u00a038,000")
+
+    page.get_by_label("What it is").select_option(label="Photo")
+    page.get_by_label("File").set_input_files(
+        {"name": "class.jpg", "mimeType": "image/jpeg", "buffer": JPEG_BYTES}
+    )
+    page.locator("#attachment_form").get_by_role("button", name="Attach").click()
+    expect(page.get_by_test_id("report-attachments")).to_contain_text("class.jpg")
+
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_test_id("report-state")).to_contain_text("Submitted")
+    expect(page.get_by_test_id("report-state").locator('[data-report-state="overdue"]')).to_have_count(0)
+    log_out(page)
+
+    # The consultant finds it in the work list and asks for a revision of the spending.
+    log_in(page, base, consultant.email)
+    page.locator("#main-nav").get_by_role("link", name="Monitoring").click()
+    page.get_by_test_id("to-review").get_by_role("link", name=re.compile("Interim report 1")).click()
+    page.get_by_label("Ask for a revision").check()
+    page.get_by_label("Comment on: Expenditure").fill("Attach the receipts for the supplies.")
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_test_id("report-state")).to_contain_text("Revision requested")
+    expect(page.get_by_test_id("rounds")).to_contain_text("Attach the receipts for the supplies.")
+    log_out(page)
+
+    # Finance staff cannot pay the second tranche yet: it waits for this report.
+    log_in(page, base, staff.email)
+    page.goto(f"{base}{world.project.get_absolute_url()}")
+    second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
+    second.get_by_label("Paid on").fill(timezone.localdate().isoformat())
+    second.get_by_role("button", name="Mark paid").click()
+    expect(page.locator(".alert-danger")).to_contain_text("it is not accepted yet")
+    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on is None
+    log_out(page)
+
+    # The organization reads the comment, attaches a receipt, corrects the spending and resubmits.
+    log_in(page, base, member.email)
+    page.goto(f"{base}{report.get_absolute_url()}")
+    expect(page.get_by_test_id("revision-comments")).to_contain_text("Attach the receipts for the supplies.")
+    page.get_by_label("What it is").select_option(label="Receipt or invoice")
+    page.get_by_label("File").set_input_files(
+        {"name": "receipt.jpg", "mimeType": "image/jpeg", "buffer": JPEG_BYTES}
+    )
+    page.locator("#attachment_form").get_by_role("button", name="Attach").click()
+    page.get_by_label("This period: Supplies").fill("11500")
+    page.locator("#expenditure_form").get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_test_id("cumulative").locator('tr[data-line="Supplies"] [data-cumulative]')
+    ).to_have_text("KGS\u00a011,500")
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_test_id("report-state")).to_contain_text("Submitted")
+    log_out(page)
+
+    # The consultant accepts; both rounds stay in the history.
+    log_in(page, base, consultant.email)
+    page.goto(f"{base}{report.get_absolute_url()}")
+    page.get_by_label("Accept the report").check()
+    page.get_by_role("button", name="Record the review").click()
+    expect(page.get_by_test_id("report-state")).to_contain_text("Accepted")
+    rounds = page.get_by_test_id("rounds")
+    expect(rounds).to_contain_text("Round 1")
+    expect(rounds).to_contain_text("Round 2")
+    expect(rounds).to_contain_text("Revision requested")
+    log_out(page)
+
+    # Finance staff pay the tranche and prepare the project summary.
+    log_in(page, base, staff.email)
+    page.goto(f"{base}{world.project.get_absolute_url()}")
+    paid_on = timezone.localdate()
+    second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
+    second.get_by_label("Paid on").fill(paid_on.isoformat())
+    second.get_by_role("button", name="Mark paid").click()
+    expect(page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')).to_contain_text("Paid")
+    panel = page.locator("#document-project-summary")
+    panel.get_by_role("button", name="Prepare").click()
+    with page.expect_download() as download_info:
+        page.locator("#document-project-summary").get_by_role("link", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == "project-KRK-2026-001-1.pdf"
+    with open(download.path(), "rb") as pdf:
+        text = " ".join(pdf_text(pdf.read()).split())
+    assert f"Paid {paid_on.day} {paid_on.strftime('%B')} {paid_on.year}" in text
+    assert "Interim report 1" in text
+    assert re.search(r"Interim report 1 .*? Accepted", text)
+
+    report.refresh_from_db()
+    assert report.state == MonitoringReport.State.ACCEPTED
+    assert [r.decision for r in report.rounds.order_by("number")] == ["revision_requested", "accepted"]
+    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on == paid_on

@@ -18,6 +18,7 @@ from monitoring.spending import spend_for_report
 from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
+from ssp_portal.files import stored_file_response
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -323,7 +324,7 @@ def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     project = _visible_project(request, pk)
     photo = get_object_or_404(SiteVisitPhoto, visit__project=project, pk=photo_pk)
-    return FileResponse(photo.file.open("rb"), filename=photo.original_name, content_type=photo.content_type)
+    return stored_file_response(photo, as_attachment=False)
 
 
 # Reports ------------------------------------------------------------------------------------------
@@ -469,12 +470,7 @@ def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     report = _visible_report(request, pk)
     attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(attachment)
 
 
 @login_required

@@ -21,6 +21,7 @@ from organizations.forms import (
 )
 from organizations.models import Municipality, Organization, OrganizationDocument
 from ssp_portal.audit.selectors import audit_timeline
+from ssp_portal.files import stored_file_response
 
 
 def _visible_organization(request: HttpRequest, pk: int) -> Organization:
@@ -132,12 +133,7 @@ def _visible_document(request: HttpRequest, pk: int, document_pk: int) -> Organi
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = _visible_document(request, pk, document_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return stored_file_response(document)
 
 
 @login_required

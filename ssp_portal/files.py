@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -149,3 +150,15 @@ def display_name(name: str) -> str:
     """The original name reduced to its last path part, for display only."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return base[:200] or "file"
+
+
+def stored_file_response(upload, *, as_attachment: bool = True) -> FileResponse:
+    """Stream a private upload (a model with ``file``, ``original_name`` and ``content_type``),
+    once the view has checked that the person may see it: under the name it was given, with the
+    type its content was judged to be."""
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=as_attachment,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )

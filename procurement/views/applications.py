@@ -20,6 +20,7 @@ from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
 from procurement.views.competitions import _visible_competition
 from ssp_portal.audit.selectors import audit_timeline
+from ssp_portal.files import stored_file_response
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
@@ -259,12 +260,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     application = _visible_application(request, pk)
     attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(attachment)
 
 
 @login_required

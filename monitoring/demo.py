@@ -66,6 +66,8 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
     finance = world.users["finance@karakol.example"]
     if project.reports.exists():
         return
+    # The agreement is set up the day after it is signed.
+    set_up = _at(project.contract_date + datetime.timedelta(days=1))
     services.project_set_indicators(
         project=project,
         by=finance,
@@ -73,8 +75,9 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
             services.IndicatorData(name, unit, kind, Decimal(baseline), Decimal(target))
             for name, unit, kind, baseline, target in INDICATORS[member_email]
         ],
+        at=set_up,
     )
-    reports = services.project_set_schedule(project=project, by=finance, every_months=3)
+    reports = services.project_set_schedule(project=project, by=finance, every_months=3, at=set_up)
     services.project_set_tranches(
         project=project,
         by=finance,
@@ -87,9 +90,12 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
                 reports[-1].due_date + datetime.timedelta(days=10), project.amount / 5, reports[-1]
             ),
         ],
+        at=set_up,
     )
     first = project.tranches.get(number=1)
-    services.tranche_mark_paid(tranche=first, by=finance, paid_on=project.start_date)
+    services.tranche_mark_paid(
+        tranche=first, by=finance, paid_on=project.start_date, at=_at(project.start_date, 15)
+    )
     reviewer = world.users["consultant@dpi.example"]
     member = world.users[member_email]
     lines = list(project.budget_lines.all())
@@ -97,9 +103,12 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
     for report, (values, spending, outcome) in zip(
         project.reports.order_by("number"), REPORTS[member_email], strict=False
     ):
+        submitted = _at(report.due_date - datetime.timedelta(days=3))
+        drafted = submitted - datetime.timedelta(days=1)
         report_services.report_save_narrative(
             report=report,
             by=member,
+            at=drafted,
             data={
                 "activities": "The activities of the period went as planned; see the lists of participants.",
                 "results": "The targets of the period are met or close to it.",
@@ -108,7 +117,10 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
             },
         )
         report_services.report_set_indicator_values(
-            report=report, by=member, values={i.pk: v for i, v in zip(indicators, values, strict=True)}
+            report=report,
+            by=member,
+            values={i.pk: v for i, v in zip(indicators, values, strict=True)},
+            at=drafted,
         )
         cumulative_over = outcome == "revision_requested"
         report_services.report_set_expenditures(
@@ -124,8 +136,8 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
                 )
                 for line, amount in zip(lines, spending, strict=True)
             ],
+            at=drafted,
         )
-        submitted = _at(report.due_date - datetime.timedelta(days=3))
         report_services.report_submit(report=report, by=member, at=submitted)
         report_services.report_review(
             report=report,
@@ -151,6 +163,7 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
                 "findings": "Work as planned. Keep receipts for small purchases together with the register.",
             },
             photos=[],
+            at=_at(visit, 17),
         )
 
 

@@ -16,6 +16,7 @@ from monitoring.services.reports import SECTIONS, indicator_value
 from procurement.application_forms import amount_field
 from procurement.forms import RowsFormSet
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
+from ssp_portal.templatetags.portal import plain_number, quantity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -181,13 +182,13 @@ class IndicatorValuesForm(forms.Form):
             self.fields[f"value_{indicator.pk}"] = forms.CharField(
                 label=f"{indicator.name} ({indicator.unit})",
                 required=False,
-                initial=(value.normalize() if value is not None else ""),
+                initial=(plain_number(value) if value is not None else ""),
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 help_text=_("%(kind)s; baseline %(baseline)s, target %(target)s")
                 % {
                     "kind": indicator.get_kind_display(),
-                    "baseline": indicator.baseline.normalize(),
-                    "target": indicator.target.normalize(),
+                    "baseline": quantity(indicator.baseline),
+                    "target": quantity(indicator.target),
                 },
             )
 

@@ -334,6 +334,15 @@ class ReportAttachment(models.Model):
         )
 
 
+# The parts of a report a reviewer comments on.
+REPORT_SECTIONS = {
+    "narrative": _("Narrative"),
+    "indicators": _("Indicators"),
+    "expenditure": _("Expenditure"),
+    "attachments": _("Attachments"),
+}
+
+
 class ReportRound(models.Model):
     """One submission of a report and its review: the history of the report."""
 
@@ -370,6 +379,15 @@ class ReportRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} round {self.number}"
+
+    @property
+    def section_comments(self) -> list[tuple[str, str]]:
+        """The reviewer's comments under the names of the sections, in the report's order."""
+        return [
+            (label, self.comments[section])
+            for section, label in REPORT_SECTIONS.items()
+            if self.comments.get(section)
+        ]
 
 
 class PaymentTranche(models.Model):

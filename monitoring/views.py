@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring import forms, permissions, selectors
-from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
+from monitoring.models import (
+    MonitoringReport,
+    PaymentTranche,
+    Project,
+    ReportAttachment,
+    ReportRound,
+    SiteVisitPhoto,
+)
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
 from monitoring.spending import spend_for_report
@@ -349,12 +356,8 @@ def _report_context(request: HttpRequest, report: MonitoringReport, **forms_: An
     }
     latest = context["rounds"][-1] if context["rounds"] else None
     context["latest_comments"] = (
-        [
-            (report_services.SECTIONS[s], text)
-            for s, text in latest.comments.items()
-            if s in report_services.SECTIONS
-        ]
-        if latest and latest.decision == "revision_requested"
+        latest.section_comments
+        if latest and latest.decision == ReportRound.Decision.REVISION_REQUESTED
         else []
     )
     if editable:

@@ -121,7 +121,9 @@ class IndicatorData:
     target: Decimal
 
 
-def project_set_indicators(*, project: Project, by: User, indicators: list[IndicatorData]) -> None:
+def project_set_indicators(
+    *, project: Project, by: User, indicators: list[IndicatorData], at: datetime.datetime | None = None
+) -> None:
     _require_manager(by, project)
     names = [i.name.strip().casefold() for i in indicators]
     if len(set(names)) != len(names):
@@ -134,7 +136,7 @@ def project_set_indicators(*, project: Project, by: User, indicators: list[Indic
         Indicator.objects.bulk_create(
             Indicator(project=locked, position=i, **data.__dict__) for i, data in enumerate(indicators)
         )
-        _audit(locked, by, "project.indicators_set", indicators=[i.name for i in indicators])
+        _audit(locked, by, "project.indicators_set", at, indicators=[i.name for i in indicators])
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,9 @@ class TrancheData:
     condition_report: MonitoringReport | None = None
 
 
-def project_set_tranches(*, project: Project, by: User, tranches: list[TrancheData]) -> None:
+def project_set_tranches(
+    *, project: Project, by: User, tranches: list[TrancheData], at: datetime.datetime | None = None
+) -> None:
     """The payment schedule: its tranches add up to the awarded amount exactly."""
     _require_manager(by, project)
     total = sum((t.amount for t in tranches), Decimal("0"))
@@ -165,10 +169,12 @@ def project_set_tranches(*, project: Project, by: User, tranches: list[TrancheDa
             PaymentTranche(project=locked, number=i, **data.__dict__)
             for i, data in enumerate(tranches, start=1)
         )
-        _audit(locked, by, "project.tranches_set", tranches=[str(t.amount) for t in tranches])
+        _audit(locked, by, "project.tranches_set", at, tranches=[str(t.amount) for t in tranches])
 
 
-def tranche_mark_paid(*, tranche: PaymentTranche, by: User, paid_on: datetime.date) -> PaymentTranche:
+def tranche_mark_paid(
+    *, tranche: PaymentTranche, by: User, paid_on: datetime.date, at: datetime.datetime | None = None
+) -> PaymentTranche:
     """Record a payment. A tranche that waits for a report is paid only once it is accepted."""
     _require_manager(by, tranche.project)
     with transaction.atomic():
@@ -185,7 +191,7 @@ def tranche_mark_paid(*, tranche: PaymentTranche, by: User, paid_on: datetime.da
                 _("This tranche is paid after %(report)s is accepted; it is not accepted yet.")
                 % {"report": f"{report.get_kind_display().lower()} {report.number}"}
             )
-        if paid_on > timezone.localdate():
+        if paid_on > timezone.localdate(at):
             raise ValidationError({"paid_on": _("A payment cannot be recorded in the future.")})
         locked.paid_on = paid_on
         locked.paid_by = by
@@ -194,6 +200,7 @@ def tranche_mark_paid(*, tranche: PaymentTranche, by: User, paid_on: datetime.da
             locked.project,
             by,
             "tranche.paid",
+            at,
             number=locked.number,
             amount=str(locked.amount),
             paid_on=paid_on,
@@ -242,6 +249,7 @@ def project_set_schedule(
     every_months: int | None = None,
     period_ends: list[datetime.date] | None = None,
     due_days: int = REPORT_DUE_DAYS,
+    at: datetime.datetime | None = None,
 ) -> list[MonitoringReport]:
     """The reporting schedule: interim reports for each period, and a final one."""
     _require_manager(by, project)
@@ -281,7 +289,7 @@ def project_set_schedule(
             )
             for i, (period_start, period_end) in enumerate(periods, start=1)
         )
-        _audit(locked, by, "project.schedule_set", reports=len(reports), every_months=every_months)
+        _audit(locked, by, "project.schedule_set", at, reports=len(reports), every_months=every_months)
     return reports
 
 

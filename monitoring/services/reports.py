@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from monitoring import permissions
 from monitoring.models import (
+    REPORT_SECTIONS,
     Expenditure,
     Indicator,
     IndicatorValue,
@@ -35,12 +35,7 @@ from ssp_portal.files import FileType, display_name
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
-SECTIONS = {
-    "narrative": _lazy("Narrative"),
-    "indicators": _lazy("Indicators"),
-    "expenditure": _lazy("Expenditure"),
-    "attachments": _lazy("Attachments"),
-}
+SECTIONS = REPORT_SECTIONS
 
 
 def _audit(
@@ -75,8 +70,10 @@ def _touch(locked: MonitoringReport, now: datetime.datetime) -> None:
     locked.save(update_fields=["updated_at"])
 
 
-def report_save_narrative(*, report: MonitoringReport, by: User, data: dict[str, Any]) -> MonitoringReport:
-    now = timezone.now()
+def report_save_narrative(
+    *, report: MonitoringReport, by: User, data: dict[str, Any], at: datetime.datetime | None = None
+) -> MonitoringReport:
+    now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
         for name in NARRATIVE:
@@ -107,9 +104,11 @@ def indicator_value(indicator: Indicator, raw: Any) -> Decimal:
     return value
 
 
-def report_set_indicator_values(*, report: MonitoringReport, by: User, values: dict[int, Any]) -> None:
+def report_set_indicator_values(
+    *, report: MonitoringReport, by: User, values: dict[int, Any], at: datetime.datetime | None = None
+) -> None:
     """The actual value of each indicator; a blank value is removed (drafts may be partial)."""
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
         indicators = {i.pk: i for i in locked.project.indicators.all()}
@@ -136,11 +135,15 @@ class ExpenditureData:
 
 
 def report_set_expenditures(
-    *, report: MonitoringReport, by: User, expenditures: list[ExpenditureData]
+    *,
+    report: MonitoringReport,
+    by: User,
+    expenditures: list[ExpenditureData],
+    at: datetime.datetime | None = None,
 ) -> None:
     """Spending per approved line in the period. Going above a line's approved amount, counting
     earlier reports, is accepted only with an explanation, and the line is flagged to the reviewer."""
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
         lines = {line.pk for line in locked.project.budget_lines.all()}
@@ -327,16 +330,25 @@ def report_review(
     return locked
 
 
-def site_visit_record(*, project: Project, by: User, data: dict[str, Any], photos: list[UploadedFile]):
+def site_visit_record(
+    *,
+    project: Project,
+    by: User,
+    data: dict[str, Any],
+    photos: list[UploadedFile],
+    at: datetime.datetime | None = None,
+):
     """A consultant's visit to the project, with what was seen and found, and photos."""
     from monitoring.models import SiteVisit, SiteVisitPhoto
 
     if not permissions.can_record_visit(by, project):
         raise PermissionDenied
-    if data["visited_on"] > timezone.localdate():
+    if data["visited_on"] > timezone.localdate(at):
         raise ValidationError({"visited_on": _("A visit cannot be recorded before it happens.")})
     with transaction.atomic():
-        visit = SiteVisit.objects.create(project=project, recorded_by=by, **data)
+        visit = SiteVisit.objects.create(
+            project=project, recorded_by=by, recorded_at=at or timezone.now(), **data
+        )
         for upload in photos:
             detected: FileType = upload.detected_type
             photo = SiteVisitPhoto(
@@ -353,6 +365,7 @@ def site_visit_record(*, project: Project, by: User, data: dict[str, Any], photo
             verb="project.site_visit",
             target=project,
             scope=project.municipality,
+            at=at,
             details={"visited_on": data["visited_on"]},
         )
     return visit

@@ -155,3 +155,48 @@ def test_the_staff_list_shows_spending_against_the_amount(world, client_for):
     # 30,000 of 150,000 accepted: 20 %.
     assert "KGS\u00a030,000" in page.content.decode()
     assert "20%" in page.content.decode()
+
+
+def test_a_report_in_russian_shows_saved_amounts_and_values_as_typed(world, client_for):
+    """Number inputs take 24000.50, never the localized 24 000,50; targets read 100, not 1E+2."""
+    report = world.reports[0]
+    fill(world, report, staff="24000.50", people="30")
+    world.member.language = "ru"
+    world.member.save(update_fields=["language"])
+    page = client_for(world.member).get(report.get_absolute_url()).content.decode()
+    assert '<html lang="ru">' in page
+    staff = world.project.budget_lines.get(description="Staff")
+    assert f'name="amount_{staff.pk}" id="id_amount_{staff.pk}" value="24000.50"' in page
+    people = world.project.indicators.get(name="People reached")
+    assert f'name="value_{people.pk}" value="30"' in page
+    assert "E+" not in page
+
+
+def test_the_review_history_names_the_sections(world, client_for):
+    report = world.reports[0]
+    fill(world, report)
+    report_services.report_submit(report=report, by=world.member)
+    report_services.report_review(
+        report=report,
+        by=world.consultant,
+        accept=False,
+        comments={"expenditure": "Attach the invoices.", "narrative": "Say who came."},
+    )
+    page = client_for(world.member).get(report.get_absolute_url()).content.decode()
+    history = page.split('data-testid="rounds"')[1]
+    assert history.index("Narrative: Say who came.") < history.index("Expenditure: Attach the invoices.")
+    comments = page.split('data-testid="revision-comments"')[1]
+    assert "<strong>Expenditure</strong>: Attach the invoices." in comments
+
+
+def test_the_tranche_rows_in_russian_keep_dates_and_amounts_typable(world, client_for):
+    world.finance.language = "ru"
+    world.finance.save(update_fields=["language"])
+    page = (
+        client_for(world.finance)
+        .get(reverse("monitoring:project-tranches", args=[world.project.pk]))
+        .content.decode()
+    )
+    assert '<html lang="ru">' in page
+    assert f'value="{world.project.start_date.isoformat()}"' in page
+    assert 'value="75000.00"' in page

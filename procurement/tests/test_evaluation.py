@@ -84,6 +84,23 @@ def test_a_sheet_is_saved_as_a_draft_then_submitted_and_locked(world):
     assert list(submitted.scores.values_list("score", flat=True)) == [Decimal("7.0"), Decimal("4.0")]
 
 
+def test_a_draft_sheet_in_russian_shows_its_half_points_as_typed(world, client_for):
+    """A number input takes 7.5; the localized 7,5 would show as an empty box."""
+    from django.urls import reverse
+
+    sign(world, world.member1)
+    score(world, world.member1, world.applications[0], [Decimal("7.5"), None], submit=False)
+    world.member1.language = "ru"
+    world.member1.save(update_fields=["language"])
+    page = (
+        client_for(world.member1)
+        .get(reverse("procurement:score-sheet", args=[world.applications[0].pk]))
+        .content.decode()
+    )
+    assert '<html lang="ru">' in page
+    assert 'value="7.5"' in page
+
+
 @pytest.mark.parametrize("values", [[11, 4], [-1, 4], [5, 5.5]])
 def test_scores_outside_zero_to_the_maximum_are_refused(world, values):
     sign(world, world.member1)

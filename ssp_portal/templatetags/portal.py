@@ -1,4 +1,4 @@
-"""Template filters shared by every app: money in soms, times in a municipality's zone."""
+"""Template filters shared by every app: money in soms, quantities, times in a municipality's zone."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.forms import BoundField
 from django.utils import timezone, translation
 
 register = template.Library()
@@ -44,6 +45,42 @@ def soms(value: object) -> str:
         return f"{sign}KGS{NBSP}{text}"
     text = _group(whole, NBSP) + (f",{cents}" if cents != "00" else "")
     return f"{sign}{text}{NBSP}сом"
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal as typed: no exponent, no trailing zeros (``40``, ``12.5``), for form inputs."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def quantity(value: object) -> str:
+    """A number that is not money (an indicator's target or value): ``1,250.5`` in English,
+    ``1 250,5`` in Kyrgyz and Russian; no trailing zeros."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = plain_number(abs(number))
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = text.partition(".")
+    english = (translation.get_language() or "").startswith("en")
+    separator, point = (",", ".") if english else (NBSP, ",")
+    return sign + _group(whole, separator) + (f"{point}{fraction}" if fraction else "")
+
+
+@register.filter
+def input_value(field: BoundField) -> str:
+    """A form field's value as its widget writes it into an input: ``24000.50`` and ``2026-05-01``
+    whatever the language (a number or date input cannot read ``24 000,50`` or ``1 мая 2026``)."""
+    value = field.field.widget.format_value(field.value())
+    return "" if value is None else value
 
 
 @register.filter

@@ -14,18 +14,7 @@ from monitoring.models import (
     ReportRound,
     SiteVisit,
 )
-from ssp_portal.admin_mixins import ReadOnlyAdmin
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+from ssp_portal.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
 
 class BudgetLineInline(ReadOnlyInline):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitoring.models import Project
 from organizations.models import Municipality, User
-from organizations.permissions import is_finance_staff
+from organizations.permissions import is_consultant, is_finance_staff
 
 
 def can_contract(user: User, municipality: Municipality) -> bool:
@@ -32,13 +32,9 @@ def can_write_report(user: User, report) -> bool:
 
 def can_review_report(user: User, report) -> bool:
     """A consultant of the municipality, or its finance staff."""
-    from organizations.permissions import is_consultant
-
     municipality = report.project.municipality
     return is_consultant(user, municipality) or is_finance_staff(user, municipality)
 
 
 def can_record_visit(user: User, project: Project) -> bool:
-    from organizations.permissions import is_consultant
-
     return is_consultant(user, project.municipality) or is_finance_staff(user, project.municipality)

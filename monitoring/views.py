@@ -170,6 +170,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _rows_page(request: HttpRequest, project: Project, formset, save, saved: str, kind: str, title: str):
+    """A project's rows edited as a whole (indicators, tranches): ``save`` gets the kept rows."""
+    if request.method == "POST" and formset.is_valid():
+        try:
+            save(formset.rows())
+        except ValidationError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(project)
+    return render(
+        request,
+        "monitoring/project_rows.html",
+        {"project": project, "formset": formset, "kind": kind, "title": title},
+        status=_status(request),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
@@ -178,24 +196,18 @@ def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
         {"name": i.name, "unit": i.unit, "kind": i.kind, "baseline": i.baseline, "target": i.target}
         for i in project.indicators.all()
     ]
-    formset = forms.IndicatorFormSet(request.POST or None, initial=initial, prefix="indicators")
-    if request.method == "POST" and formset.is_valid():
-        try:
-            project_services.project_set_indicators(
-                project=project,
-                by=request.user,
-                indicators=[project_services.IndicatorData(**row) for row in formset.rows()],
-            )
-        except ValidationError as exc:
-            _refuse(request, exc)
-        else:
-            messages.success(request, _("The indicators are saved."))
-            return redirect(project)
-    return render(
+    return _rows_page(
         request,
-        "monitoring/project_rows.html",
-        {"project": project, "formset": formset, "kind": "indicators", "title": _("Indicators")},
-        status=_status(request),
+        project,
+        forms.IndicatorFormSet(request.POST or None, initial=initial, prefix="indicators"),
+        lambda rows: project_services.project_set_indicators(
+            project=project,
+            by=request.user,
+            indicators=[project_services.IndicatorData(**row) for row in rows],
+        ),
+        saved=_("The indicators are saved."),
+        kind="indicators",
+        title=_("Indicators"),
     )
 
 
@@ -211,24 +223,18 @@ def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for t in project.tranches.all()
     ]
-    formset = forms.TrancheFormSet(request.POST or None, initial=initial, prefix="tranches", project=project)
-    if request.method == "POST" and formset.is_valid():
-        try:
-            project_services.project_set_tranches(
-                project=project,
-                by=request.user,
-                tranches=[project_services.TrancheData(**row) for row in formset.rows()],
-            )
-        except ValidationError as exc:
-            _refuse(request, exc)
-        else:
-            messages.success(request, _("The payment schedule is saved."))
-            return redirect(project)
-    return render(
+    return _rows_page(
         request,
-        "monitoring/project_rows.html",
-        {"project": project, "formset": formset, "kind": "tranches", "title": _("Payment tranches")},
-        status=_status(request),
+        project,
+        forms.TrancheFormSet(request.POST or None, initial=initial, prefix="tranches", project=project),
+        lambda rows: project_services.project_set_tranches(
+            project=project,
+            by=request.user,
+            tranches=[project_services.TrancheData(**row) for row in rows],
+        ),
+        saved=_("The payment schedule is saved."),
+        kind="tranches",
+        title=_("Payment tranches"),
     )
 
 

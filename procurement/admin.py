@@ -28,17 +28,7 @@ from procurement.models import (
     ScoreSheet,
     Subscription,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+from ssp_portal.admin_mixins import ReadOnlyInline
 
 
 class CriterionInline(ReadOnlyInline):

@@ -51,20 +51,21 @@ def remind_reports(*, now: datetime.datetime | None = None) -> int:
             )
 
     waiting_since = now - datetime.timedelta(days=settings.SSP_REVIEW_WAIT_DAYS)
-    waiting = MonitoringReport.objects.filter(
-        state=MonitoringReport.State.SUBMITTED, submitted_at__lte=waiting_since
-    ).select_related("project__municipality")
+    waiting = list(
+        MonitoringReport.objects.filter(
+            state=MonitoringReport.State.SUBMITTED, submitted_at__lte=waiting_since
+        ).select_related("project__municipality")
+    )
+    # Consultants review; a municipality without one has its finance staff remind themselves.
+    reviewers: dict[tuple[int, str], list[MunicipalityMembership]] = {}
+    for membership in MunicipalityMembership.objects.filter(
+        municipality__in={report.project.municipality_id for report in waiting}
+    ).select_related("user"):
+        reviewers.setdefault((membership.municipality_id, membership.role), []).append(membership)
     for report in waiting:
-        reviewers = list(
-            MunicipalityMembership.objects.filter(
-                municipality=report.project.municipality, role=MunicipalityMembership.Role.CONSULTANT
-            ).select_related("user")
-        ) or list(
-            MunicipalityMembership.objects.filter(
-                municipality=report.project.municipality, role=MunicipalityMembership.Role.STAFF
-            ).select_related("user")
-        )
-        for membership in reviewers:
+        municipality = report.project.municipality_id
+        consultants = reviewers.get((municipality, MunicipalityMembership.Role.CONSULTANT))
+        for membership in consultants or reviewers.get((municipality, MunicipalityMembership.Role.STAFF), []):
             sent += reminder_send(
                 key=f"review-wait:report-{report.pk}:submitted-{report.submitted_at:%Y%m%d%H%M%S}:user-{membership.user_id}",
                 user=membership.user,

@@ -380,3 +380,19 @@ def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
     assert run(datetime.datetime(2026, 4, 17, 10, tzinfo=bishkek)) == 1  # 5 days: the consultant
     assert run(datetime.datetime(2026, 4, 18, 10, tzinfo=bishkek)) == 0
     assert mail.outbox[-1].to == [world.consultant.email]
+
+
+def test_without_a_consultant_the_finance_staff_are_reminded_of_a_waiting_report(
+    world, django_capture_on_commit_callbacks, settings
+):
+    from monitoring.services.reminders import remind_reports
+    from organizations.models import MunicipalityMembership
+
+    settings.SSP_REVIEW_WAIT_DAYS = 5
+    MunicipalityMembership.objects.filter(role=MunicipalityMembership.Role.CONSULTANT).delete()
+    fill(world, world.reports[0])
+    submitted = datetime.datetime(2026, 4, 12, 9, tzinfo=datetime.UTC)
+    report_services.report_submit(report=world.reports[0], by=world.member, at=submitted)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_reports(now=submitted + datetime.timedelta(days=6)) == 1
+    assert mail.outbox[-1].to == [world.finance.email]

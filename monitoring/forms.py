@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment
+from monitoring.services.projects import PeriodData, period_problems
 from monitoring.services.reports import SECTIONS, indicator_value
 from procurement.application_forms import amount_field
-from procurement.forms import RowsFormSet
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
-from ssp_portal.templatetags.portal import plain_number, quantity
+from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
+from ssp_portal.templatetags.portal import plain_number, quantity, soms
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,23 +39,36 @@ class ContractForm(forms.Form):
 # Set-up -----------------------------------------------------------------------------------------
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(RowForm):
     name = forms.CharField(label=_("Indicator"), max_length=250)
     unit = forms.CharField(label=_("Unit"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind of value"), choices=[("", "—"), *Indicator.Kind.choices])
-    baseline = forms.DecimalField(
-        label=_("Baseline"), max_digits=14, decimal_places=2, min_value=Decimal("0")
-    )
-    target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    baseline = NumberField(label=_("Baseline"), max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    target = NumberField(label=_("Target"), max_digits=14, decimal_places=2, min_value=Decimal("0"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for name in ("baseline", "target"):
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            if kind == Indicator.Kind.PERCENT and value > 100:
+                self.add_error(name, _("A percentage is at most 100."))
+            elif kind == Indicator.Kind.COUNT and value != value.to_integral_value():
+                self.add_error(name, _("This indicator counts whole numbers."))
+        return cleaned
 
 
 class BaseIndicatorFormSet(RowsFormSet):
-    def clean(self) -> None:
-        if not any(form.errors for form in self.kept()):
-            self.flag_duplicates("name", _("Another indicator has this name."))
+    locked_reason = _("Reported on")
+    add_label = _("Add an indicator")
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.flag_duplicates("name", _("Another indicator has this name."))
 
 
-class TrancheForm(forms.Form):
+class TrancheForm(RowForm):
     planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
     amount = amount_field(_("Amount (soms)"))
     condition_report = forms.ChoiceField(label=_("Paid after"), required=False)
@@ -71,22 +85,29 @@ class TrancheForm(forms.Form):
         ]
 
     def clean_condition_report(self) -> MonitoringReport | None:
-        return self.reports.get(self.cleaned_data.get("condition_report") or "")
+        return self.reports.get(str(self.cleaned_data.get("condition_report") or ""))
 
 
 class BaseTrancheFormSet(RowsFormSet):
+    sum_fields = ("amount",)
+    money_fields = ("amount",)
+    locked_reason = _("Paid")
+    add_label = _("Add a tranche")
+
     def __init__(self, *args, project: Project, **kwargs) -> None:
         self.project = project
         super().__init__(*args, form_kwargs={"reports": list(project.reports.all())}, **kwargs)
+        self.targets["amount"] = project.amount
 
-    def clean(self) -> None:
-        if any(form.errors for form in self.kept()):
-            return
-        total = sum((row["amount"] for row in self.rows()), Decimal("0"))
-        if self.rows() and total != self.project.amount:
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        total = sum((row["amount"] for row in rows), Decimal("0"))
+        if rows and total != self.project.amount:
             raise ValidationError(
-                _("The tranches add up to %(total)s; they must add up to the awarded amount, %(amount)s.")
-                % {"total": f"{total:,.2f}", "amount": f"{self.project.amount:,.2f}"}
+                _(
+                    "The tranches add up to %(total)s; change them so that they add up to the awarded "
+                    "amount, %(amount)s."
+                )
+                % {"total": soms(total), "amount": soms(self.project.amount)}
             )
 
 
@@ -94,6 +115,31 @@ IndicatorFormSet = forms.formset_factory(
     IndicatorForm, formset=BaseIndicatorFormSet, extra=2, can_delete=True
 )
 TrancheFormSet = forms.formset_factory(TrancheForm, formset=BaseTrancheFormSet, extra=2, can_delete=True)
+
+
+class ReportPeriodForm(RowForm):
+    period_end = forms.DateField(label=_("Period ends"), widget=DATE)
+    due_date = forms.DateField(label=_("Report due"), widget=DATE, required=False)
+
+
+class BaseReportPeriodFormSet(RowsFormSet):
+    locked_reason = _("Under way")
+    add_label = _("Add a report")
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        self.project = project
+        super().__init__(*args, **kwargs)
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        kept = self.kept_forms()
+        periods = [PeriodData(row["period_end"], row["due_date"]) for row in rows]
+        for index, field, message in period_problems(self.project, periods):
+            kept[index].add_error(field, message)
+
+
+ReportPeriodFormSet = forms.formset_factory(
+    ReportPeriodForm, formset=BaseReportPeriodFormSet, extra=1, can_delete=True
+)
 
 
 class ScheduleForm(forms.Form):
@@ -112,7 +158,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Set the schedule")))
+        self.helper.add_input(Submit("generate", _("Fill in the schedule"), css_class="btn-outline-primary"))
 
     def clean_period_ends(self) -> list[datetime.date]:
         raw = self.cleaned_data.get("period_ends") or ""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from monitoring import forms, permissions, selectors
 from monitoring.models import (
+    Indicator,
     MonitoringReport,
     PaymentTranche,
     Project,
@@ -26,6 +27,8 @@ from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
+from ssp_portal.rows.views import edit_rows
+from ssp_portal.templatetags.portal import soms
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -170,21 +173,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _rows_page(request: HttpRequest, project: Project, formset, save, saved: str, kind: str, title: str):
-    """A project's rows edited as a whole (indicators, tranches): ``save`` gets the kept rows."""
-    if request.method == "POST" and formset.is_valid():
-        try:
-            save(formset.rows())
-        except ValidationError as exc:
-            _refuse(request, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(project)
-    return render(
+def _project_rows(
+    request: HttpRequest, project: Project, formset, save, saved: str, title: str, help_text: str
+):
+    """A project's rows edited as a whole (indicators, tranches), with the row editor."""
+    return edit_rows(
         request,
-        "monitoring/project_rows.html",
-        {"project": project, "formset": formset, "kind": kind, "title": title},
-        status=_status(request),
+        formset=formset,
+        save=save,
+        template="monitoring/project_rows.html",
+        context={
+            "project": project,
+            "title": title,
+            "help": help_text,
+            "back_url": project.get_absolute_url(),
+        },
+        done=project.get_absolute_url(),
+        saved=saved,
     )
 
 
@@ -192,22 +197,34 @@ def _rows_page(request: HttpRequest, project: Project, formset, save, saved: str
 @require_http_methods(["GET", "POST"])
 def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
-    initial = [
-        {"name": i.name, "unit": i.unit, "kind": i.kind, "baseline": i.baseline, "target": i.target}
-        for i in project.indicators.all()
+    indicators = list(project.indicators.all())
+    rows = [
+        {
+            "id": i.pk,
+            "name": i.name,
+            "unit": i.unit,
+            "kind": i.kind,
+            "baseline": i.baseline,
+            "target": i.target,
+        }
+        for i in indicators
     ]
-    return _rows_page(
+    reported = set(
+        Indicator.objects.filter(project=project, values__isnull=False).values_list("pk", flat=True)
+    )
+    formset = forms.IndicatorFormSet(request.POST or None, rows=rows, locked=reported, prefix="indicators")
+    return _project_rows(
         request,
         project,
-        forms.IndicatorFormSet(request.POST or None, initial=initial, prefix="indicators"),
-        lambda rows: project_services.project_set_indicators(
+        formset,
+        lambda: project_services.project_set_indicators(
             project=project,
             by=request.user,
-            indicators=[project_services.IndicatorData(**row) for row in rows],
+            indicators=[project_services.IndicatorData(**row) for row in formset.rows()],
         ),
         saved=_("The indicators are saved."),
-        kind="indicators",
         title=_("Indicators"),
+        help_text=_("What the project will change, with the value at the start and the value it aims for."),
     )
 
 
@@ -215,53 +232,95 @@ def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
-    initial = [
+    tranches = list(project.tranches.all())
+    rows = [
         {
+            "id": t.pk,
             "planned_date": t.planned_date,
             "amount": t.amount,
             "condition_report": str(t.condition_report_id or ""),
         }
-        for t in project.tranches.all()
+        for t in tranches
     ]
-    return _rows_page(
+    formset = forms.TrancheFormSet(
+        request.POST or None,
+        rows=rows,
+        locked={t.pk for t in tranches if t.is_paid},
+        prefix="tranches",
+        project=project,
+    )
+    return _project_rows(
         request,
         project,
-        forms.TrancheFormSet(request.POST or None, initial=initial, prefix="tranches", project=project),
-        lambda rows: project_services.project_set_tranches(
+        formset,
+        lambda: project_services.project_set_tranches(
             project=project,
             by=request.user,
-            tranches=[project_services.TrancheData(**row) for row in rows],
+            tranches=[project_services.TrancheData(**row) for row in formset.rows()],
         ),
         saved=_("The payment schedule is saved."),
-        kind="tranches",
         title=_("Payment tranches"),
+        help_text=_(
+            "The tranches add up to the awarded amount, %(amount)s. A tranche tied to a report is paid only "
+            "once the report is accepted."
+        )
+        % {"amount": soms(project.amount)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reports of the project, edited as rows; or filled in at once from a rhythm."""
     project = _managed_project(request, pk)
-    form = forms.ScheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    generating = request.method == "POST" and "generate" in request.POST
+    generator = forms.ScheduleForm(request.POST if generating else None)
+    if generating and generator.is_valid():
         try:
             project_services.project_set_schedule(
                 project=project,
                 by=request.user,
-                every_months=form.cleaned_data["every_months"],
-                period_ends=form.cleaned_data["period_ends"],
-                due_days=form.cleaned_data["due_days"],
+                every_months=generator.cleaned_data["every_months"],
+                period_ends=generator.cleaned_data["period_ends"],
+                due_days=generator.cleaned_data["due_days"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            _form_errors(generator, exc)
         else:
-            messages.success(request, _("The reporting schedule is set."))
-            return redirect(project)
-    return render(
+            messages.success(request, _("The reporting schedule is filled in; adjust it below if needed."))
+            return redirect("monitoring:project-schedule", pk=project.pk)
+    reports = list(project.reports.all())
+    rows = [{"id": r.pk, "period_end": r.period_end, "due_date": r.due_date} for r in reports]
+    formset = forms.ReportPeriodFormSet(
+        None if generating else (request.POST or None),
+        rows=rows,
+        locked=project_services.started_reports(project),
+        prefix="reports",
+        project=project,
+    )
+    context = {
+        "project": project,
+        "title": _("Reporting schedule"),
+        "back_url": project.get_absolute_url(),
+        "generator": generator,
+        "reports": reports,
+    }
+    if generating:
+        return render(
+            request, "monitoring/project_schedule.html", {**context, "formset": formset}, status=400
+        )
+    return edit_rows(
         request,
-        "monitoring/project_schedule.html",
-        {"project": project, "form": form},
-        status=_status(request),
+        formset=formset,
+        save=lambda: project_services.project_set_report_periods(
+            project=project,
+            by=request.user,
+            periods=[project_services.PeriodData(**row) for row in formset.rows()],
+        ),
+        template="monitoring/project_schedule.html",
+        context=context,
+        done=project.get_absolute_url(),
+        saved=_("The reporting schedule is saved."),
     )
 
 

@@ -9,25 +9,27 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organizations.models import Organization
-from procurement.forms import RowsFormSet
 from procurement.models import Application, BudgetLine, Competition
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
+from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
 
 
 def amount_field(label: str, *, allow_zero: bool = False, required: bool = True) -> forms.DecimalField:
     """An amount in soms, with messages that say what is wrong."""
     minimum = Decimal("0") if allow_zero else Decimal("0.01")
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=required,
         # Nine whole digits: up to MAX_AMOUNT, far above any municipal budget.
         max_digits=11,
         decimal_places=2,
         min_value=minimum,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": str(minimum), "inputmode": "decimal"}),
+        widget=DecimalInput(money=True),
         error_messages={
             "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
             "min_value": _("The amount cannot be negative.")
@@ -97,12 +99,27 @@ class TargetGroupSectionForm(SectionForm):
 
 class BudgetSectionForm(SectionForm):
     requested_amount = amount_field(_("Requested amount (soms)"), required=False)
-    cofinancing_own = amount_field(_("Own contribution (soms)"), allow_zero=True)
-    cofinancing_other = amount_field(_("Other sources (soms)"), allow_zero=True)
+    cofinancing_own = amount_field(_("Own contribution (soms)"), allow_zero=True, required=False)
+    cofinancing_other = amount_field(_("Other sources (soms)"), allow_zero=True, required=False)
 
     class Meta:
         model = Application
         fields = ["requested_amount", "cofinancing_own", "cofinancing_other", "cofinancing_sources"]
+        help_texts = {
+            "requested_amount": _("Leave it empty to ask for the total of the budget lines."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_amount"].help_text = self._meta.help_texts["requested_amount"]
+        # The budget lines' total must come to it; the row editor's script compares them while typing.
+        self.fields["requested_amount"].widget.attrs["data-target-for"] = "total"
+
+    def clean_cofinancing_own(self) -> Decimal:
+        return self.cleaned_data.get("cofinancing_own") or Decimal("0")
+
+    def clean_cofinancing_other(self) -> Decimal:
+        return self.cleaned_data.get("cofinancing_other") or Decimal("0")
 
 
 SECTION_FORMS = {
@@ -114,49 +131,85 @@ SECTION_FORMS = {
 }
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(RowForm):
     title = forms.CharField(label=_("Activity"), max_length=300)
     description = forms.CharField(label=_("What is done"), max_length=1000, required=False)
     start_month = forms.IntegerField(label=_("From month"), min_value=1, max_value=60)
     end_month = forms.IntegerField(label=_("To month"), min_value=1, max_value=60)
 
+    def __init__(self, *args, months: int = 60, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Activities run within the project period (at most the five years a row can hold).
+        self.months = min(months, 60)
+        for name in ("start_month", "end_month"):
+            field = self.fields[name]
+            field.max_value = self.months
+            field.validators = [v for v in field.validators if not isinstance(v, MaxValueValidator)]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("start_month"), cleaned.get("end_month")
+        for name, month in (("start_month", start), ("end_month", end)):
+            if month and month > self.months:
+                self.add_error(
+                    name,
+                    ngettext(
+                        "The project lasts %(months)d month: choose month 1.",
+                        "The project lasts %(months)d months: choose a month from 1 to %(months)d.",
+                        self.months,
+                    )
+                    % {"months": self.months},
+                )
         if start and end and end < start:
             self.add_error("end_month", _("An activity cannot end before it starts."))
         return cleaned
 
 
-class BudgetLineForm(forms.Form):
+class BaseActivityFormSet(RowsFormSet):
+    add_label = _("Add an activity")
+
+    def __init__(self, *args, months: int, **kwargs) -> None:
+        super().__init__(*args, form_kwargs={"months": months}, **kwargs)
+
+
+class BudgetLineForm(RowForm):
     # A blank first choice keeps an unused extra row blank, so that it is ignored.
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *BudgetLine.Category.choices])
     description = forms.CharField(label=_("Description"), max_length=300)
     unit = forms.CharField(label=_("Unit"), max_length=40)
-    quantity = forms.DecimalField(
+    quantity = NumberField(
         label=_("Quantity"),
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
         max_value=Decimal("1000000"),
         error_messages={
-            "invalid": _("Enter a number."),
+            "invalid": _("Enter a number, for example 12 or 2.5."),
             "min_value": _("The quantity must be more than zero."),
+            "max_value": _("At most 1 000 000."),
             "max_decimal_places": _("At most two decimals."),
+            "max_digits": _("At most 1 000 000."),
+            "max_whole_digits": _("At most 1 000 000."),
         },
     )
     unit_cost = amount_field(_("Unit cost (soms)"))
 
 
-class ApplicationRowsFormSet(RowsFormSet):
-    pass
+class BaseBudgetLineFormSet(RowsFormSet):
+    product_fields = ("quantity", "unit_cost")
+    money_fields = ("unit_cost",)
+    live_targets = ("total",)
+    add_label = _("Add a line")
+
+    def __init__(self, *args, requested: Decimal | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if requested:
+            self.targets["total"] = requested
 
 
-ActivityFormSet = forms.formset_factory(
-    ActivityForm, formset=ApplicationRowsFormSet, extra=2, can_delete=True
-)
+ActivityFormSet = forms.formset_factory(ActivityForm, formset=BaseActivityFormSet, extra=2, can_delete=True)
 BudgetLineFormSet = forms.formset_factory(
-    BudgetLineForm, formset=ApplicationRowsFormSet, extra=2, can_delete=True
+    BudgetLineForm, formset=BaseBudgetLineFormSet, extra=2, can_delete=True
 )
 
 

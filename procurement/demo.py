@@ -3,7 +3,8 @@
 The announcement names two completed competitions, 400,000 soms for both (the split is not
 given: 200,000 each here), and a third, "Maintaining Public Order", announced later. The completed
 ones are placed in the previous year; the open one is published 10 days ago with 35 days to go,
-so that it is open whenever the demo is loaded.
+so that it is open whenever the demo is loaded. A fourth, for older people living alone, is a draft
+still being prepared (its priority issue is not approved and its commission lacks a member).
 """
 
 from __future__ import annotations
@@ -118,10 +119,16 @@ def _competition(
     drafted = published - datetime.timedelta(days=2)
     services.competition_set_criteria(competition=competition, by=finance, criteria=CRITERIA, at=drafted)
     services.competition_set_eligibility(
-        competition=competition, by=finance, requirements=ELIGIBILITY, at=drafted
+        competition=competition,
+        by=finance,
+        requirements=[services.RequirementData(text) for text in ELIGIBILITY],
+        at=drafted,
     )
     services.competition_set_required_documents(
-        competition=competition, by=finance, documents=DOCUMENTS, at=drafted
+        competition=competition,
+        by=finance,
+        documents=[services.DocumentData(name, notes) for name, notes in DOCUMENTS],
+        at=drafted,
     )
     commission_set(
         competition=competition,
@@ -130,6 +137,85 @@ def _competition(
         at=drafted,
     )
     return services.competition_publish(competition=competition, by=finance, at=published)
+
+
+def _draft_competition(world: DemoWorld, today: datetime.date) -> Competition:
+    """Next year's call, still a draft: criteria and documents in place, the commission and the
+    priority issue not yet ready, so that its publishing checklist has work left on it."""
+    finance = world.users["finance@karakol.example"]
+    title = "Support for Older People Living Alone"
+    existing = Competition.objects.filter(municipality=world.karakol, title=title).first()
+    if existing is not None:
+        return existing
+    issue = PriorityIssue.objects.filter(
+        municipality=world.karakol, title="Older people living alone"
+    ).first()
+    if issue is None:
+        issue = priority_issue_create(
+            municipality=world.karakol,
+            by=finance,
+            data={
+                "title": "Older people living alone",
+                "description": (
+                    "Older people whose children work abroad live alone; they need home visits, help with "
+                    "medicines and company."
+                ),
+                "target_group": "People over 70 living alone in Karakol",
+                "need_source": PriorityIssue.NeedSource.PUBLIC_HEARING,
+                "year": today.year + 1,
+                "planned_budget": Decimal("150000.00"),
+            },
+        )
+    announced = today + datetime.timedelta(days=20)
+    deadline = _at(announced + datetime.timedelta(days=40), 17)
+    competition = services.competition_create(
+        municipality=world.karakol,
+        by=finance,
+        data={
+            "title": title,
+            "priority_issue": issue,
+            "description": (
+                "The Karakol Mayor's Office invites non-commercial organizations to propose a project of "
+                "home visits and everyday help for older people who live alone."
+            ),
+            "budget": Decimal("150000.00"),
+            "max_grant": Decimal("150000.00"),
+            "projects_expected": 1,
+            "announcement_date": announced,
+            "deadline": deadline,
+            "project_start": deadline.date() + datetime.timedelta(days=20),
+            "project_end": deadline.date() + datetime.timedelta(days=20 + 240),
+            "contact": "Finance Department, Karakol Mayor's Office",
+        },
+    )
+    services.competition_set_criteria(
+        competition=competition,
+        by=finance,
+        criteria=[
+            services.CriterionData("Relevance to the priority issue", "", 10, 35),
+            services.CriterionData("Quality of the approach", "", 10, 30),
+            services.CriterionData("Experience with older people", "", 10, 20),
+            services.CriterionData("Budget", "Costs are necessary and reasonable.", 10, 15),
+        ],
+    )
+    services.competition_set_required_documents(
+        competition=competition,
+        by=finance,
+        documents=[services.DocumentData(name, notes) for name, notes in DOCUMENTS[:3]],
+    )
+    services.competition_set_eligibility(
+        competition=competition,
+        by=finance,
+        requirements=[services.RequirementData(text) for text in ELIGIBILITY[:2]],
+    )
+    commission_set(
+        competition=competition,
+        by=finance,
+        members=[
+            MemberData(email, name, role, affiliation) for email, name, role, affiliation in COMMISSION[:2]
+        ],
+    )
+    return competition
 
 
 # Scores of the chair, member 1 and member 2, per criterion in order (None: conflicted, no sheet).
@@ -547,6 +633,7 @@ def seed(world: DemoWorld) -> ProcurementWorld:
         project_start=deadline.date() + datetime.timedelta(days=20),
         project_end=deadline.date() + datetime.timedelta(days=20 + 180),
     )
+    _draft_competition(world, today)
     proposals = _proposals(world)
     _seed_applications(world, children, proposals["children"])
     _seed_applications(world, women, proposals["women"])

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from organizations.models import Municipality
 from procurement.models import CommissionMember, Competition, PriorityIssue
+from ssp_portal.rows.forms import RowForm, RowsFormSet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -280,32 +281,10 @@ class ReasonForm(forms.Form):
         return reason
 
 
-# Rows edited on the competition's page ------------------------------------------------------
+# Rows edited on the competition's page (the row editor: ssp_portal/rows) ----------------------
 
 
-class RowsFormSet(forms.BaseFormSet):
-    """A formset whose blank extra rows are ignored and whose deleted rows are dropped."""
-
-    def kept(self) -> list[forms.Form]:
-        return [
-            form
-            for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
-        ]
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.kept()]
-
-    def flag_duplicates(self, field: str, message: str) -> None:
-        seen: set[str] = set()
-        for form in self.kept():
-            value = str(form.cleaned_data.get(field, "")).strip().casefold()
-            if value and value in seen:
-                form.add_error(field, message)
-            seen.add(value)
-
-
-class CriterionForm(forms.Form):
+class CriterionForm(RowForm):
     name = forms.CharField(label=_("Criterion"), max_length=200)
     description = forms.CharField(label=_("What is assessed"), max_length=2000, required=False)
     max_score = forms.IntegerField(label=_("Maximum score"), min_value=1, max_value=100)
@@ -313,40 +292,44 @@ class CriterionForm(forms.Form):
 
 
 class BaseCriterionFormSet(RowsFormSet):
-    def clean(self) -> None:
-        if any(form.errors for form in self.kept()):
-            return
+    sum_fields = ("weight",)
+    targets = {"weight": Decimal("100")}
+    add_label = _("Add a criterion")
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
         self.flag_duplicates("name", _("Another criterion has this name."))
-        rows = self.rows()
         total = sum(row["weight"] for row in rows)
         if rows and total != 100:
             raise forms.ValidationError(
-                _("The weights add up to %(total)d; they must add up to 100.") % {"total": total}
+                _("The weights add up to %(total)d; change them so that they add up to 100.")
+                % {"total": total}
             )
 
 
-class RequiredDocumentForm(forms.Form):
+class RequiredDocumentForm(RowForm):
     name = forms.CharField(label=_("Document"), max_length=200)
     description = forms.CharField(label=_("Notes"), max_length=500, required=False)
 
 
 class BaseRequiredDocumentFormSet(RowsFormSet):
-    def clean(self) -> None:
-        if not any(form.errors for form in self.kept()):
-            self.flag_duplicates("name", _("This document is already in the list."))
+    add_label = _("Add a document")
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.flag_duplicates("name", _("This document is already in the list."))
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(RowForm):
     text = forms.CharField(label=_("Requirement"), max_length=500)
 
 
 class BaseEligibilityFormSet(RowsFormSet):
-    def clean(self) -> None:
-        if not any(form.errors for form in self.kept()):
-            self.flag_duplicates("text", _("This requirement is already in the list."))
+    add_label = _("Add a requirement")
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.flag_duplicates("text", _("This requirement is already in the list."))
 
 
-class CommissionMemberForm(forms.Form):
+class CommissionMemberForm(RowForm):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     role = forms.ChoiceField(
@@ -354,15 +337,20 @@ class CommissionMemberForm(forms.Form):
     )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
 
+    # The person's address and name belong to their account: a member is replaced, not renamed.
+    fixed_once_saved = ("email", "full_name")
+
 
 class BaseCommissionFormSet(RowsFormSet):
-    def clean(self) -> None:
-        if any(form.errors for form in self.kept()):
-            return
+    add_label = _("Add a member")
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
         self.flag_duplicates("email", _("This person is already on the commission."))
-        roles = [row["role"] for row in self.rows()]
+        roles = [row["role"] for row in rows]
         if roles and roles.count(CommissionMember.Role.CHAIR) != 1:
-            raise forms.ValidationError(_("Choose exactly one chair."))
+            raise forms.ValidationError(
+                _("Choose exactly one chair (now %(count)d).") % {"count": roles.count("chair")}
+            )
         if roles.count(CommissionMember.Role.SECRETARY) > 1:
             raise forms.ValidationError(_("Choose at most one secretary."))
 

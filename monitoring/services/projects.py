@@ -6,10 +6,13 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from monitoring import permissions
@@ -17,6 +20,8 @@ from monitoring.models import Indicator, MonitoringReport, PaymentTranche, Proje
 from organizations.models import User
 from procurement.models import Award, BudgetLine, Competition
 from ssp_portal.audit.services import audit_record
+from ssp_portal.rows.sync import sync_rows
+from ssp_portal.templatetags.portal import soms
 
 # Days after the end of a period by which its report is due.
 REPORT_DUE_DAYS = 10
@@ -119,24 +124,38 @@ class IndicatorData:
     kind: str
     baseline: Decimal
     target: Decimal
+    id: int | None = None
 
 
 def project_set_indicators(
     *, project: Project, by: User, indicators: list[IndicatorData], at: datetime.datetime | None = None
-) -> None:
+) -> bool:
+    """Make the project's indicators exactly ``indicators``, in order; one already reported on
+    stays as it is. False when nothing changed."""
     _require_manager(by, project)
     names = [i.name.strip().casefold() for i in indicators]
     if len(set(names)) != len(names):
-        raise ValidationError(_("Each indicator must have its own name."))
+        raise ValidationError(_("Give each indicator its own name."))
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        if Indicator.objects.filter(project=locked, values__isnull=False).exists():
-            raise ValidationError(_("Indicators already reported on cannot be replaced."))
-        locked.indicators.all().delete()
-        Indicator.objects.bulk_create(
-            Indicator(project=locked, position=i, **data.__dict__) for i, data in enumerate(indicators)
+        reported = set(
+            Indicator.objects.filter(project=locked, values__isnull=False).values_list("pk", flat=True)
         )
-        _audit(locked, by, "project.indicators_set", at, indicators=[i.name for i in indicators])
+        changes = sync_rows(
+            existing=locked.indicators.all(),
+            rows=indicators,
+            fields=("name", "unit", "kind", "baseline", "target"),
+            unique=("name",),
+            build=lambda values: Indicator(project=locked, **values),
+            clean=lambda row: row.full_clean(
+                exclude=["project"], validate_unique=False, validate_constraints=False
+            ),
+            locked=lambda row: row.pk in reported,
+            locked_message=_("An indicator already reported on can neither change nor be removed."),
+        )
+        if changes:
+            _audit(locked, by, "project.indicators_set", at, indicators=[i.name for i in indicators])
+    return bool(changes)
 
 
 @dataclass(frozen=True)
@@ -144,32 +163,46 @@ class TrancheData:
     planned_date: datetime.date
     amount: Decimal
     condition_report: MonitoringReport | None = None
+    id: int | None = None
 
 
 def project_set_tranches(
     *, project: Project, by: User, tranches: list[TrancheData], at: datetime.datetime | None = None
-) -> None:
-    """The payment schedule: its tranches add up to the awarded amount exactly."""
+) -> bool:
+    """The payment schedule: its tranches add up to the awarded amount exactly; paid ones stay as
+    they are. False when nothing changed."""
     _require_manager(by, project)
     total = sum((t.amount for t in tranches), Decimal("0"))
-    if total != project.amount:
+    if tranches and total != project.amount:
         raise ValidationError(
-            _("The tranches add up to %(total)s; they must add up to the awarded amount, %(amount)s.")
-            % {"total": f"{total:,.2f}", "amount": f"{project.amount:,.2f}"}
+            _(
+                "The tranches add up to %(total)s; change them so that they add up to the awarded amount, "
+                "%(amount)s."
+            )
+            % {"total": soms(total), "amount": soms(project.amount)}
         )
     for tranche in tranches:
         if tranche.condition_report is not None and tranche.condition_report.project_id != project.pk:
             raise ValidationError(_("A tranche can only wait for a report of this project."))
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        if locked.tranches.filter(paid_on__isnull=False).exists():
-            raise ValidationError(_("A tranche is paid already: the schedule cannot be replaced."))
-        locked.tranches.all().delete()
-        PaymentTranche.objects.bulk_create(
-            PaymentTranche(project=locked, number=i, **data.__dict__)
-            for i, data in enumerate(tranches, start=1)
+        changes = sync_rows(
+            existing=locked.tranches.all(),
+            rows=tranches,
+            fields=("planned_date", "amount", "condition_report"),
+            order_field="number",
+            first=1,
+            unique=("number",),
+            build=lambda values: PaymentTranche(project=locked, **values),
+            locked=lambda row: row.is_paid,
+            locked_message=_(
+                "A paid tranche keeps its number, date and amount: change or remove only the tranches "
+                "that are not paid, and keep the paid ones first."
+            ),
         )
-        _audit(locked, by, "project.tranches_set", at, tranches=[str(t.amount) for t in tranches])
+        if changes:
+            _audit(locked, by, "project.tranches_set", at, tranches=[str(t.amount) for t in tranches])
+    return bool(changes)
 
 
 def tranche_mark_paid(
@@ -272,11 +305,13 @@ def project_set_schedule(
     )
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        if (
-            locked.reports.exclude(state=MonitoringReport.State.DRAFT).exists()
-            or locked.reports.filter(tranches__isnull=False).exists()
-        ):
-            raise ValidationError(_("Reports are under way: the schedule cannot be replaced."))
+        if started_reports(locked) or locked.reports.filter(tranches__isnull=False).exists():
+            raise ValidationError(
+                _(
+                    "Reports are under way or tranches wait for them: change the reports one by one "
+                    "in the table instead."
+                )
+            )
         locked.reports.all().delete()
         reports = MonitoringReport.objects.bulk_create(
             MonitoringReport(
@@ -291,6 +326,120 @@ def project_set_schedule(
         )
         _audit(locked, by, "project.schedule_set", at, reports=len(reports), every_months=every_months)
     return reports
+
+
+def started_reports(project: Project) -> set[int]:
+    """Reports someone has begun: submitted or reviewed once, or a draft with anything written or
+    attached in it. A schedule change leaves them as they are."""
+    reports = MonitoringReport.objects.filter(project=project)
+    return set(
+        reports.filter(
+            Q(~Q(state=MonitoringReport.State.DRAFT))
+            | Q(rounds__isnull=False)
+            | ~Q(activities="")
+            | ~Q(results="")
+            | ~Q(problems="")
+            | Q(beneficiaries_reached__isnull=False)
+            | Q(indicator_values__isnull=False)
+            | Q(expenditures__isnull=False)
+            | Q(attachments__isnull=False)
+        ).values_list("pk", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class PeriodData:
+    """A report of the schedule: the end of the period it covers and its due date."""
+
+    period_end: datetime.date
+    due_date: datetime.date | None = None
+    id: int | None = None
+
+
+def period_problems(project: Project, periods: list[PeriodData]) -> list[tuple[int, str, str]]:
+    """What is wrong with a schedule, as (row, field, message); the last report ends with the project."""
+    problems = []
+    previous = None
+    for index, period in enumerate(periods):
+        if not project.start_date <= period.period_end <= project.end_date:
+            problems.append(
+                (
+                    index,
+                    "period_end",
+                    _("Choose a date within the project, from %(start)s to %(end)s.")
+                    % {"start": date_format(project.start_date), "end": date_format(project.end_date)},
+                )
+            )
+        elif previous is not None and period.period_end <= previous:
+            problems.append((index, "period_end", _("Each period ends after the one before it.")))
+        if period.due_date is not None and period.due_date < period.period_end:
+            problems.append((index, "due_date", _("A report is due after its period ends.")))
+        previous = period.period_end
+    if periods and periods[-1].period_end != project.end_date:
+        problems.append(
+            (
+                len(periods) - 1,
+                "period_end",
+                _("The last report is the final one: its period ends when the project ends, on %(end)s.")
+                % {"end": date_format(project.end_date)},
+            )
+        )
+    return problems
+
+
+def project_set_report_periods(
+    *, project: Project, by: User, periods: list[PeriodData], at: datetime.datetime | None = None
+) -> bool:
+    """The reports of the schedule, in order: each covers the days after the one before, the last
+    is the final report; a report someone has begun keeps its place and dates. False when nothing
+    changed."""
+    _require_manager(by, project)
+    problems = period_problems(project, periods)
+    if problems:
+        raise ValidationError([message for _index, _field, message in problems])
+    rows = []
+    start = project.start_date
+    for index, period in enumerate(periods):
+        rows.append(
+            {
+                "id": period.id,
+                "period_start": start,
+                "period_end": period.period_end,
+                "due_date": period.due_date or period.period_end + datetime.timedelta(days=REPORT_DUE_DAYS),
+                "kind": MonitoringReport.Kind.FINAL
+                if index == len(periods) - 1
+                else MonitoringReport.Kind.INTERIM,
+            }
+        )
+        start = period.period_end + datetime.timedelta(days=1)
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        started = started_reports(locked)
+        awaited = set(
+            PaymentTranche.objects.filter(project=locked, condition_report__isnull=False).values_list(
+                "condition_report_id", flat=True
+            )
+        )
+        changes = sync_rows(
+            existing=locked.reports.all(),
+            rows=[SimpleNamespace(**row) for row in rows],
+            fields=("period_start", "period_end", "due_date", "kind"),
+            order_field="number",
+            first=1,
+            unique=("number",),
+            build=lambda values: MonitoringReport(project=locked, **values),
+            locked=lambda report: report.pk in started,
+            locked_message=_(
+                "A report that is under way keeps its number and period: change only the reports after it."
+            ),
+            kept=lambda report: report.pk in awaited,
+            kept_message=_(
+                "A tranche waits for this report: change the tranche first, then remove the report."
+            ),
+        )
+        if changes:
+            _audit(locked, by, "project.schedule_set", at, reports=len(rows))
+    return bool(changes)
 
 
 # The project's state ------------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ ROWS: dict[str, Row] = {
         "post",
         lambda w: [w.fresh.pk],
         managers(302),
-        data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10"},
+        data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10", "generate": "1"},
         snapshot=setup,
     ),
     "monitoring:project-state": Row(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.tests.world import build, fill
+from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
 
@@ -122,18 +123,19 @@ def test_tranches_that_do_not_add_up_are_refused(world, client_for):
     before = list(project.tranches.values_list("number", "amount"))
     response = client_for(world.finance).post(
         reverse("monitoring:project-tranches", args=[project.pk]),
-        {
-            "tranches-TOTAL_FORMS": "1",
-            "tranches-INITIAL_FORMS": "0",
-            "tranches-MIN_NUM_FORMS": "0",
-            "tranches-MAX_NUM_FORMS": "1000",
-            "tranches-0-planned_date": "2026-02-01",
-            "tranches-0-amount": "100000",
-            "tranches-0-condition_report": "",
-        },
+        rows_post(
+            "tranches",
+            [
+                {"id": t.pk, "planned_date": t.planned_date, "amount": "25000", "condition_report": ""}
+                for t in project.tranches.all()
+            ],
+        ),
     )
     assert response.status_code == 400
-    assert "they must add up to the awarded amount, 150,000.00" in response.content.decode()
+    assert (
+        "The tranches add up to KGS\u00a050,000; change them so that they add up to the awarded amount, "
+        "KGS\u00a0150,000." in response.content.decode()
+    )
     assert list(project.tranches.values_list("number", "amount")) == before
 
 
@@ -151,13 +153,13 @@ def test_a_schedule_date_outside_the_project_is_refused(world, client_for, finan
     )
     response = client_for(finance_staff).post(
         reverse("monitoring:project-schedule", args=[fresh.pk]),
-        {"every_months": "", "period_ends": "2026-06-30, 2027-03-31", "due_days": "10"},
+        {"every_months": "", "period_ends": "2026-06-30, 2027-03-31", "due_days": "10", "generate": "1"},
     )
     field_error(response, "2027-03-31")
     assert not fresh.reports.exists()
     response = client_for(finance_staff).post(
         reverse("monitoring:project-schedule", args=[fresh.pk]),
-        {"every_months": "", "period_ends": "30/06/2026", "due_days": "10"},
+        {"every_months": "", "period_ends": "30/06/2026", "due_days": "10", "generate": "1"},
     )
     field_error(response, "“30/06/2026” is not a date like 2026-06-30.")
     assert not fresh.reports.exists()

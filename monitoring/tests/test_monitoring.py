@@ -107,7 +107,7 @@ def test_report_periods_outside_the_project_are_refused(world):
 
 
 def test_tranches_must_add_up_to_the_awarded_amount(world):
-    with pytest.raises(ValidationError, match=r"must add up to the awarded amount, 150,000\.00"):
+    with pytest.raises(ValidationError, match=r"so that they add up to the awarded amount, KGS.+150,000"):
         services.project_set_tranches(
             project=world.project,
             by=world.finance,

@@ -245,6 +245,12 @@ class Competition(models.Model):
         return self.deadline > timezone.now()
 
     @property
+    def project_months(self) -> int:
+        """How many calendar months the project period touches (April to September: 6)."""
+        start, end = self.project_start, self.project_end
+        return max(1, (end.year - start.year) * 12 + end.month - start.month + 1)
+
+    @property
     def deadline_local(self) -> datetime.datetime:
         return timezone.localtime(self.deadline, self.zone)
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.models import Organization, User
 from procurement import permissions, receipts
@@ -35,6 +36,8 @@ from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
 from ssp_portal.files import FileType, display_name
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.rows.sync import sync_rows
+from ssp_portal.templatetags.portal import soms
 
 RECEIPT = "application-receipt"
 
@@ -132,21 +135,23 @@ def application_start(
 
 def application_save_section(
     *, application: Application, by: User, section: str, data: dict[str, Any]
-) -> Application:
-    """Save one section's fields of a draft."""
+) -> bool:
+    """Save one section's fields of a draft; False (and nothing written) when none changed."""
     _require_member(by, application)
     fields = SECTION_FIELDS[section]
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
-        for name in fields:
-            if name in data:
-                setattr(locked, name, data[name])
+        changed = [name for name in fields if name in data and getattr(locked, name) != data[name]]
+        if not changed:
+            return False
+        for name in changed:
+            setattr(locked, name, data[name])
         locked.updated_at = now
         locked.full_clean(exclude=["competition", "organization", "previous"], validate_constraints=False)
-        locked.save(update_fields=[*fields, "updated_at"])
-    return locked
+        locked.save(update_fields=[*changed, "updated_at"])
+    return True
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ class ActivityData:
     description: str
     start_month: int
     end_month: int
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,41 +170,94 @@ class BudgetLineData:
     unit: str
     quantity: Decimal
     unit_cost: Decimal
+    id: int | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return BudgetLine(quantity=self.quantity, unit_cost=self.unit_cost).total
 
 
-def application_set_activities(*, application: Application, by: User, activities: list[ActivityData]) -> None:
+def application_set_activities(*, application: Application, by: User, activities: list[ActivityData]) -> bool:
+    """Make the activities exactly ``activities``, in order, within the project period."""
+    _require_member(by, application)
+    months = application.competition.project_months
+    for activity in activities:
+        if max(activity.start_month, activity.end_month) > months:
+            raise ValidationError(
+                ngettext(
+                    "%(activity)s: the project lasts %(months)d month; choose month 1.",
+                    "%(activity)s: the project lasts %(months)d months; choose months from 1 to %(months)d.",
+                    months,
+                )
+                % {"activity": activity.title, "months": months}
+            )
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        changes = sync_rows(
+            existing=locked.activities.all(),
+            rows=activities,
+            fields=("title", "description", "start_month", "end_month"),
+            build=lambda values: ActivityLine(application=locked, **values),
+            clean=lambda row: row.full_clean(exclude=["application"], validate_constraints=False),
+        )
+        if changes:
+            _touch(locked, now)
+    return bool(changes)
+
+
+def application_set_budget_lines(*, application: Application, by: User, lines: list[BudgetLineData]) -> bool:
+    """Make the budget lines exactly ``lines``, in order."""
     _require_member(by, application)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
-        locked.activities.all().delete()
-        ActivityLine.objects.bulk_create(
-            ActivityLine(application=locked, position=i, **row.__dict__) for i, row in enumerate(activities)
+        changes = sync_rows(
+            existing=locked.budget_lines.all(),
+            rows=lines,
+            fields=("category", "description", "unit", "quantity", "unit_cost"),
+            build=lambda values: BudgetLine(application=locked, **values),
+            clean=lambda row: row.full_clean(exclude=["application"], validate_constraints=False),
         )
-        _touch(locked, now)
+        if changes:
+            _touch(locked, now)
+    return bool(changes)
 
 
-def application_set_budget_lines(*, application: Application, by: User, lines: list[BudgetLineData]) -> None:
-    _require_member(by, application)
-    now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
-        locked.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(
-            BudgetLine(application=locked, position=i, **row.__dict__) for i, row in enumerate(lines)
-        )
-        _touch(locked, now)
+def budget_problems(*, competition: Competition, requested: Decimal | None, lines: list[Any]) -> str:
+    """What is wrong with a requested amount and its lines, in plain words ('' when nothing)."""
+    total = sum((line.total for line in lines), Decimal("0"))
+    if requested is not None and requested > competition.max_grant:
+        return _(
+            "The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s)."
+        ) % {"max": soms(competition.max_grant), "requested": soms(requested)}
+    if requested is not None and lines and total != requested:
+        return _(
+            "The budget lines add up to %(total)s, but the requested amount is %(requested)s: make them "
+            "equal, or leave the requested amount empty to ask for the total of the lines."
+        ) % {"total": soms(total), "requested": soms(requested)}
+    return ""
 
 
 def application_save_budget(
     *, application: Application, by: User, amounts: dict[str, Any], lines: list[BudgetLineData]
-) -> None:
-    """The amounts and the budget lines, saved together."""
+) -> bool:
+    """The amounts and the budget lines, saved together: the requested amount is at most the maximum
+    grant and the lines add up to it (an empty requested amount asks for the lines' total)."""
+    amounts = dict(amounts)
+    if amounts.get("requested_amount") is None and lines:
+        amounts["requested_amount"] = sum((line.total for line in lines), Decimal("0"))
+    problem = budget_problems(
+        competition=application.competition, requested=amounts.get("requested_amount"), lines=lines
+    )
+    if problem:
+        raise ValidationError({"requested_amount": problem})
     with transaction.atomic():
-        application_save_section(application=application, by=by, section="budget", data=amounts)
-        application_set_budget_lines(application=application, by=by, lines=lines)
+        section = application_save_section(application=application, by=by, section="budget", data=amounts)
+        rows = application_set_budget_lines(application=application, by=by, lines=lines)
+    return section or rows
 
 
 # Attachments ------------------------------------------------------------------------------------
@@ -299,17 +358,9 @@ def application_problems(application: Application) -> list[str]:
     if not requested:
         problems.append(_("Give the requested amount."))
     else:
-        if requested > competition.max_grant:
-            problems.append(
-                _("The requested amount (%(requested)s) is more than the maximum grant (%(max)s).")
-                % {"requested": f"{requested:,.2f}", "max": f"{competition.max_grant:,.2f}"}
-            )
-        total = sum((line.total for line in lines), Decimal("0"))
-        if lines and total != requested:
-            problems.append(
-                _("The budget lines add up to %(total)s, not to the requested amount %(requested)s.")
-                % {"total": f"{total:,.2f}", "requested": f"{requested:,.2f}"}
-            )
+        problem = budget_problems(competition=competition, requested=requested, lines=lines)
+        if problem:
+            problems.append(problem)
     attached = {a.required_document_id for a in application.attachments.all()}
     for document in competition.required_documents.all():
         if document.pk not in attached:

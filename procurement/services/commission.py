@@ -35,6 +35,7 @@ class MemberData:
     full_name: str
     role: str
     affiliation: str = ""
+    id: int | None = None
 
 
 def _validate(members: list[MemberData]) -> None:
@@ -74,8 +75,9 @@ def password_link(user: User) -> str:
 
 def commission_set(
     *, competition: Competition, by: User, members: list[MemberData], at: datetime.datetime | None = None
-) -> list[CommissionMember]:
-    """Make the commission exactly ``members``, inviting the new ones by e-mail."""
+) -> bool:
+    """Make the commission exactly ``members``, inviting the new ones by e-mail; False (and nothing
+    written, no one e-mailed) when it is already so."""
     if not permissions.can_manage_competition(by, competition):
         raise PermissionDenied
     _validate(members)
@@ -86,6 +88,10 @@ def commission_set(
             raise ValidationError(_("The commission cannot change once evaluation has started."))
         existing = {m.user.email.lower(): m for m in locked.commission.select_related("user")}
         wanted = {m.email.strip().lower(): m for m in members}
+        if {email: (m.role, m.affiliation) for email, m in existing.items()} == {
+            email: (m.role, m.affiliation.strip()) for email, m in wanted.items()
+        }:
+            return False
         removed = [existing[email] for email in existing if email not in wanted]
         # Free the chair and secretary seats before anyone takes them.
         CommissionMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
@@ -120,4 +126,4 @@ def commission_set(
             },
             at=now,
         )
-    return result
+    return True

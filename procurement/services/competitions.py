@@ -29,6 +29,7 @@ from procurement.models import (
 from procurement.rules import publish_problems
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
+from ssp_portal.rows.sync import sync_rows
 
 TERMS = (
     "title",
@@ -149,6 +150,20 @@ class CriterionData:
     description: str
     max_score: int
     weight: int
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    name: str
+    description: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RequirementData:
+    text: str
+    id: int | None = None
 
 
 def _require_draft(competition: Competition, what: str) -> None:
@@ -158,69 +173,102 @@ def _require_draft(competition: Competition, what: str) -> None:
 
 def competition_set_criteria(
     *, competition: Competition, by: User, criteria: list[CriterionData], at: datetime.datetime | None = None
-) -> None:
-    """Replace the evaluation criteria of a draft, in the given order."""
+) -> bool:
+    """Make the evaluation criteria of a draft exactly ``criteria``, in order; False if nothing changed."""
     _require_manager(by, competition.municipality)
     names = [c.name.strip().casefold() for c in criteria]
     if len(set(names)) != len(names):
-        raise ValidationError(_("Each criterion must have its own name."))
+        raise ValidationError(_("Give each criterion its own name."))
     if criteria and sum(c.weight for c in criteria) != 100:
-        raise ValidationError(_("The weights must add up to 100."))
+        raise ValidationError(_("Change the weights so that they add up to 100."))
     with transaction.atomic():
         locked = _lock(competition)
         _require_draft(locked, _("evaluation criteria"))
-        locked.criteria.all().delete()
-        rows = [
-            EvaluationCriterion(competition=locked, position=i, **c.__dict__) for i, c in enumerate(criteria)
-        ]
-        for row in rows:
-            row.full_clean(exclude=["competition"])
-        EvaluationCriterion.objects.bulk_create(rows)
-        _audit(
-            locked, by, "competition.criteria_set", at or timezone.now(), criteria=[c.name for c in criteria]
+        changes = sync_rows(
+            existing=locked.criteria.all(),
+            rows=criteria,
+            fields=("name", "description", "max_score", "weight"),
+            unique=("name",),
+            build=lambda values: EvaluationCriterion(competition=locked, **values),
+            clean=lambda row: row.full_clean(
+                exclude=["competition"], validate_unique=False, validate_constraints=False
+            ),
         )
+        if changes:
+            _audit(
+                locked,
+                by,
+                "competition.criteria_set",
+                at or timezone.now(),
+                criteria=[c.name for c in criteria],
+            )
+    return bool(changes)
 
 
 def competition_set_required_documents(
     *,
     competition: Competition,
     by: User,
-    documents: list[tuple[str, str]],
+    documents: list[DocumentData],
     at: datetime.datetime | None = None,
-) -> None:
-    """Replace the list of documents applicants must attach: (name, notes) pairs, in order."""
+) -> bool:
+    """Make the list of documents applicants attach exactly ``documents``, in order."""
     _require_manager(by, competition.municipality)
+    names = [d.name.strip().casefold() for d in documents]
+    if len(set(names)) != len(names):
+        raise ValidationError(_("List each document once."))
     with transaction.atomic():
         locked = _lock(competition)
         _require_draft(locked, _("required documents"))
-        locked.required_documents.all().delete()
-        RequiredDocument.objects.bulk_create(
-            RequiredDocument(competition=locked, position=i, name=name, description=notes)
-            for i, (name, notes) in enumerate(documents)
+        changes = sync_rows(
+            existing=locked.required_documents.all(),
+            rows=documents,
+            fields=("name", "description"),
+            unique=("name",),
+            build=lambda values: RequiredDocument(competition=locked, **values),
         )
-        _audit(
-            locked,
-            by,
-            "competition.documents_set",
-            at or timezone.now(),
-            documents=[n for n, _notes in documents],
-        )
+        if changes:
+            _audit(
+                locked,
+                by,
+                "competition.documents_set",
+                at or timezone.now(),
+                documents=[d.name for d in documents],
+            )
+    return bool(changes)
 
 
 def competition_set_eligibility(
-    *, competition: Competition, by: User, requirements: list[str], at: datetime.datetime | None = None
-) -> None:
-    """Replace the eligibility requirements of a draft, in order."""
+    *,
+    competition: Competition,
+    by: User,
+    requirements: list[RequirementData],
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Make the eligibility requirements of a draft exactly ``requirements``, in order."""
     _require_manager(by, competition.municipality)
+    texts = [r.text.strip().casefold() for r in requirements]
+    if len(set(texts)) != len(texts):
+        raise ValidationError(_("List each requirement once."))
     with transaction.atomic():
         locked = _lock(competition)
         _require_draft(locked, _("eligibility requirements"))
-        locked.eligibility_requirements.all().delete()
-        EligibilityRequirement.objects.bulk_create(
-            EligibilityRequirement(competition=locked, position=i, text=text)
-            for i, text in enumerate(requirements)
+        changes = sync_rows(
+            existing=locked.eligibility_requirements.all(),
+            rows=requirements,
+            fields=("text",),
+            unique=("text",),
+            build=lambda values: EligibilityRequirement(competition=locked, **values),
         )
-        _audit(locked, by, "competition.eligibility_set", at or timezone.now(), requirements=requirements)
+        if changes:
+            _audit(
+                locked,
+                by,
+                "competition.eligibility_set",
+                at or timezone.now(),
+                requirements=[r.text for r in requirements],
+            )
+    return bool(changes)
 
 
 def _announce(competition: Competition, by: User | None) -> None:

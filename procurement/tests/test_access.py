@@ -11,6 +11,7 @@ from django.utils import timezone
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
 from procurement.models import Competition, PriorityIssue
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
+from ssp_portal.tests.rows import rows_post
 
 
 @dataclass
@@ -64,13 +65,14 @@ def new_competition(world: World) -> dict:
 
 
 def criteria_post(world: World) -> dict:
-    return {
-        "criteria-TOTAL_FORMS": "1",
-        "criteria-INITIAL_FORMS": "0",
-        "criteria-0-name": "Relevance",
-        "criteria-0-max_score": "10",
-        "criteria-0-weight": "100",
-    }
+    """Every stored criterion removed, one new one of weight 100."""
+    stored = list(world.draft.criteria.values("id", "name", "max_score", "weight"))
+    return rows_post(
+        "criteria",
+        stored,
+        [{"name": "Relevance of the approach", "max_score": 10, "weight": 100}],
+        remove=[row["id"] for row in stored],
+    )
 
 
 STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages

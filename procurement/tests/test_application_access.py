@@ -24,6 +24,7 @@ from procurement.factories import (
 )
 from procurement.models import Application, ApplicationAttachment
 from ssp_portal.tests.access import PERSONAS, Row, everyone, only, run_row, signed_in
+from ssp_portal.tests.rows import rows_post
 
 ROLES = [*PERSONAS, "commission_member"]
 
@@ -57,18 +58,29 @@ def section_post(world: World) -> dict:
 
 
 def budget_post(world: World) -> dict:
+    """The stored lines removed, one new line of 150,000."""
+    stored = list(
+        world.draft.budget_lines.values("id", "category", "description", "unit", "quantity", "unit_cost")
+    )
     return {
         "requested_amount": "150000",
         "cofinancing_own": "0",
         "cofinancing_other": "0",
         "cofinancing_sources": "",
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-0-category": "staff",
-        "lines-0-description": "Worker",
-        "lines-0-unit": "month",
-        "lines-0-quantity": "15",
-        "lines-0-unit_cost": "10000",
+        **rows_post(
+            "lines",
+            stored,
+            [
+                {
+                    "category": "staff",
+                    "description": "Worker",
+                    "unit": "month",
+                    "quantity": 15,
+                    "unit_cost": 10000,
+                }
+            ],
+            remove=[row["id"] for row in stored],
+        ),
     }
 
 

@@ -121,7 +121,7 @@ def test_bad_amounts_are_refused_beside_the_field(draft, member_client, field, v
     response = member_client.post(
         reverse("procurement:application-budget", args=[draft.pk]), budget_data(**{field: value})
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors[field] == [message]
     assert f'id="error_1_id_{field}"' in response.content.decode()
     draft.refresh_from_db()

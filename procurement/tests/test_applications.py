@@ -122,12 +122,14 @@ def test_the_page_lists_everything_missing(draft, competition):
 def test_the_requested_amount_is_at_most_the_maximum_grant_and_the_budget_adds_up(draft, nco_member):
     fill_application(draft, amount=Decimal("250000"))
     assert services.application_problems(draft) == [
-        "The requested amount (250,000.00) is more than the maximum grant (200,000.00)."
+        "The maximum grant of this competition is KGS\u00a0200,000: ask for that much or less "
+        "(now KGS\u00a0250,000)."
     ]
     Application.objects.filter(pk=draft.pk).update(requested_amount=Decimal("149999.99"))
     draft.refresh_from_db()
     assert services.application_problems(draft) == [
-        "The budget lines add up to 250,000.00, not to the requested amount 149,999.99."
+        "The budget lines add up to KGS\u00a0250,000, but the requested amount is KGS\u00a0149,999.99: "
+        "make them equal, or leave the requested amount empty to ask for the total of the lines."
     ]
 
 

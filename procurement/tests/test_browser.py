@@ -54,7 +54,7 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
 
     # Criteria: two rows are there, a third is added.
     page.get_by_test_id("manage-panel").get_by_role("link", name="Criteria").click()
-    page.get_by_role("button", name="Add a row").click()
+    page.get_by_role("button", name="Add a criterion").click()
     for i, (name, weight) in enumerate([("Relevance", "50"), ("Approach", "30"), ("Budget", "20")]):
         page.locator(f"#id_criteria-{i}-name").fill(name)
         page.locator(f"#id_criteria-{i}-max_score").fill("10")

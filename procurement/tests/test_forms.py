@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from procurement.factories import CompetitionFactory, PriorityIssueFactory
 from procurement.models import CommissionMember, Competition, EvaluationCriterion, PriorityIssue
+from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
 
@@ -115,15 +116,14 @@ def rows(prefix: str, items: list[dict], initial: int = 0) -> dict:
 
 def test_criteria_whose_weights_do_not_add_up_are_refused(municipality, staff_client):
     competition = CompetitionFactory(municipality=municipality, criteria=True)
+    stored = list(competition.criteria.values("id", "name", "max_score", "weight"))
+    stored[0]["weight"] = 60
     response = staff_client.post(
         reverse("procurement:competition-criteria", args=[competition.reference]),
-        rows(
-            "criteria",
-            [{"name": "A", "max_score": 10, "weight": 60}, {"name": "B", "max_score": 10, "weight": 30}],
-        ),
+        rows_post("criteria", stored),
     )
-    assert response.status_code == 200
-    assert "The weights add up to 90; they must add up to 100." in response.content.decode()
+    assert response.status_code == 400
+    assert "The weights add up to 110; change them so that they add up to 100." in response.content.decode()
     assert list(competition.criteria.values_list("weight", flat=True)) == [50, 30, 20]
 
 
@@ -189,8 +189,8 @@ def test_a_commission_without_a_chair_is_refused(municipality, staff_client):
         reverse("procurement:competition-commission", args=[competition.reference]),
         rows("commission", [member("a@example.org"), member("b@example.org"), member("c@example.org")]),
     )
-    assert response.status_code == 200
-    assert "Choose exactly one chair." in response.content.decode()
+    assert response.status_code == 400
+    assert "Choose exactly one chair (now 0)." in response.content.decode()
     assert not CommissionMember.objects.exists()
 
 
@@ -200,7 +200,7 @@ def test_two_chairs_and_duplicate_members_are_refused(municipality, staff_client
     response = staff_client.post(
         url, rows("commission", [member("a@example.org", "chair"), member("b@example.org", "chair")])
     )
-    assert "Choose exactly one chair." in response.content.decode()
+    assert "Choose exactly one chair (now 2)." in response.content.decode()
     response = staff_client.post(
         url,
         rows(

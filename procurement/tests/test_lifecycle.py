@@ -433,10 +433,12 @@ def test_bad_criteria_change_nothing(municipality, finance_staff, criteria):
 def test_eligibility_and_documents(municipality, finance_staff):
     competition = CompetitionFactory(municipality=municipality)
     services.competition_set_eligibility(
-        competition=competition, by=finance_staff, requirements=["Registered NCO"]
+        competition=competition, by=finance_staff, requirements=[services.RequirementData("Registered NCO")]
     )
     services.competition_set_required_documents(
-        competition=competition, by=finance_staff, documents=[("Charter", "scan"), ("Budget", "")]
+        competition=competition,
+        by=finance_staff,
+        documents=[services.DocumentData("Charter", "scan"), services.DocumentData("Budget")],
     )
     assert list(competition.eligibility_requirements.values_list("text", flat=True)) == ["Registered NCO"]
     assert list(competition.required_documents.values_list("name", "description")) == [

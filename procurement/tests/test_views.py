@@ -18,9 +18,11 @@ from procurement.factories import (
     SubscriptionFactory,
 )
 from procurement.models import Competition
+from procurement.models.competitions import commission_order
 from procurement.services import competitions as services
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.tests.conftest import pdf_text
+from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
 
@@ -311,16 +313,15 @@ def test_changing_the_commission_keeps_existing_members_and_removes_the_missing(
     members = list(competition.commission.select_related("user"))
     chair = next(m for m in members if m.role == "chair")
     others = [m for m in members if m.role != "chair"]
-    data = {
-        "commission-TOTAL_FORMS": "2",
-        "commission-INITIAL_FORMS": "0",
-        "commission-0-email": others[0].user.email,
-        "commission-0-full_name": "x",
-        "commission-0-role": "chair",
-        "commission-1-email": chair.user.email,
-        "commission-1-full_name": "y",
-        "commission-1-role": "member",
-    }
+    data = rows_post(
+        "commission",
+        [
+            {"id": chair.pk, "role": "member", "affiliation": ""},
+            {"id": others[0].pk, "role": "chair", "affiliation": ""},
+            {"id": others[1].pk, "role": "member", "affiliation": ""},
+        ],
+        remove=[others[1].pk],
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client_for(finance_staff).post(
             reverse("procurement:competition-commission", args=[competition.reference]), data
@@ -334,15 +335,13 @@ def test_changing_the_commission_keeps_existing_members_and_removes_the_missing(
 
 def test_the_commission_is_fixed_once_evaluation_starts(municipality, finance_staff, client_for):
     competition = CompetitionFactory(municipality=municipality, evaluation=True, commission=True)
+    stored = [
+        {"id": m.pk, "role": m.role, "affiliation": m.affiliation}
+        for m in competition.commission.order_by(*commission_order())
+    ]
     response = client_for(finance_staff).post(
         reverse("procurement:competition-commission", args=[competition.reference]),
-        {
-            "commission-TOTAL_FORMS": "1",
-            "commission-INITIAL_FORMS": "0",
-            "commission-0-email": "x@example.org",
-            "commission-0-full_name": "X",
-            "commission-0-role": "chair",
-        },
+        rows_post("commission", stored, [{"email": "x@example.org", "full_name": "X", "role": "member"}]),
         follow=True,
     )
     assert "cannot change once evaluation has started" in response.content.decode()

@@ -8,7 +8,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.models import Organization
@@ -21,6 +23,8 @@ from procurement.services import applications as services
 from procurement.views.competitions import _visible_competition
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
+from ssp_portal.rows.views import edit_rows
+from ssp_portal.templatetags.portal import soms
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
@@ -142,14 +146,25 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
     )
 
 
+def _rows_context(application: Application, title: str, help_text: str) -> dict[str, Any]:
+    return {
+        "application": application,
+        "title": title,
+        "help": help_text,
+        "back_url": application.get_absolute_url(),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return redirect("procurement:application-detail", pk=pk)
-    initial = [
+    competition = application.competition
+    rows = [
         {
+            "id": a.pk,
             "title": a.title,
             "description": a.description,
             "start_month": a.start_month,
@@ -157,23 +172,35 @@ def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for a in application.activities.all()
     ]
-    formset = forms.ActivityFormSet(request.POST or None, initial=initial, prefix="activities")
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.application_set_activities(
-                application=application,
-                by=request.user,
-                activities=[services.ActivityData(**row) for row in formset.rows()],
-            )
-        except ValidationError as exc:
-            _refuse(request, exc)
-        else:
-            messages.success(request, _("The activities are saved."))
-            return redirect(f"{application.get_absolute_url()}#section-activities")
-    return render(
+    formset = forms.ActivityFormSet(
+        request.POST or None, rows=rows, prefix="activities", months=competition.project_months
+    )
+    return edit_rows(
         request,
-        "procurement/application_rows.html",
-        {"application": application, "formset": formset, "kind": "activities", "title": _("Activities")},
+        formset=formset,
+        save=lambda: services.application_set_activities(
+            application=application,
+            by=request.user,
+            activities=[services.ActivityData(**row) for row in formset.rows()],
+        ),
+        template="procurement/application_rows.html",
+        context=_rows_context(
+            application,
+            _("Activities"),
+            ngettext(
+                "Months count from the start of the project: it runs %(months)d month, %(start)s to %(end)s.",
+                "Months count from the start of the project: it runs %(months)d months, from month 1 "
+                "(%(start)s) to month %(months)d (%(end)s).",
+                competition.project_months,
+            )
+            % {
+                "months": competition.project_months,
+                "start": date_format(competition.project_start, "YEAR_MONTH_FORMAT"),
+                "end": date_format(competition.project_end, "YEAR_MONTH_FORMAT"),
+            },
+        ),
+        done=f"{application.get_absolute_url()}#section-activities",
+        saved=_("The activities are saved."),
     )
 
 
@@ -183,8 +210,9 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return redirect("procurement:application-detail", pk=pk)
-    initial = [
+    rows = [
         {
+            "id": line.pk,
             "category": line.category,
             "description": line.description,
             "unit": line.unit,
@@ -194,24 +222,32 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
         for line in application.budget_lines.all()
     ]
     form = forms.BudgetSectionForm(request.POST or None, instance=application)
-    formset = forms.BudgetLineFormSet(request.POST or None, initial=initial, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.application_save_budget(
-                application=application,
-                by=request.user,
-                amounts=form.cleaned_data,
-                lines=[services.BudgetLineData(**row) for row in formset.rows()],
-            )
-        except ValidationError as exc:
-            _refuse(request, exc)
-        else:
-            messages.success(request, _("The budget is saved."))
-            return redirect(f"{application.get_absolute_url()}#section-budget")
-    return render(
+    formset = forms.BudgetLineFormSet(
+        request.POST or None, rows=rows, prefix="lines", requested=application.requested_amount
+    )
+    context = _rows_context(
+        application,
+        _("Budget"),
+        _(
+            "The requested amount may be at most %(max)s, and the budget lines must add up to it exactly. "
+            "Leave the requested amount empty to ask for the total of the lines."
+        )
+        % {"max": soms(application.competition.max_grant)},
+    )
+    return edit_rows(
         request,
-        "procurement/application_budget.html",
-        {"application": application, "form": form, "formset": formset, "kind": "lines"},
+        formset=formset,
+        others=[form],
+        save=lambda: services.application_save_budget(
+            application=application,
+            by=request.user,
+            amounts=form.cleaned_data,
+            lines=[services.BudgetLineData(**row) for row in formset.rows()],
+        ),
+        template="procurement/application_budget.html",
+        context={**context, "form": form},
+        done=f"{application.get_absolute_url()}#section-budget",
+        saved=_("The budget is saved."),
     )
 
 

@@ -24,6 +24,8 @@ from procurement.rules import publish_checks
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
+from ssp_portal.rows.forms import RowsFormSet
+from ssp_portal.rows.views import edit_rows
 
 PAGE_SIZE = 20
 
@@ -190,36 +192,21 @@ class RowsPage:
     """One kind of rows edited on the competition's page: criteria, documents, requirements, commission."""
 
     title: str
-    formset: type[forms.RowsFormSet]
-    initial: Callable[[Competition], list[dict[str, Any]]]
-    save: Callable[[Competition, Any, list[dict[str, Any]]], Any]
+    formset: type[RowsFormSet]
+    rows: Callable[[Competition], list[dict[str, Any]]]
+    save: Callable[[Competition, Any, list[dict[str, Any]]], bool]
     help: str = ""
 
 
-def _save_criteria(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> None:
-    services.competition_set_criteria(
-        competition=competition,
-        by=by,
-        criteria=[
-            services.CriterionData(**{k: row[k] for k in ("name", "description", "max_score", "weight")})
-            for row in rows
-        ],
+def _save_criteria(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> bool:
+    return services.competition_set_criteria(
+        competition=competition, by=by, criteria=[services.CriterionData(**row) for row in rows]
     )
 
 
-def _save_commission(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> None:
-    commission_services.commission_set(
-        competition=competition,
-        by=by,
-        members=[
-            commission_services.MemberData(
-                email=row["email"],
-                full_name=row["full_name"],
-                role=row["role"],
-                affiliation=row["affiliation"],
-            )
-            for row in rows
-        ],
+def _save_commission(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> bool:
+    return commission_services.commission_set(
+        competition=competition, by=by, members=[commission_services.MemberData(**row) for row in rows]
     )
 
 
@@ -227,8 +214,14 @@ ROWS_PAGES = {
     "criteria": RowsPage(
         title=gettext_lazy("Evaluation criteria"),
         formset=forms.CriterionFormSet,
-        initial=lambda c: [
-            {"name": x.name, "description": x.description, "max_score": x.max_score, "weight": x.weight}
+        rows=lambda c: [
+            {
+                "id": x.pk,
+                "name": x.name,
+                "description": x.description,
+                "max_score": x.max_score,
+                "weight": x.weight,
+            }
             for x in c.criteria.all()
         ],
         save=_save_criteria,
@@ -237,27 +230,28 @@ ROWS_PAGES = {
     "documents": RowsPage(
         title=gettext_lazy("Documents applicants attach"),
         formset=forms.RequiredDocumentFormSet,
-        initial=lambda c: [
-            {"name": x.name, "description": x.description} for x in c.required_documents.all()
+        rows=lambda c: [
+            {"id": x.pk, "name": x.name, "description": x.description} for x in c.required_documents.all()
         ],
         save=lambda c, by, rows: services.competition_set_required_documents(
-            competition=c, by=by, documents=[(row["name"], row["description"]) for row in rows]
+            competition=c, by=by, documents=[services.DocumentData(**row) for row in rows]
         ),
     ),
     "eligibility": RowsPage(
         title=gettext_lazy("Eligibility requirements"),
         formset=forms.EligibilityFormSet,
-        initial=lambda c: [{"text": x.text} for x in c.eligibility_requirements.all()],
+        rows=lambda c: [{"id": x.pk, "text": x.text} for x in c.eligibility_requirements.all()],
         save=lambda c, by, rows: services.competition_set_eligibility(
-            competition=c, by=by, requirements=[row["text"] for row in rows]
+            competition=c, by=by, requirements=[services.RequirementData(**row) for row in rows]
         ),
         help=gettext_lazy("Applications are screened against these after the deadline."),
     ),
     "commission": RowsPage(
         title=gettext_lazy("Commission"),
         formset=forms.CommissionFormSet,
-        initial=lambda c: [
+        rows=lambda c: [
             {
+                "id": m.pk,
                 "email": m.user.email,
                 "full_name": m.user.full_name,
                 "role": m.role,
@@ -268,7 +262,7 @@ ROWS_PAGES = {
         save=_save_commission,
         help=gettext_lazy(
             "At least three members and one chair. People without an account get an e-mail invitation "
-            "to choose a password."
+            "to choose a password. To replace a member, remove the row and add the new person."
         ),
     ),
 }
@@ -281,20 +275,20 @@ def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, reference: str) -> HttpResponse:
         competition = _managed_competition(request, reference)
-        initial = page.initial(competition)
-        formset = page.formset(request.POST or None, initial=initial, prefix=kind)
-        if request.method == "POST" and formset.is_valid():
-            try:
-                page.save(competition, request.user, formset.rows())
-            except ValidationError as exc:
-                _errors_to_messages(request, exc)
-            else:
-                messages.success(request, _("%(what)s saved.") % {"what": page.title})
-                return redirect(competition)
-        return render(
+        formset = page.formset(request.POST or None, rows=page.rows(competition), prefix=kind)
+        return edit_rows(
             request,
-            "procurement/competition_rows.html",
-            {"competition": competition, "formset": formset, "page": page, "kind": kind},
+            formset=formset,
+            save=lambda: page.save(competition, request.user, formset.rows()),
+            template="procurement/competition_rows.html",
+            context={
+                "competition": competition,
+                "title": page.title,
+                "help": page.help,
+                "back_url": competition.get_absolute_url(),
+            },
+            done=competition.get_absolute_url(),
+            saved=_("%(what)s: saved.") % {"what": page.title},
         )
 
     view.__name__ = f"competition_{kind}"

@@ -70,7 +70,7 @@ def test_seed_demo_loads_karakol_and_is_idempotent(settings, capsys):
     assert User.objects.get(email="admin@ssp.example").is_superuser
 
 
-def test_seed_demo_shows_karakols_three_competitions_in_their_states(settings):
+def test_seed_demo_shows_karakols_three_competitions_in_their_states_and_a_draft(settings):
     settings.SSP_DEMO_ALLOWED = True
     call_command("seed_demo", "--quiet")
     call_command("seed_demo", "--quiet")
@@ -79,7 +79,13 @@ def test_seed_demo_shows_karakols_three_competitions_in_their_states(settings):
         "Children of Labor Migrants": "completed",
         "Women - Victims of Domestic Violence": "completed",
         "Maintaining Public Order": "published",
+        "Support for Older People Living Alone": "draft",
     }
+    # The draft has work left on its publishing checklist: an unapproved issue, two commission members.
+    draft = competitions.pop("Support for Older People Living Alone")
+    assert not draft.priority_issue.is_approved
+    assert sorted(draft.commission.values_list("role", flat=True)) == ["chair", "member"]
+    assert list(draft.criteria.values_list("weight", flat=True)) == [35, 30, 20, 15]
     this_year = timezone.localdate().year
     assert competitions["Maintaining Public Order"].reference == f"KRK-{this_year}-001"
     assert {

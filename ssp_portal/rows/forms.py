@@ -1,0 +1,298 @@
+"""The row editor's formset: rows kept by id, blank extras ignored, totals on the server."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ssp_portal.rows.sync import STALE
+from ssp_portal.templatetags.portal import plain_number, quantity, soms
+
+# Spaces people put between groups of digits: ordinary, no-break, narrow no-break, thin.
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009']")
+
+
+def read_number(raw: Any) -> Decimal | None:
+    """A number as people type it: ``150 000``, ``150000,50``, ``1,250.5``; None if it is not one."""
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal | int):
+        return Decimal(raw)
+    text = _GROUPING.sub("", str(raw))
+    if "," in text and "." not in text and text.count(",") == 1 and len(text.rsplit(",", 1)[1]) != 3:
+        text = text.replace(",", ".")  # a decimal comma: 150000,50
+    text = text.replace(",", "")  # a grouping comma: 1,250.5 or 150,000
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+class DecimalInput(forms.TextInput):
+    """A text input for a decimal: shows ``12000`` and ``2.5`` (not ``12000.00``), and money with
+    its tyiyn when it has any (``24000.50``); takes what people type (a number input would
+    silently empty ``150 000``)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, money: bool = False) -> None:
+        self.money = money
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal) and value.is_finite():
+            if self.money and value != value.to_integral_value():
+                return f"{value:.2f}"
+            return plain_number(value)
+        return super().format_value(value)
+
+
+class NumberField(forms.DecimalField):
+    """A decimal read as people type it (groups of digits, a decimal comma)."""
+
+    widget = DecimalInput
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str) and value.strip():
+            number = read_number(value)
+            if number is not None:
+                return super().to_python(format(number, "f"))
+        return super().to_python(value)
+
+
+class RowForm(forms.Form):
+    """One row of a row editor; ``id`` is the stored row's primary key (empty for a new row)."""
+
+    id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    #: Fields that cannot change once the row is stored: shown, not editable.
+    fixed_once_saved: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+        self.stored = bool(self.initial.get("id"))
+        for name, field in self.fields.items():
+            if name != "id" and (locked or (self.stored and name in self.fixed_once_saved)):
+                field.disabled = True
+
+
+@dataclass(frozen=True)
+class RowView:
+    """A row as the table shows it."""
+
+    form: forms.Form
+    total: Decimal | None
+    removed: bool
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of the totals row: the sum of a column and what it must come to, if anything."""
+
+    name: str
+    label: str
+    value: Decimal | None = None
+    target: Decimal | None = None
+    money: bool = False
+
+    @property
+    def summed(self) -> bool:
+        return self.value is not None
+
+    @property
+    def phrase(self) -> str:
+        """What the sum must be, with ``{target}`` for the amount (the script fills it in)."""
+        return str(_("must be {target}"))
+
+    @property
+    def note(self) -> str:
+        if self.target is None:
+            return ""
+        return self.phrase.replace("{target}", soms(self.target) if self.money else quantity(self.target))
+
+    @property
+    def target_number(self) -> str:
+        """The target as a script reads it: ``100``, ``150000.5``."""
+        return "" if self.target is None else format(self.target.normalize(), "f")
+
+    @property
+    def off_target(self) -> bool:
+        return self.target is not None and self.value is not None and self.value != self.target
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """Rows edited as a whole (see the package's docstring for the rules).
+
+    ``rows`` are the stored rows as dicts with their ``id``; ``locked`` the ids that cannot change.
+    Subclasses add their checks of the whole list in ``clean_rows`` and name the columns to sum
+    (``sum_fields``), the factors of a line total (``product_fields``) and money columns.
+    """
+
+    sum_fields: tuple[str, ...] = ()
+    product_fields: tuple[str, ...] = ()
+    money_fields: tuple[str, ...] = ()
+    #: What the sums must come to, by column (``"total"`` for the line totals).
+    targets: dict[str, Decimal] = {}
+    #: Sums whose target a field of the page sets while typing (``data-target-for``).
+    live_targets: tuple[str, ...] = ()
+    #: Why locked rows are locked, shown on them.
+    locked_reason: str = ""
+    add_label = _("Add a row")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        rows: list[dict[str, Any]] | tuple = (),
+        locked: set[int] | frozenset = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        self.locked_ids = set(locked)
+        self.targets = dict(self.targets)
+        super().__init__(data, initial=list(rows), **kwargs)
+
+    # Rows ----------------------------------------------------------------------------------------
+
+    @property
+    def stored_count(self) -> int:
+        return len(self.initial or ())
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < self.stored_count:
+            kwargs["locked"] = self.initial[index].get("id") in self.locked_ids
+        return kwargs
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if getattr(form, "locked", False) and "DELETE" in form.fields:
+            form.fields["DELETE"].disabled = True
+
+    def _marked_removed(self, form: forms.Form) -> bool:
+        if not (self.can_delete and form.is_bound) or getattr(form, "locked", False):
+            return False
+        return bool(form["DELETE"].field.to_python(form["DELETE"].data))
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Stored rows not marked for removal, and extra rows with something typed in them."""
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if not self._marked_removed(form) and (index < self.stored_count or form.has_changed())
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The kept rows' cleaned values, ``id`` included (None for a new row), in order."""
+        return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.kept_forms()]
+
+    def clean(self) -> None:
+        if self.is_bound and not self._same_list():
+            raise ValidationError(STALE, code="stale")
+        if any(form.errors for form in self.kept_forms()):
+            return
+        self.clean_rows(self.rows())
+
+    def _same_list(self) -> bool:
+        if self.management_form.cleaned_data.get("INITIAL_FORMS") != self.stored_count:
+            return False
+        for index, form in enumerate(self.forms[: self.stored_count]):
+            posted = form["id"].data
+            if str(posted or "") != str(self.initial[index].get("id") or ""):
+                return False
+        return all(not form["id"].data for form in self.forms[self.stored_count :])
+
+    def clean_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Checks of the list as a whole; raise ValidationError or add errors to the forms."""
+
+    def add_error(self, error: ValidationError | str) -> None:
+        """A refusal of the service, shown above the table."""
+        self.non_form_errors()  # cleans the formset first
+        messages = error.messages if isinstance(error, ValidationError) else [error]
+        self._non_form_errors.extend(messages)
+
+    def flag_duplicates(self, field: str, message: str) -> None:
+        seen: set[str] = set()
+        for form in self.kept_forms():
+            value = str(form.cleaned_data.get(field, "")).strip().casefold()
+            if value and value in seen:
+                form.add_error(field, message)
+            seen.add(value)
+
+    # Totals --------------------------------------------------------------------------------------
+
+    def _value(self, form: forms.Form, name: str) -> Decimal | None:
+        if form.is_bound and not form.fields[name].disabled:
+            return read_number(form[name].data)
+        return read_number(form.initial.get(name))
+
+    def line_total(self, form: forms.Form) -> Decimal | None:
+        if not self.product_fields:
+            return None
+        total = Decimal("1")
+        for name in self.product_fields:
+            value = self._value(form, name)
+            if value is None:
+                return None
+            total *= value
+        return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def _counted(self) -> list[forms.Form]:
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if not self._marked_removed(form)
+            and (index < self.stored_count or (form.is_bound and form.has_changed()))
+        ]
+
+    def sum_of(self, name: str) -> Decimal:
+        counted = self._counted()
+        if name == "total":
+            return sum((self.line_total(form) or Decimal("0") for form in counted), Decimal("0"))
+        return sum((self._value(form, name) or Decimal("0") for form in counted), Decimal("0"))
+
+    @property
+    def has_totals(self) -> bool:
+        return bool(self.sum_fields or self.product_fields)
+
+    @property
+    def columns(self) -> list[forms.BoundField]:
+        return [field for field in self.empty_form.visible_fields() if field.name != "DELETE"]
+
+    @property
+    def table(self) -> list[RowView]:
+        return [
+            RowView(form, self.line_total(form), self._marked_removed(form), getattr(form, "locked", False))
+            for form in self.forms
+        ]
+
+    @property
+    def empty_row(self) -> RowView:
+        return RowView(self.empty_form, None, False, False)
+
+    @property
+    def totals(self) -> list[Cell]:
+        """The totals row, one cell per column (and one for the line totals)."""
+        cells = [
+            Cell(
+                field.name,
+                str(field.label),
+                self.sum_of(field.name) if field.name in self.sum_fields else None,
+                self.targets.get(field.name),
+                field.name in self.money_fields,
+            )
+            for field in self.columns
+        ]
+        if self.product_fields:
+            cells.append(
+                Cell("total", str(_("Line total")), self.sum_of("total"), self.targets.get("total"), True)
+            )
+        return cells

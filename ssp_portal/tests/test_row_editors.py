@@ -1,0 +1,458 @@
+"""Every row editor of the portal, used as its page is used: the form read from the HTML, changed
+the way a person changes it, and posted.
+
+For each editor: saved unchanged, the rows stay exactly as they were (same ids, no audit event);
+one field of one row changed, the other rows stay; one row removed, only it goes; one row added,
+it comes last; an invalid row saves nothing and its message stands beside the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from monitoring.tests.world import build
+from organizations.factories import OrganizationMembershipFactory
+from procurement.factories import (
+    ApplicationFactory,
+    CompetitionFactory,
+    EligibilityRequirementFactory,
+    RequiredDocumentFactory,
+    fill_application,
+)
+from procurement.models import ActivityLine
+from ssp_portal.audit.models import AuditEvent
+from ssp_portal.tests.html_forms import form_of
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    competition: object
+    application: object
+    project: object
+    staff: object
+    member: object
+
+
+@pytest.fixture
+def world(municipality, finance_staff, organization, nco_member):
+    competition = CompetitionFactory(municipality=municipality, criteria=True, commission=True)
+    for position, name in enumerate(("Charter", "Registration certificate", "Budget justification")):
+        RequiredDocumentFactory(
+            competition=competition, position=position, name=name, description=f"{name}: a scan"
+        )
+    for position, text in enumerate(("Registered for a year", "No tax arrears", "Works in the city")):
+        EligibilityRequirementFactory(competition=competition, position=position, text=text)
+    application = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, published=True), organization=organization
+    )
+    fill_application(application)
+    ActivityLine.objects.create(
+        application=application, position=1, title="Shelter", start_month=2, end_month=5
+    )
+    ActivityLine.objects.create(
+        application=application, position=2, title="Follow-up", start_month=5, end_month=6
+    )
+    project_org = OrganizationMembershipFactory(organization__verified=True).organization
+    project = build(municipality, project_org, finance_staff).project
+    return World(competition, application, project, finance_staff, nco_member)
+
+
+Data = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Editor:
+    url: Callable[[World], str]
+    user: Callable[[World], object]
+    prefix: str
+    stored: Callable[[World], list[dict]]
+    change: tuple[str, str]  # (field, value) for the first row
+    new: dict[str, str]
+    invalid: tuple[int, str, str]  # (row, field, value)
+    message: str  # part of the message shown beside the invalid field
+    remove: int = 1  # the row removed
+    # What else a person changes so that the list stays valid after adding or removing a row.
+    after_add: Callable[[Data, str], None] = field(default=lambda data, prefix: None)
+    after_remove: Callable[[Data, str], None] = field(default=lambda data, prefix: None)
+
+
+def _add(data: Data, key: str, amount: Decimal) -> None:
+    data[key] = str(Decimal(data[key].replace("\u00a0", "").replace(" ", "")) + amount)
+
+
+def _competition(path: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"procurement:competition-{path}", args=[w.competition.reference])
+
+
+EDITORS = {
+    "criteria": Editor(
+        url=_competition("criteria"),
+        user=lambda w: w.staff,
+        prefix="criteria",
+        stored=lambda w: list(w.competition.criteria.values()),
+        change=("name", "Relevance to the need"),
+        new={"name": "Innovation", "max_score": "10", "weight": "10"},
+        invalid=(0, "max_score", "0"),
+        message="greater than or equal to 1",
+        # 50, 30, 20: a new criterion of 10 takes it from the first; removing the second gives it back.
+        after_add=lambda data, p: _add(data, f"{p}-0-weight", Decimal(-10)),
+        after_remove=lambda data, p: _add(data, f"{p}-0-weight", Decimal(30)),
+    ),
+    "documents": Editor(
+        url=_competition("documents"),
+        user=lambda w: w.staff,
+        prefix="documents",
+        stored=lambda w: list(w.competition.required_documents.values()),
+        change=("description", "A certified copy"),
+        new={"name": "Letters of support", "description": ""},
+        invalid=(2, "name", ""),
+        message="This field is required.",
+    ),
+    "eligibility": Editor(
+        url=_competition("eligibility"),
+        user=lambda w: w.staff,
+        prefix="eligibility",
+        stored=lambda w: list(w.competition.eligibility_requirements.values()),
+        change=("text", "Registered in the Kyrgyz Republic for a year"),
+        new={"text": "Has worked with the target group"},
+        invalid=(1, "text", "x" * 501),
+        message="at most 500 characters",
+    ),
+    "commission": Editor(
+        url=_competition("commission"),
+        user=lambda w: w.staff,
+        prefix="commission",
+        stored=lambda w: list(w.competition.commission.order_by("pk").values()),
+        change=("affiliation", "Deputy of the city council"),
+        new={
+            "email": "aidai@example.org",
+            "full_name": "Aidai Beishenova",
+            "role": "member",
+            "affiliation": "",
+        },
+        invalid=(1, "role", "dictator"),
+        message="Select a valid choice.",
+    ),
+    "activities": Editor(
+        url=lambda w: reverse("procurement:application-activities", args=[w.application.pk]),
+        user=lambda w: w.member,
+        prefix="activities",
+        stored=lambda w: list(w.application.activities.values()),
+        change=("title", "Outreach at night"),
+        new={"title": "Report to the city", "description": "", "start_month": "6", "end_month": "6"},
+        invalid=(1, "end_month", "20"),
+        message="The project lasts",
+    ),
+    "budget": Editor(
+        url=lambda w: reverse("procurement:application-budget", args=[w.application.pk]),
+        user=lambda w: w.member,
+        prefix="lines",
+        stored=lambda w: [
+            *w.application.budget_lines.values(),
+            {"requested": type(w.application).objects.get(pk=w.application.pk).requested_amount},
+        ],
+        change=("description", "Social worker"),
+        new={
+            "category": "travel",
+            "description": "Bus fares",
+            "unit": "trip",
+            "quantity": "10",
+            "unit_cost": "150",
+        },
+        invalid=(0, "quantity", "abc"),
+        message="Enter a number",
+        # The requested amount left empty asks for the new total of the lines.
+        after_add=lambda data, p: data.update(requested_amount=""),
+        after_remove=lambda data, p: data.update(requested_amount=""),
+    ),
+    "indicators": Editor(
+        url=lambda w: reverse("monitoring:project-indicators", args=[w.project.pk]),
+        user=lambda w: w.staff,
+        prefix="indicators",
+        stored=lambda w: list(w.project.indicators.values()),
+        change=("target", "120"),
+        new={"name": "Meals served", "unit": "meals", "kind": "count", "baseline": "0", "target": "500"},
+        invalid=(1, "target", "150"),
+        message="A percentage is at most 100.",
+    ),
+    "tranches": Editor(
+        url=lambda w: reverse("monitoring:project-tranches", args=[w.project.pk]),
+        user=lambda w: w.staff,
+        prefix="tranches",
+        stored=lambda w: list(w.project.tranches.values()),
+        change=("planned_date", "2026-01-15"),
+        new={"planned_date": "2026-11-01", "amount": "15000", "condition_report": ""},
+        invalid=(0, "amount", "-5"),
+        message="The amount must be more than zero.",
+        after_add=lambda data, p: _add(data, f"{p}-1-amount", Decimal(-15000)),
+        after_remove=lambda data, p: _add(data, f"{p}-0-amount", Decimal(75000)),
+    ),
+    "schedule": Editor(
+        url=lambda w: reverse("monitoring:project-schedule", args=[w.project.pk]),
+        user=lambda w: w.staff,
+        prefix="reports",
+        stored=lambda w: list(w.project.reports.values()),
+        change=("due_date", "2026-04-15"),
+        # A fifth report: the fourth now ends at the end of November, the new one with the project.
+        new={"period_end": "2026-12-31", "due_date": ""},
+        invalid=(2, "period_end", "2025-05-01"),
+        message="Choose a date within the project",
+        remove=2,
+        after_add=lambda data, p: data.update({f"{p}-3-period_end": "2026-11-30"}),
+    ),
+}
+
+
+def _shown(value: object) -> str:
+    """A stored value as the form writes it."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _page(client, url: str) -> tuple[Data, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return dict(form_of(html, data_row_editor="").data()), html
+
+
+def _stored_count(data: Data, prefix: str) -> int:
+    return int(data[f"{prefix}-INITIAL_FORMS"])
+
+
+def _without(rows: list[dict], index: int) -> list[dict]:
+    return [row for i, row in enumerate(rows) if i != index]
+
+
+@pytest.fixture(params=list(EDITORS))
+def editor(request, world, client_for):
+    spec = EDITORS[request.param]
+    client = client_for(spec.user(world))
+    return spec, client, spec.url(world)
+
+
+def test_saved_unchanged_the_rows_stay_as_they_were(editor, world):
+    spec, client, url = editor
+    before = spec.stored(world)
+    events = AuditEvent.objects.count()
+    data, _html = _page(client, url)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert spec.stored(world) == before
+    assert AuditEvent.objects.count() == events
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was changed, so there was nothing to save." in page
+
+
+def test_one_field_of_one_row_changed_the_others_stay(editor, world):
+    spec, client, url = editor
+    before = spec.stored(world)
+    data, _html = _page(client, url)
+    name, value = spec.change
+    data[f"{spec.prefix}-0-{name}"] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = spec.stored(world)
+    assert after[1:] == before[1:]
+    assert after[0]["id"] == before[0]["id"]
+    assert _shown(after[0][name]) == value
+    assert {k: v for k, v in after[0].items() if k != name} == {
+        k: v for k, v in before[0].items() if k != name
+    }
+
+
+def test_one_row_removed_only_it_goes(editor, world):
+    spec, client, url = editor
+    before = spec.stored(world)
+    data, _html = _page(client, url)
+    data[f"{spec.prefix}-{spec.remove}-DELETE"] = "on"
+    spec.after_remove(data, spec.prefix)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = spec.stored(world)
+    kept_ids = [row.get("id") for row in after if "id" in row]
+    assert before[spec.remove]["id"] not in kept_ids
+    assert kept_ids == [row["id"] for row in _without(before, spec.remove) if "id" in row]
+
+
+def test_one_row_added_it_comes_last(editor, world):
+    spec, client, url = editor
+    before = spec.stored(world)
+    data, _html = _page(client, url)
+    index = _stored_count(data, spec.prefix)
+    for name, value in spec.new.items():
+        data[f"{spec.prefix}-{index}-{name}"] = value
+    spec.after_add(data, spec.prefix)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = [row for row in spec.stored(world) if "id" in row]
+    stored_before = [row for row in before if "id" in row]
+    assert len(after) == len(stored_before) + 1
+    assert [row["id"] for row in after[:-1]] == [row["id"] for row in stored_before]
+    assert after[-1]["id"] not in {row["id"] for row in stored_before}
+
+
+def test_an_invalid_row_saves_nothing_and_says_why_beside_the_field(editor, world):
+    spec, client, url = editor
+    before = spec.stored(world)
+    data, _html = _page(client, url)
+    # Another row is changed too: nothing of the post may be saved.
+    name, value = spec.change
+    data[f"{spec.prefix}-0-{name}"] = value
+    row, bad_field, bad_value = spec.invalid
+    data[f"{spec.prefix}-{row}-{bad_field}"] = bad_value
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert spec.stored(world) == before
+    html = response.content.decode()
+    control = f"id_{spec.prefix}-{row}-{bad_field}"
+    error = re.search(
+        rf'<div class="invalid-feedback d-block" id="{re.escape(control)}-error">([^<]*)</div>', html
+    )
+    assert error, f"no message beside {control}"
+    assert spec.message in error.group(1).replace("&#x27;", "'")
+    assert re.search(rf'id="{re.escape(control)}"[^>]*aria-invalid="true"', html)
+    # What was typed is still there.
+    again = form_of(html, data_row_editor="").data()
+    assert again[f"{spec.prefix}-0-{name}"] == value
+
+
+def test_an_extra_row_left_blank_is_ignored_but_a_stored_row_left_blank_is_not(world, client_for):
+    client = client_for(world.staff)
+    url = EDITORS["documents"].url(world)
+    data, _html = _page(client, url)
+    data["documents-1-name"] = ""
+    data["documents-1-description"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert world.competition.required_documents.count() == 3
+
+
+def test_a_list_changed_since_the_page_was_opened_is_not_overwritten(world, client_for):
+    client = client_for(world.staff)
+    url = EDITORS["documents"].url(world)
+    data, _html = _page(client, url)
+    # Someone else removes a document meanwhile.
+    world.competition.required_documents.first().delete()
+    data["documents-1-description"] = "Changed here"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "changed by someone else since you opened it" in response.content.decode()
+    assert not world.competition.required_documents.filter(description="Changed here").exists()
+
+
+def test_rows_of_another_list_cannot_be_named(world, client_for, other_municipality):
+    client = client_for(world.staff)
+    other = CompetitionFactory(municipality=world.competition.municipality)
+    RequiredDocumentFactory(competition=other, name="Theirs")
+    url = EDITORS["documents"].url(world)
+    data, _html = _page(client, url)
+    data["documents-0-id"] = str(other.required_documents.get().pk)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert other.required_documents.get().name == "Theirs"
+
+
+def test_two_rows_can_swap_names(world, client_for):
+    client = client_for(world.staff)
+    url = EDITORS["documents"].url(world)
+    data, _html = _page(client, url)
+    data["documents-0-name"], data["documents-1-name"] = data["documents-1-name"], data["documents-0-name"]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(world.competition.required_documents.values_list("name", flat=True)) == [
+        "Registration certificate",
+        "Charter",
+        "Budget justification",
+    ]
+
+
+def test_a_paid_tranche_is_shown_but_neither_changes_nor_goes(world, client_for):
+    tranche = world.project.tranches.get(number=1)
+    type(tranche).objects.filter(pk=tranche.pk).update(paid_on=datetime.date(2026, 1, 10))
+    client = client_for(world.staff)
+    url = EDITORS["tranches"].url(world)
+    data, html = _page(client, url)
+    assert 'name="tranches-0-amount"' in html
+    assert re.search(r'name="tranches-0-amount"[^>]*disabled', html)
+    assert "tranches-0-amount" not in data  # a disabled field is not posted
+    # Forged: the paid tranche's amount and Remove box.
+    data.update({"tranches-0-amount": "1", "tranches-0-DELETE": "on", "tranches-1-amount": "75000"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert world.project.tranches.get(number=1).amount == Decimal("75000")
+
+
+def test_budget_over_the_maximum_grant_is_refused_beside_the_requested_amount(world, client_for):
+    client = client_for(world.member)
+    url = EDITORS["budget"].url(world)
+    data, _html = _page(client, url)
+    data["requested_amount"] = "250000"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert (
+        response.context["form"]
+        .errors["requested_amount"][0]
+        .startswith("The maximum grant of this competition is")
+    )
+    world.application.refresh_from_db()
+    assert world.application.requested_amount == Decimal("150000")
+
+
+def test_budget_lines_that_do_not_add_up_are_refused_and_an_empty_request_takes_their_total(
+    world, client_for
+):
+    client = client_for(world.member)
+    url = EDITORS["budget"].url(world)
+    data, _html = _page(client, url)
+    data["lines-0-quantity"] = "7"  # 70,000 + 90,000 = 160,000
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert (
+        "The budget lines add up to KGS\u00a0160,000, but the requested amount is KGS\u00a0150,000"
+        in (response.context["form"].errors["requested_amount"][0])
+    )
+    data["requested_amount"] = ""
+    assert client.post(url, data).status_code == 302
+    world.application.refresh_from_db()
+    assert world.application.requested_amount == Decimal("160000")
+
+
+def test_the_budget_shows_line_totals_and_their_sum_as_typed(world, client_for):
+    client = client_for(world.member)
+    url = EDITORS["budget"].url(world)
+    data, html = _page(client, url)
+    assert re.findall(r"<output data-row-total>([^<]*)</output>", html)[:2] == [
+        "KGS\u00a060,000",
+        "KGS\u00a090,000",
+    ]
+    assert re.search(r'<output data-sum="total"[^>]*class="text-success">KGS\u00a0150,000</output>', html)
+    # Without a script, "Recalculate" shows the totals of what was typed, and saves nothing.
+    data.update({"lines-0-quantity": "6,5", "recalculate": "1"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.findall(r"<output data-row-total>([^<]*)</output>", html)[0] == "KGS\u00a065,000"
+    assert re.search(r'<output data-sum="total"[^>]*class="text-danger">KGS\u00a0155,000</output>', html)
+    assert world.application.budget_lines.get(position=0).quantity == Decimal("6")
+
+
+def test_numbers_are_read_as_people_type_them(world, client_for):
+    client = client_for(world.member)
+    url = EDITORS["budget"].url(world)
+    data, _html = _page(client, url)
+    data.update({"lines-1-unit_cost": "90 000,00", "requested_amount": "150\u00a0000"})
+    assert client.post(url, data).status_code == 302
+    assert world.application.budget_lines.get(position=1).unit_cost == Decimal("90000")

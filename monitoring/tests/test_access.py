@@ -177,6 +177,17 @@ ROWS: dict[str, Row] = {
         data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10", "generate": "1"},
         snapshot=setup,
     ),
+    "monitoring:project-schedule[rows]": Row(
+        "post",
+        lambda w: [w.fresh.pk],
+        managers(302),
+        data=lambda w: {
+            **management("reports", 1),
+            "reports-0-period_end": w.fresh.end_date.isoformat(),
+            "reports-0-due_date": "",
+        },
+        snapshot=setup,
+    ),
     "monitoring:project-state": Row(
         "post",
         lambda w: [w.fresh.pk, Project.State.SUSPENDED],

@@ -37,7 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     roles = request_roles(request)
     commission = procurement_selectors.commission_work(user=user)
-    context: dict = {"commission_work": commission, "has_role": roles.has_role or bool(commission)}
+    context: dict = {
+        "commission_work": commission,
+        "has_role": roles.has_role or bool(commission),
+        # The navigation asks this too; the answer is known already.
+        "sits_on_commission": bool(commission),
+    }
     if roles.is_nco_member or not context["has_role"]:
         context["open_competitions"] = procurement_selectors.competitions_open()
     if roles.is_nco_member:

@@ -75,6 +75,9 @@ def test_a_commission_member_sees_what_is_left_in_each_competition(municipality,
 
     assert 'data-testid="no-role-home"' not in page
     assert "Does your organization want to apply?" not in page
+    assert 'data-testid="open-competitions"' not in page
+    # The navigation still leads to the commission's page.
+    assert f'href="{reverse("procurement:commission-home")}">Commission</a>' in page
     assert steps(page) == {
         world.competition.reference: "score",
         to_declare.reference: "declare",
@@ -341,6 +344,7 @@ def test_a_person_without_a_role_is_still_invited_to_register(no_role, client_fo
     assert 'data-testid="no-role-home"' in page
     assert 'data-testid="open-competitions"' in page
     assert 'data-testid="commission-home"' not in page
+    assert f'href="{reverse("procurement:commission-home")}"' not in page
 
 
 def test_the_staff_panel_counts_reports_to_review_without_growing(finance_staff, municipality, client_for):

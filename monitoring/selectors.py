@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from monitoring.models import (
@@ -17,6 +18,7 @@ from monitoring.models import (
     Project,
     ReportRound,
     SiteVisit,
+    local_today,
 )
 from monitoring.spending import accepted_spend, overspent_projects
 from organizations.models import Municipality, MunicipalityMembership, User
@@ -188,3 +190,60 @@ def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:
         .select_related("project__organization", "project__municipality")
         .order_by("due_date")
     )
+
+
+@dataclass(frozen=True)
+class DueReport:
+    report: MonitoringReport
+    days_left: int  # until the due date, counted in the municipality's zone; negative once overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
+
+@dataclass(frozen=True)
+class MemberReports:
+    soon: list[DueReport]  # overdue, sent back for revision, or due within ``HORIZON_DAYS``
+    later: int  # drafts due after that
+
+
+# Reports due further ahead than this are counted on the home page, not listed.
+HORIZON_DAYS = 30
+
+
+def member_reports(*, user: User, now: datetime.datetime | None = None) -> MemberReports:
+    """An organization member's reports to submit: the ones that need work now, and how many come
+    later (one query)."""
+    soon, later = [], 0
+    for report in reports_due_for_member(user=user):
+        days_left = (report.due_date - local_today(report.project.municipality.time_zone, now)).days
+        if days_left <= HORIZON_DAYS or report.state == MonitoringReport.State.REVISION_REQUESTED:
+            soon.append(DueReport(report=report, days_left=days_left))
+        else:
+            later += 1
+    return MemberReports(soon=soon, later=later)
+
+
+def review_counts(*, user: User) -> dict[int, dict[str, int]]:
+    """Per municipality where the person reviews reports (consultant or finance staff): how many
+    reports wait for a review and how many are overdue (three queries)."""
+    municipalities = Municipality.objects.filter(
+        memberships__user=user,
+        memberships__role__in=[MunicipalityMembership.Role.CONSULTANT, MunicipalityMembership.Role.STAFF],
+    ).values("pk")
+    reports = MonitoringReport.objects.filter(project__municipality__in=municipalities).order_by()
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"to_review": 0, "overdue": 0})
+    for row in (
+        reports.filter(state=MonitoringReport.State.SUBMITTED)
+        .values("project__municipality")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["project__municipality"]]["to_review"] = row["n"]
+    for row in reports.overdue().values("project__municipality").annotate(n=Count("pk")):
+        counts[row["project__municipality"]]["overdue"] = row["n"]
+    return dict(counts)

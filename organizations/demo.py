@@ -10,10 +10,20 @@ import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import slugify
 
 from organizations import services
-from organizations.models import Municipality, MunicipalityMembership, Organization, Region, User
+from organizations.models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationDocument,
+    Region,
+    User,
+)
+from ssp_portal.files import PDF
 
 DEMO_PASSWORD = "ssp-demo-2026"
 
@@ -85,12 +95,60 @@ def _member_without_login(email: str, full_name: str) -> User:
     return user
 
 
+def _pdf_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def demo_pdf(lines: list[str], *, name: str) -> ContentFile:
+    """A one-page PDF with a few lines of Latin text in a standard font, checked as a PDF upload."""
+    text = "BT /F1 14 Tf 50 780 Td " + " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+    ]
+    body, offsets = "%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    file = ContentFile(body.encode("latin-1", "replace"), name=name)
+    file.detected_type = PDF
+    return file
+
+
+# The founding documents every demo organization keeps on the portal, reused in its applications.
+FOUNDING_DOCUMENTS = [
+    (OrganizationDocument.Kind.CHARTER, "Charter", "charter"),
+    (OrganizationDocument.Kind.REGISTRATION_CERTIFICATE, "Certificate of state registration", "registration"),
+]
+
+
+def _founding_documents(organization: Organization, member: User) -> None:
+    kept = set(organization.documents.values_list("kind", flat=True))
+    for kind, title, stem in FOUNDING_DOCUMENTS:
+        if kind in kept:
+            continue
+        file = demo_pdf(
+            [title, organization.name, f"Registration number {organization.registration_number}"],
+            name=f"{stem}-{slugify(organization.name)}.pdf",
+        )
+        services.organization_document_add(organization=organization, by=member, kind=kind, file=file)
+
+
 def _organization(*, member: User, verifier: User, data: dict) -> Organization:
     organization = Organization.objects.filter(inn=data["inn"]).first()
     if organization is None:
         organization = services.organization_register(user=member, data=data)
     if organization.verification_status != Organization.Status.VERIFIED:
         organization = services.organization_verify(organization=organization, by=verifier)
+    _founding_documents(organization, member)
     return organization
 
 

@@ -229,6 +229,17 @@ class AttachmentForm(forms.Form):
         return self.documents.get(self.cleaned_data["required_document"])
 
 
+class AttachFromOrganizationForm(AttachmentForm):
+    """Which required document one of the organization's own documents is attached as."""
+
+    file = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["required_document"].label = _("Attach as")
+        self.fields["required_document"].widget.attrs["class"] = "form-select form-select-sm"
+
+
 class ApplyForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Apply for"), queryset=Organization.objects.none(), empty_label=None

@@ -37,6 +37,8 @@ class ProcurementConfig(AppConfig):
                 "application.submitted": _("Application submitted"),
                 "application.withdrawn": _("Application withdrawn"),
                 "application.new_version": _("New version started"),
+                "application.file_attached": _("File attached"),
+                "application.file_removed": _("File removed"),
                 "application.screened": _("Application screened"),
                 "commission.declared": _("Declaration of interest signed"),
                 "score_sheet.submitted": _("Score sheet submitted"),

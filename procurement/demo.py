@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from organizations.demo import DemoWorld
+from organizations.demo import DemoWorld, demo_pdf
 from organizations.models import Organization, User
 from procurement import selectors
 from procurement.models import (
@@ -309,37 +309,15 @@ class Proposal:
     lines: list[tuple[str, str, str, str, str]]  # category, description, unit, quantity, unit cost
 
 
-def _pdf_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def _attachment_pdf(title: str, organization: Organization) -> ContentFile:
     """A one-page PDF naming the document and the organization (Latin text, standard font)."""
-    lines = [title, organization.name, "Demo document of the SSP Portal."]
-    text = "BT /F1 14 Tf 50 780 Td " + " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
-    ]
-    body, offsets = "%PDF-1.4\n", []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += f"{number} 0 obj\n{content}\nendobj\n"
-    xref = len(body)
-    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
-    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    file = ContentFile(body.encode("latin-1", "replace"), name=f"{slugify(title)}.pdf")
-    file.detected_type = PDF
-    return file
+    return demo_pdf(
+        [title, organization.name, "Demo document of the SSP Portal."], name=f"{slugify(title)}.pdf"
+    )
 
 
-def _fill(application: Application, proposal: Proposal) -> None:
-    """The proposal's content, its rows and a PDF for each required document."""
+def _fill(application: Application, proposal: Proposal, *, unattached: tuple[str, ...] = ()) -> None:
+    """The proposal's content, its rows and a PDF for each required document but ``unattached``."""
     lines = [
         BudgetLine(
             application=application,
@@ -369,7 +347,7 @@ def _fill(application: Application, proposal: Proposal) -> None:
         for i, (title, start, end) in enumerate(proposal.activities)
     )
     member = User.objects.get(email=proposal.member)
-    for document in application.competition.required_documents.all():
+    for document in application.competition.required_documents.exclude(name__in=unattached):
         attachment = ApplicationAttachment(
             application=application,
             required_document=document,
@@ -387,7 +365,11 @@ def _fill(application: Application, proposal: Proposal) -> None:
 
 
 def _apply(
-    competition: Competition, proposal: Proposal, *, submit_at: datetime.datetime | None
+    competition: Competition,
+    proposal: Proposal,
+    *,
+    submit_at: datetime.datetime | None,
+    unattached: tuple[str, ...] = (),
 ) -> Application:
     member = User.objects.get(email=proposal.member)
     started = (submit_at or timezone.now()) - datetime.timedelta(days=5)
@@ -397,7 +379,7 @@ def _apply(
         by=member,
         at=min(started, timezone.now()),
     )
-    _fill(application, proposal)
+    _fill(application, proposal, unattached=unattached)
     if submit_at is not None:
         application = application_services.application_submit(
             application=application, by=member, at=submit_at
@@ -534,6 +516,9 @@ def _seed_open_competition(world: DemoWorld, competition: Competition) -> None:
             [("premises", "Shelter rent", "month", "6", "12000")],
         ),
         submit_at=None,
+        # The charter and the registration certificate are among the organization's documents:
+        # the draft attaches them from there, without an upload.
+        unattached=("Charter of the organization", "Certificate of state registration"),
     )
     # A draft still being written: the problem and results are to come.
     Application.objects.filter(pk=draft.pk).update(problem="", expected_results="")

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from organizations.models import Municipality, User
+from organizations.models import Municipality, OrganizationDocument, User
 from procurement.models import (
     Amendment,
     Application,
     ApplicationAttachment,
     CommissionMember,
     Competition,
+    ConflictedOrganization,
     PriorityIssue,
+    RequiredDocument,
     ScoreSheet,
     Subscription,
 )
@@ -165,6 +171,47 @@ def applications_of_member(*, user: User) -> QuerySet[Application]:
     )
 
 
+@dataclass(frozen=True)
+class MemberApplications:
+    drafts: list[Application]  # drafts of open competitions, each with ``missing``: what stops submitting
+    waiting: list[Application]  # submitted or eligible, the results not yet published
+
+
+def member_applications_in_progress(
+    *, user: User, now: datetime.datetime | None = None
+) -> MemberApplications:
+    """The person's organizations' drafts still open and submissions awaiting results (five queries)."""
+    from procurement.services.applications import application_problems
+
+    now = now or timezone.now()
+    applications = list(
+        Application.objects.of_member(user)
+        .filter(
+            Q(
+                state=Application.State.DRAFT,
+                competition__state=Competition.State.PUBLISHED,
+                competition__deadline__gt=now,
+            )
+            | Q(
+                state__in=[Application.State.SUBMITTED, Application.State.ELIGIBLE],
+                competition__state__in=[
+                    Competition.State.PUBLISHED,
+                    Competition.State.CLOSED,
+                    Competition.State.EVALUATION,
+                ],
+            )
+        )
+        .select_related("competition__municipality", "organization")
+        .with_effective_competition_state(now)
+        .prefetch_related("activities", "budget_lines", "attachments", "competition__required_documents")
+        .order_by("competition__deadline", "pk")
+    )
+    drafts = [a for a in applications if a.is_draft]
+    for draft in drafts:
+        draft.missing = application_problems(draft)
+    return MemberApplications(drafts=drafts, waiting=[a for a in applications if not a.is_draft])
+
+
 def application_detail(*, user: User, pk: int) -> Application | None:
     return (
         Application.objects.visible_to(user)
@@ -188,6 +235,53 @@ def application_detail(*, user: User, pk: int) -> Application | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# Words by which a required document's name asks for a kind of organization document, in the
+# portal's languages: a competition names its documents in its own words.
+DOCUMENT_KIND_WORDS = {
+    OrganizationDocument.Kind.CHARTER: ("charter", "statute", "устав"),
+    OrganizationDocument.Kind.REGISTRATION_CERTIFICATE: ("registration", "регистрац", "каттоо"),
+}
+
+
+def fitting_required_document(
+    kind: str, required: list[RequiredDocument], attached: Collection[int] = ()
+) -> RequiredDocument | None:
+    """The required document an organization document of ``kind`` answers, one not yet attached
+    first; None when its name asks for no such document (an "other" document fits none)."""
+    words = DOCUMENT_KIND_WORDS.get(kind, ())
+    fitting = [d for d in required if any(word in d.name.casefold() for word in words)]
+    return next((d for d in fitting if d.pk not in attached), fitting[0] if fitting else None)
+
+
+@dataclass(frozen=True)
+class ReusableDocument:
+    document: OrganizationDocument
+    fits: RequiredDocument | None
+    attached: ApplicationAttachment | None  # the application's copy of it, when it has one
+
+
+def reusable_documents(*, application: Application) -> list[ReusableDocument]:
+    """The organization's documents that an application can attach without an upload (one query;
+    the application comes from ``application_detail``, with its attachments and documents)."""
+    required = list(application.competition.required_documents.all())
+    attachments = list(application.attachments.all())
+    attached = {a.required_document_id for a in attachments}
+    rows = []
+    for document in OrganizationDocument.objects.filter(organization=application.organization_id):
+        copy = next(
+            (a for a in attachments if (a.original_name, a.size) == (document.original_name, document.size)),
+            None,
+        )
+        rows.append(
+            ReusableDocument(
+                document=document,
+                fits=fitting_required_document(document.kind, required, attached),
+                attached=copy,
+            )
+        )
+    return rows
 
 
 def application_counts(*, competition: Competition) -> dict[str, int]:
@@ -285,6 +379,131 @@ def commission_seats(*, user: User) -> QuerySet[CommissionMember]:
         )
         .order_by("-competition__deadline")
     )
+
+
+@dataclass(frozen=True)
+class CommissionWork:
+    """What is left for one member in one competition, and how far the whole commission is."""
+
+    seat: CommissionMember
+    step: str
+    scorable: int  # eligible applications the member may score (not conflicted)
+    submitted: int  # of these, sheets the member has submitted
+    drafts: int  # sheets saved as drafts, not submitted
+    members_done: int  # members who have declared and submitted every sheet they can
+    members: int
+
+    @property
+    def competition(self) -> Competition:
+        return self.seat.competition
+
+    @property
+    def to_score(self) -> int:
+        return max(self.scorable - self.submitted, 0)
+
+    @property
+    def needs_action(self) -> bool:
+        return self.step in ("declare", "score")
+
+
+# Steps in the order a member's list shows them: what asks for their work first.
+COMMISSION_STEPS = (
+    "declare",
+    "score",
+    "waiting",
+    "decision",
+    "screening",
+    "accepting",
+    "preparing",
+    "results",
+)
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) of ``queryset`` (which filters on OuterRef), 0 when empty."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _commission_step(state: str, *, declared: bool, to_score: int, all_done: bool) -> str:
+    if state == Competition.State.DRAFT:
+        return "preparing"
+    if state == Competition.State.PUBLISHED:
+        return "accepting"
+    if state == Competition.State.COMPLETED:
+        return "results"
+    if state == Competition.State.CANCELLED:
+        return "cancelled"
+    if not declared:
+        return "declare"
+    if state == Competition.State.CLOSED:
+        return "screening"
+    if to_score:
+        return "score"
+    return "decision" if all_done else "waiting"
+
+
+def commission_work(*, user: User, now: datetime.datetime | None = None) -> list[CommissionWork]:
+    """The competitions a person sits on, each with the step they are at (one query).
+
+    The member's own numbers and the progress of the whole commission come from one query over
+    every seat of those competitions: no number of competitions or applications adds a query.
+    """
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    conflicted = ConflictedOrganization.objects.filter(declaration__member=OuterRef(OuterRef("pk"))).values(
+        "organization"
+    )
+    scorable = Application.objects.filter(
+        competition=OuterRef("competition"), state__in=SCORED_STATES
+    ).exclude(organization__in=conflicted)
+    sheets = ScoreSheet.objects.filter(member=OuterRef("pk"), application__state__in=SCORED_STATES)
+    seats = list(
+        CommissionMember.objects.filter(
+            competition__in=CommissionMember.objects.filter(user=user).values("competition")
+        )
+        .select_related("competition__municipality", "declaration")
+        .annotate(
+            scorable_count=_count(scorable),
+            submitted_count=_count(sheets.filter(state=ScoreSheet.State.SUBMITTED)),
+            draft_count=_count(sheets.filter(state=ScoreSheet.State.DRAFT)),
+        )
+    )
+    done: dict[int, int] = defaultdict(int)
+    members: dict[int, int] = defaultdict(int)
+    for seat in seats:
+        members[seat.competition_id] += 1
+        if hasattr(seat, "declaration") and seat.submitted_count >= seat.scorable_count:
+            done[seat.competition_id] += 1
+    work = []
+    for seat in seats:
+        if seat.user_id != user.pk:
+            continue
+        competition = seat.competition
+        competition.effective_state = competition.effective_state_at(now)
+        to_score = max(seat.scorable_count - seat.submitted_count, 0)
+        step = _commission_step(
+            competition.effective_state,
+            declared=hasattr(seat, "declaration"),
+            to_score=to_score,
+            all_done=done[competition.pk] == members[competition.pk],
+        )
+        work.append(
+            CommissionWork(
+                seat=seat,
+                step=step,
+                scorable=seat.scorable_count,
+                submitted=seat.submitted_count,
+                drafts=seat.draft_count,
+                members_done=done[competition.pk],
+                members=members[competition.pk],
+            )
+        )
+    order = {step: i for i, step in enumerate(COMMISSION_STEPS)}
+    work.sort(key=lambda w: -w.competition.deadline.timestamp())
+    work.sort(key=lambda w: order.get(w.step, len(order)))
+    return work
 
 
 def sheets_for_application(*, application: Application) -> list[ScoreSheet]:

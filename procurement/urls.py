@@ -92,6 +92,11 @@ urlpatterns = [
     path("applications/<int:pk>/budget/", applications.application_budget, name="application-budget"),
     path("applications/<int:pk>/attachments/", applications.attachment_upload, name="attachment-upload"),
     path(
+        "applications/<int:pk>/attachments/from-organization/<int:document_pk>/",
+        applications.attachment_from_organization,
+        name="attachment-from-organization",
+    ),
+    path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",
         applications.attachment_download,
         name="attachment-download",

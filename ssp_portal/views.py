@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from monitoring import selectors as monitoring_selectors
 from organizations import selectors as organization_selectors
 from organizations.context_processors import request_roles
 from procurement import selectors as procurement_selectors
@@ -23,11 +24,33 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's work: a panel per role the person holds, a fixed number of queries in all."""
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "home.html",
+            {
+                "figures": organization_selectors.portal_figures(),
+                "open_competitions": procurement_selectors.competitions_open(),
+            },
+        )
+    user = request.user
     roles = request_roles(request)
+    commission = procurement_selectors.commission_work(user=user)
     context: dict = {
-        "figures": organization_selectors.portal_figures(),
-        "open_competitions": procurement_selectors.competitions_open(),
+        "commission_work": commission,
+        "has_role": roles.has_role or bool(commission),
+        # The navigation asks this too; the answer is known already.
+        "sits_on_commission": bool(commission),
     }
+    if roles.is_nco_member or not context["has_role"]:
+        context["open_competitions"] = procurement_selectors.competitions_open()
+    if roles.is_nco_member:
+        context["member_applications"] = procurement_selectors.member_applications_in_progress(user=user)
+        context["member_reports"] = monitoring_selectors.member_reports(user=user)
+    if roles.is_finance_staff or roles.is_consultant:
+        reviews = monitoring_selectors.review_counts(user=user)
+        context["consultant_panels"] = [(m, reviews.get(m.pk, {})) for m in roles.consultant_of]
     if roles.is_finance_staff:
         context["organization_counts"] = organization_selectors.organization_status_counts()
         context["staff_panels"] = [
@@ -35,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 municipality,
                 procurement_selectors.competition_state_counts(municipality=municipality),
                 audit_scope_timeline(scope=municipality, limit=5),
+                reviews.get(municipality.pk, {}),
             )
             for municipality in roles.staff_of
         ]

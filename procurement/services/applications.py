@@ -13,15 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from organizations.models import Organization, User
+from organizations.models import Organization, OrganizationDocument, User
 from procurement import permissions, receipts
 from procurement.models import (
     ActivityLine,
@@ -34,7 +34,7 @@ from procurement.models import (
 )
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
-from ssp_portal.files import FileType, display_name
+from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display_name
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
 from ssp_portal.templatetags.portal import soms
@@ -263,6 +263,67 @@ def application_save_budget(
 # Attachments ------------------------------------------------------------------------------------
 
 
+def _store_attachment(
+    locked: Application,
+    *,
+    by: User,
+    file: File,
+    detected: FileType,
+    name: str,
+    required_document: RequiredDocument | None,
+    now: datetime.datetime,
+    **source: Any,
+) -> ApplicationAttachment:
+    """Store a checked file as the application's own, under a new random name, and record it.
+
+    The application as a whole is limited (``SSP_APPLICATION_MAX_BYTES``). ``source`` says where
+    the file came from, for the audit event; the event names no file, which is sealed content.
+    """
+    used = locked.attachments.aggregate(total=Sum("size"))["total"] or 0
+    limit = settings.SSP_APPLICATION_MAX_BYTES
+    if used + file.size > limit:
+        from django.template.defaultfilters import filesizeformat
+
+        raise ValidationError(
+            {
+                "file": _("The application's files may take %(limit)s in all; %(used)s is used already.")
+                % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
+            }
+        )
+    file.seek(0)
+    sha256 = receipts.file_sha256(file.chunks())
+    file.seek(0)
+    attachment = ApplicationAttachment(
+        application=locked,
+        required_document=required_document,
+        original_name=display_name(name),
+        content_type=detected.content_type,
+        size=file.size,
+        sha256=sha256,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    attachment.file_extension = detected.extension
+    attachment.file.save("upload", file, save=False)
+    attachment.save()
+    _touch(locked, now)
+    _audit(
+        locked,
+        by,
+        "application.file_attached",
+        now,
+        attachment=attachment.pk,
+        required_document=required_document.name if required_document else "",
+        **source,
+    )
+    return attachment
+
+
+def _check_required_document(application: Application, required_document: RequiredDocument | None) -> None:
+    if required_document is not None and required_document.competition_id != application.competition_id:
+        raise ValidationError(_("That document is not one this competition asks for."))
+
+
 def application_attach(
     *,
     application: Application,
@@ -270,49 +331,74 @@ def application_attach(
     file: UploadedFile,
     required_document: RequiredDocument | None = None,
 ) -> ApplicationAttachment:
-    """Store a file under a random name; the form has checked its type and size by content.
-
-    The application as a whole is limited too (``SSP_APPLICATION_MAX_BYTES``).
-    """
+    """Store an upload under a random name; the form has checked its type and size by content."""
     _require_member(by, application)
     detected: FileType | None = getattr(file, "detected_type", None)
     if detected is None:
         raise ValueError("Upload the file through PrivateFileField, which checks its content.")
-    if required_document is not None and required_document.competition_id != application.competition_id:
-        raise ValidationError(_("That document is not one this competition asks for."))
+    _check_required_document(application, required_document)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
-        used = locked.attachments.aggregate(total=Sum("size"))["total"] or 0
-        limit = settings.SSP_APPLICATION_MAX_BYTES
-        if used + file.size > limit:
-            from django.template.defaultfilters import filesizeformat
-
-            raise ValidationError(
-                {
-                    "file": _("The application's files may take %(limit)s in all; %(used)s is used already.")
-                    % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
-                }
-            )
-        file.seek(0)
-        sha256 = receipts.file_sha256(file.chunks())
-        file.seek(0)
-        attachment = ApplicationAttachment(
-            application=locked,
+        return _store_attachment(
+            locked,
+            by=by,
+            file=file,
+            detected=detected,
+            name=file.name,
             required_document=required_document,
-            original_name=display_name(file.name),
-            content_type=detected.content_type,
-            size=file.size,
-            sha256=sha256,
-            uploaded_by=by,
-            uploaded_at=now,
+            now=now,
+            source="upload",
         )
-        attachment.file_extension = detected.extension
-        attachment.file.save("upload", file, save=False)
-        attachment.save()
-        _touch(locked, now)
-    return attachment
+
+
+def application_attach_organization_document(
+    *,
+    application: Application,
+    by: User,
+    document: OrganizationDocument,
+    required_document: RequiredDocument | None = None,
+) -> ApplicationAttachment:
+    """Attach one of the organization's own documents without uploading it again.
+
+    The bytes are copied into the application's own attachment, so that the application (and
+    the digest of its receipt) no longer depends on the organization's document, which may be
+    replaced or removed later. The copy passes the checks an upload passes.
+    """
+    _require_member(by, application)
+    if document.organization_id != application.organization_id:
+        raise PermissionDenied
+    _check_required_document(application, required_document)
+    try:
+        with document.file.open("rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError, ValueError):
+        raise ValidationError(
+            _("The organization's copy of this document cannot be read; upload the file instead.")
+        ) from None
+    # The field an upload goes through, so that the copy meets the same type and size rules.
+    copy = PrivateFileField(allowed=DOCUMENT_TYPES).clean(
+        SimpleUploadedFile(document.original_name, content, document.content_type)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_editable(locked, now)
+        sha256 = receipts.file_sha256([content])
+        if locked.attachments.filter(sha256=sha256, required_document=required_document).exists():
+            raise ValidationError(_("This document is attached already."))
+        return _store_attachment(
+            locked,
+            by=by,
+            file=copy,
+            detected=copy.detected_type,
+            name=document.original_name,
+            required_document=required_document,
+            now=now,
+            source="organization_document",
+            organization_document=document.pk,
+        )
 
 
 def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
@@ -323,6 +409,7 @@ def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
         locked = _lock(application)
         _require_editable(locked, now)
         storage, name = attachment.file.storage, attachment.file.name
+        _audit(locked, by, "application.file_removed", now, attachment=attachment.pk)
         attachment.delete()
         _touch(locked, now)
         transaction.on_commit(lambda: storage.delete(name))

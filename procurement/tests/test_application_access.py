@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from organizations.factories import PDF_BYTES
+from organizations.factories import PDF_BYTES, OrganizationDocumentFactory
 from procurement.factories import (
     ApplicationFactory,
     CommissionMemberFactory,
@@ -108,6 +108,25 @@ ROWS: dict[str, Row] = {
         data=lambda w: {"required_document": "", "file": SimpleUploadedFile("more.pdf", PDF_BYTES)},
         snapshot=snapshot,
     ),
+    "procurement:attachment-from-organization": Row(
+        "post",
+        lambda w: [w.draft.pk, w.document.pk],
+        MEMBER_ACTS,
+        data=lambda w: {f"document-{w.document.pk}-required_document": ""},
+        snapshot=snapshot,
+    ),
+    # Another organization's document, by a guessed id: no one attaches it.
+    "procurement:attachment-from-organization[other-organizations-document]": Row(
+        "post",
+        lambda w: [w.draft.pk, w.other_document.pk],
+        only({}, others=404),
+        data=lambda w: {f"document-{w.other_document.pk}-required_document": ""},
+        snapshot=snapshot,
+    ),
+    # A submitted application is no longer changed: its members are told so, others see nothing.
+    "procurement:attachment-from-organization[sealed]": Row(
+        "post", lambda w: [w.sealed.pk, w.document.pk], MEMBER_ACTS, snapshot=snapshot
+    ),
     "procurement:attachment-delete": Row(
         "post", lambda w: [w.draft.pk, w.draft.attachments.first().pk], MEMBER_ACTS, snapshot=snapshot
     ),
@@ -158,7 +177,16 @@ def commission_member(world):
 
 
 @pytest.fixture
-def world(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
+def world(
+    municipality,
+    organization,
+    nco_member,
+    finance_staff,
+    other_staff,
+    consultant,
+    other_member,
+    other_organization,
+):
     open_competition = CompetitionFactory(municipality=municipality, published=True)
     RequiredDocumentFactory(competition=open_competition)
     sealed = ApplicationFactory(competition=open_competition, organization=organization, submit=True)
@@ -180,6 +208,8 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
     CommissionMemberFactory(competition=closed_competition, user=member)
     world = World(open_competition, sealed, draft, withdrawn, closed_competition, unsealed, closed_draft)
     world.commission_member_user = member
+    world.document = OrganizationDocumentFactory(organization=organization)
+    world.other_document = OrganizationDocumentFactory(organization=other_organization)
     return world
 
 

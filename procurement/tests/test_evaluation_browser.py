@@ -40,8 +40,7 @@ def test_the_commission_scores_staff_award_and_the_applicant_reads_the_outcome(p
     for user, (for_a, for_b) in scores.items():
         log_in(page, base, user.email)
         page.locator("#main-nav").get_by_role("link", name="Commission").click()
-        page.get_by_test_id("seats").get_by_role("link").first.click()
-        page.get_by_role("link", name="Sign the declaration").click()
+        page.get_by_test_id("commission-work").get_by_role("link", name="Sign the declaration").click()
         page.get_by_label("I sign this declaration").check()
         page.get_by_role("button", name="Sign the declaration").click()
         expect(page.get_by_test_id("my-evaluation")).to_contain_text("no conflict of interest")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationDocument
 from procurement import application_forms as forms
 from procurement import permissions, selectors
 from procurement.filters import ApplicationFilter
@@ -103,6 +103,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["editable"]:
         context["attachment_form"] = forms.AttachmentForm(competition=application.competition)
+        context["reusable"] = _reusable(application)
     if application.competition.state == Competition.State.COMPLETED and application.is_submitted:
         # After the results: the organization's own total and place, never the members' sheets.
         rows = selectors.ranking(competition=application.competition)
@@ -274,6 +275,27 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The file is attached."))
             return redirect(f"{application.get_absolute_url()}#section-attachments")
+    return _refused_attachment(request, pk, attachment_form=form)
+
+
+def _reusable(application: Application, refused: tuple[int, forms.AttachFromOrganizationForm] | None = None):
+    """The organization's documents, each with its form, preset to the required document it fits."""
+    rows = []
+    for row in selectors.reusable_documents(application=application):
+        if refused and refused[0] == row.document.pk:
+            form = refused[1]
+        else:
+            form = forms.AttachFromOrganizationForm(
+                competition=application.competition,
+                prefix=f"document-{row.document.pk}",
+                initial={"required_document": row.fits.pk if row.fits else ""},
+            )
+        rows.append((row, form))
+    return rows
+
+
+def _refused_attachment(request: HttpRequest, pk: int, *, attachment_form=None, refused=None) -> HttpResponse:
+    """The draft's page again with the refused attachment's form and its message (400)."""
     detail = selectors.application_detail(user=request.user, pk=pk)
     return render(
         request,
@@ -284,11 +306,44 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             "member": True,
             "editable": True,
             "problems": services.application_problems(detail),
-            "attachment_form": form,
+            "attachment_form": attachment_form or forms.AttachmentForm(competition=detail.competition),
+            "reusable": _reusable(detail, refused),
             "events": audit_timeline(target=detail),
         },
         status=400,
     )
+
+
+@login_required
+@require_POST
+def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Attach one of the organization's documents: the application gets its own copy."""
+    application = _own_application(request, pk)
+    document = get_object_or_404(OrganizationDocument, organization=application.organization, pk=document_pk)
+    if not (application.is_draft and application.competition.is_open):
+        messages.error(request, _("This application can no longer be changed."))
+        return redirect("procurement:application-detail", pk=pk)
+    form = forms.AttachFromOrganizationForm(
+        request.POST, competition=application.competition, prefix=f"document-{document.pk}"
+    )
+    if form.is_valid():
+        try:
+            attachment = services.application_attach_organization_document(
+                application=application,
+                by=request.user,
+                document=document,
+                required_document=form.cleaned_data["required_document"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is attached from your organization's documents.")
+                % {"name": attachment.original_name},
+            )
+            return redirect(f"{application.get_absolute_url()}#section-attachments")
+    return _refused_attachment(request, pk, refused=(document.pk, form))
 
 
 @login_required

@@ -67,7 +67,9 @@ def _can_see_ranking(request: HttpRequest, competition: Competition, progress: d
 @require_GET
 def commission_home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "procurement/commission_home.html", {"seats": selectors.commission_seats(user=request.user)}
+        request,
+        "procurement/commission_home.html",
+        {"commission_work": selectors.commission_work(user=request.user)},
     )
 
 

@@ -1,0 +1,438 @@
+"""The home page shows each role's work: the commission's steps, an organization's reports and
+applications, the reviews waiting in a municipality; a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import selectors as monitoring_selectors
+from monitoring.factories import ProjectFactory, award_for
+from monitoring.models import MonitoringReport
+from organizations.factories import (
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+    UserFactory,
+)
+from organizations.models import User
+from procurement import selectors as procurement_selectors
+from procurement.factories import (
+    ApplicationFactory,
+    CommissionMemberFactory,
+    CompetitionFactory,
+    RequiredDocumentFactory,
+)
+from procurement.models import Application, Competition, ScoreSheet
+from procurement.tests.evaluation_world import build, score, sign
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    return len(captured)
+
+
+def steps(page: str) -> dict[str, str]:
+    """Each competition of the commission panel, by reference: the step it shows."""
+    found = re.findall(r'data-step="([a-z]+)" data-reference="([^"]+)"', page)
+    return {reference: step for step, reference in found}
+
+
+# The commission -------------------------------------------------------------------------------
+
+
+def test_a_commission_member_sees_what_is_left_in_each_competition(municipality, client_for):
+    world = build(municipality)
+    a, b, _c = world.applications
+    sign(world, world.member1)
+    score(world, world.member1, a, (8, 4))
+    score(world, world.member1, b, (7, None), submit=False)
+    accepting = CompetitionFactory(municipality=municipality, published=True)
+    CommissionMemberFactory(competition=accepting, user=world.member1)
+    to_declare = CompetitionFactory(municipality=municipality, closed=True)
+    CommissionMemberFactory(competition=to_declare, user=world.member1)
+    preparing = CompetitionFactory(municipality=municipality)
+    CommissionMemberFactory(competition=preparing, user=world.member1)
+    completed = CompetitionFactory(municipality=municipality, completed=True)
+    CommissionMemberFactory(competition=completed, user=world.member1)
+
+    page = home(client_for(world.member1))
+
+    assert 'data-testid="no-role-home"' not in page
+    assert "Does your organization want to apply?" not in page
+    assert 'data-testid="open-competitions"' not in page
+    # The navigation still leads to the commission's page.
+    assert f'href="{reverse("procurement:commission-home")}">Commission</a>' in page
+    assert steps(page) == {
+        world.competition.reference: "score",
+        to_declare.reference: "declare",
+        accepting.reference: "accepting",
+        preparing.reference: "preparing",
+        completed.reference: "results",
+    }
+    # A, B, C are eligible: A is submitted, B saved as a draft, C not started.
+    assert "2 applications are left for you to score." in page
+    assert "1 of your sheets is saved as a draft: submit it when it is ready." in page
+    assert reverse("procurement:evaluation", args=[world.competition.reference]) in page
+    assert reverse("procurement:declaration", args=[to_declare.reference]) in page
+    assert reverse("procurement:ranking", args=[completed.reference]) in page
+    # What asks for work comes first; a draft competition has no link (its page is the staff's).
+    assert list(steps(page))[:2] == [to_declare.reference, world.competition.reference]
+    assert preparing.get_absolute_url() not in page
+    deadline = timezone.localtime(accepting.deadline, accepting.zone)
+    assert f"Proposals are accepted until {deadline:%-d %B %Y, %H:%M}." in page
+
+
+def test_a_member_with_a_conflict_scores_only_the_others_then_waits_for_the_commission(
+    municipality, client_for
+):
+    world = build(municipality)
+    a, b, c = world.applications
+    sign(world, world.member2, [(a.organization, "My sister leads it.")])
+    score(world, world.member2, b, (5, 2))
+    client = client_for(world.member2)
+    assert "1 application is left for you to score." in home(client)
+
+    score(world, world.member2, c, (6, 3))
+    page = home(client)
+    assert steps(page)[world.competition.reference] == "waiting"
+    assert "You have submitted all 2 of your sheets." in page
+    assert "Waiting for the other members: 1 of 3 have finished." in page
+
+    for member in (world.chair, world.member1):
+        sign(world, member)
+        for application in world.applications:
+            score(world, member, application, (7, 3))
+    page = home(client)
+    assert steps(page)[world.competition.reference] == "decision"
+    assert "The finance department decides the awards and publishes the results." in page
+
+
+def test_a_member_who_declared_waits_for_the_screening_of_a_closed_competition(municipality, client_for):
+    world = build(municipality)
+    Competition.objects.filter(pk=world.competition.pk).update(state=Competition.State.CLOSED)
+    sign(world, world.chair)
+    assert steps(home(client_for(world.chair))) == {world.competition.reference: "screening"}
+
+
+def test_the_commission_page_lists_the_same_steps(municipality, client_for):
+    world = build(municipality)
+    page = client_for(world.chair).get(reverse("procurement:commission-home")).content.decode()
+    assert steps(page) == {world.competition.reference: "declare"}
+    assert reverse("procurement:declaration", args=[world.competition.reference]) in page
+
+
+def test_the_commission_panel_takes_the_same_queries_for_one_competition_or_many(municipality, client_for):
+    world = build(municipality)
+    sign(world, world.member1)
+    score(world, world.member1, world.applications[0], (8, 4))
+    client = client_for(world.member1)
+    queries(client)
+    one = queries(client)
+    for _ in range(4):
+        more = build(municipality)
+        CommissionMemberFactory(competition=more.competition, user=world.member1)
+        sign(more, world.member1, [(more.applications[0].organization, "Related.")])
+        score(more, world.member1, more.applications[1], (5, 2))
+        score(more, world.member1, more.applications[2], (5, None), submit=False)
+    assert len(steps(home(client))) == 5
+    assert queries(client) == one
+
+
+def test_commission_work_counts_sheets_of_scored_applications_only(municipality):
+    world = build(municipality)
+    sign(world, world.chair)
+    score(world, world.chair, world.applications[0], (8, 4))
+    # Screened out after a sheet was saved: it no longer counts on either side.
+    Application.objects.filter(pk=world.applications[0].pk).update(state=Application.State.INELIGIBLE)
+    (work,) = procurement_selectors.commission_work(user=world.chair)
+    assert (work.scorable, work.submitted, work.to_score) == (2, 0, 2)
+    assert ScoreSheet.objects.filter(member__user=world.chair).count() == 1
+
+
+# Organizations ----------------------------------------------------------------------------------
+
+
+def _project(organization, municipality):
+    application = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, completed=True),
+        organization=organization,
+        submit=True,
+    )
+    return ProjectFactory(award=award_for(application))
+
+
+def _report(project, number, due_date, state=MonitoringReport.State.DRAFT) -> MonitoringReport:
+    return MonitoringReport.objects.create(
+        project=project,
+        number=number,
+        period_start=due_date - datetime.timedelta(days=100),
+        period_end=due_date - datetime.timedelta(days=10),
+        due_date=due_date,
+        state=state,
+    )
+
+
+def test_an_organization_member_sees_reports_due_and_overdue_with_links(
+    organization, nco_member, municipality, client_for
+):
+    project = _project(organization, municipality)
+    today = timezone.localdate()
+    overdue = _report(project, 1, today - datetime.timedelta(days=3))
+    revision = _report(
+        project, 2, today + datetime.timedelta(days=90), MonitoringReport.State.REVISION_REQUESTED
+    )
+    soon = _report(project, 3, today + datetime.timedelta(days=5))
+    _report(project, 4, today + datetime.timedelta(days=60))
+    _report(project, 5, today - datetime.timedelta(days=30), MonitoringReport.State.ACCEPTED)
+    _report(project, 6, today - datetime.timedelta(days=20), MonitoringReport.State.SUBMITTED)
+
+    page = home(client_for(nco_member))
+    listed = re.findall(r'href="(/reports/\d+/)" data-testid="due-report"', page)
+    assert listed == [overdue.get_absolute_url(), soon.get_absolute_url(), revision.get_absolute_url()]
+    assert "3 days late" in page
+    assert "in 5 days" in page
+    assert f"due {soon.due_date:%-d %B %Y}" in page
+    assert "1 more report is due later." in page
+    assert reverse("monitoring:reports-due") in page
+
+
+def test_a_report_is_late_by_the_municipalitys_date_not_the_servers(organization, nco_member, municipality):
+    project = _project(organization, municipality)
+    report = _report(project, 1, datetime.date(2026, 3, 10))
+    # 20:00 UTC on the due date is already the next day in Bishkek (UTC+6).
+    evening = datetime.datetime(2026, 3, 10, 20, 0, tzinfo=datetime.UTC)
+    (due,) = monitoring_selectors.member_reports(user=nco_member, now=evening).soon
+    assert (due.report, due.overdue, due.days_late) == (report, True, 1)
+    morning = datetime.datetime(2026, 3, 10, 3, 0, tzinfo=datetime.UTC)
+    (due,) = monitoring_selectors.member_reports(user=nco_member, now=morning).soon
+    assert (due.overdue, due.days_left) == (False, 0)
+
+
+def test_an_organization_member_sees_drafts_with_the_deadline_and_submissions_awaiting_results(
+    organization, nco_member, municipality, client_for
+):
+    open_competition = CompetitionFactory(municipality=municipality, published=True)
+    RequiredDocumentFactory(competition=open_competition, name="Charter")
+    draft = ApplicationFactory(competition=open_competition, organization=organization)
+    waiting = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, published=True),
+        organization=organization,
+        submit=True,
+    )
+    screened = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, evaluation=True),
+        organization=organization,
+        submit=True,
+    )
+    Application.objects.filter(pk=screened.pk).update(state=Application.State.ELIGIBLE)
+    late_draft = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, past_deadline=True),
+        organization=organization,
+    )
+    awarded = ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, completed=True),
+        organization=organization,
+        submit=True,
+    )
+    award_for(awarded)
+
+    page = home(client_for(nco_member))
+    drafts = re.findall(r'href="(/applications/\d+/)" data-testid="draft-application"', page)
+    waiting_rows = re.findall(r'href="(/applications/\d+/)" data-testid="waiting-application"', page)
+    assert drafts == [draft.get_absolute_url()]
+    assert waiting_rows == [screened.get_absolute_url(), waiting.get_absolute_url()]  # by deadline
+    assert late_draft.get_absolute_url() not in page
+    assert awarded.get_absolute_url() not in page
+    # Eight sections and one document are missing from the empty draft.
+    missing = len(procurement_selectors.member_applications_in_progress(user=nco_member).drafts[0].missing)
+    assert missing >= 9
+    assert f"{missing} things are left before you can submit." in page
+    deadline = timezone.localtime(open_competition.deadline, open_competition.zone)
+    assert f"Deadline: {deadline:%-d %B %Y, %H:%M}" in page
+    assert "Submitted. You may withdraw it and submit a new version until the deadline." in page
+    assert "Eligible: the commission scores it." in page
+    assert waiting.receipt_number in page
+
+
+def test_the_organization_panels_take_the_same_queries_for_one_report_or_many(
+    organization, nco_member, municipality, client_for
+):
+    project = _project(organization, municipality)
+    today = timezone.localdate()
+    _report(project, 1, today - datetime.timedelta(days=3))
+    ApplicationFactory(
+        competition=CompetitionFactory(municipality=municipality, published=True), organization=organization
+    )
+    client = client_for(nco_member)
+    queries(client)
+    one = queries(client)
+    for number in range(2, 12):
+        _report(project, number, today + datetime.timedelta(days=number * 10))
+    for _ in range(6):
+        competition = CompetitionFactory(municipality=municipality, published=True)
+        RequiredDocumentFactory(competition=competition)
+        ApplicationFactory(competition=competition, organization=organization)
+        ApplicationFactory(
+            competition=CompetitionFactory(municipality=municipality, published=True),
+            organization=organization,
+            submit=True,
+        )
+    OrganizationMembershipFactory(user=nco_member)
+    page = home(client)
+    assert len(re.findall('data-testid="due-report"', page)) == 3
+    assert len(re.findall('data-testid="draft-application"', page)) == 7
+    assert queries(client) == one
+
+
+# Several roles, and none ---------------------------------------------------------------------
+
+
+def test_finance_staff_on_a_commission_see_both_panels(finance_staff, municipality, client_for):
+    competition = CompetitionFactory(municipality=municipality, closed=True)
+    CommissionMemberFactory(competition=competition, user=finance_staff, role="chair")
+    page = home(client_for(finance_staff))
+    assert 'data-testid="staff-home"' in page
+    assert steps(page) == {competition.reference: "declare"}
+    assert 'data-testid="no-role-home"' not in page
+    assert 'data-testid="open-competitions"' not in page
+
+
+def test_a_consultant_sees_reports_waiting_for_review_and_overdue(
+    consultant, municipality, organization, other_municipality, client_for
+):
+    project = _project(organization, municipality)
+    today = timezone.localdate()
+    _report(project, 1, today - datetime.timedelta(days=40), MonitoringReport.State.SUBMITTED)
+    _report(project, 2, today - datetime.timedelta(days=2))
+    _report(project, 3, today - datetime.timedelta(days=1), MonitoringReport.State.REVISION_REQUESTED)
+    elsewhere = _project(OrganizationFactory(verified=True), other_municipality)
+    _report(elsewhere, 1, today - datetime.timedelta(days=5))
+    page = home(client_for(consultant))
+    assert 'data-testid="consultant-home"' in page
+    assert "1 monitoring report waits for a review" in page
+    assert "2 reports overdue" in page
+    assert f"?municipality={municipality.slug}&amp;show=overdue" in page
+    assert 'data-testid="no-role-home"' not in page
+
+
+def test_a_member_of_an_organization_on_a_commission_sees_both(nco_member, municipality, client_for):
+    competition = CompetitionFactory(municipality=municipality, published=True)
+    CommissionMemberFactory(competition=competition, user=nco_member)
+    page = home(client_for(nco_member))
+    assert 'data-testid="nco-home"' in page
+    assert steps(page) == {competition.reference: "accepting"}
+
+
+def test_a_person_without_a_role_is_still_invited_to_register(no_role, client_for):
+    page = home(client_for(no_role))
+    assert 'data-testid="no-role-home"' in page
+    assert 'data-testid="open-competitions"' in page
+    assert 'data-testid="commission-home"' not in page
+    assert f'href="{reverse("procurement:commission-home")}"' not in page
+
+
+def test_the_staff_panel_counts_reports_to_review_without_growing(finance_staff, municipality, client_for):
+    client = client_for(finance_staff)
+    project = _project(OrganizationFactory(verified=True), municipality)
+    _report(project, 1, timezone.localdate(), MonitoringReport.State.SUBMITTED)
+    queries(client)
+    one = queries(client)
+    for number in range(2, 8):
+        _report(project, number, timezone.localdate() - datetime.timedelta(days=number))
+        CompetitionFactory(municipality=municipality, published=True)
+    page = home(client)
+    assert "1 monitoring report waits for a review" in page
+    assert "6 reports overdue" in page
+    assert queries(client) == one
+
+
+# The demo's people ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(settings):
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+
+
+def demo_client(client_for, email: str):
+    return client_for(User.objects.get(email=email))
+
+
+def test_the_demo_commission_sees_its_competitions(demo, client_for):
+    open_order = Competition.objects.get(title="Maintaining Public Order")
+    # The draft for older people has a chair and member 1 so far.
+    draft = Competition.objects.get(title="Support for Older People Living Alone")
+    for email in ("chair@karakol.example", "member1@karakol.example", "member2@karakol.example"):
+        page = home(demo_client(client_for, email))
+        shown = steps(page)
+        assert shown.pop(open_order.reference) == "accepting", email
+        if email != "member2@karakol.example":
+            assert shown.pop(draft.reference) == "preparing", email
+        assert sorted(shown.values()) == ["results", "results"], email
+        assert 'data-testid="no-role-home"' not in page
+
+
+def test_the_demo_organizations_see_their_reports_and_applications(demo, client_for):
+    baldarga = home(demo_client(client_for, "baldarga@ngo.example"))
+    # Its second report was sent back for a revision and its final report is overdue.
+    assert len(re.findall('data-testid="due-report"', baldarga)) == 2
+    assert 'data-report-state="revision_requested"' in baldarga
+    assert "days late" in baldarga
+    assert len(re.findall('data-testid="waiting-application"', baldarga)) == 1
+
+    ulukman = home(demo_client(client_for, "ulukman@ngo.example"))
+    assert len(re.findall('data-testid="due-report"', ulukman)) == 1
+    draft = Application.objects.get(organization__name__contains="Ulukman", state=Application.State.DRAFT)
+    assert re.findall(r'href="(/applications/\d+/)" data-testid="draft-application"', ulukman) == [
+        draft.get_absolute_url()
+    ]
+    assert "things are left before you can submit." in ulukman
+
+
+def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo, client_for):
+    overdue = MonitoringReport.objects.overdue().filter(project__municipality__slug="karakol").count()
+    assert overdue == 3
+    for email in ("finance@karakol.example", "consultant@dpi.example"):
+        page = home(demo_client(client_for, email))
+        assert "3 reports overdue" in page, email
+        assert 'data-testid="no-role-home"' not in page
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_demo_home_renders_in_each_language(demo, client_for, language):
+    for email in (
+        "chair@karakol.example",
+        "member2@karakol.example",
+        "baldarga@ngo.example",
+        "ulukman@ngo.example",
+        "finance@karakol.example",
+        "consultant@dpi.example",
+    ):
+        client = demo_client(client_for, email)
+        client.cookies["django_language"] = language
+        User.objects.filter(email=email).update(language=language)
+        page = home(client)
+        assert f'<html lang="{language}">' in page, email
+
+
+def test_a_new_account_sees_no_work_but_the_invitation(demo, client_for):
+    page = home(client_for(UserFactory()))
+    assert 'data-testid="no-role-home"' in page
+    assert 'data-testid="commission-competition"' not in page

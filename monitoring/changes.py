@@ -34,7 +34,7 @@ TEXTS = ("activities", "results", "problems")
 TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 WORD = re.compile(r"\w+", re.UNICODE)
 # Below this share of common words, a text is shown as replaced as a whole.
-SIMILAR = 0.4
+SIMILAR = 0.5
 REMOVED = '<del class="diff-removed bg-danger-subtle me-1">{}</del>'
 ADDED = '<ins class="diff-added bg-success-subtle">{}</ins>'
 
@@ -44,11 +44,18 @@ def _escaped(text: str) -> SafeString:
 
 
 def _segments(before: list[str], after: list[str]) -> list[tuple[str, str, str]]:
-    """(kind, old text, new text) runs: "equal" or "change". Texts that share little are one
-    change; a lone word or a space kept between two changes joins them, so that the diff reads
-    as phrases rather than alternating fragments."""
+    """(kind, old text, new text) runs: "equal" or "change". Texts that share fewer than half
+    of the words of the shorter one are one change; spaces or marks kept between two changes join
+    them, so that the diff reads as phrases rather than alternating fragments."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    if matcher.ratio() < SIMILAR:
+    kept = sum(
+        1
+        for block in matcher.get_matching_blocks()
+        for token in before[block.a : block.a + block.size]
+        if WORD.fullmatch(token)
+    )
+    shorter = min(sum(1 for t in before if WORD.fullmatch(t)), sum(1 for t in after if WORD.fullmatch(t)))
+    if shorter and kept / shorter < SIMILAR:
         return [("change", "".join(before), "".join(after))]
     segments: list[tuple[str, str, str]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -57,7 +64,7 @@ def _segments(before: list[str], after: list[str]) -> list[tuple[str, str, str]]
     merged: list[tuple[str, str, str]] = []
     for index, (kind, old, new) in enumerate(segments):
         between_changes = 0 < index < len(segments) - 1
-        if kind == "equal" and between_changes and len(WORD.findall(old)) <= 1:
+        if kind == "equal" and between_changes and not WORD.search(old):
             kind = "change"
         if kind == "change" and merged and merged[-1][0] == "change":
             _kind, old_before, new_before = merged.pop()
@@ -144,8 +151,8 @@ class RoundChanges:
         )
 
 
-def _spending(snapshot: dict) -> dict[Any, dict]:
-    return {item.get("line_id") or item["line"]: item for item in snapshot.get("expenditure", [])}
+def _spending(snapshot: dict, by_id: bool) -> dict[Any, dict]:
+    return {item["line_id"] if by_id else item["line"]: item for item in snapshot.get("expenditure", [])}
 
 
 def snapshot_changes(previous: dict, current: dict, *, since: int) -> RoundChanges:
@@ -177,7 +184,9 @@ def snapshot_changes(previous: dict, current: dict, *, since: int) -> RoundChang
         if _number(old_values.get(name)) != _number(new_values.get(name))
     ]
 
-    old_spent, new_spent = _spending(previous), _spending(current)
+    items = [*previous.get("expenditure", []), *current.get("expenditure", [])]
+    by_id = all("line_id" in item for item in items)
+    old_spent, new_spent = _spending(previous, by_id), _spending(current, by_id)
     spending = []
     for key in [*new_spent, *(k for k in old_spent if k not in new_spent)]:
         old, new = old_spent.get(key, {}), new_spent.get(key, {})

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment, ReportRound
 from monitoring.services.reports import (
     ANSWER_LENGTH,
+    NUMBER,
     SECTIONS,
     ReportDraft,
     Spending,
     indicator_value,
+    typed_number,
 )
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
@@ -157,6 +159,36 @@ class TranchePaidForm(forms.Form):
 # Reports ------------------------------------------------------------------------------------------
 
 
+class TypedIntegerField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(typed_number(value))
+
+
+class TypedAmountField(forms.DecimalField):
+    def to_python(self, value: Any) -> Decimal | None:
+        value = typed_number(value)
+        if isinstance(value, str) and value.strip() and not NUMBER.fullmatch(value.strip()):
+            # Only digits and a point: no exponents (1e3), no words.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def spent_field(label: str) -> TypedAmountField:
+    """The amount spent on a line: empty (not entered) or 0 and more, in a text input, so that
+    what was typed reaches the server as typed (a number input drops or rewrites what it cannot
+    read: ``18 000,50`` became 1800050)."""
+    shared = amount_field(label, allow_zero=True, required=False)
+    return TypedAmountField(
+        label=label,
+        required=False,
+        max_digits=shared.max_digits,
+        decimal_places=shared.decimal_places,
+        min_value=Decimal("0"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-amount": ""}),
+        error_messages=shared.error_messages,
+    )
+
+
 class ReportDraftForm(forms.Form):
     """A report's whole draft, saved with one button: the narrative, each indicator's value, the
     spending per approved line with its explanation, and, when a revision is asked for, an answer
@@ -169,12 +201,12 @@ class ReportDraftForm(forms.Form):
         label=_("Activities carried out"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     results = forms.CharField(label=_("Results"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    beneficiaries_reached = forms.IntegerField(
+    beneficiaries_reached = TypedIntegerField(
         label=_("Beneficiaries reached"),
         min_value=0,
         max_value=10_000_000,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("Enter a whole number of people."),
             "min_value": _("Enter a whole number of people."),
@@ -219,9 +251,8 @@ class ReportDraftForm(forms.Form):
             )
         for row in rows:
             line = row.line
-            amount = amount_field(line.description, allow_zero=True, required=False)
+            amount = spent_field(line.description)
             amount.initial = row.in_period if row.entered else None
-            amount.widget.attrs["data-amount"] = ""
             self.fields[f"amount_{line.pk}"] = amount
             self.fields[f"explanation_{line.pk}"] = forms.CharField(
                 label=_("Explanation"),
@@ -290,7 +321,7 @@ class ReportDraftForm(forms.Form):
         for row in self.rows:
             amount = self[f"amount_{row.line.pk}"]
             if self.is_bound:
-                raw = str(amount.value() or "").strip()
+                raw = typed_number(str(amount.value() or "").strip())
                 try:
                     typed = Decimal(raw) if raw else None
                 except InvalidOperation:

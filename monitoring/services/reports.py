@@ -7,6 +7,7 @@ reports never change.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -72,10 +73,33 @@ def _touch(locked: MonitoringReport, now: datetime.datetime) -> None:
     locked.save(update_fields=["updated_at"])
 
 
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+DECIMAL_COMMA = re.compile(r"^(-?\d*),(\d{1,2})$")
+NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)")
+
+
+def typed_number(value: Any) -> Any:
+    """A number as people type it: spaces between thousands dropped, a decimal comma read as a
+    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``). A comma before three digits
+    (``1,500``) could mean either, so it stays, for the reader to refuse."""
+    if not isinstance(value, str):
+        return value
+    return DECIMAL_COMMA.sub(r"\1.\2", SPACES.sub("", value))
+
+
 def indicator_value(indicator: Indicator, raw: Any) -> Decimal:
     """An indicator's value in its kind: a whole number, a number, or a percentage."""
+    text = str(typed_number(str(raw).strip()))
+    if "," in text:
+        raise ValidationError(
+            _("%(name)s: write the number without separators, for example 1500 or 12.5.")
+            % {"name": indicator.name}
+        )
+    if not NUMBER.fullmatch(text):
+        # Digits and a point only: no words, no exponents (1e3).
+        raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name})
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name}) from None
     if not value.is_finite() or value < 0:

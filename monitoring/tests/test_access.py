@@ -342,6 +342,15 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
     from django.urls import reverse
 
     client = client_for(nco_member)
+    client.post(reverse("monitoring:report-save", args=[world.draft.pk]), draft(world))
+    world.draft.refresh_from_db()
+    assert (world.draft.activities, world.draft.beneficiaries_reached) == ("Classes held.", 30)
+    assert set(world.draft.expenditures.values_list("amount", flat=True)) == {Decimal("1000")}
+    client.post(
+        reverse("monitoring:report-save", args=[world.revised.pk]),
+        {**draft(world), "answer_narrative": "Listed by date."},
+    )
+    assert world.revised.rounds.get().answers == {"narrative": "Listed by date."}
     client.post(reverse("monitoring:report-submit", args=[world.draft.pk]))
     world.draft.refresh_from_db()
     assert world.draft.state == MonitoringReport.State.SUBMITTED

@@ -18,12 +18,13 @@
     return sign + whole + (cents !== "00" ? "," + cents : "") + NBSP + "сом";
   }
 
-  // An amount as typed; null when it does not read as one (the server will say why).
+  // An amount as typed, read as the server reads it (spaces between thousands dropped, a decimal
+  // comma before one or two digits); null when it does not read as one (the server will say why).
   function amount(input) {
-    const text = input.value.trim().replace(",", ".");
+    const text = input.value.replace(/[\s\u00a0\u202f]+/g, "").replace(/^(\d+),(\d{1,2})$/, "$1.$2");
     if (text === "") return 0;
-    const number = Number(text);
-    return Number.isFinite(number) && number >= 0 ? number : null;
+    if (!/^\d+(\.\d{1,2})?$/.test(text)) return null;
+    return Number(text);
   }
 
   document.querySelectorAll("[data-spending]").forEach(function (table) {

@@ -21,6 +21,7 @@ from monitoring.services.reports import (
     ReportDraft,
     Spending,
     indicator_value,
+    overspending_message,
     typed_number,
 )
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
@@ -281,6 +282,11 @@ class ReportDraftForm(forms.Form):
                     indicator_value(indicator, raw)
                 except ValidationError as exc:
                     self.add_error(f"value_{indicator.pk}", exc)
+        # Said now with the other mistakes, not after they are corrected; the service checks again.
+        for row, amount, explanation in self.spending:
+            typed = cleaned.get(explanation.name)
+            if amount.name in cleaned and row.entered and row.overspent and not (typed or "").strip():
+                self.add_error(explanation.name, overspending_message(row))
         return cleaned
 
     def draft(self) -> ReportDraft:

@@ -30,7 +30,7 @@ from monitoring.models import (
     ReportAttachment,
     ReportRound,
 )
-from monitoring.spending import spend_for_report
+from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
@@ -218,6 +218,15 @@ def _draft_values(locked: MonitoringReport, values: dict[int, Any], errors: dict
     return create, update, delete
 
 
+def overspending_message(row: LineSpend) -> str:
+    """What a line that goes above its approved amount without an explanation is told."""
+    return _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.") % {
+        "line": row.line.description,
+        "total": _money(row.cumulative),
+        "approved": _money(row.line.approved_amount),
+    }
+
+
 def _draft_spending(
     locked: MonitoringReport, spending: dict[int, Spending], errors: dict
 ) -> tuple[list, list, list]:
@@ -256,14 +265,7 @@ def _draft_spending(
                 delete.append(own)
             continue
         if row.overspent and not explanation:
-            errors[f"explanation_{row.line.pk}"] = [
-                _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.")
-                % {
-                    "line": row.line.description,
-                    "total": _money(row.cumulative),
-                    "approved": _money(row.line.approved_amount),
-                }
-            ]
+            errors[f"explanation_{row.line.pk}"] = [overspending_message(row)]
             continue
         if own is None:
             create.append(

@@ -341,6 +341,11 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     for field, message in [
         (f"value_{people.pk}", "People reached is counted in whole numbers."),
         (f"amount_{staff.pk}", "The amount cannot be negative."),
+        # Said at once with the other mistakes, not after they are corrected.
+        (
+            f"explanation_{supplies.pk}",
+            "Supplies: spending reaches 50,000.50 of 50,000.00 approved; explain why.",
+        ),
     ]:
         # The message stands beside its field: right after the input of that name.
         after = html.split(f'name="{field}"', 1)[1]
@@ -350,7 +355,7 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     assert {name: again.fields[name] for name in typed} == typed
     assert stored(report) == before
 
-    # With the negative amount corrected, the overspent line asks for its explanation beside it.
+    # With the other mistakes corrected, the overspent line still asks for its explanation.
     response = client.post(form.action, again.data(**{f"amount_{staff.pk}": "5", f"value_{people.pk}": "12"}))
     assert response.status_code == 400
     after = response.content.decode().split(f'name="explanation_{supplies.pk}"', 1)[1]

@@ -140,10 +140,15 @@ def test_the_reviewer_sees_the_answers_and_what_changed(world, client_for):
     # "Done." became "Done in the gym of school no. 3."
     assert '<ins class="diff-added bg-success-subtle"> in the gym of school no. 3.</ins>' in changes
     indicators = changes.split('data-testid="indicator-changes"', 1)[1].split("</table>", 1)[0]
-    assert "People reached" in indicators and ">25<" in indicators and ">31<" in indicators
+    people_row = indicators.split('data-indicator="People reached"', 1)[1].split("</tr>", 1)[0]
+    assert "data-old>25</span> → " in people_row and "data-new>31</span>" in people_row
     assert "Satisfaction" not in indicators  # unchanged
     spending = changes.split('data-testid="spending-changes"', 1)[1].split("</table>", 1)[0]
-    assert "Supplies" in spending and "KGS\u00a010,000" in spending and "KGS\u00a09,000" in spending
+    supplies_row = spending.split('data-line="Supplies"', 1)[1].split("</tr>", 1)[0]
+    assert (
+        "data-old>KGS\u00a010,000</span> → " in supplies_row
+        and "data-new>KGS\u00a09,000</span>" in supplies_row
+    )
     assert "Staff" not in spending
     # The review history keeps the answers beside the comments.
     rounds = html.split('data-testid="rounds"', 1)[1]
@@ -284,3 +289,41 @@ def test_a_resubmission_goes_to_the_consultants_when_the_reviewer_left(
     with django_capture_on_commit_callbacks(execute=True):
         report_services.report_submit(report=report, by=world.member)
     assert [m.to for m in arrived(mail.outbox)] == [[world.consultant.email]]
+
+
+def test_the_report_page_makes_the_same_queries_however_many_rounds(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = world.reports[0]
+    client = client_for(world.consultant)
+    counts = []
+    submitted(world, report)
+    for round_number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            page(client, report)
+        counts.append(len(captured))
+        send_back(world, report, comments={"narrative": f"Round {round_number}: more detail."})
+        fill(world, report, answers={"narrative": f"Answer {round_number}."})
+        report_services.report_submit(report=report, by=world.member)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_the_report_pdf_keeps_the_answers_with_the_comments(world, django_capture_on_commit_callbacks):
+    from monitoring.documents import REPORT
+    from ssp_portal.documents.models import Document
+    from ssp_portal.documents.services import document_request
+    from ssp_portal.documents.tests.conftest import pdf_text
+
+    report = world.reports[0]
+    submitted(world, report)
+    send_back(world, report, comments={"narrative": "Say where the classes were held."})
+    fill(world, report, answers={"narrative": "In the gym of school no. 3."})
+    report_services.report_submit(report=report, by=world.member)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_request(subject=report, kind=REPORT, requested_by=world.member, language="en")
+    document = Document.objects.get(pk=document.pk)
+    assert document.state == Document.State.READY
+    with document.file.open("rb") as pdf:
+        text = " ".join(pdf_text(pdf.read()).split())
+    assert "Narrative: Say where the classes were held. Answer: In the gym of school no. 3." in text

@@ -266,6 +266,7 @@ def test_the_page_has_one_draft_form_with_one_save_button(world, client_for):
     assert form.action == reverse("monitoring:report-save", args=[report.pk])
     assert form.buttons == ["Save the draft"]
     assert form.attrs["data-unsaved-warning"]
+    assert "data-unsaved-dirty" not in form.attrs
     # The attachment's upload and the submission are forms of their own; no other form saves parts.
     others = [f for f in page_forms(html) if f.action != form.action and f.attrs.get("method") == "post"]
     actions = {f.action for f in others}
@@ -338,6 +339,8 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     assert response.status_code == 400
     html = response.content.decode()
     assert "The draft is not saved." in html
+    # What is shown was typed, not saved: leaving the page asks first (static/js/unsaved.js).
+    assert "data-unsaved-dirty" in form_with(html, "activities").attrs
     for field, message in [
         (f"value_{people.pk}", "People reached is counted in whole numbers."),
         (f"amount_{staff.pk}", "The amount cannot be negative."),

@@ -24,6 +24,7 @@ class MonitoringConfig(AppConfig):
                 "project.state_changed": _("Project state changed"),
                 "project.site_visit": _("Site visit recorded"),
                 "tranche.paid": _("Tranche paid"),
+                "report.draft_saved": _("Report draft saved"),
                 "report.submitted": _("Report submitted"),
                 "report.accepted": _("Report accepted"),
                 "report.revision_requested": _("Revision requested"),

@@ -1,6 +1,8 @@
 """Karakol's two projects: grant agreements, indicators, tranches, reports in several states and a
-site visit. The projects ran from April to December of last year; the final report of Baldarga
-Tirek is overdue, its second report waits for a revision."""
+site visit. The projects ran from April to December of last year. Baldarga Tirek's second report
+waits for a revision (the consultant's comments are there to answer) and its final report is
+overdue; Ulukman Daryger's second report came back revised, with answers to the comments, and
+waits for the consultant again, who sees what changed."""
 
 from __future__ import annotations
 
@@ -37,8 +39,37 @@ REPORTS = {
     ],
     "ulukman@ngo.example": [
         (["45", "9", "2"], ["24000", "13000", "21000", "8000"], "accepted"),
-        (["90", "21", "8"], ["24000", "14000", "21000", "8000"], "accepted"),
+        (["90", "21", "8"], ["24000", "14000", "21000", "8000"], "resubmitted"),
     ],
+}
+NARRATIVE = {
+    "activities": "The activities of the period went as planned; see the lists of participants.",
+    "results": "The targets of the period are met or close to it.",
+    "problems": "Winter heating cost more than planned; the organization covered the difference.",
+}
+COMMENTS = {
+    "revision_requested": {
+        "expenditure": "The books line is over budget: attach the invoices.",
+        "indicators": "Explain how the grades were measured.",
+    },
+    "resubmitted": {
+        "narrative": "Say where the women who found work are employed, and how the shelter was used.",
+        "expenditure": "The lawyer and psychologist line shows 14,000 soms; the contracts add up to 13,500.",
+    },
+}
+# Ulukman Daryger's revision of its second report: what changed, and its answers to the comments.
+REVISION = {
+    "results": (
+        "90 women were counselled and 21 sheltered. Eight found work: five at the Karakol sewing"
+        " workshop and three in shops of the central market. The shelter's six beds were used on"
+        " 74 nights of the quarter."
+    ),
+    "spending": {1: "13500"},  # the line's position and its corrected amount
+    "values": {2: "9"},  # a ninth woman started work before the quarter ended
+    "answers": {
+        "narrative": "The results now say where the women work and how often the shelter was used.",
+        "expenditure": "Corrected to 13,500 soms: one session of 500 soms was counted twice.",
+    },
 }
 
 
@@ -104,53 +135,35 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
         project.reports.order_by("number"), REPORTS[member_email], strict=False
     ):
         submitted = _at(report.due_date - datetime.timedelta(days=3))
-        drafted = submitted - datetime.timedelta(days=1)
-        report_services.report_save_narrative(
+        reviewed = submitted + datetime.timedelta(days=4)
+        report_services.report_save_draft(
             report=report,
             by=member,
-            at=drafted,
-            data={
-                "activities": "The activities of the period went as planned; see the lists of participants.",
-                "results": "The targets of the period are met or close to it.",
-                "beneficiaries_reached": int(Decimal(values[0])),
-                "problems": "Winter heating cost more than planned; the organization covered the difference.",
-            },
-        )
-        report_services.report_set_indicator_values(
-            report=report,
-            by=member,
-            values={i.pk: v for i, v in zip(indicators, values, strict=True)},
-            at=drafted,
-        )
-        cumulative_over = outcome == "revision_requested"
-        report_services.report_set_expenditures(
-            report=report,
-            by=member,
-            expenditures=[
-                report_services.ExpenditureData(
-                    line.pk,
-                    Decimal(amount),
-                    "More children joined; more books were needed."
-                    if cumulative_over and line.position == 3
-                    else "",
-                )
-                for line, amount in zip(lines, spending, strict=True)
-            ],
-            at=drafted,
+            at=submitted - datetime.timedelta(days=1),
+            draft=report_services.ReportDraft(
+                narrative={**NARRATIVE, "beneficiaries_reached": int(Decimal(values[0]))},
+                values={i.pk: v for i, v in zip(indicators, values, strict=True)},
+                spending={
+                    line.pk: report_services.Spending(
+                        Decimal(amount),
+                        "More children joined; more books were needed."
+                        if outcome == "revision_requested" and line.position == 3
+                        else "",
+                    )
+                    for line, amount in zip(lines, spending, strict=True)
+                },
+            ),
         )
         report_services.report_submit(report=report, by=member, at=submitted)
         report_services.report_review(
             report=report,
             by=reviewer,
             accept=outcome == "accepted",
-            comments={}
-            if outcome == "accepted"
-            else {
-                "expenditure": "The books line is over budget: attach the invoices.",
-                "indicators": "Explain how the grades were measured.",
-            },
-            at=submitted + datetime.timedelta(days=4),
+            comments=COMMENTS.get(outcome, {}),
+            at=reviewed,
         )
+        if outcome == "resubmitted":
+            _revise(report, member, lines, indicators, at=reviewed + datetime.timedelta(days=2))
     visit = project.start_date + datetime.timedelta(days=80)
     if not project.site_visits.exists():
         report_services.site_visit_record(
@@ -165,6 +178,25 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
             photos=[],
             at=_at(visit, 17),
         )
+
+
+def _revise(report, member, lines, indicators, *, at: datetime.datetime) -> None:
+    """The organization answers the comments, corrects the report and submits it again."""
+    report_services.report_save_draft(
+        report=report,
+        by=member,
+        at=at,
+        draft=report_services.ReportDraft(
+            narrative={"results": REVISION["results"]},
+            values={indicators[i].pk: value for i, value in REVISION["values"].items()},
+            spending={
+                lines[i].pk: report_services.Spending(Decimal(amount))
+                for i, amount in REVISION["spending"].items()
+            },
+            answers=REVISION["answers"],
+        ),
+    )
+    report_services.report_submit(report=report, by=member, at=at + datetime.timedelta(hours=2))
 
 
 @transaction.atomic

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -11,9 +13,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment
+from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment, ReportRound
 from monitoring.services.projects import PeriodData, period_problems
-from monitoring.services.reports import SECTIONS, indicator_value
+from monitoring.services.reports import (
+    ANSWER_LENGTH,
+    NUMBER,
+    SECTIONS,
+    ReportDraft,
+    Spending,
+    indicator_value,
+    overspending_message,
+    typed_number,
+)
+from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
@@ -194,36 +206,83 @@ class TranchePaidForm(forms.Form):
 # Reports ------------------------------------------------------------------------------------------
 
 
-class NarrativeForm(forms.ModelForm):
-    beneficiaries_reached = forms.IntegerField(
+class TypedIntegerField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(typed_number(value))
+
+
+class TypedAmountField(forms.DecimalField):
+    def to_python(self, value: Any) -> Decimal | None:
+        value = typed_number(value)
+        if isinstance(value, str) and value.strip() and not NUMBER.fullmatch(value.strip()):
+            # Only digits and a point: no exponents (1e3), no words.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def spent_field(label: str) -> TypedAmountField:
+    """The amount spent on a line: empty (not entered) or 0 and more, in a text input, so that
+    what was typed reaches the server as typed (a number input drops or rewrites what it cannot
+    read: ``18 000,50`` became 1800050)."""
+    shared = amount_field(label, allow_zero=True, required=False)
+    return TypedAmountField(
+        label=label,
+        required=False,
+        max_digits=shared.max_digits,
+        decimal_places=shared.decimal_places,
+        min_value=Decimal("0"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-amount": ""}),
+        error_messages=shared.error_messages,
+    )
+
+
+class ReportDraftForm(forms.Form):
+    """A report's whole draft, saved with one button: the narrative, each indicator's value, the
+    spending per approved line with its explanation, and, when a revision is asked for, an answer
+    beneath each of the reviewer's comments.
+
+    An amount left empty stays empty (it is not 0), and one of 0 stays 0.
+    """
+
+    activities = forms.CharField(
+        label=_("Activities carried out"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    results = forms.CharField(label=_("Results"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    beneficiaries_reached = TypedIntegerField(
         label=_("Beneficiaries reached"),
         min_value=0,
         max_value=10_000_000,
         required=False,
-        error_messages={"invalid": _("Enter a whole number of people.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter a whole number of people."),
+            "min_value": _("Enter a whole number of people."),
+            "max_value": _("Check the number: it is above ten million."),
+        },
+    )
+    problems = forms.CharField(
+        label=_("Problems and how they were handled"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    class Meta:
-        model = MonitoringReport
-        fields = ["activities", "results", "beneficiaries_reached", "problems"]
-        widgets = {
-            "activities": forms.Textarea(attrs={"rows": 4}),
-            "results": forms.Textarea(attrs={"rows": 4}),
-            "problems": forms.Textarea(attrs={"rows": 3}),
-        }
+    NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
 
-    def _post_clean(self) -> None:
-        # The service validates the report; a draft is saved even when other sections are empty.
-        pass
-
-
-class IndicatorValuesForm(forms.Form):
-    """The actual value of each indicator, checked against its kind."""
-
-    def __init__(self, *args, indicators: list[Indicator], values: dict[int, Decimal], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        report: MonitoringReport,
+        rows: list[LineSpend],
+        answering: ReportRound | None = None,
+        **kwargs,
+    ) -> None:
+        kwargs.setdefault("initial", {name: getattr(report, name) for name in self.NARRATIVE})
         super().__init__(*args, **kwargs)
-        self.indicators = indicators
-        for indicator in indicators:
+        self.report = report
+        self.rows = rows
+        self.indicators = list(report.project.indicators.all())
+        values = {v.indicator_id: v.value for v in report.indicator_values.all()}
+        for indicator in self.indicators:
             value = values.get(indicator.pk)
             self.fields[f"value_{indicator.pk}"] = forms.CharField(
                 label=f"{indicator.name} ({indicator.unit})",
@@ -237,6 +296,28 @@ class IndicatorValuesForm(forms.Form):
                     "target": quantity(indicator.target),
                 },
             )
+        for row in rows:
+            line = row.line
+            amount = spent_field(line.description)
+            amount.initial = row.in_period if row.entered else None
+            self.fields[f"amount_{line.pk}"] = amount
+            self.fields[f"explanation_{line.pk}"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                max_length=2000,
+                initial=row.explanation,
+                widget=forms.TextInput(),
+            )
+        self.answering = answering
+        self.comments = answering.comments_and_answers if answering else []
+        for section, label, _comment, answer in self.comments:
+            self.fields[f"answer_{section}"] = forms.CharField(
+                label=_("Your answer on: %(section)s") % {"section": label},
+                required=False,
+                max_length=ANSWER_LENGTH,
+                initial=answer,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -247,42 +328,64 @@ class IndicatorValuesForm(forms.Form):
                     indicator_value(indicator, raw)
                 except ValidationError as exc:
                     self.add_error(f"value_{indicator.pk}", exc)
+        # Said now with the other mistakes, not after they are corrected; the service checks again.
+        for row, amount, explanation in self.spending:
+            typed = cleaned.get(explanation.name)
+            if amount.name in cleaned and row.entered and row.overspent and not (typed or "").strip():
+                self.add_error(explanation.name, overspending_message(row))
         return cleaned
 
-    def values(self) -> dict[int, Any]:
-        return {i.pk: self.cleaned_data.get(f"value_{i.pk}") for i in self.indicators}
+    def draft(self) -> ReportDraft:
+        data = self.cleaned_data
+        return ReportDraft(
+            narrative={name: data.get(name) for name in self.NARRATIVE},
+            values={i.pk: data.get(f"value_{i.pk}") or "" for i in self.indicators},
+            spending={
+                row.line.pk: Spending(
+                    amount=data.get(f"amount_{row.line.pk}"),
+                    explanation=data.get(f"explanation_{row.line.pk}") or "",
+                )
+                for row in self.rows
+            },
+            answers={section: data.get(f"answer_{section}") or "" for section, *_rest in self.comments}
+            if self.comments
+            else None,
+        )
 
+    # For the page ---------------------------------------------------------------------------------
 
-class ExpendituresForm(forms.Form):
-    """Spending per approved line in the period, with an explanation where needed."""
+    @property
+    def indicator_fields(self) -> list[forms.BoundField]:
+        return [self[f"value_{indicator.pk}"] for indicator in self.indicators]
 
-    def __init__(self, *args, rows: list, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows = rows
-        for row in rows:
-            line = row.line
-            self.fields[f"amount_{line.pk}"] = amount_field(line.description, allow_zero=True, required=False)
-            self.fields[f"amount_{line.pk}"].initial = row.in_period
-            self.fields[f"explanation_{line.pk}"] = forms.CharField(
-                label=_("Explanation"),
-                required=False,
-                max_length=2000,
-                initial=row.explanation,
-                widget=forms.TextInput(),
-            )
+    @cached_property
+    def answer_fields(self) -> dict[str, tuple[str, forms.BoundField]]:
+        """Each commented section's comment and answer field, by section."""
+        return {
+            section: (comment, self[f"answer_{section}"]) for section, _label, comment, _a in self.comments
+        }
 
-    def bound_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
-        return [(row, self[f"amount_{row.line.pk}"], self[f"explanation_{row.line.pk}"]) for row in self.rows]
+    @cached_property
+    def spending(self) -> list[tuple[LineSpend, forms.BoundField, forms.BoundField]]:
+        """The lines with their running sums; on a form sent back, from the amounts as typed
+        wherever they read as amounts."""
+        rows = []
+        for row in self.rows:
+            amount = self[f"amount_{row.line.pk}"]
+            if self.is_bound:
+                raw = typed_number(str(amount.value() or "").strip())
+                try:
+                    typed = Decimal(raw) if raw else None
+                except InvalidOperation:
+                    typed = Decimal("NaN")
+                if typed is None or typed.is_finite():
+                    row = replace(row, in_period=typed or Decimal("0"), entered=typed is not None)
+            rows.append((row, amount, self[f"explanation_{row.line.pk}"]))
+        return rows
 
-    def expenditures(self) -> list[tuple[int, Decimal, str]]:
-        return [
-            (
-                row.line.pk,
-                self.cleaned_data.get(f"amount_{row.line.pk}") or Decimal("0"),
-                self.cleaned_data.get(f"explanation_{row.line.pk}") or "",
-            )
-            for row in self.rows
-        ]
+    @cached_property
+    def totals(self) -> SpendTotals:
+        return spend_totals([row for row, _amount, _explanation in self.spending])
 
 
 class ReportAttachmentForm(forms.Form):

@@ -370,6 +370,9 @@ class ReportRound(models.Model):
     )
     decision = models.CharField(_("decision"), max_length=24, choices=Decision.choices, blank=True)
     comments = models.JSONField(_("comments per section"), default=dict, blank=True)
+    # The organization answers the comments of a round while it revises the report; the answers
+    # stay with the round once the report is submitted again.
+    answers = models.JSONField(_("answers per section"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("review round")
@@ -385,6 +388,15 @@ class ReportRound(models.Model):
         """The reviewer's comments under the names of the sections, in the report's order."""
         return [
             (label, self.comments[section])
+            for section, label in REPORT_SECTIONS.items()
+            if self.comments.get(section)
+        ]
+
+    @property
+    def comments_and_answers(self) -> list[tuple[str, str, str, str]]:
+        """Each commented section: its code, its name, the comment and the organization's answer."""
+        return [
+            (section, label, self.comments[section], self.answers.get(section, ""))
             for section, label in REPORT_SECTIONS.items()
             if self.comments.get(section)
         ]

@@ -20,9 +20,10 @@ COUNTED = (
 @dataclass(frozen=True)
 class LineSpend:
     line: ProjectBudgetLine
-    in_period: Decimal  # this report's amount (0 without a report)
+    in_period: Decimal  # this report's amount (0 where none is entered)
     before: Decimal  # earlier reports
     explanation: str = ""
+    entered: bool = True  # whether this report has an amount for the line (0 is an amount)
 
     @property
     def cumulative(self) -> Decimal:
@@ -37,11 +38,13 @@ class LineSpend:
         return self.cumulative > self.line.approved_amount
 
 
-def spend_for_report(report: MonitoringReport, amounts: dict[int, Decimal] | None = None) -> list[LineSpend]:
+def spend_for_report(
+    report: MonitoringReport, amounts: dict[int, Decimal | None] | None = None
+) -> list[LineSpend]:
     """Each approved line with this report's spending and the cumulative spending up to it.
 
     Earlier reports count once submitted (whatever their review); ``amounts`` replaces this
-    report's stored amounts (a form being checked).
+    report's stored amounts (a form being checked), None for a line left empty.
     """
     lines = list(report.project.budget_lines.all())
     earlier = dict(
@@ -56,20 +59,40 @@ def spend_for_report(report: MonitoringReport, amounts: dict[int, Decimal] | Non
     rows = []
     for line in lines:
         own = stored.get(line.pk)
-        amount = (
-            amounts[line.pk]
-            if amounts is not None and line.pk in amounts
-            else (own.amount if own else Decimal("0"))
-        )
+        amount = amounts[line.pk] if amounts is not None and line.pk in amounts else (own and own.amount)
         rows.append(
             LineSpend(
                 line=line,
-                in_period=amount,
+                in_period=Decimal("0") if amount is None else amount,
                 before=earlier.get(line.pk) or Decimal("0"),
                 explanation=own.explanation if own else "",
+                entered=amount is not None,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SpendTotals:
+    approved: Decimal
+    before: Decimal
+    in_period: Decimal
+    cumulative: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.approved - self.cumulative
+
+
+def spend_totals(rows: list[LineSpend]) -> SpendTotals:
+    """The running sums of a report's spending table."""
+    zero = Decimal("0")
+    return SpendTotals(
+        approved=sum((row.line.approved_amount for row in rows), zero),
+        before=sum((row.before for row in rows), zero),
+        in_period=sum((row.in_period for row in rows), zero),
+        cumulative=sum((row.cumulative for row in rows), zero),
+    )
 
 
 def accepted_spend(projects: list[Project]) -> dict[int, Decimal]:

@@ -16,9 +16,7 @@ urlpatterns = [
     path("projects/<int:pk>/visits/new/", views.site_visit_create, name="visit-create"),
     path("projects/<int:pk>/visits/photos/<int:photo_pk>/", views.visit_photo, name="visit-photo"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
-    path("reports/<int:pk>/narrative/", views.report_narrative, name="report-narrative"),
-    path("reports/<int:pk>/indicators/", views.report_indicators, name="report-indicators"),
-    path("reports/<int:pk>/expenditure/", views.report_expenditures, name="report-expenditures"),
+    path("reports/<int:pk>/save/", views.report_save, name="report-save"),
     path("reports/<int:pk>/attachments/", views.report_attach, name="report-attach"),
     path(
         "reports/<int:pk>/attachments/<int:attachment_pk>/", views.report_attachment, name="report-attachment"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring import forms, permissions, selectors
+from monitoring.changes import round_changes
 from monitoring.models import (
     Indicator,
     MonitoringReport,
@@ -22,7 +23,7 @@ from monitoring.models import (
 )
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
-from monitoring.spending import spend_for_report
+from monitoring.spending import spend_for_report, spend_totals
 from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
@@ -402,36 +403,45 @@ def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
 # Reports ------------------------------------------------------------------------------------------
 
 
+def _draft_form(report: MonitoringReport, data=None) -> forms.ReportDraftForm:
+    return forms.ReportDraftForm(
+        data,
+        report=report,
+        rows=spend_for_report(report),
+        answering=report_services.answerable_round(report),
+    )
+
+
 def _report_context(request: HttpRequest, report: MonitoringReport, **forms_: Any) -> dict[str, Any]:
     writer = permissions.can_write_report(request.user, report)
     reviewer = permissions.can_review_report(request.user, report)
     editable = writer and report.editable and report.project.state == Project.State.ACTIVE
-    rows = spend_for_report(report)
+    rounds = list(report.rounds.all())
     context: dict[str, Any] = {
         "report": report,
         "project": report.project,
-        "spend": rows,
         "writer": writer,
         "reviewer": reviewer,
         "editable": editable,
         "problems": report_services.report_problems(report) if editable else [],
-        "rounds": list(report.rounds.all()),
-        "indicator_values": {v.indicator_id: v.value for v in report.indicator_values.all()},
+        "rounds": rounds,
         "events": audit_timeline(target=report),
     }
-    latest = context["rounds"][-1] if context["rounds"] else None
+    latest = rounds[-1] if rounds else None
     context["latest_comments"] = (
         latest.section_comments
         if latest and latest.decision == ReportRound.Decision.REVISION_REQUESTED
         else []
     )
     if editable:
-        context["narrative_form"] = forms_.get("narrative_form") or forms.NarrativeForm(instance=report)
-        context["indicator_form"] = forms_.get("indicator_form") or forms.IndicatorValuesForm(
-            indicators=list(report.project.indicators.all()), values=context["indicator_values"]
-        )
-        context["expenditure_form"] = forms_.get("expenditure_form") or forms.ExpendituresForm(rows=rows)
+        context["form"] = forms_.get("form") or _draft_form(report)
         context["attachment_form"] = forms_.get("attachment_form") or forms.ReportAttachmentForm()
+    else:
+        context["spend"] = spend_for_report(report)
+        context["totals"] = spend_totals(context["spend"])
+        # What the latest round changed, beside the comments of the round before and their answers.
+        context["changes"] = round_changes(rounds)
+        context["answered"] = rounds[-2] if context["changes"] else None
     if reviewer and report.state == MonitoringReport.State.SUBMITTED:
         context["review_form"] = forms_.get("review_form") or forms.ReviewForm()
     return context
@@ -469,51 +479,29 @@ def _save(request: HttpRequest, report: MonitoringReport, action, form_name: str
 
 @login_required
 @require_POST
-def report_narrative(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _written_report(request, pk)
-    form = forms.NarrativeForm(request.POST, instance=report)
-    return _save(
-        request,
-        report,
-        lambda f: report_services.report_save_narrative(report=report, by=request.user, data=f.cleaned_data),
-        "narrative_form",
-        form,
-    )
-
-
-@login_required
-@require_POST
-def report_indicators(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _written_report(request, pk)
-    form = forms.IndicatorValuesForm(
-        request.POST, indicators=list(report.project.indicators.all()), values={}
-    )
-    return _save(
-        request,
-        report,
-        lambda f: report_services.report_set_indicator_values(
-            report=report, by=request.user, values=f.values()
-        ),
-        "indicator_form",
-        form,
-    )
-
-
-@login_required
-@require_POST
-def report_expenditures(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _written_report(request, pk)
-    form = forms.ExpendituresForm(request.POST, rows=spend_for_report(report))
-    return _save(
-        request,
-        report,
-        lambda f: report_services.report_set_expenditures(
-            report=report,
-            by=request.user,
-            expenditures=[report_services.ExpenditureData(*item) for item in f.expenditures()],
-        ),
-        "expenditure_form",
-        form,
+def report_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's draft, saved whole by one service call. Whatever is wrong is shown beside its
+    field, with everything as typed, and then nothing is saved."""
+    _written_report(request, pk)
+    report = selectors.report_detail(user=request.user, pk=pk)
+    form = _draft_form(report, request.POST)
+    if form.is_valid():
+        try:
+            changed = report_services.report_save_draft(report=report, by=request.user, draft=form.draft())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+            else:
+                # The report cannot change now (submitted, or the project stopped).
+                _refuse(request, exc)
+        else:
+            if changed:
+                messages.success(request, _("The draft is saved."))
+            else:
+                messages.info(request, _("Nothing had changed: the report is as it was."))
+            return redirect(f"{report.get_absolute_url()}#report-form")
+    return render(
+        request, "monitoring/report_detail.html", _report_context(request, report, form=form), status=400
     )
 
 

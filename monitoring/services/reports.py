@@ -7,11 +7,12 @@ reports never change.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from monitoring import permissions
 from monitoring.models import (
+    MAX_AMOUNT,
     REPORT_SECTIONS,
     Expenditure,
     Indicator,
@@ -28,13 +30,14 @@ from monitoring.models import (
     ReportAttachment,
     ReportRound,
 )
-from monitoring.spending import spend_for_report
-from organizations.models import User
+from monitoring.spending import LineSpend, spend_for_report
+from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
+ANSWER_LENGTH = 3000
 SECTIONS = REPORT_SECTIONS
 
 
@@ -70,25 +73,33 @@ def _touch(locked: MonitoringReport, now: datetime.datetime) -> None:
     locked.save(update_fields=["updated_at"])
 
 
-def report_save_narrative(
-    *, report: MonitoringReport, by: User, data: dict[str, Any], at: datetime.datetime | None = None
-) -> MonitoringReport:
-    now = at or timezone.now()
-    with transaction.atomic():
-        locked = _writable(report, by)
-        for name in NARRATIVE:
-            if name in data:
-                setattr(locked, name, data[name])
-        locked.updated_at = now
-        locked.full_clean(exclude=["project"], validate_constraints=False)
-        locked.save(update_fields=[*NARRATIVE, "updated_at"])
-    return locked
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+DECIMAL_COMMA = re.compile(r"^(-?\d*),(\d{1,2})$")
+NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)")
+
+
+def typed_number(value: Any) -> Any:
+    """A number as people type it: spaces between thousands dropped, a decimal comma read as a
+    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``). A comma before three digits
+    (``1,500``) could mean either, so it stays, for the reader to refuse."""
+    if not isinstance(value, str):
+        return value
+    return DECIMAL_COMMA.sub(r"\1.\2", SPACES.sub("", value))
 
 
 def indicator_value(indicator: Indicator, raw: Any) -> Decimal:
     """An indicator's value in its kind: a whole number, a number, or a percentage."""
+    text = str(typed_number(str(raw).strip()))
+    if "," in text:
+        raise ValidationError(
+            _("%(name)s: write the number without separators, for example 1500 or 12.5.")
+            % {"name": indicator.name}
+        )
+    if not NUMBER.fullmatch(text):
+        # Digits and a point only: no words, no exponents (1e3).
+        raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name})
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name}) from None
     if not value.is_finite() or value < 0:
@@ -104,84 +115,250 @@ def indicator_value(indicator: Indicator, raw: Any) -> Decimal:
     return value
 
 
-def report_set_indicator_values(
-    *, report: MonitoringReport, by: User, values: dict[int, Any], at: datetime.datetime | None = None
-) -> None:
-    """The actual value of each indicator; a blank value is removed (drafts may be partial)."""
-    now = at or timezone.now()
-    with transaction.atomic():
-        locked = _writable(report, by)
-        indicators = {i.pk: i for i in locked.project.indicators.all()}
-        clean = {}
-        for indicator_id, raw in values.items():
-            indicator = indicators.get(indicator_id)
-            if indicator is None:
-                raise ValidationError(_("That indicator is not one of this project's."))
-            if raw not in (None, ""):
-                clean[indicator_id] = indicator_value(indicator, raw)
-        locked.indicator_values.all().delete()
-        IndicatorValue.objects.bulk_create(
-            IndicatorValue(report=locked, indicator_id=indicator_id, value=value)
-            for indicator_id, value in clean.items()
-        )
-        _touch(locked, now)
-
-
 @dataclass(frozen=True)
-class ExpenditureData:
-    budget_line_id: int
-    amount: Decimal
+class Spending:
+    """What the organization entered for one approved line: an amount (None: left empty, which
+    is not 0) and, where the line goes over its approved amount, why."""
+
+    amount: Decimal | None
     explanation: str = ""
 
 
-def report_set_expenditures(
-    *,
-    report: MonitoringReport,
-    by: User,
-    expenditures: list[ExpenditureData],
-    at: datetime.datetime | None = None,
-) -> None:
-    """Spending per approved line in the period. Going above a line's approved amount, counting
+@dataclass(frozen=True)
+class ReportDraft:
+    """A report's draft as the organization entered it. A part left out (None) stays as it is.
+
+    ``values``: indicator id → the value as typed (empty removes it); ``spending``: budget line
+    id → :class:`Spending`; ``answers``: section → the answer to the reviewer's comment on it.
+    """
+
+    narrative: dict[str, Any] | None = None
+    values: dict[int, Any] | None = None
+    spending: dict[int, Spending] | None = None
+    answers: dict[str, str] | None = None
+
+
+def _text(value: Any) -> str:
+    """Text as stored: browsers send line breaks as CR LF, the report keeps LF."""
+    return str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _refuse(errors: dict[str, list], message: str) -> None:
+    """A refusal that belongs to no one field."""
+    errors.setdefault(NON_FIELD_ERRORS, []).append(message)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def latest_round(report: MonitoringReport) -> ReportRound | None:
+    """The report's latest round (from its prefetched rounds when a page loaded them)."""
+    return max(report.rounds.all(), key=lambda r: r.number, default=None)
+
+
+def answerable_round(report: MonitoringReport, latest: ReportRound | None = None) -> ReportRound | None:
+    """The round whose comments the organization answers: the latest, when it asked for a revision."""
+    latest = latest or latest_round(report)
+    if (
+        report.state == MonitoringReport.State.REVISION_REQUESTED
+        and latest is not None
+        and latest.decision == ReportRound.Decision.REVISION_REQUESTED
+    ):
+        return latest
+    return None
+
+
+def _draft_narrative(locked: MonitoringReport, narrative: dict[str, Any], errors: dict) -> list[str]:
+    """Set the narrative fields that differ on ``locked``; the names of those that changed."""
+    changed = []
+    for name in NARRATIVE:
+        if name not in narrative:
+            continue
+        new = narrative[name]
+        if name != "beneficiaries_reached":
+            new = _text(new)
+        elif new in ("", None):
+            new = None
+        if getattr(locked, name) != new:
+            setattr(locked, name, new)
+            changed.append(name)
+    try:
+        locked.clean_fields(exclude=[f.name for f in locked._meta.fields if f.name not in changed])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    return changed
+
+
+def _draft_values(locked: MonitoringReport, values: dict[int, Any], errors: dict) -> tuple[list, list, list]:
+    """Indicator values to create, update and delete."""
+    indicators = {i.pk: i for i in locked.project.indicators.all()}
+    stored = {v.indicator_id: v for v in locked.indicator_values.all()}
+    create, update, delete = [], [], []
+    for indicator_id, raw in values.items():
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            _refuse(errors, _("That indicator is not one of this project's."))
+            continue
+        own = stored.get(indicator_id)
+        if raw in (None, "") or (isinstance(raw, str) and not raw.strip()):
+            if own is not None:
+                delete.append(own)
+            continue
+        try:
+            value = indicator_value(indicator, raw)
+        except ValidationError as exc:
+            errors[f"value_{indicator_id}"] = exc.messages
+            continue
+        if own is None:
+            create.append(IndicatorValue(report=locked, indicator=indicator, value=value))
+        elif own.value != value:
+            own.value = value
+            update.append(own)
+    return create, update, delete
+
+
+def overspending_message(row: LineSpend) -> str:
+    """What a line that goes above its approved amount without an explanation is told."""
+    return _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.") % {
+        "line": row.line.description,
+        "total": _money(row.cumulative),
+        "approved": _money(row.line.approved_amount),
+    }
+
+
+def _draft_spending(
+    locked: MonitoringReport, spending: dict[int, Spending], errors: dict
+) -> tuple[list, list, list]:
+    """Expenditures to create, update and delete. Going above a line's approved amount, counting
     earlier reports, is accepted only with an explanation, and the line is flagged to the reviewer."""
+    lines = {line.pk for line in locked.project.budget_lines.all()}
+    for line_id in spending:
+        if line_id not in lines:
+            _refuse(errors, _("That budget line is not one of this project's."))
+    spending = {line_id: entry for line_id, entry in spending.items() if line_id in lines}
+    for line_id, entry in spending.items():
+        amount = entry.amount
+        if amount is None:
+            if _text(entry.explanation):
+                # An explanation without its amount would be lost: ask for the amount.
+                errors[f"amount_{line_id}"] = [
+                    _("Enter the amount (0 if nothing was spent) that this explanation is for.")
+                ]
+        elif not amount.is_finite() or amount < 0:
+            errors[f"amount_{line_id}"] = [_("The amount cannot be negative.")]
+        elif amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+            errors[f"amount_{line_id}"] = [_("Enter an amount in soms, for example 150000 or 150000.50.")]
+    if any(key.startswith("amount_") for key in errors):
+        return [], [], []
+    stored = {e.budget_line_id: e for e in locked.expenditures.all()}
+    rows = spend_for_report(locked, {line_id: entry.amount for line_id, entry in spending.items()})
+    create, update, delete = [], [], []
+    for row in rows:
+        entry = spending.get(row.line.pk)
+        if entry is None:
+            continue
+        own = stored.get(row.line.pk)
+        explanation = _text(entry.explanation)
+        if entry.amount is None:
+            if own is not None:
+                delete.append(own)
+            continue
+        if row.overspent and not explanation:
+            errors[f"explanation_{row.line.pk}"] = [overspending_message(row)]
+            continue
+        if own is None:
+            create.append(
+                Expenditure(
+                    report=locked,
+                    budget_line=row.line,
+                    amount=entry.amount,
+                    explanation=explanation,
+                    overspent=row.overspent,
+                )
+            )
+        elif (own.amount, own.explanation, own.overspent) != (entry.amount, explanation, row.overspent):
+            own.amount, own.explanation, own.overspent = entry.amount, explanation, row.overspent
+            update.append(own)
+    return create, update, delete
+
+
+def _draft_answers(current: ReportRound | None, answers: dict[str, str], errors: dict) -> ReportRound | None:
+    """``current`` (the round being answered) with its answers changed, or None when they are
+    as they were."""
+    answers = {section: _text(text) for section, text in answers.items()}
+    commented = current.comments if current else {}
+    if any(text and section not in commented for section, text in answers.items()):
+        _refuse(errors, _("There is no comment of the reviewer to answer here."))
+        return None
+    for section, text in answers.items():
+        if len(text) > ANSWER_LENGTH:
+            errors[f"answer_{section}"] = [
+                _("Keep the answer under %(count)s characters.") % {"count": f"{ANSWER_LENGTH:,}"}
+            ]
+    if current is None or errors:
+        return None
+    merged = dict(current.answers)
+    for section, text in answers.items():
+        if text:
+            merged[section] = text
+        else:
+            merged.pop(section, None)
+    if merged == current.answers:
+        return None
+    current.answers = merged
+    return current
+
+
+def report_save_draft(
+    *, report: MonitoringReport, by: User, draft: ReportDraft, at: datetime.datetime | None = None
+) -> list[str]:
+    """Save the organization's draft of a report in one go: narrative, indicator values, spending
+    and answers to the reviewer's comments.
+
+    Everything is checked first; if anything is wrong nothing is saved and the error names the
+    field (``activities``, ``value_<indicator>``, ``amount_<line>``, ``explanation_<line>``,
+    ``answer_<section>``). Only what differs from the stored report is written; a draft saved
+    unchanged writes nothing and records no event. Returns the sections that changed.
+    """
     now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
-        lines = {line.pk for line in locked.project.budget_lines.all()}
-        amounts = {}
-        for item in expenditures:
-            if item.budget_line_id not in lines:
-                raise ValidationError(_("That budget line is not one of this project's."))
-            if item.amount is None or item.amount < 0:
-                raise ValidationError(_("Spending cannot be negative."))
-            amounts[item.budget_line_id] = item.amount
-        explanations = {item.budget_line_id: item.explanation.strip() for item in expenditures}
-        errors = []
-        rows = spend_for_report(locked, amounts)
-        for row in rows:
-            if row.overspent and not explanations.get(row.line.pk):
-                errors.append(
-                    _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.")
-                    % {
-                        "line": row.line.description,
-                        "total": f"{row.cumulative:,.2f}",
-                        "approved": f"{row.line.approved_amount:,.2f}",
-                    }
-                )
+        errors: dict[str, list] = {}
+        narrative = _draft_narrative(locked, draft.narrative or {}, errors)
+        values = _draft_values(locked, draft.values or {}, errors)
+        spending = _draft_spending(locked, draft.spending or {}, errors)
+        answered = None
+        if draft.answers is not None:
+            current = locked.rounds.select_for_update().order_by("-number").first()
+            answerable = answerable_round(locked, latest=current)
+            answered = _draft_answers(answerable, draft.answers, errors)
         if errors:
             raise ValidationError(errors)
-        locked.expenditures.all().delete()
-        Expenditure.objects.bulk_create(
-            Expenditure(
-                report=locked,
-                budget_line=row.line,
-                amount=row.in_period,
-                explanation=explanations.get(row.line.pk, ""),
-                overspent=row.overspent,
-            )
-            for row in rows
-            if row.line.pk in amounts
-        )
-        _touch(locked, now)
+        changed = []
+        if narrative:
+            changed.append("narrative")
+        if any(values):
+            create, update, delete = values
+            IndicatorValue.objects.filter(pk__in=[v.pk for v in delete]).delete()
+            IndicatorValue.objects.bulk_update(update, ["value"])
+            IndicatorValue.objects.bulk_create(create)
+            changed.append("indicators")
+        if any(spending):
+            create, update, delete = spending
+            Expenditure.objects.filter(pk__in=[e.pk for e in delete]).delete()
+            Expenditure.objects.bulk_update(update, ["amount", "explanation", "overspent"])
+            Expenditure.objects.bulk_create(create)
+            changed.append("expenditure")
+        if answered is not None:
+            answered.save(update_fields=["answers"])
+            changed.append("answers")
+        if not changed:
+            return []
+        locked.updated_at = now
+        locked.save(update_fields=[*narrative, "updated_at"])
+        _audit(locked, by, "report.draft_saved", now, sections=changed)
+    return changed
 
 
 def report_attach(*, report: MonitoringReport, by: User, kind: str, file: UploadedFile) -> ReportAttachment:
@@ -230,12 +407,29 @@ def report_problems(report: MonitoringReport) -> list[str]:
     for indicator in report.project.indicators.all():
         if indicator.pk not in reported:
             problems.append(_("Give the value of the indicator “%(name)s”.") % {"name": indicator.name})
-    if report.project.budget_lines.exists() and not report.expenditures.exists():
+    spent = {e.budget_line_id for e in report.expenditures.all()}
+    lines = list(report.project.budget_lines.all())
+    if lines and not spent:
         problems.append(_("Enter the spending of the period (0 where nothing was spent)."))
+    elif lines:
+        for line in lines:
+            if line.pk not in spent:
+                problems.append(
+                    _("Enter the spending on “%(line)s” (0 where nothing was spent).")
+                    % {"line": line.description}
+                )
+    answering = answerable_round(report)
+    if answering is not None:
+        for _section, label, _comment, answer in answering.comments_and_answers:
+            if not answer:
+                problems.append(_("Answer the reviewer's comment on “%(section)s”.") % {"section": label})
     return problems
 
 
 def _snapshot(report: MonitoringReport) -> dict[str, Any]:
+    """What a round submitted, kept as it was: the narrative, indicator values by indicator name
+    (names are unique in a project and fixed once reported on), spending per approved line and
+    the attachments' names. monitoring/changes.py compares two of them."""
     return {
         "narrative": {name: str(getattr(report, name) or "") for name in NARRATIVE},
         "indicators": {
@@ -243,6 +437,7 @@ def _snapshot(report: MonitoringReport) -> dict[str, Any]:
         },
         "expenditure": [
             {
+                "line_id": e.budget_line_id,
                 "line": e.budget_line.description,
                 "amount": str(e.amount),
                 "explanation": e.explanation,
@@ -264,15 +459,41 @@ def report_submit(
         problems = report_problems(locked)
         if problems:
             raise ValidationError(problems)
-        number = locked.rounds.count() + 1
-        ReportRound.objects.create(
+        previous = locked.rounds.select_related("reviewer").order_by("-number").first()
+        number = previous.number + 1 if previous else 1
+        current = ReportRound.objects.create(
             report=locked, number=number, submitted_at=now, submitted_by=by, snapshot=_snapshot(locked)
         )
         locked.state = MonitoringReport.State.SUBMITTED
         locked.submitted_at = now
         locked.save(update_fields=["state", "submitted_at"])
         _audit(locked, by, "report.submitted", now, round=number)
+        for reviewer in report_reviewers(report=locked, previous=previous):
+            email_notify(
+                user=reviewer,
+                template="monitoring/email/report_arrived",
+                context={
+                    "report": locked,
+                    "project": locked.project,
+                    "round": current,
+                    "previous": previous,
+                },
+            )
     return locked
+
+
+def report_reviewers(*, report: MonitoringReport, previous: ReportRound | None) -> list[User]:
+    """Who is told that a report arrived: the reviewer of the previous round when the report comes
+    back from a revision (if they still review for the municipality); otherwise the
+    municipality's consultants, or its finance staff when it has none."""
+    reviewer = previous.reviewer if previous is not None else None
+    if reviewer is not None and permissions.can_review_report(reviewer, report):
+        return [reviewer]
+    memberships = MunicipalityMembership.objects.filter(
+        municipality=report.project.municipality_id, user__is_active=True
+    ).select_related("user")
+    consultants = [m.user for m in memberships if m.role == MunicipalityMembership.Role.CONSULTANT]
+    return consultants or [m.user for m in memberships if m.role == MunicipalityMembership.Role.STAFF]
 
 
 def report_review(

@@ -36,6 +36,7 @@ class World:
     fresh: Project
     draft: MonitoringReport
     submitted: MonitoringReport
+    revised: MonitoringReport  # a revision is asked for, with a comment on the narrative
     attachment: ReportAttachment
     tranche: PaymentTranche
     photo: SiteVisitPhoto
@@ -71,7 +72,7 @@ def reports(world: World) -> tuple:
         list(MonitoringReport.objects.values_list("indicator_values__indicator", "indicator_values__value")),
         list(MonitoringReport.objects.values_list("expenditures__budget_line", "expenditures__amount")),
         list(ReportAttachment.objects.values_list("pk", "report")),
-        list(MonitoringReport.objects.values_list("rounds__number", "rounds__decision")),
+        list(MonitoringReport.objects.values_list("rounds__number", "rounds__decision", "rounds__answers")),
     )
 
 
@@ -111,16 +112,17 @@ def management(prefix: str, rows: int) -> dict[str, str]:
     }
 
 
-def narrative(world: World) -> dict:
-    return {"activities": "Classes held.", "results": "Thirty trained.", "beneficiaries_reached": "30"}
-
-
-def indicator_values(world: World) -> dict:
-    return {f"value_{i.pk}": "12" for i in world.project.indicators.all()}
-
-
-def expenditures(world: World) -> dict:
-    return {f"amount_{line.pk}": "1000" for line in world.project.budget_lines.all()}
+def draft(world: World) -> dict:
+    """The whole draft of a report, as its one form sends it."""
+    return {
+        "activities": "Classes held.",
+        "results": "Thirty trained.",
+        "beneficiaries_reached": "30",
+        "problems": "",
+        **{f"value_{i.pk}": "12" for i in world.project.indicators.all()},
+        **{f"amount_{line.pk}": "1000" for line in world.project.budget_lines.all()},
+        **{f"explanation_{line.pk}": "" for line in world.project.budget_lines.all()},
+    }
 
 
 ROWS: dict[str, Row] = {
@@ -225,14 +227,14 @@ ROWS: dict[str, Row] = {
     # Reports: the organization writes; everyone else who sees the project reads.
     "monitoring:report-detail": Row("get", lambda w: [w.draft.pk], VIEWERS),
     "monitoring:report-detail[submitted]": Row("get", lambda w: [w.submitted.pk], VIEWERS),
-    "monitoring:report-narrative": Row(
-        "post", lambda w: [w.draft.pk], writers(302), data=narrative, snapshot=reports
-    ),
-    "monitoring:report-indicators": Row(
-        "post", lambda w: [w.draft.pk], writers(302), data=indicator_values, snapshot=reports
-    ),
-    "monitoring:report-expenditures": Row(
-        "post", lambda w: [w.draft.pk], writers(302), data=expenditures, snapshot=reports
+    "monitoring:report-save": Row("post", lambda w: [w.draft.pk], writers(302), data=draft, snapshot=reports),
+    # Answers to the comments of a report sent back for revision.
+    "monitoring:report-save[revision]": Row(
+        "post",
+        lambda w: [w.revised.pk],
+        writers(302),
+        data=lambda w: {**draft(w), "answer_narrative": "The classes are now listed by date."},
+        snapshot=reports,
     ),
     "monitoring:report-attach": Row(
         "post",
@@ -247,11 +249,11 @@ ROWS: dict[str, Row] = {
     ),
     "monitoring:report-submit": Row("post", lambda w: [w.draft.pk], writers(302), snapshot=reports),
     # A submitted report is no longer the organization's to change.
-    "monitoring:report-narrative[submitted]": Row(
+    "monitoring:report-save[submitted]": Row(
         "post",
         lambda w: [w.submitted.pk],
         only({"nco_member": 400, "finance_staff": 403, "consultant": 403, "admin_user": 403}, others=404),
-        data=narrative,
+        data=draft,
         snapshot=reports,
     ),
     "monitoring:report-review": Row(
@@ -299,6 +301,12 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
     )
     fill(built, submitted)
     report_services.report_submit(report=submitted, by=built.member)
+    revised = built.reports[2]
+    fill(built, revised)
+    report_services.report_submit(report=revised, by=built.member)
+    report_services.report_review(
+        report=revised, by=consultant, accept=False, comments={"narrative": "List the classes."}
+    )
     visit = report_services.site_visit_record(
         project=built.project,
         by=consultant,
@@ -325,6 +333,7 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
         fresh=fresh,
         draft=draft,
         submitted=submitted,
+        revised=revised,
         attachment=attachment,
         tranche=built.project.tranches.get(number=1),
         photo=visit.photos.get(),
@@ -344,6 +353,15 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
     from django.urls import reverse
 
     client = client_for(nco_member)
+    client.post(reverse("monitoring:report-save", args=[world.draft.pk]), draft(world))
+    world.draft.refresh_from_db()
+    assert (world.draft.activities, world.draft.beneficiaries_reached) == ("Classes held.", 30)
+    assert set(world.draft.expenditures.values_list("amount", flat=True)) == {Decimal("1000")}
+    client.post(
+        reverse("monitoring:report-save", args=[world.revised.pk]),
+        {**draft(world), "answer_narrative": "Listed by date."},
+    )
+    assert world.revised.rounds.get().answers == {"narrative": "Listed by date."}
     client.post(reverse("monitoring:report-submit", args=[world.draft.pk]))
     world.draft.refresh_from_db()
     assert world.draft.state == MonitoringReport.State.SUBMITTED

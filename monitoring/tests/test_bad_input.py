@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
+from monitoring.tests.pages import form_with
 from monitoring.tests.world import build, fill
 from ssp_portal.tests.rows import rows_post
 
@@ -39,13 +40,20 @@ def lines(world):
     return list(world.project.budget_lines.all())
 
 
+def draft_form(client, report):
+    """The report's one draft form, as the page renders it."""
+    page = client.get(reverse("monitoring:report-detail", args=[report.pk])).content.decode()
+    return form_with(page, "activities")
+
+
 def test_negative_spending_is_refused_beside_the_line(world, client_for):
     report = world.reports[0]
     before = stored(report)
     staff, supplies = lines(world)
-    response = client_for(world.member).post(
-        reverse("monitoring:report-expenditures", args=[report.pk]),
-        {f"amount_{staff.pk}": "-5", f"amount_{supplies.pk}": "100"},
+    client = client_for(world.member)
+    form = draft_form(client, report)
+    response = client.post(
+        form.action, form.data(**{f"amount_{staff.pk}": "-5", f"amount_{supplies.pk}": "100"})
     )
     field_error(response, "The amount cannot be negative.")
     assert stored(report) == before
@@ -55,20 +63,15 @@ def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(wo
     report = world.reports[0]
     before = stored(report)
     staff, supplies = lines(world)
-    response = client_for(world.member).post(
-        reverse("monitoring:report-expenditures", args=[report.pk]),
-        {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"},
-    )
+    client = client_for(world.member)
+    form = draft_form(client, report)
+    over = {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"}
+    response = client.post(form.action, form.data(**over))
     field_error(response, "Supplies: spending reaches 50,000.50 of 50,000.00 approved")
     assert stored(report) == before
 
-    response = client_for(world.member).post(
-        reverse("monitoring:report-expenditures", args=[report.pk]),
-        {
-            f"amount_{staff.pk}": "1000",
-            f"amount_{supplies.pk}": "50000.50",
-            f"explanation_{supplies.pk}": "The price of paper rose.",
-        },
+    response = client.post(
+        form.action, form.data(**over, **{f"explanation_{supplies.pk}": "The price of paper rose."})
     )
     assert response.status_code == 302
     assert report.expenditures.get(budget_line=supplies).overspent
@@ -86,9 +89,11 @@ def test_indicator_values_of_the_wrong_kind_are_refused_beside_the_field(world, 
     report = world.reports[0]
     before = stored(report)
     people_indicator, satisfaction = world.project.indicators.all()
-    response = client_for(world.member).post(
-        reverse("monitoring:report-indicators", args=[report.pk]),
-        {f"value_{people_indicator.pk}": people, f"value_{satisfaction.pk}": "70"},
+    client = client_for(world.member)
+    form = draft_form(client, report)
+    response = client.post(
+        form.action,
+        form.data(**{f"value_{people_indicator.pk}": people, f"value_{satisfaction.pk}": "70"}),
     )
     field_error(response, message)
     assert stored(report) == before

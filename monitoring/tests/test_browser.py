@@ -58,28 +58,37 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     expect(due.locator("a").first.locator('[data-report-state="overdue"]')).to_be_visible()
     due.locator("a").first.click()
 
+    # The whole draft is one form: a value of the wrong kind is refused beside its field, and
+    # everything else typed is still there to save again.
     page.get_by_label("Activities carried out").fill("Twelve cooking classes for young mothers.")
     page.get_by_label("Results").fill("Forty women completed the course.")
     page.get_by_label("Beneficiaries reached").fill("40")
-    page.locator("#narrative_form").get_by_role("button", name="Save").click()
-    expect(page.locator(".alert-success")).to_contain_text("Saved.")
-
-    # A value of the wrong kind is refused beside its field.
     page.get_by_label("People reached (people)").fill("40.5")
     page.get_by_label("Satisfaction (%)").fill("70")
-    page.locator("#indicator_form").get_by_role("button", name="Save").click()
-    expect(page.locator("#indicator_form")).to_contain_text("People reached is counted in whole numbers.")
-    page.get_by_label("People reached (people)").fill("40")
-    page.locator("#indicator_form").get_by_role("button", name="Save").click()
-    expect(page.locator(".alert-success")).to_contain_text("Saved.")
-
     page.get_by_label("This period: Staff").fill("25000")
     page.get_by_label("This period: Supplies").fill("12000")
-    page.locator("#expenditure_form").get_by_role("button", name="Save").click()
-    cumulative = page.get_by_test_id("cumulative")
+    spending = page.get_by_test_id("expenditure-form")
+    # The running sums follow the amounts as they are typed.
+    expect(page.get_by_test_id("spending-totals")).to_contain_text("KGS\u00a037,000")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.get_by_test_id("form-errors")).to_contain_text("The draft is not saved.")
+    expect(page.locator("#indicators")).to_contain_text("People reached is counted in whole numbers.")
+    expect(page.get_by_label("Activities carried out")).to_have_value(
+        "Twelve cooking classes for young mothers."
+    )
+    expect(page.get_by_label("This period: Supplies")).to_have_value("12000")
+    page.get_by_label("People reached (people)").fill("40")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.locator(".alert-success")).to_contain_text("The draft is saved.")
     # Approved: staff 100,000, supplies 50,000; nothing spent before this report.
-    expect(cumulative.locator('tr[data-line="Staff"] [data-cumulative]')).to_have_text("KGS\u00a025,000")
-    expect(cumulative.locator('tr[data-line="Supplies"]')).to_contain_text("KGS\u00a038,000")
+    expect(spending.locator('[data-line="Staff"] [data-cumulative]')).to_have_text("KGS\u00a025,000")
+    expect(page.get_by_test_id("spending-totals")).to_contain_text("KGS\u00a037,000")
+    report.refresh_from_db()
+    assert (report.activities, report.beneficiaries_reached) == (
+        "Twelve cooking classes for young mothers.",
+        40,
+    )
+    assert sorted(report.indicator_values.values_list("value", flat=True)) == [40, 70]
 
     page.get_by_label("What it is").select_option(label="Photo")
     page.get_by_label("File").set_input_files(
@@ -124,9 +133,12 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     )
     page.locator("#attachment_form").get_by_role("button", name="Attach").click()
     page.get_by_label("This period: Supplies").fill("11500")
-    page.locator("#expenditure_form").get_by_role("button", name="Save").click()
+    page.get_by_label("Your answer on: Expenditure").fill(
+        "The receipt is attached; one purchase was counted twice."
+    )
+    page.get_by_role("button", name="Save the draft").click()
     expect(
-        page.get_by_test_id("cumulative").locator('tr[data-line="Supplies"] [data-cumulative]')
+        page.get_by_test_id("expenditure-form").locator('[data-line="Supplies"] [data-cumulative]')
     ).to_have_text("KGS\u00a011,500")
     page.get_by_role("button", name="Submit the report").click()
     expect(page.get_by_test_id("report-state")).to_contain_text("Submitted")

@@ -31,6 +31,13 @@ def submit(world, report):
     return report_services.report_submit(report=report, by=world.member)
 
 
+def save(world, report, *, by=None, **parts):
+    """Save parts of a report's draft (narrative=…, values=…, spending=…, answers=…)."""
+    return report_services.report_save_draft(
+        report=report, by=by or world.member, draft=report_services.ReportDraft(**parts)
+    )
+
+
 def review(world, report, *, accept=True, comments=None):
     return report_services.report_review(
         report=report, by=world.consultant, accept=accept, comments=comments or {}
@@ -148,6 +155,7 @@ def test_a_report_is_submitted_only_when_complete(world):
     assert "Describe the activities carried out." in info.value.messages
     assert "Give the value of the indicator “People reached”." in info.value.messages
     assert "Enter the spending of the period (0 where nothing was spent)." in info.value.messages
+    assert "Give the value of the indicator “Satisfaction”." in info.value.messages
 
 
 def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
@@ -166,7 +174,7 @@ def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.REVISION_REQUESTED
     assert "check the register" in mail.outbox[-1].body
-    fill(world, report, people="31")
+    fill(world, report, people="31", answers={"indicators": "Recounted from the register: 31."})
     submit(world, report)
     review(world, report, accept=True)
     rounds = list(report.rounds.order_by("number").values_list("number", "decision", "snapshot"))
@@ -176,6 +184,7 @@ def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
     assert report.rounds.get(number=1).comments == {
         "indicators": "People reached looks low: check the register."
     }
+    assert report.rounds.get(number=1).answers == {"indicators": "Recounted from the register: 31."}
 
 
 def test_an_accepted_report_never_changes(world):
@@ -184,7 +193,7 @@ def test_an_accepted_report_never_changes(world):
     submit(world, report)
     review(world, report)
     with pytest.raises(ValidationError, match="submitted"):
-        report_services.report_save_narrative(report=report, by=world.member, data={"activities": "x"})
+        save(world, report, narrative={"activities": "x"})
     with pytest.raises(ValidationError, match="Only a submitted report"):
         review(world, report, accept=False, comments={"narrative": "x"})
 
@@ -195,7 +204,7 @@ def test_only_the_projects_members_write_and_the_municipalitys_reviewers_review(
     report = world.reports[0]
     for outsider in (other_member, world.finance, world.consultant):
         with pytest.raises(PermissionDenied):
-            report_services.report_save_narrative(report=report, by=outsider, data={"activities": "x"})
+            save(world, report, by=outsider, narrative={"activities": "x"})
     fill(world, report)
     submit(world, report)
     for outsider in (other_member, other_staff, world.member):
@@ -216,11 +225,7 @@ def test_only_the_projects_members_write_and_the_municipalitys_reviewers_review(
 def test_indicator_values_of_the_wrong_type_are_refused(world, people, satisfaction, message):
     indicators = list(world.project.indicators.all())
     with pytest.raises(ValidationError, match=message):
-        report_services.report_set_indicator_values(
-            report=world.reports[0],
-            by=world.member,
-            values={indicators[0].pk: people, indicators[1].pk: satisfaction},
-        )
+        save(world, world.reports[0], values={indicators[0].pk: people, indicators[1].pk: satisfaction})
     assert not world.reports[0].indicator_values.exists()
 
 
@@ -266,11 +271,8 @@ def test_going_over_a_line_needs_an_explanation_and_is_flagged(world):
 def test_negative_spending_is_refused(world):
     line = world.project.budget_lines.first()
     with pytest.raises(ValidationError, match="negative"):
-        report_services.report_set_expenditures(
-            report=world.reports[0],
-            by=world.member,
-            expenditures=[report_services.ExpenditureData(line.pk, Decimal("-1"))],
-        )
+        save(world, world.reports[0], spending={line.pk: report_services.Spending(Decimal("-1"))})
+    assert not world.reports[0].expenditures.exists()
 
 
 # Overdue -------------------------------------------------------------------------------------------------
@@ -332,9 +334,7 @@ def test_project_states(world):
     )
     assert Project.objects.get(pk=world.project.pk).state == "suspended"
     with pytest.raises(ValidationError, match="not active"):
-        report_services.report_save_narrative(
-            report=world.reports[0], by=world.member, data={"activities": "x"}
-        )
+        save(world, world.reports[0], narrative={"activities": "x"})
     services.project_change_state(project=world.project, by=world.finance, state="active")
     with pytest.raises(ValidationError, match="every report is accepted"):
         services.project_change_state(project=world.project, by=world.finance, state="completed")

@@ -102,23 +102,27 @@ def fill(
     people="30",
     satisfaction="60",
     explanations=None,
-) -> None:
+    answers=None,
+) -> list[str]:
+    """The whole draft of a report, saved as the organization saves it."""
     explanations = explanations or {}
-    report_services.report_save_narrative(
-        report=report,
-        by=world.member,
-        data={"activities": "Done.", "results": "Results.", "beneficiaries_reached": 30, "problems": ""},
-    )
     indicators = list(world.project.indicators.all())
-    report_services.report_set_indicator_values(
-        report=report, by=world.member, values={indicators[0].pk: people, indicators[1].pk: satisfaction}
-    )
     lines = list(world.project.budget_lines.all())
-    report_services.report_set_expenditures(
+    return report_services.report_save_draft(
         report=report,
         by=world.member,
-        expenditures=[
-            report_services.ExpenditureData(lines[0].pk, Decimal(staff), explanations.get("staff", "")),
-            report_services.ExpenditureData(lines[1].pk, Decimal(supplies), explanations.get("supplies", "")),
-        ],
+        draft=report_services.ReportDraft(
+            narrative={
+                "activities": "Done.",
+                "results": "Results.",
+                "beneficiaries_reached": 30,
+                "problems": "",
+            },
+            values={indicators[0].pk: people, indicators[1].pk: satisfaction},
+            spending={
+                lines[0].pk: report_services.Spending(Decimal(staff), explanations.get("staff", "")),
+                lines[1].pk: report_services.Spending(Decimal(supplies), explanations.get("supplies", "")),
+            },
+            answers=answers,
+        ),
     )

@@ -46,6 +46,12 @@ def test_finance_staff_correct_the_criteria_documents_and_commission_of_a_draft(
     page.locator("#id_criteria-0-weight").fill("40")
     expect(total).to_have_text("90")
     expect(total).to_have_class("text-danger")
+    # Leaving with a change not saved asks first; staying keeps what was typed.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Back").click()
+    assert asked == ["beforeunload"]
+    expect(page.locator("#id_criteria-0-weight")).to_have_value("40")
     # Saved like this, nothing is saved and the page says what to do.
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("formset-errors")).to_contain_text(

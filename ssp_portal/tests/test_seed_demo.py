@@ -202,8 +202,13 @@ def test_seed_demo_follows_the_two_projects_in_their_monitoring_states(settings)
         return [(r.state, r.is_overdue) for r in project.reports.select_related("project__municipality")]
 
     assert states(baldarga) == [("accepted", False), ("revision_requested", True), ("draft", True)]
-    assert states(ulukman) == [("accepted", False), ("accepted", False), ("draft", True)]
+    assert states(ulukman) == [("accepted", False), ("submitted", False), ("draft", True)]
     revised = baldarga.reports.get(number=2)
     assert revised.rounds.get().comments["expenditure"].startswith("The books line is over budget")
+    # Ulukman Daryger answered the comments on its second report and submitted it again.
+    first, second = ulukman.reports.get(number=2).rounds.order_by("number")
+    assert first.decision == "revision_requested" and second.decision == ""
+    assert set(first.answers) == set(first.comments) == {"narrative", "expenditure"}
+    assert first.snapshot["narrative"]["results"] != second.snapshot["narrative"]["results"]
     # Books: 2,000 approved; 2,000 + 1,500 spent, explained.
     assert overspent_projects([baldarga.pk, ulukman.pk]) == {baldarga.pk}

@@ -16,6 +16,7 @@ from monitoring.services.reports import SECTIONS, indicator_value
 from procurement.application_forms import amount_field
 from procurement.forms import RowsFormSet
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
+from ssp_portal.formatting import format_soms
 from ssp_portal.templatetags.portal import plain_number, quantity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,7 +87,7 @@ class BaseTrancheFormSet(RowsFormSet):
         if self.rows() and total != self.project.amount:
             raise ValidationError(
                 _("The tranches add up to %(total)s; they must add up to the awarded amount, %(amount)s.")
-                % {"total": f"{total:,.2f}", "amount": f"{self.project.amount:,.2f}"}
+                % {"total": format_soms(total), "amount": format_soms(self.project.amount)}
             )
 
 

@@ -203,6 +203,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates day first and one decimal separator per language (ssp_portal/formats/<language>/).
+FORMAT_MODULE_PATH = ["ssp_portal.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True

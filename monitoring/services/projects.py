@@ -17,6 +17,7 @@ from monitoring.models import Indicator, MonitoringReport, PaymentTranche, Proje
 from organizations.models import User
 from procurement.models import Award, BudgetLine, Competition
 from ssp_portal.audit.services import audit_record
+from ssp_portal.formatting import format_date, format_soms
 
 # Days after the end of a period by which its report is due.
 REPORT_DUE_DAYS = 10
@@ -155,7 +156,7 @@ def project_set_tranches(
     if total != project.amount:
         raise ValidationError(
             _("The tranches add up to %(total)s; they must add up to the awarded amount, %(amount)s.")
-            % {"total": f"{total:,.2f}", "amount": f"{project.amount:,.2f}"}
+            % {"total": format_soms(total), "amount": format_soms(project.amount)}
         )
     for tranche in tranches:
         if tranche.condition_report is not None and tranche.condition_report.project_id != project.pk:
@@ -261,9 +262,9 @@ def project_set_schedule(
                 {
                     "period_ends": _("%(date)s is outside the project (%(start)s to %(end)s).")
                     % {
-                        "date": day.isoformat(),
-                        "start": project.start_date.isoformat(),
-                        "end": project.end_date.isoformat(),
+                        "date": format_date(day),
+                        "start": format_date(project.start_date),
+                        "end": format_date(project.end_date),
                     }
                 }
             )

@@ -32,6 +32,7 @@ from monitoring.spending import spend_for_report
 from organizations.models import User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
+from ssp_portal.formatting import format_soms
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -163,8 +164,8 @@ def report_set_expenditures(
                     _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.")
                     % {
                         "line": row.line.description,
-                        "total": f"{row.cumulative:,.2f}",
-                        "approved": f"{row.line.approved_amount:,.2f}",
+                        "total": format_soms(row.cumulative),
+                        "approved": format_soms(row.line.approved_amount),
                     }
                 )
         if errors:

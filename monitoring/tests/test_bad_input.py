@@ -58,7 +58,7 @@ def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(wo
         reverse("monitoring:report-expenditures", args=[report.pk]),
         {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"},
     )
-    field_error(response, "Supplies: spending reaches 50,000.50 of 50,000.00 approved")
+    field_error(response, "Supplies: spending reaches KGS\u00a050,000.50 of KGS\u00a050,000 approved")
     assert stored(report) == before
 
     response = client_for(world.member).post(
@@ -133,7 +133,7 @@ def test_tranches_that_do_not_add_up_are_refused(world, client_for):
         },
     )
     assert response.status_code == 400
-    assert "they must add up to the awarded amount, 150,000.00" in response.content.decode()
+    assert "they must add up to the awarded amount, KGS\u00a0150,000" in response.content.decode()
     assert list(project.tranches.values_list("number", "amount")) == before
 
 

@@ -34,6 +34,7 @@ from procurement.models import (
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
 from ssp_portal.files import FileType, display_name
+from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
 
 RECEIPT = "application-receipt"
@@ -302,13 +303,13 @@ def application_problems(application: Application) -> list[str]:
         if requested > competition.max_grant:
             problems.append(
                 _("The requested amount (%(requested)s) is more than the maximum grant (%(max)s).")
-                % {"requested": f"{requested:,.2f}", "max": f"{competition.max_grant:,.2f}"}
+                % {"requested": format_soms(requested), "max": format_soms(competition.max_grant)}
             )
         total = sum((line.total for line in lines), Decimal("0"))
         if lines and total != requested:
             problems.append(
                 _("The budget lines add up to %(total)s, not to the requested amount %(requested)s.")
-                % {"total": f"{total:,.2f}", "requested": f"{requested:,.2f}"}
+                % {"total": format_soms(total), "requested": format_soms(requested)}
             )
     attached = {a.required_document_id for a in application.attachments.all()}
     for document in competition.required_documents.all():
@@ -346,10 +347,9 @@ def application_submit(
         now = at or timezone.now()
         problems = []
         if competition.effective_state_at(now) != Competition.State.PUBLISHED:
-            local = timezone.localtime(competition.deadline, competition.zone)
             problems.append(
                 _("The submission deadline passed at %(time)s; the application was not submitted.")
-                % {"time": local.strftime("%Y-%m-%d %H:%M:%S")}
+                % {"time": format_datetime(competition.deadline, zone=competition.zone)}
             )
         problems += application_problems(locked)
         if problems:

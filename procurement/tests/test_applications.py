@@ -122,12 +122,12 @@ def test_the_page_lists_everything_missing(draft, competition):
 def test_the_requested_amount_is_at_most_the_maximum_grant_and_the_budget_adds_up(draft, nco_member):
     fill_application(draft, amount=Decimal("250000"))
     assert services.application_problems(draft) == [
-        "The requested amount (250,000.00) is more than the maximum grant (200,000.00)."
+        "The requested amount (KGS\u00a0250,000) is more than the maximum grant (KGS\u00a0200,000)."
     ]
     Application.objects.filter(pk=draft.pk).update(requested_amount=Decimal("149999.99"))
     draft.refresh_from_db()
     assert services.application_problems(draft) == [
-        "The budget lines add up to 250,000.00, not to the requested amount 149,999.99."
+        "The budget lines add up to KGS\u00a0250,000, not to the requested amount KGS\u00a0149,999.99."
     ]
 
 
@@ -205,9 +205,11 @@ def test_a_submission_one_second_after_the_deadline_is_refused(draft, nco_member
     at(competition.deadline + SECOND, monkeypatch)
     with pytest.raises(ValidationError) as info:
         services.application_submit(application=draft, by=nco_member)
-    local = timezone.localtime(competition.deadline, competition.zone).strftime("%Y-%m-%d %H:%M:%S")
+    local = timezone.localtime(competition.deadline, competition.zone)
+    # Day first, in the municipality's zone: "1 December 2026, 17:00".
+    written = f"{local.day} {local:%B %Y, %H:%M}"
     assert info.value.messages == [
-        f"The submission deadline passed at {local}; the application was not submitted."
+        f"The submission deadline passed at {written}; the application was not submitted."
     ]
     draft.refresh_from_db()
     assert draft.state == Application.State.DRAFT

@@ -6,13 +6,23 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.conf import settings
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.html import format_html
 
 from ssp_portal.formatting import format_number, format_quantity, format_soms, plain_number
 
-__all__ = ["in_zone", "input_value", "number", "plain_number", "quantity", "soms"]
+__all__ = [
+    "in_zone",
+    "input_value",
+    "number",
+    "plain_number",
+    "quantity",
+    "site_url",
+    "soms",
+    "support_email",
+]
 
 register = template.Library()
 
@@ -58,3 +68,16 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     if value is None:
         return None
     return timezone.localtime(value, ZoneInfo(zone or "Asia/Bishkek"))
+
+
+@register.simple_tag
+def support_email() -> str:
+    """The address for help (``SSP_SUPPORT_EMAIL``), for the foot of every e-mail, whatever the
+    context the e-mail was rendered with."""
+    return settings.SSP_SUPPORT_EMAIL
+
+
+@register.simple_tag
+def site_url() -> str:
+    """The portal's address (``SSP_SITE_URL``), for links in e-mails and documents."""
+    return settings.SSP_SITE_URL

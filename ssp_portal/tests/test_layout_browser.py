@@ -100,11 +100,13 @@ def key_pages() -> dict[str | None, list[str]]:
             "/",
             draft.get_absolute_url(),
             f"/applications/{draft.pk}/budget/",
+            f"/applications/{draft.pk}/activities/",
         ],
         "chair@karakol.example": [
             "/",
             "/commission/",
             f"/competitions/{completed.reference}/ranking/",
+            f"/applications/{awarded.pk}/score/",
         ],
         "consultant@dpi.example": ["/", "/monitoring/", report.get_absolute_url()],
     }

@@ -166,7 +166,11 @@ PRINTED = """() => {
   return {
     screenOnly: [...document.querySelectorAll('nav, form, button, .btn, input, select, textarea')]
       .filter(el => el.type !== 'hidden').filter(shown).map(el => el.outerHTML.slice(0, 60)),
-    header: header && shown(header) ? header.innerText : '',
+    header: header && shown(header)
+      ? [...header.querySelectorAll('[data-print-text]')]
+        .map(el => getComputedStyle(el, '::before').content).join(' ')
+      : '',
+    headerText: header ? header.textContent.trim() : null,
     rows: [...document.querySelectorAll('main tr')].every(tr => getComputedStyle(tr).breakInside === 'avoid'),
     links: links.map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content]),
   };
@@ -194,6 +198,8 @@ def test_competition_results_ranking_and_project_pages_print_as_documents(
         assert "SSP Portal" in printed["header"]
         assert f"{settings.SSP_SITE_URL}{url}" in printed["header"]
         assert "As of" in printed["header"]
+        # Printed from attributes: on screen the page's text does not repeat its own address.
+        assert printed["headerText"] == ""
         assert printed["rows"], url
         # A link in the text prints its full address after it.
         for href, after in printed["links"]:

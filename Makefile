@@ -5,6 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints-build.txt | cksum | cut -d' ' -f1)
 ADDRESS ?= 127.0.0.1:8000
+# Links in e-mails and PDFs open the address that `make run` serves, unless SSP_SITE_URL is set:
+# a bare port means 127.0.0.1, and 0.0.0.0 (every interface) is opened as 127.0.0.1 here.
+SERVED := $(if $(findstring :,$(ADDRESS)),$(ADDRESS),127.0.0.1:$(ADDRESS))
+ifeq ($(strip $(SSP_SITE_URL)),)
+SSP_SITE_URL := http://$(patsubst 0.0.0.0:%,127.0.0.1:%,$(SERVED))
+endif
 
 .PHONY: install run test lint format messages translations worker clean
 
@@ -27,9 +33,11 @@ translations: $(STAMP)
 		echo "gettext (msgfmt) is not installed: pages show in English."; \
 	fi
 
+run: export SSP_SITE_URL := $(SSP_SITE_URL)
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	@echo "Links in e-mails and PDFs open $$SSP_SITE_URL (set SSP_SITE_URL to change it)."
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Tasks go through $$REDIS_URL: starting a Celery worker with beat."; \
 		$(VENV)/bin/celery -A ssp_portal worker --beat --schedule var/celerybeat-schedule --loglevel INFO --concurrency 2 & worker=$$!; \

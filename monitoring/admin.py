@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import (
     Expenditure,
@@ -14,7 +15,7 @@ from monitoring.models import (
     ReportRound,
     SiteVisit,
 )
-from ssp_portal.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+from ssp_portal.admin_mixins import ReadOnlyAdmin, ReadOnlyInline, soms_column
 
 
 class BudgetLineInline(ReadOnlyInline):
@@ -34,7 +35,14 @@ class TrancheInline(ReadOnlyInline):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["contract_number", "title", "organization", "municipality", "amount", "state"]
+    list_display = [
+        "contract_number",
+        "title",
+        "organization",
+        "municipality",
+        soms_column("amount", _("amount")),
+        "state",
+    ]
     list_filter = ["state", "municipality"]
     search_fields = ["contract_number", "title", "organization__name"]
     list_select_related = ["organization", "municipality"]

@@ -28,8 +28,9 @@ from monitoring.services.reports import (
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
+from ssp_portal.formatting import format_soms
 from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
-from ssp_portal.templatetags.portal import plain_number, quantity, soms
+from ssp_portal.templatetags.portal import plain_number, quantity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -119,7 +120,7 @@ class BaseTrancheFormSet(RowsFormSet):
                     "The tranches add up to %(total)s; change them so that they add up to the awarded "
                     "amount, %(amount)s."
                 )
-                % {"total": soms(total), "amount": soms(self.project.amount)}
+                % {"total": format_soms(total), "amount": format_soms(self.project.amount)}
             )
 
 

@@ -28,8 +28,8 @@ from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
+from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
-from ssp_portal.templatetags.portal import soms
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -265,7 +265,7 @@ def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
             "The tranches add up to the awarded amount, %(amount)s. A tranche tied to a report is paid only "
             "once the report is accepted."
         )
-        % {"amount": soms(project.amount)},
+        % {"amount": format_soms(project.amount)},
     )
 
 

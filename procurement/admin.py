@@ -28,7 +28,7 @@ from procurement.models import (
     ScoreSheet,
     Subscription,
 )
-from ssp_portal.admin_mixins import ReadOnlyInline
+from ssp_portal.admin_mixins import ReadOnlyInline, soms_column
 
 
 class CriterionInline(ReadOnlyInline):
@@ -58,7 +58,14 @@ class AmendmentInline(ReadOnlyInline):
 
 @admin.register(PriorityIssue)
 class PriorityIssueAdmin(admin.ModelAdmin):
-    list_display = ["title", "municipality", "year", "need_source", "planned_budget", "status"]
+    list_display = [
+        "title",
+        "municipality",
+        "year",
+        "need_source",
+        soms_column("planned_budget", _("planned budget")),
+        "status",
+    ]
     list_filter = ["status", "need_source", "year", "municipality"]
     search_fields = ["title", "description", "target_group", "municipality__name"]
     list_select_related = ["municipality"]
@@ -67,7 +74,14 @@ class PriorityIssueAdmin(admin.ModelAdmin):
 
 @admin.register(Competition)
 class CompetitionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "municipality", "state", "budget", "deadline"]
+    list_display = [
+        "reference",
+        "title",
+        "municipality",
+        "state",
+        soms_column("budget", _("total budget")),
+        "deadline",
+    ]
     list_filter = ["state", "municipality", "year"]
     search_fields = ["reference", "title", "description"]
     date_hierarchy = "deadline"
@@ -180,7 +194,7 @@ class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
         "organization",
         "competition",
         "state",
-        "requested_amount",
+        soms_column("requested_amount", _("requested amount")),
         "submitted_at",
     ]
     list_filter = ["state", "competition__municipality"]
@@ -243,7 +257,13 @@ class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
 
 @admin.register(Award)
 class AwardAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
-    list_display = ["application", "competition", "amount", "rank", "decided_at"]
+    list_display = [
+        "application",
+        "competition",
+        soms_column("amount", _("awarded amount")),
+        "rank",
+        "decided_at",
+    ]
     list_filter = ["competition__municipality"]
     search_fields = [
         "application__receipt_number",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.http import HttpRequest
+
+from ssp_portal.formatting import format_soms
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,3 +34,15 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def soms_column(field: str, description: str) -> Callable[[object], str]:
+    """A list column of an amount written as the portal writes money (``400 000 сом``,
+    ``KGS 400,000``), sortable by the field."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj: object) -> str:
+        return format_soms(getattr(obj, field))
+
+    column.__name__ = f"{field}_in_soms"
+    return column

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,14 +117,22 @@ class PrivateFileField(forms.FileField):
         accept = ",".join(sorted(f".{FILE_TYPES[code].extension}" for code in self.allowed))
         self.widget.attrs.setdefault("accept", accept)
         if not self.help_text:
-            self.help_text = _("Allowed: %(types)s, up to %(size)s.") % {
-                "types": ", ".join(sorted(FILE_TYPES[code].label for code in self.allowed)),
-                "size": filesizeformat(self.limit),
-            }
+            # Written when the form is shown, in the page's language ("10,0 МБ", "10.0 MB"), with
+            # the limit then in force; forms are defined at import time, before any language is.
+            self.help_text = lazy(self._allowed_text, str)()
 
     @property
     def limit(self) -> int:
         return self.max_bytes or settings.SSP_UPLOAD_MAX_BYTES
+
+    def _type_labels(self) -> str:
+        return ", ".join(sorted(FILE_TYPES[code].label for code in self.allowed))
+
+    def _allowed_text(self) -> str:
+        return _("Allowed: %(types)s, up to %(size)s.") % {
+            "types": self._type_labels(),
+            "size": filesizeformat(self.limit),
+        }
 
     def clean(self, data, initial=None):
         file = super().clean(data, initial)
@@ -140,7 +149,7 @@ class PrivateFileField(forms.FileField):
             raise forms.ValidationError(
                 _("This file is not one of the allowed types (%(types)s), judged by its content."),
                 code="type_not_allowed",
-                params={"types": ", ".join(sorted(FILE_TYPES[c].label for c in self.allowed))},
+                params={"types": self._type_labels()},
             )
         file.detected_type = detected
         return file

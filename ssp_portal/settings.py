@@ -8,6 +8,7 @@ must be set, and the secure defaults below make `manage.py check --deploy` clean
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -203,6 +204,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates day first and one decimal separator per language (ssp_portal/formats/<language>/).
+FORMAT_MODULE_PATH = ["ssp_portal.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True
@@ -255,8 +258,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SSP Portal <noreply@ssp.exam
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's address, for links in e-mails and documents (no trailing slash).
 SSP_SITE_URL = env_str("SSP_SITE_URL", "http://127.0.0.1:8000", required=PRODUCTION).rstrip("/")
-# The address people see in the footer and in e-mails for help.
-SSP_SUPPORT_EMAIL = env_str("SSP_SUPPORT_EMAIL", "support@ssp.example")
+# The address people see at the foot of every e-mail for help: never empty, the address of
+# DEFAULT_FROM_EMAIL when not set.
+SSP_SUPPORT_EMAIL = env_str("SSP_SUPPORT_EMAIL").strip() or parseaddr(DEFAULT_FROM_EMAIL)[1]
+if "@" not in SSP_SUPPORT_EMAIL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SSP_SUPPORT_EMAIL (or the address in DEFAULT_FROM_EMAIL) must be an e-mail address, "
+        f"not {SSP_SUPPORT_EMAIL!r}."
+    )
 
 # Security: strict in production, each value can be relaxed from the environment.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)

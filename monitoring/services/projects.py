@@ -20,8 +20,8 @@ from monitoring.models import Indicator, MonitoringReport, PaymentTranche, Proje
 from organizations.models import User
 from procurement.models import Award, BudgetLine, Competition
 from ssp_portal.audit.services import audit_record
+from ssp_portal.formatting import format_date, format_soms
 from ssp_portal.rows.sync import sync_rows
-from ssp_portal.templatetags.portal import soms
 
 # Days after the end of a period by which its report is due.
 REPORT_DUE_DAYS = 10
@@ -179,7 +179,7 @@ def project_set_tranches(
                 "The tranches add up to %(total)s; change them so that they add up to the awarded amount, "
                 "%(amount)s."
             )
-            % {"total": soms(total), "amount": soms(project.amount)}
+            % {"total": format_soms(total), "amount": format_soms(project.amount)}
         )
     for tranche in tranches:
         if tranche.condition_report is not None and tranche.condition_report.project_id != project.pk:
@@ -294,9 +294,9 @@ def project_set_schedule(
                 {
                     "period_ends": _("%(date)s is outside the project (%(start)s to %(end)s).")
                     % {
-                        "date": day.isoformat(),
-                        "start": project.start_date.isoformat(),
-                        "end": project.end_date.isoformat(),
+                        "date": format_date(day),
+                        "start": format_date(project.start_date),
+                        "end": format_date(project.end_date),
                     }
                 }
             )

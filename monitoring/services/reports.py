@@ -34,6 +34,7 @@ from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
+from ssp_portal.formatting import format_soms
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -148,10 +149,6 @@ def _refuse(errors: dict[str, list], message: str) -> None:
     errors.setdefault(NON_FIELD_ERRORS, []).append(message)
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
 def latest_round(report: MonitoringReport) -> ReportRound | None:
     """The report's latest round (from its prefetched rounds when a page loaded them)."""
     return max(report.rounds.all(), key=lambda r: r.number, default=None)
@@ -222,8 +219,8 @@ def overspending_message(row: LineSpend) -> str:
     """What a line that goes above its approved amount without an explanation is told."""
     return _("%(line)s: spending reaches %(total)s of %(approved)s approved; explain why.") % {
         "line": row.line.description,
-        "total": _money(row.cumulative),
-        "approved": _money(row.line.approved_amount),
+        "total": format_soms(row.cumulative),
+        "approved": format_soms(row.line.approved_amount),
     }
 
 

@@ -67,7 +67,7 @@ def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(wo
     form = draft_form(client, report)
     over = {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"}
     response = client.post(form.action, form.data(**over))
-    field_error(response, "Supplies: spending reaches 50,000.50 of 50,000.00 approved")
+    field_error(response, "Supplies: spending reaches KGS\u00a050,000.50 of KGS\u00a050,000 approved")
     assert stored(report) == before
 
     response = client.post(

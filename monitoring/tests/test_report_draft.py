@@ -162,7 +162,7 @@ def invalid_drafts(world) -> dict:
         "over": (
             {"spending": {supplies.pk: Spending(Decimal("50000.01"))}},
             f"explanation_{supplies.pk}",
-            "Supplies: spending reaches 50,000.01 of 50,000.00 approved; explain why.",
+            "Supplies: spending reaches KGS\u00a050,000.01 of KGS\u00a050,000 approved; explain why.",
         ),
         "explanation alone": (
             {"spending": {staff.pk: Spending(None, "Paid in advance.")}},
@@ -347,7 +347,7 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
         # Said at once with the other mistakes, not after they are corrected.
         (
             f"explanation_{supplies.pk}",
-            "Supplies: spending reaches 50,000.50 of 50,000.00 approved; explain why.",
+            "Supplies: spending reaches KGS\u00a050,000.50 of KGS\u00a050,000 approved; explain why.",
         ),
     ]:
         # The message stands beside its field: right after the input of that name.
@@ -362,7 +362,8 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     response = client.post(form.action, again.data(**{f"amount_{staff.pk}": "5", f"value_{people.pk}": "12"}))
     assert response.status_code == 400
     after = response.content.decode().split(f'name="explanation_{supplies.pk}"', 1)[1]
-    assert "Supplies: spending reaches 50,000.50 of 50,000.00 approved; explain why." in after[:2000]
+    message = "Supplies: spending reaches KGS\u00a050,000.50 of KGS\u00a050,000 approved; explain why."
+    assert message in after[:2000]
     assert stored(report) == before
 
 

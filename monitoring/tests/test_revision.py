@@ -146,8 +146,8 @@ def test_the_reviewer_sees_the_answers_and_what_changed(world, client_for):
     spending = changes.split('data-testid="spending-changes"', 1)[1].split("</table>", 1)[0]
     supplies_row = spending.split('data-line="Supplies"', 1)[1].split("</tr>", 1)[0]
     assert (
-        "data-old>KGS\u00a010,000</span> → " in supplies_row
-        and "data-new>KGS\u00a09,000</span>" in supplies_row
+        'data-old><span class="amount">KGS\u00a010,000</span></span> → ' in supplies_row
+        and 'data-new><span class="amount">KGS\u00a09,000</span></span>' in supplies_row
     )
     assert "Staff" not in spending
     # The review history keeps the answers beside the comments.

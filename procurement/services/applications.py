@@ -35,9 +35,9 @@ from procurement.models import (
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
 from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display_name
+from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
-from ssp_portal.templatetags.portal import soms
 
 RECEIPT = "application-receipt"
 
@@ -232,12 +232,12 @@ def budget_problems(*, competition: Competition, requested: Decimal | None, line
     if requested is not None and requested > competition.max_grant:
         return _(
             "The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s)."
-        ) % {"max": soms(competition.max_grant), "requested": soms(requested)}
+        ) % {"max": format_soms(competition.max_grant), "requested": format_soms(requested)}
     if requested is not None and lines and total != requested:
         return _(
             "The budget lines add up to %(total)s, but the requested amount is %(requested)s: make them "
             "equal, or leave the requested amount empty to ask for the total of the lines."
-        ) % {"total": soms(total), "requested": soms(requested)}
+        ) % {"total": format_soms(total), "requested": format_soms(requested)}
     return ""
 
 
@@ -484,10 +484,9 @@ def application_submit(
         now = at or timezone.now()
         problems = []
         if competition.effective_state_at(now) != Competition.State.PUBLISHED:
-            local = timezone.localtime(competition.deadline, competition.zone)
             problems.append(
                 _("The submission deadline passed at %(time)s; the application was not submitted.")
-                % {"time": local.strftime("%Y-%m-%d %H:%M:%S")}
+                % {"time": format_datetime(competition.deadline, zone=competition.zone)}
             )
         problems += application_problems(locked)
         if problems:

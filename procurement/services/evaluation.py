@@ -31,6 +31,7 @@ from procurement.models import (
     ScoreSheet,
 )
 from ssp_portal.audit.services import audit_record
+from ssp_portal.formatting import format_soms
 
 SCORED_STATES = (Application.State.ELIGIBLE, Application.State.AWARDED, Application.State.NOT_AWARDED)
 PROTOCOL = "evaluation-protocol"
@@ -289,8 +290,8 @@ def award_grant(
         if amount > remaining:
             raise ValidationError(
                 {
-                    "amount": _("This would exceed the budget: %(remaining)s soms of %(budget)s remain.")
-                    % {"remaining": f"{remaining:,.2f}", "budget": f"{locked_competition.budget:,.2f}"}
+                    "amount": _("This would exceed the budget: %(remaining)s of %(budget)s remain.")
+                    % {"remaining": format_soms(remaining), "budget": format_soms(locked_competition.budget)}
                 }
             )
         rows = ranking(competition=locked_competition)

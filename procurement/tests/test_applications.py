@@ -207,9 +207,11 @@ def test_a_submission_one_second_after_the_deadline_is_refused(draft, nco_member
     at(competition.deadline + SECOND, monkeypatch)
     with pytest.raises(ValidationError) as info:
         services.application_submit(application=draft, by=nco_member)
-    local = timezone.localtime(competition.deadline, competition.zone).strftime("%Y-%m-%d %H:%M:%S")
+    local = timezone.localtime(competition.deadline, competition.zone)
+    # Day first, in the municipality's zone: "1 December 2026, 17:00".
+    written = f"{local.day} {local:%B %Y, %H:%M}"
     assert info.value.messages == [
-        f"The submission deadline passed at {local}; the application was not submitted."
+        f"The submission deadline passed at {written}; the application was not submitted."
     ]
     draft.refresh_from_db()
     assert draft.state == Application.State.DRAFT

@@ -198,7 +198,8 @@ def test_awards_in_rank_order_within_the_budget(world, finance_staff):
     services.award_grant(application=b, by=finance_staff, amount=Decimal("120000"))  # lower than requested
     with pytest.raises(ValidationError) as info:
         services.award_grant(application=c, by=finance_staff, amount=Decimal("140000"))
-    assert "exceed the budget: 130,000.00 soms of 400,000.00 remain" in info.value.message_dict["amount"][0]
+    message = info.value.message_dict["amount"][0]
+    assert "exceed the budget: KGS\u00a0130,000 of KGS\u00a0400,000 remain" in message
     c.refresh_from_db()
     assert c.state == Application.State.ELIGIBLE
 

@@ -23,8 +23,8 @@ from procurement.services import applications as services
 from procurement.views.competitions import _visible_competition
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
+from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
-from ssp_portal.templatetags.portal import soms
 
 
 def _visible_application(request: HttpRequest, pk: int) -> Application:
@@ -233,7 +233,7 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
             "The requested amount may be at most %(max)s, and the budget lines must add up to it exactly. "
             "Leave the requested amount empty to ask for the total of the lines."
         )
-        % {"max": soms(application.competition.max_grant)},
+        % {"max": format_soms(application.competition.max_grant)},
     )
     return edit_rows(
         request,

@@ -24,6 +24,7 @@ from procurement.rules import publish_checks
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
+from ssp_portal.formatting import format_datetime
 from ssp_portal.rows.forms import RowsFormSet
 from ssp_portal.rows.views import edit_rows
 
@@ -382,9 +383,7 @@ def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
                     _("Amendment %(number)d is published; the deadline moved to %(deadline)s.")
                     % {
                         "number": amendment.number,
-                        "deadline": timezone.localtime(amendment.new_deadline, competition.zone).strftime(
-                            "%Y-%m-%d %H:%M"
-                        ),
+                        "deadline": format_datetime(amendment.new_deadline, zone=competition.zone),
                     },
                 )
             else:

@@ -28,6 +28,7 @@ def email_render(*, template: str, context: dict[str, Any], language: str) -> Re
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}_message.txt", context).strip()
+        text += "\n\n" + render_to_string("email/footer.txt", context).strip()
         html = render_to_string(f"{template}_message.html", context).strip()
     subject = " ".join(subject.splitlines()).strip()
     return RenderedEmail(subject=subject, text=text, html=html)

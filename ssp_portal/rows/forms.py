@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ssp_portal.formatting import format_quantity, format_soms, plain_number
 from ssp_portal.rows.sync import STALE
-from ssp_portal.templatetags.portal import plain_number, quantity, soms
 
 # Spaces people put between groups of digits: ordinary, no-break, narrow no-break, thin.
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2009']")
@@ -117,7 +117,9 @@ class Cell:
     def note(self) -> str:
         if self.target is None:
             return ""
-        return self.phrase.replace("{target}", soms(self.target) if self.money else quantity(self.target))
+        return self.phrase.replace(
+            "{target}", format_soms(self.target) if self.money else format_quantity(self.target)
+        )
 
     @property
     def target_number(self) -> str:

@@ -3,76 +3,55 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.conf import settings
 from django.forms import BoundField
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.html import format_html
+
+from ssp_portal.formatting import format_number, format_quantity, format_soms, plain_number
+
+__all__ = [
+    "in_zone",
+    "input_value",
+    "number",
+    "plain_number",
+    "quantity",
+    "site_url",
+    "soms",
+    "support_email",
+]
 
 register = template.Library()
 
-NBSP = "\u00a0"
 
+@register.filter(needs_autoescape=True)
+def soms(value: object, autoescape: bool = False) -> str:
+    """An amount in Kyrgyz soms: ``400 000 сом`` in Kyrgyz and Russian, ``KGS 400,000`` in English
+    (see ``ssp_portal.formatting.format_soms``).
 
-def _group(number: str, separator: str) -> str:
-    digits = number
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return separator.join(groups)
-
-
-@register.filter
-def soms(value: object) -> str:
-    """An amount in Kyrgyz soms: ``400 000 сом`` in Kyrgyz and Russian, ``KGS 400,000`` in English.
-
-    Tyiyn (hundredths) show only when there are any.
+    In an HTML page the amount is an ``<span class="amount">`` that never wraps inside the number;
+    in text (e-mails, subjects: ``autoescape off``) it is the plain amount.
     """
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    whole, _, cents = f"{abs(amount):.2f}".partition(".")
-    english = (translation.get_language() or "").startswith("en")
-    if english:
-        text = _group(whole, ",") + (f".{cents}" if cents != "00" else "")
-        return f"{sign}KGS{NBSP}{text}"
-    text = _group(whole, NBSP) + (f",{cents}" if cents != "00" else "")
-    return f"{sign}{text}{NBSP}сом"
-
-
-def plain_number(value: Decimal) -> str:
-    """A decimal as typed: no exponent, no trailing zeros (``40``, ``12.5``), for form inputs."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    text = format_soms(value)
+    if not autoescape or not text:
+        return text
+    return format_html('<span class="amount">{}</span>', text)
 
 
 @register.filter
 def quantity(value: object) -> str:
     """A number that is not money (an indicator's target or value): ``1,250.5`` in English,
     ``1 250,5`` in Kyrgyz and Russian; no trailing zeros."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not number.is_finite():
-        return str(value)
-    text = plain_number(abs(number))
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = text.partition(".")
-    english = (translation.get_language() or "").startswith("en")
-    separator, point = (",", ".") if english else (NBSP, ",")
-    return sign + _group(whole, separator) + (f"{point}{fraction}" if fraction else "")
+    return format_quantity(value)
+
+
+@register.filter
+def number(value: object, places: int = 2) -> str:
+    """A number with a fixed count of decimals, such as a score: ``72.50`` / ``72,50``."""
+    return format_number(value, int(places))
 
 
 @register.filter
@@ -89,3 +68,16 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     if value is None:
         return None
     return timezone.localtime(value, ZoneInfo(zone or "Asia/Bishkek"))
+
+
+@register.simple_tag
+def support_email() -> str:
+    """The address for help (``SSP_SUPPORT_EMAIL``), for the foot of every e-mail, whatever the
+    context the e-mail was rendered with."""
+    return settings.SSP_SUPPORT_EMAIL
+
+
+@register.simple_tag
+def site_url() -> str:
+    """The portal's address (``SSP_SITE_URL``), for links in e-mails and documents."""
+    return settings.SSP_SITE_URL

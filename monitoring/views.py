@@ -27,7 +27,7 @@ from monitoring.spending import spend_for_report
 from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
-from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.files import stored_file_response
 
 
@@ -305,10 +305,18 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
     if tranche.is_paid:
         messages.info(request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number})
         return redirect(back_url)
-    form = forms.TranchePaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-    context: dict[str, Any] = {"project": project, "tranche": tranche, "form": form, "back_url": back_url}
+    form = forms.TranchePaidForm(entered(request), initial={"paid_on": timezone.localdate()})
+    context: dict[str, Any] = {
+        "project": project,
+        "tranche": tranche,
+        "form": form,
+        "back_url": back_url,
+        "entering": True,
+    }
     if not form.is_bound or not form.is_valid():
-        return render(request, "monitoring/confirm_tranche_paid.html", context, status=_status(request))
+        return render(
+            request, "monitoring/confirm_tranche_paid.html", context, status=400 if form.is_bound else 200
+        )
     paid_on = form.cleaned_data["paid_on"]
     token = tranche_paid_token(tranche, paid_on)
     refusal = project_services.tranche_payment_refusal(tranche=tranche, paid_on=paid_on)
@@ -328,7 +336,9 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
         else:
             context["problems"] = [(message, None) for message in refusal.messages]
         return render(request, "monitoring/confirm_tranche_paid.html", context, status=400)
-    context.update(confirming=True, paid_on=paid_on, token=token, stale=is_stale(request, token))
+    context.update(
+        entering=False, confirming=True, paid_on=paid_on, token=token, stale=is_stale(request, token)
+    )
     return render(request, "monitoring/confirm_tranche_paid.html", context)
 
 

@@ -26,7 +26,7 @@ from procurement.models.competitions import commission_order
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
-from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 
 PAGE_SIZE = 20
 
@@ -498,8 +498,9 @@ def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     if competition.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
         messages.error(request, _("A completed or cancelled competition cannot be cancelled."))
         return redirect(competition)
-    form = forms.ReasonForm(request.POST or None, submit_label=_("Continue"))
-    if request.method == "POST" and form.is_valid():
+    form = forms.ReasonForm(entered(request), submit_label=_("Continue"))
+    form.helper.form_method = "get"
+    if form.is_bound and form.is_valid():
         reason = form.cleaned_data["reason"]
         token = cancel_token(competition, reason)
         if is_confirmed(request, token):

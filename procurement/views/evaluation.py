@@ -20,7 +20,7 @@ from procurement.models import Application, Award, Competition, ScoreSheet
 from procurement.scoring import TIE_RULE
 from procurement.services import evaluation as services
 from procurement.views.competitions import _visible_competition
-from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 
 
 def _followed_competition(request: HttpRequest, reference: str) -> Competition:
@@ -280,12 +280,13 @@ def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
     competition = application.competition
     if not permissions.can_manage_competition(request.user, competition):
         raise PermissionDenied
-    form = AwardForm(request.POST or None, initial={"amount": application.requested_amount})
+    form = AwardForm(entered(request), initial={"amount": application.requested_amount})
     context = {
         "application": application,
         "competition": competition,
         "form": form,
         "back_url": reverse("procurement:awards", args=[competition.reference]),
+        "entering": True,
     }
     if not form.is_bound or not form.is_valid():
         return render(
@@ -322,6 +323,7 @@ def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
         "procurement/confirm_award.html",
         {
             **context,
+            "entering": False,
             "confirming": True,
             "row": row,
             "amount": amount,

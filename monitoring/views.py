@@ -313,6 +313,11 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
         "back_url": back_url,
         "entering": True,
     }
+    if not form.is_bound:
+        # What stands in the way whatever the date (a report not accepted yet) is said at once.
+        early = project_services.tranche_payment_refusal(tranche=tranche, paid_on=timezone.localdate())
+        if early is not None and not hasattr(early, "error_dict"):
+            context["problems"] = [(message, None) for message in early.messages]
     if not form.is_bound or not form.is_valid():
         return render(
             request, "monitoring/confirm_tranche_paid.html", context, status=400 if form.is_bound else 200

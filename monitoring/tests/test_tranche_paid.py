@@ -113,3 +113,11 @@ def test_the_project_pages_form_leads_to_a_confirmation_with_an_address_of_its_o
         reverse("set_language"), {"language": "ru", "next": f"{url(world, 1)}?paid_on={today.isoformat()}"}
     )
     assert language["Location"] == f"{url(world, 1)}?paid_on={today.isoformat()}"
+
+
+def test_a_tranche_waiting_for_its_report_says_so_before_a_date_is_asked(world, finance_staff, client_for):
+    response = client_for(finance_staff).get(url(world, 2))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "it is not accepted yet" in page
+    assert 'data-testid="entry-form"' not in page

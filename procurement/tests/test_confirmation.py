@@ -408,3 +408,12 @@ def test_the_cancelling_reason_is_asked_with_get_and_confirmed_with_post(
     assert response.status_code == 200
     assert 'data-testid="confirmation-form"' in response.content.decode()
     assert state(competition) == Competition.State.PUBLISHED
+
+
+def test_the_award_page_says_at_once_when_the_scoring_is_unfinished(municipality, finance_staff, client_for):
+    world = build(municipality)
+    response = client_for(finance_staff).get(award_url(world.applications[0]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Decide the awards once the scoring is finished." in page
+    assert 'data-testid="entry-form"' not in page

@@ -288,6 +288,17 @@ def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
         "back_url": reverse("procurement:awards", args=[competition.reference]),
         "entering": True,
     }
+    if not form.is_bound:
+        # What stands in the way whatever the amount (the scoring, an award made) is said at once.
+        early, _rank = services.award_refusal(
+            competition=competition,
+            application=application,
+            amount=application.requested_amount,
+            departure_reason="-",
+            at=timezone.now(),
+        )
+        if early is not None and not hasattr(early, "error_dict"):
+            context["problems"] = [(message, None) for message in early.messages]
     if not form.is_bound or not form.is_valid():
         return render(
             request, "procurement/confirm_award.html", context, status=400 if form.is_bound else 200

@@ -25,6 +25,7 @@ from procurement.models import Application, CommissionMember, Competition
 from procurement.models.competitions import commission_order
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
+from procurement.services.evaluation import completion_problems
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 
@@ -464,8 +465,6 @@ def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
                 request, _("The results of %(reference)s are published.") % {"reference": reference}
             )
             return redirect(competition)
-    from procurement.services.evaluation import completion_problems
-
     awarded = [row for row in rows if hasattr(row.application, "award")]
     counts = selectors.application_counts(competition=competition)
     return render(

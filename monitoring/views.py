@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +29,7 @@ from monitoring.spending import spend_for_report, spend_totals
 from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.files import stored_file_response
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
@@ -346,24 +349,62 @@ def project_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
     return redirect(project)
 
 
+def tranche_paid_token(tranche: PaymentTranche, paid_on: datetime.date) -> str:
+    return confirmation_token(tranche.pk, tranche.amount, paid_on.isoformat())
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse:
+    """The date of the payment, then what recording it means, then the record (it stays)."""
     project = _managed_project(request, pk)
-    tranche = get_object_or_404(PaymentTranche, project=project, pk=tranche_pk)
-    form = forms.TranchePaidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the date of the payment."))
-        return redirect(project)
-    try:
-        project_services.tranche_mark_paid(
-            tranche=tranche, by=request.user, paid_on=form.cleaned_data["paid_on"]
+    tranche = get_object_or_404(
+        PaymentTranche.objects.select_related("condition_report"), project=project, pk=tranche_pk
+    )
+    back_url = f"{project.get_absolute_url()}#tranches"
+    if tranche.is_paid:
+        messages.info(request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number})
+        return redirect(back_url)
+    form = forms.TranchePaidForm(entered(request), initial={"paid_on": timezone.localdate()})
+    context: dict[str, Any] = {
+        "project": project,
+        "tranche": tranche,
+        "form": form,
+        "back_url": back_url,
+        "entering": True,
+    }
+    if not form.is_bound:
+        # What stands in the way whatever the date (a report not accepted yet) is said at once.
+        early = project_services.tranche_payment_refusal(tranche=tranche, paid_on=timezone.localdate())
+        if early is not None and not hasattr(early, "error_dict"):
+            context["problems"] = [(message, None) for message in early.messages]
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request, "monitoring/confirm_tranche_paid.html", context, status=400 if form.is_bound else 200
         )
-    except ValidationError as exc:
-        _refuse(request, exc)
-    else:
-        messages.success(request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number})
-    return redirect(f"{project.get_absolute_url()}#tranches")
+    paid_on = form.cleaned_data["paid_on"]
+    token = tranche_paid_token(tranche, paid_on)
+    refusal = project_services.tranche_payment_refusal(tranche=tranche, paid_on=paid_on)
+    if refusal is None and is_confirmed(request, token):
+        try:
+            project_services.tranche_mark_paid(tranche=tranche, by=request.user, paid_on=paid_on)
+        except ValidationError as exc:
+            refusal = exc
+        else:
+            messages.success(
+                request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number}
+            )
+            return redirect(back_url)
+    if refusal is not None:
+        if hasattr(refusal, "error_dict"):
+            _form_errors(form, refusal)
+        else:
+            context["problems"] = [(message, None) for message in refusal.messages]
+        return render(request, "monitoring/confirm_tranche_paid.html", context, status=400)
+    context.update(
+        entering=False, confirming=True, paid_on=paid_on, token=token, stale=is_stale(request, token)
+    )
+    return render(request, "monitoring/confirm_tranche_paid.html", context)
 
 
 @login_required

@@ -21,6 +21,7 @@ from organizations.forms import (
 )
 from organizations.models import Municipality, Organization, OrganizationDocument
 from ssp_portal.audit.selectors import audit_timeline
+from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
 from ssp_portal.files import stored_file_response
 
 
@@ -175,18 +176,55 @@ def organization_review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+VERIFIED_DETAILS = (*services.IDENTITY_FIELDS, "head_name")
+
+
+def verify_token(organization: Organization) -> str:
+    """What the verification confirms: the legal details and the documents they were compared with."""
+    return confirmation_token(
+        organization.pk,
+        organization.verification_status,
+        *(getattr(organization, name) for name in VERIFIED_DETAILS),
+        sorted(document.pk for document in organization.documents.all()),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organization_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET, or a POST without a current confirmation: the details to compare; a confirmed POST verifies."""
     _reviewer(request)
-    organization = _visible_organization(request, pk)
-    try:
-        services.organization_verify(organization=organization, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
-    return redirect(organization)
+    organization = selectors.organization_detail(user=request.user, pk=pk)
+    if organization is None:
+        raise Http404
+    if organization.is_verified:
+        messages.info(request, _("%(name)s is verified.") % {"name": organization.name})
+        return redirect(organization)
+    token = verify_token(organization)
+    if is_confirmed(request, token):
+        try:
+            services.organization_verify(organization=organization, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
+        return redirect(organization)
+    kinds = {document.kind for document in organization.documents.all()}
+    return render(
+        request,
+        "organizations/confirm_verify.html",
+        {
+            "organization": organization,
+            "token": token,
+            "stale": is_stale(request, token),
+            "missing": [
+                label
+                for kind, label in OrganizationDocument.Kind.choices
+                if kind != OrganizationDocument.Kind.OTHER and kind not in kinds
+            ],
+            "back_url": organization.get_absolute_url(),
+        },
+    )
 
 
 @login_required

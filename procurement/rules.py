@@ -1,4 +1,17 @@
-"""The checks a competition must pass before it is published, in plain words."""
+"""The checks a competition must pass before it is published, in plain words.
+
+One list serves the competition's page (its publishing checklist), the confirmation page and the
+service that refuses to publish. Each check is either done, said as a fact ("3 criteria"), or left
+to do, said as what to do ("Add at least one evaluation criterion"), with ``where`` naming the page
+on which it is done. A check that depends on another is never done while the other is not: weights
+cannot add up to 100 without criteria.
+
+- The total budget is more than zero, and the maximum grant is at most the budget.
+- The deadline is at least the municipality's minimum submission period after publication.
+- The priority issue is approved.
+- There is at least one criterion, and the criteria's weights add up to 100.
+- The commission has at least three members, and a chair.
+"""
 
 from __future__ import annotations
 
@@ -6,57 +19,145 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from procurement.models import CommissionMember, Competition
+from ssp_portal.templatetags.portal import soms
 
 MIN_COMMISSION = 3
+
+# The pages where a check is done (the view turns them into links).
+EDIT = "edit"
+CRITERIA = "criteria"
+COMMISSION = "commission"
+PRIORITY_ISSUE = "priority-issue"
 
 
 @dataclass(frozen=True)
 class Check:
     ok: bool
     message: str
+    where: str
+
+
+def _when(moment: datetime.datetime, competition: Competition) -> str:
+    return formats.date_format(timezone.localtime(moment, competition.zone), "j E Y, H:i")
+
+
+def _next_minute(moment: datetime.datetime) -> datetime.datetime:
+    """The first whole minute not before ``moment``: the earliest deadline a form can take."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + datetime.timedelta(minutes=1)
+
+
+def _money_checks(competition: Competition) -> list[Check]:
+    budget, max_grant = competition.budget, competition.max_grant
+    return [
+        Check(True, _("Total budget %(budget)s") % {"budget": soms(budget)}, EDIT)
+        if budget > Decimal("0")
+        else Check(False, _("Set a total budget of more than zero"), EDIT),
+        Check(True, _("At most %(max_grant)s per project") % {"max_grant": soms(max_grant)}, EDIT)
+        if max_grant <= budget
+        else Check(
+            False,
+            _("Lower the maximum grant to at most the total budget (now %(max_grant)s of %(budget)s)")
+            % {"max_grant": soms(max_grant), "budget": soms(budget)},
+            EDIT,
+        ),
+    ]
+
+
+def _deadline_check(competition: Competition, at: datetime.datetime) -> Check:
+    min_days = competition.municipality.min_submission_days
+    earliest = at + datetime.timedelta(days=min_days)
+    if competition.deadline >= earliest:
+        left = (competition.deadline - at).days
+        return Check(
+            True,
+            ngettext(
+                "Applicants have %(left)d day until the deadline (at least %(min)d)",
+                "Applicants have %(left)d days until the deadline (at least %(min)d)",
+                left,
+            )
+            % {"left": left, "min": min_days},
+            EDIT,
+        )
+    return Check(
+        False,
+        ngettext(
+            "Move the deadline to at least %(days)d day after today (%(earliest)s or later)",
+            "Move the deadline to at least %(days)d days after today (%(earliest)s or later)",
+            min_days,
+        )
+        % {"days": min_days, "earliest": _when(_next_minute(earliest), competition)},
+        EDIT,
+    )
+
+
+def _criteria_checks(competition: Competition) -> list[Check]:
+    criteria = list(competition.criteria.all())
+    weights = sum(c.weight for c in criteria)
+    if not criteria:
+        return [
+            Check(False, _("Add at least one evaluation criterion"), CRITERIA),
+            Check(False, _("Give the criteria weights that add up to 100"), CRITERIA),
+        ]
+    count = ngettext("%(count)d evaluation criterion", "%(count)d evaluation criteria", len(criteria)) % {
+        "count": len(criteria)
+    }
+    return [
+        Check(True, count, CRITERIA),
+        Check(True, _("Their weights add up to 100"), CRITERIA)
+        if weights == 100
+        else Check(False, _("Make the weights add up to 100 (now %(sum)d)") % {"sum": weights}, CRITERIA),
+    ]
+
+
+def _commission_checks(competition: Competition) -> list[Check]:
+    commission = list(competition.commission.all())
+    chairs = [m for m in commission if m.role == CommissionMember.Role.CHAIR]
+    size = (
+        Check(
+            True,
+            ngettext("%(count)d commission member", "%(count)d commission members", len(commission))
+            % {"count": len(commission)},
+            COMMISSION,
+        )
+        if len(commission) >= MIN_COMMISSION
+        else Check(
+            False,
+            _("Appoint at least %(min)d commission members (now %(count)d)")
+            % {"min": MIN_COMMISSION, "count": len(commission)},
+            COMMISSION,
+        )
+    )
+    # The database allows one chair at most.
+    chair = (
+        Check(True, _("Chair: %(name)s") % {"name": chairs[0].user.get_full_name()}, COMMISSION)
+        if chairs
+        else Check(False, _("Appoint a chair of the commission"), COMMISSION)
+    )
+    return [size, chair]
 
 
 def publish_checks(competition: Competition, *, at: datetime.datetime) -> list[Check]:
     """Every publishing rule of the design, each with a sentence a finance officer understands."""
-    criteria = list(competition.criteria.all())
-    commission = list(competition.commission.all())
-    weights = sum(c.weight for c in criteria)
-    chairs = sum(1 for m in commission if m.role == CommissionMember.Role.CHAIR)
-    min_days = competition.municipality.min_submission_days
-    earliest_deadline = at + datetime.timedelta(days=min_days)
+    issue = competition.priority_issue
     return [
-        Check(competition.budget > Decimal("0"), _("The total budget is more than zero.")),
-        Check(
-            competition.max_grant <= competition.budget,
-            _("The maximum grant per project is not more than the total budget."),
+        *_money_checks(competition),
+        _deadline_check(competition, at),
+        Check(True, _("The priority issue “%(title)s” is approved") % {"title": issue.title}, PRIORITY_ISSUE)
+        if issue.is_approved
+        else Check(
+            False, _("Approve the priority issue “%(title)s”") % {"title": issue.title}, PRIORITY_ISSUE
         ),
-        Check(
-            competition.deadline >= earliest_deadline,
-            ngettext(
-                "The deadline is at least %(days)d day after publication.",
-                "The deadline is at least %(days)d days after publication.",
-                min_days,
-            )
-            % {"days": min_days},
-        ),
-        Check(competition.priority_issue.is_approved, _("The priority issue is approved.")),
-        Check(bool(criteria), _("There is at least one evaluation criterion.")),
-        Check(
-            not criteria or weights == 100,
-            _("The weights of the criteria add up to 100 (now %(sum)d).") % {"sum": weights},
-        ),
-        Check(
-            len(commission) >= MIN_COMMISSION,
-            _("The commission has at least %(min)d members (now %(count)d).")
-            % {"min": MIN_COMMISSION, "count": len(commission)},
-        ),
-        Check(chairs == 1, _("The commission has a chair.")),
+        *_criteria_checks(competition),
+        *_commission_checks(competition),
     ]
 
 
 def publish_problems(competition: Competition, *, at: datetime.datetime) -> list[str]:
+    """What is left to do before publishing, in the same words as the checklist."""
     return [check.message for check in publish_checks(competition, at=at) if not check.ok]

@@ -148,6 +148,32 @@ def followed(
     }
 
 
+def competition_followers(*, competition: Competition) -> QuerySet[User]:
+    """People who follow the competition's municipality or priority issue: e-mailed when it is published."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(subscriptions__municipality=competition.municipality_id)
+            | Q(subscriptions__priority_issue=competition.priority_issue_id)
+        )
+        .distinct()
+    )
+
+
+def receipt_ledger(*, competition: Competition) -> list[dict]:
+    """After the deadline, the receipts of the applications that count: number, time, digest; no content.
+
+    Empty while the applications are sealed (one query, or none).
+    """
+    if competition.is_sealed:
+        return []
+    return list(
+        Application.objects.filter(competition=competition, state__in=SUBMITTED_STATES)
+        .order_by("receipt_number")
+        .values("receipt_number", "submitted_at", "digest")
+    )
+
+
 def competitions_open(*, limit: int = 6) -> list[Competition]:
     """Competitions accepting proposals now, the nearest deadline first."""
     return list(

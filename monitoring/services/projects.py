@@ -205,10 +205,28 @@ def project_set_tranches(
     return bool(changes)
 
 
+def tranche_payment_refusal(
+    *, tranche: PaymentTranche, paid_on: datetime.date, at: datetime.datetime | None = None
+) -> ValidationError | None:
+    """Why this payment cannot be recorded, or None. A tranche that waits for a report is paid only
+    once the report is accepted; a payment is never recorded in the future."""
+    if tranche.is_paid:
+        return ValidationError(_("This tranche is already paid."))
+    report = tranche.condition_report
+    if report is not None and report.state != MonitoringReport.State.ACCEPTED:
+        return ValidationError(
+            _("This tranche is paid after %(report)s is accepted; it is not accepted yet.")
+            % {"report": f"{report.get_kind_display().lower()} {report.number}"}
+        )
+    if paid_on > timezone.localdate(at):
+        return ValidationError({"paid_on": _("A payment cannot be recorded in the future.")})
+    return None
+
+
 def tranche_mark_paid(
     *, tranche: PaymentTranche, by: User, paid_on: datetime.date, at: datetime.datetime | None = None
 ) -> PaymentTranche:
-    """Record a payment. A tranche that waits for a report is paid only once it is accepted."""
+    """Record a payment (see ``tranche_payment_refusal`` for when it is refused)."""
     _require_manager(by, tranche.project)
     with transaction.atomic():
         locked = (
@@ -216,16 +234,9 @@ def tranche_mark_paid(
             .select_related("condition_report", "project__municipality")
             .get(pk=tranche.pk)
         )
-        if locked.is_paid:
-            raise ValidationError(_("This tranche is already paid."))
-        report = locked.condition_report
-        if report is not None and report.state != MonitoringReport.State.ACCEPTED:
-            raise ValidationError(
-                _("This tranche is paid after %(report)s is accepted; it is not accepted yet.")
-                % {"report": f"{report.get_kind_display().lower()} {report.number}"}
-            )
-        if paid_on > timezone.localdate(at):
-            raise ValidationError({"paid_on": _("A payment cannot be recorded in the future.")})
+        refusal = tranche_payment_refusal(tranche=locked, paid_on=paid_on, at=at)
+        if refusal is not None:
+            raise refusal
         locked.paid_on = paid_on
         locked.paid_by = by
         locked.save(update_fields=["paid_on", "paid_by"])

@@ -19,6 +19,7 @@ from monitoring.factories import ProjectFactory, award_for
 from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
 from monitoring.services import reports as report_services
 from monitoring.tests.world import ProjectWorld, build, fill
+from monitoring.views import tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
@@ -197,11 +198,22 @@ ROWS: dict[str, Row] = {
         data=lambda w: {"reason": "The venue burned down."},
         snapshot=setup,
     ),
-    "monitoring:tranche-paid": Row(
+    "monitoring:tranche-paid": Row("get", lambda w: [w.project.pk, w.tranche.pk], managers(200)),
+    "monitoring:tranche-paid[unconfirmed]": Row(
+        "post",
+        lambda w: [w.project.pk, w.tranche.pk],
+        managers(200),
+        data=lambda w: {"paid_on": "2026-02-01"},
+        snapshot=setup,
+    ),
+    "monitoring:tranche-paid[post]": Row(
         "post",
         lambda w: [w.project.pk, w.tranche.pk],
         managers(302),
-        data=lambda w: {"paid_on": "2026-02-01"},
+        data=lambda w: {
+            "paid_on": "2026-02-01",
+            "confirm": tranche_paid_token(w.tranche, datetime.date(2026, 2, 1)),
+        },
         snapshot=setup,
     ),
     # Site visits: consultants and finance staff of the municipality record; who sees the project
@@ -372,9 +384,13 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
     assert world.submitted.state == MonitoringReport.State.ACCEPTED
 
     client = client_for(finance_staff)
+    url = reverse("monitoring:tranche-paid", args=[world.project.pk, world.tranche.pk])
+    client.post(url, {"paid_on": "2026-02-01"})
+    world.tranche.refresh_from_db()
+    assert world.tranche.paid_on is None  # not confirmed yet
     client.post(
-        reverse("monitoring:tranche-paid", args=[world.project.pk, world.tranche.pk]),
-        {"paid_on": "2026-02-01"},
+        url,
+        {"paid_on": "2026-02-01", "confirm": tranche_paid_token(world.tranche, datetime.date(2026, 2, 1))},
     )
     world.tranche.refresh_from_db()
     assert world.tranche.paid_on == datetime.date(2026, 2, 1)

@@ -119,7 +119,8 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
     second.get_by_label("Paid on").fill(timezone.localdate().isoformat())
     second.get_by_role("button", name="Mark paid").click()
-    expect(page.locator(".alert-danger")).to_contain_text("it is not accepted yet")
+    expect(page.get_by_test_id("confirmation-problems")).to_contain_text("it is not accepted yet")
+    expect(page.get_by_test_id("confirmation-form")).to_have_count(0)
     assert PaymentTranche.objects.get(project=world.project, number=2).paid_on is None
     log_out(page)
 
@@ -163,6 +164,11 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
     second.get_by_label("Paid on").fill(paid_on.isoformat())
     second.get_by_role("button", name="Mark paid").click()
+    details = page.get_by_test_id("tranche-details")
+    expect(details).to_contain_text(f"{paid_on.day} {paid_on.strftime('%B')} {paid_on.year}")
+    expect(details).to_contain_text(world.project.contract_number)
+    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on is None
+    page.get_by_role("button", name="Record the payment").click()
     expect(page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')).to_contain_text("Paid")
     panel = page.locator("#document-project-summary")
     panel.get_by_role("button", name="Prepare").click()

@@ -19,6 +19,8 @@ from organizations.factories import (
     OrganizationMembershipFactory,
     UserFactory,
 )
+from organizations.models import Organization
+from organizations.views import verify_token
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, run_row, signed_in
 
@@ -60,6 +62,10 @@ REVIEWERS_ONLY = {
 }
 
 
+def statuses(world: World) -> list:
+    return list(Organization.objects.order_by("pk").values_list("pk", "verification_status"))
+
+
 def upload(world: World) -> dict:
     return {"kind": "charter", "file": SimpleUploadedFile("charter.pdf", PDF_BYTES)}
 
@@ -77,7 +83,22 @@ ROWS: dict[str, Row] = {
     "organizations:organization-edit": Row(
         "get", lambda w: [w.organization.pk], {**MEMBERS_ONLY, "nco_member": 200}
     ),
-    "organizations:organization-verify": Row("post", lambda w: [w.pending.pk], REVIEWERS_ONLY),
+    "organizations:organization-verify": Row(
+        "get", lambda w: [w.pending.pk], {**REVIEWERS_ONLY, "finance_staff": 200, "other_staff": 200}
+    ),
+    "organizations:organization-verify[unconfirmed]": Row(
+        "post",
+        lambda w: [w.pending.pk],
+        {**REVIEWERS_ONLY, "finance_staff": 200, "other_staff": 200},
+        snapshot=statuses,
+    ),
+    "organizations:organization-verify[post]": Row(
+        "post",
+        lambda w: [w.pending.pk],
+        REVIEWERS_ONLY,
+        data=lambda w: {"confirm": verify_token(Organization.objects.get(pk=w.pending.pk))},
+        snapshot=statuses,
+    ),
     "organizations:organization-suspend": Row(
         "post", lambda w: [w.organization.pk], REVIEWERS_ONLY, data=lambda w: {"reason": "Charter expired"}
     ),

@@ -74,6 +74,9 @@ def test_an_nco_signs_up_registers_and_is_verified_by_finance_staff(page: Page, 
     expect(page.get_by_test_id("pending-count")).to_contain_text("1 organization waits for verification.")
     page.get_by_role("link", name="Review organizations").click()
     page.get_by_role("link", name='Public Foundation "Baldarga Tirek"').click()
+    page.get_by_role("link", name="Verify…").click()
+    expect(page.get_by_test_id("verified-details")).to_contain_text("01405201210123")
+    expect(page.get_by_test_id("missing-documents")).to_contain_text("Charter")
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_test_id("verification-status")).to_contain_text("Verified")
     expect(page.get_by_text("Organization verified")).to_be_visible()  # the timeline

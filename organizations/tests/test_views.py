@@ -12,6 +12,7 @@ from organizations.factories import (
     OrganizationMembershipFactory,
 )
 from organizations.models import Organization, OrganizationDocument
+from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -169,27 +170,50 @@ def test_a_guessed_document_id_of_another_organization_is_404(organization, nco_
     assert OrganizationDocument.objects.filter(pk=foreign.pk).exists()
 
 
-def test_staff_verify_and_members_are_told(finance_staff, client_for, django_capture_on_commit_callbacks):
-    organization = OrganizationFactory()
+def test_staff_verify_after_confirming_and_members_are_told(
+    finance_staff, client_for, django_capture_on_commit_callbacks
+):
+    organization = OrganizationFactory(registration_number="123456-3301-OF")
     member = OrganizationMembershipFactory(organization=organization).user
+    client = client_for(finance_staff)
+    url = reverse("organizations:organization-verify", args=[organization.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "123456-3301-OF" in text and organization.inn in text
+    assert "Its 1 member receives an e-mail." in text
+    assert "Not uploaded: Charter, Certificate of state registration." in text
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(finance_staff).post(
-            reverse("organizations:organization-verify", args=[organization.pk])
-        )
+        response = client.post(url, {"confirm": page.context["token"]})
     assert response.status_code == 302
     organization.refresh_from_db()
     assert organization.is_verified
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
-def test_verification_is_post_only(finance_staff, client_for):
+def test_verification_waits_for_a_confirmation_of_the_details_as_they_are(
+    finance_staff, client_for, django_capture_on_commit_callbacks
+):
     organization = OrganizationFactory()
-    response = client_for(finance_staff).get(
-        reverse("organizations:organization-verify", args=[organization.pk])
-    )
-    assert response.status_code == 405
+    client = client_for(finance_staff)
+    url = reverse("organizations:organization-verify", args=[organization.pk])
+    token = client.get(url).context["token"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unconfirmed = client.post(url)  # the page's old form, without the confirmation
+        # The organization corrects its registration number while the page is open.
+        Organization.objects.filter(pk=organization.pk).update(registration_number="999999-1111-OF")
+        stale = client.post(url, {"confirm": token})
+    assert unconfirmed.status_code == 200
+    assert stale.status_code == 200
+    assert "The details changed" in stale.content.decode()
+    assert "999999-1111-OF" in stale.content.decode()
     organization.refresh_from_db()
     assert organization.verification_status == Organization.Status.PENDING
+    assert not AuditEvent.objects.for_target(organization).filter(verb="organization.verified").exists()
+    assert mail.outbox == []
 
 
 def test_suspending_without_a_reason_shows_the_error_beside_the_field(

@@ -386,7 +386,28 @@ def competition_cancel(
         locked.cancel_reason = reason
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
         _audit(locked, by, "competition.cancelled", at, reason=reason, previous_state=previous)
+        _cancel_notify(locked)
     return locked
+
+
+def _cancel_notify(competition: Competition) -> None:
+    """Tell the members of every organization with an application (drafts too) why it stops."""
+    from procurement.models import Application
+    from ssp_portal.notifications.services import email_notify
+
+    applications = (
+        Application.objects.filter(competition=competition)
+        .exclude(state=Application.State.WITHDRAWN)
+        .select_related("organization")
+        .prefetch_related("organization__memberships__user")
+    )
+    for application in applications:
+        for membership in application.organization.memberships.all():
+            email_notify(
+                user=membership.user,
+                template="procurement/email/competition_cancelled",
+                context={"application": application, "competition": competition},
+            )
 
 
 def competition_amend(

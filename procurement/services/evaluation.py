@@ -244,6 +244,69 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
 # Awards ------------------------------------------------------------------------------------------
 
 
+def award_refusal(
+    *,
+    competition: Competition,
+    application: Application,
+    amount: Decimal | None,
+    departure_reason: str,
+    at: datetime.datetime,
+) -> tuple[ValidationError | None, int | None]:
+    """Why this award cannot be made, or (None, the application's rank) when it can.
+
+    The service asks this with the competition locked; the confirmation page asks it first, so
+    that a person confirms only an award that can be made.
+    """
+    from procurement.selectors import ranking
+
+    departure_reason = departure_reason.strip()
+    if competition.effective_state_at(at) != Competition.State.EVALUATION:
+        return ValidationError(_("Awards are decided while the competition is under evaluation.")), None
+    unfinished = completion_problems(competition)
+    if unfinished:
+        # The ranking is final only when every sheet is in.
+        return ValidationError([_("Decide the awards once the scoring is finished."), *unfinished]), None
+    if Award.objects.filter(application=application).exists():
+        return ValidationError(_("This application already has an award.")), None
+    if application.state != Application.State.ELIGIBLE:
+        return ValidationError(_("Only an eligible application can be awarded.")), None
+    if amount is None or amount <= 0:
+        return ValidationError({"amount": _("The amount must be more than zero.")}), None
+    if amount > application.requested_amount:
+        return ValidationError({"amount": _("The award cannot be more than the requested amount.")}), None
+    awarded = Award.objects.filter(competition=competition).aggregate(total=Sum("amount"))["total"] or 0
+    remaining = competition.budget - awarded
+    if amount > remaining:
+        return ValidationError(
+            {
+                "amount": _("This would exceed the budget: %(remaining)s of %(budget)s remain.")
+                % {"remaining": format_soms(remaining), "budget": format_soms(competition.budget)}
+            }
+        ), None
+    rows = ranking(competition=competition)
+    position = next((row.rank for row in rows if row.application.pk == application.pk), None)
+    if position is None:
+        return ValidationError(_("No one has scored this application yet.")), None
+    skipped = [
+        row
+        for row in rows
+        if row.rank is not None
+        and row.rank < position
+        and row.application.state == Application.State.ELIGIBLE
+    ]
+    if skipped and not departure_reason:
+        return ValidationError(
+            {
+                "departure_reason": _(
+                    "Higher-ranked applications are not awarded (%(names)s): "
+                    "say why the order is departed from."
+                )
+                % {"names": ", ".join(row.application.organization.name for row in skipped)}
+            }
+        ), None
+    return None, position
+
+
 def award_grant(
     *,
     application: Application,
@@ -256,8 +319,6 @@ def award_grant(
 
     A higher-ranked application left without an award needs a reason for departing from the order.
     """
-    from procurement.selectors import ranking
-
     competition = application.competition
     if not permissions.can_manage_competition(by, competition):
         raise PermissionDenied
@@ -269,52 +330,15 @@ def award_grant(
             Competition.objects.select_for_update().select_related("municipality").get(pk=competition.pk)
         )
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked_competition.effective_state_at(now) != Competition.State.EVALUATION:
-            raise ValidationError(_("Awards are decided while the competition is under evaluation."))
-        unfinished = completion_problems(locked_competition)
-        if unfinished:
-            # The ranking is final only when every sheet is in.
-            raise ValidationError([_("Decide the awards once the scoring is finished."), *unfinished])
-        if Award.objects.filter(application=locked).exists():
-            raise ValidationError(_("This application already has an award."))
-        if locked.state != Application.State.ELIGIBLE:
-            raise ValidationError(_("Only an eligible application can be awarded."))
-        if amount is None or amount <= 0:
-            raise ValidationError({"amount": _("The amount must be more than zero.")})
-        if amount > locked.requested_amount:
-            raise ValidationError({"amount": _("The award cannot be more than the requested amount.")})
-        awarded = (
-            Award.objects.filter(competition=locked_competition).aggregate(total=Sum("amount"))["total"] or 0
+        refusal, position = award_refusal(
+            competition=locked_competition,
+            application=locked,
+            amount=amount,
+            departure_reason=departure_reason,
+            at=now,
         )
-        remaining = locked_competition.budget - awarded
-        if amount > remaining:
-            raise ValidationError(
-                {
-                    "amount": _("This would exceed the budget: %(remaining)s of %(budget)s remain.")
-                    % {"remaining": format_soms(remaining), "budget": format_soms(locked_competition.budget)}
-                }
-            )
-        rows = ranking(competition=locked_competition)
-        position = next((row.rank for row in rows if row.application.pk == locked.pk), None)
-        if position is None:
-            raise ValidationError(_("No one has scored this application yet."))
-        skipped = [
-            row
-            for row in rows
-            if row.rank is not None
-            and row.rank < position
-            and row.application.state == Application.State.ELIGIBLE
-        ]
-        if skipped and not departure_reason:
-            raise ValidationError(
-                {
-                    "departure_reason": _(
-                        "Higher-ranked applications are not awarded (%(names)s): "
-                        "say why the order is departed from."
-                    )
-                    % {"names": ", ".join(row.application.organization.name for row in skipped)}
-                }
-            )
+        if refusal is not None:
+            raise refusal
         try:
             with transaction.atomic():
                 award = Award.objects.create(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from organizations.models import Municipality, User
 from procurement import permissions
 from procurement.models import Competition, PriorityIssue, Subscription
+from procurement.selectors import competition_followers
 from ssp_portal.notifications.services import reminder_send
 
 
@@ -40,14 +40,7 @@ def competition_notify_followers(*, competition_id: int) -> int:
     )
     if competition is None or competition.is_draft:
         return 0
-    followers = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(subscriptions__municipality=competition.municipality_id)
-            | Q(subscriptions__priority_issue=competition.priority_issue_id)
-        )
-        .distinct()
-    )
+    followers = competition_followers(competition=competition)
     sent = 0
     for user in followers:
         sent += reminder_send(

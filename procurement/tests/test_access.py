@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from procurement import selectors
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
 from procurement.models import Competition, PriorityIssue
+from procurement.views import competitions
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.rows import rows_post
 
@@ -111,19 +113,46 @@ ROWS: dict[str, Row] = {
     "procurement:competition-eligibility": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
     "procurement:competition-commission": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
     "procurement:competition-commission[open]": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
-    "procurement:competition-publish": Row("post", lambda w: [w.draft.reference], ACT_404, snapshot=snapshot),
+    "procurement:competition-publish": Row("get", lambda w: [w.draft.reference], STAFF_ONLY_404),
+    "procurement:competition-publish[unconfirmed]": Row(
+        "post", lambda w: [w.draft.reference], STAFF_ONLY_404, snapshot=snapshot
+    ),
+    "procurement:competition-publish[post]": Row(
+        "post",
+        lambda w: [w.draft.reference],
+        ACT_404,
+        data=lambda w: {"confirm": competitions.publish_token(w.draft)},
+        snapshot=snapshot,
+    ),
     "procurement:competition-start-evaluation": Row(
         "post", lambda w: [w.past_deadline.reference], ACT_403, snapshot=snapshot
     ),
-    "procurement:competition-complete": Row(
-        "post", lambda w: [w.evaluation.reference], ACT_403, snapshot=snapshot
+    "procurement:competition-complete": Row("get", lambda w: [w.evaluation.reference], STAFF_ONLY_403),
+    "procurement:competition-complete[unconfirmed]": Row(
+        "post", lambda w: [w.evaluation.reference], STAFF_ONLY_403, snapshot=snapshot
+    ),
+    "procurement:competition-complete[post]": Row(
+        "post",
+        lambda w: [w.evaluation.reference],
+        ACT_403,
+        data=lambda w: {
+            "confirm": competitions.complete_token(w.evaluation, selectors.ranking(competition=w.evaluation))
+        },
+        snapshot=snapshot,
     ),
     "procurement:competition-cancel": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
+    "procurement:competition-cancel[unconfirmed]": Row(
+        "post",
+        lambda w: [w.open.reference],
+        STAFF_ONLY_403,
+        data=lambda w: {"reason": "No budget"},
+        snapshot=snapshot,
+    ),
     "procurement:competition-cancel[post]": Row(
         "post",
         lambda w: [w.open.reference],
         ACT_403,
-        data=lambda w: {"reason": "No budget"},
+        data=lambda w: {"reason": "No budget", "confirm": competitions.cancel_token(w.open, "No budget")},
         snapshot=snapshot,
     ),
     "procurement:competition-amend": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),

@@ -3,6 +3,8 @@ sheets and ranking until the results, the public results and the protocol."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -10,6 +12,7 @@ from procurement.models import ScoreSheet
 from procurement.services import competitions as competition_services
 from procurement.services import evaluation as services
 from procurement.tests.evaluation_world import build, score, sign
+from procurement.views.evaluation import award_token
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import PERSONAS, Row, run_row
 from ssp_portal.tests.access import only as only_personas
@@ -146,11 +149,11 @@ ROWS: dict[str, Row] = {
         "get", lambda w: [w.competition.reference], only({"finance_staff": 200}, others=403)
     ),
     "procurement:award-grant": Row(
-        "post",
+        "get",
         lambda w: [w.applications[1].pk],
         only(
             {
-                "finance_staff": 302,
+                "finance_staff": 200,
                 "nco_member": 404,
                 "admin_user": 403,
                 "chair": 403,
@@ -159,7 +162,27 @@ ROWS: dict[str, Row] = {
             },
             others=404,
         ),
-        data=lambda w: {"amount": "1000", "departure_reason": ""},
+    ),
+    # Confirmed, but refused: the scoring is not finished.
+    "procurement:award-grant[post]": Row(
+        "post",
+        lambda w: [w.applications[1].pk],
+        only(
+            {
+                "finance_staff": 400,
+                "nco_member": 404,
+                "admin_user": 403,
+                "chair": 403,
+                "declared_member": 403,
+                "conflicted_member": 403,
+            },
+            others=404,
+        ),
+        data=lambda w: {
+            "amount": "1000",
+            "departure_reason": "",
+            "confirm": award_token(w.applications[1], Decimal("1000"), ""),
+        },
         snapshot=sheets_snapshot,
     ),
     "procurement:award-revoke": Row(

@@ -69,7 +69,20 @@ def test_the_commission_scores_staff_award_and_the_applicant_reads_the_outcome(p
     row = page.get_by_test_id("award-table").locator('tr[data-organization="Organization A"]')
     row.get_by_label("Awarded amount (soms)").fill("140000")
     row.get_by_role("button", name="Award").click()
+    # The award is confirmed with its amount, rank and the budget left.
+    details = page.get_by_test_id("award-details")
+    expect(details).to_contain_text("KGS\u00a0140,000")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Award KGS\u00a0140,000 to Organization A?")
+    assert Competition.objects.get(pk=world.competition.pk).awards.count() == 0
+    page.get_by_test_id("confirmation-form").get_by_role("button", name="Award").click()
     expect(page.get_by_test_id("awarded-total")).to_have_text("KGS\u00a0140,000")
+    page.get_by_role("link", name="Publish the results").click()
+    # What publishing the results does: who is awarded how much, who is not, who is told.
+    consequences = page.get_by_test_id("consequences")
+    expect(page.get_by_test_id("awarded")).to_contain_text("Organization A: KGS\u00a0140,000")
+    expect(consequences).to_contain_text("These eligible applications become “not awarded”: Organization B.")
+    expect(consequences).to_contain_text("Each of the 4 organizations that applied receives an e-mail")
+    assert Competition.objects.get(pk=world.competition.pk).state == Competition.State.EVALUATION
     page.get_by_role("button", name="Publish the results").click()
     expect(page.get_by_test_id("competition-state")).to_contain_text("Completed")
     expect(page.get_by_test_id("public-results")).to_contain_text("Organization A")

@@ -117,7 +117,9 @@ def test_the_deadline_must_leave_the_minimum_period_to_the_second(ready, finance
     too_late = PUBLISHED_AT + SECOND  # the deadline is then one second short of 30 days away
     with pytest.raises(ValidationError) as info:
         services.competition_publish(competition=ready, by=finance_staff, at=too_late)
-    assert info.value.messages == ["The deadline is at least 30 days after publication."]
+    assert info.value.messages == [
+        "Move the deadline to at least 30 days after today (22 December 2026, 17:01 or later)"
+    ]
     ready.refresh_from_db()
     assert ready.state == Competition.State.DRAFT
 
@@ -132,30 +134,34 @@ def test_the_minimum_period_is_the_municipalitys_setting(ready, finance_staff):
 
 
 @pytest.mark.parametrize(
-    ("spoil", "message"),
+    ("spoil", "messages"),
     [
-        (lambda c: c.criteria.all().delete(), "There is at least one evaluation criterion."),
         (
             lambda c: c.criteria.filter(weight=20).update(weight=25),
-            "The weights of the criteria add up to 100 (now 105).",
+            ["Make the weights add up to 100 (now 105)"],
         ),
         (
             lambda c: c.commission.filter(role="member").first().delete(),
-            "The commission has at least 3 members (now 2).",
+            ["Appoint at least 3 commission members (now 2)"],
         ),
-        (lambda c: c.commission.filter(role="chair").update(role="secretary"), "The commission has a chair."),
         (
-            lambda c: PriorityIssue.objects.filter(pk=c.priority_issue_id).update(status="draft"),
-            "The priority issue is approved.",
+            lambda c: c.commission.filter(role="chair").update(role="secretary"),
+            ["Appoint a chair of the commission"],
+        ),
+        (
+            lambda c: PriorityIssue.objects.filter(pk=c.priority_issue_id).update(
+                status="draft", title="Homeless people"
+            ),
+            ["Approve the priority issue “Homeless people”"],
         ),
     ],
-    ids=["no-criteria", "weights", "commission-size", "chair", "issue-not-approved"],
+    ids=["weights", "commission-size", "chair", "issue-not-approved"],
 )
-def test_each_publishing_check_says_what_failed(ready, finance_staff, spoil, message):
+def test_each_publishing_check_says_what_to_do(ready, finance_staff, spoil, messages):
     spoil(ready)
     with pytest.raises(ValidationError) as info:
         services.competition_publish(competition=ready, by=finance_staff, at=PUBLISHED_AT)
-    assert info.value.messages == [message]
+    assert info.value.messages == messages
     ready.refresh_from_db()
     assert ready.state == Competition.State.DRAFT
     assert verbs(ready) == []
@@ -164,11 +170,12 @@ def test_each_publishing_check_says_what_failed(ready, finance_staff, spoil, mes
 @pytest.mark.parametrize(
     ("budget", "max_grant", "message"),
     [
-        (Decimal("0"), Decimal("0"), "The total budget is more than zero."),
+        (Decimal("0"), Decimal("0"), "Set a total budget of more than zero"),
         (
             Decimal("100000"),
             Decimal("100000.01"),
-            "The maximum grant per project is not more than the total budget.",
+            "Lower the maximum grant to at most the total budget "
+            "(now KGS\u00a0100,000.01 of KGS\u00a0100,000)",
         ),
     ],
 )
@@ -182,10 +189,12 @@ def test_all_failing_checks_are_listed_at_once(municipality, finance_staff):
     empty = CompetitionFactory(municipality=municipality, deadline=DEADLINE)
     with pytest.raises(ValidationError) as info:
         services.competition_publish(competition=empty, by=finance_staff, at=PUBLISHED_AT)
+    # Weights cannot add up without criteria: that check waits, it is not done.
     assert info.value.messages == [
-        "There is at least one evaluation criterion.",
-        "The commission has at least 3 members (now 0).",
-        "The commission has a chair.",
+        "Add at least one evaluation criterion",
+        "Give the criteria weights that add up to 100",
+        "Appoint at least 3 commission members (now 0)",
+        "Appoint a chair of the commission",
     ]
 
 

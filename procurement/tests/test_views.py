@@ -118,16 +118,24 @@ def test_a_passed_deadline_shows_closed_before_the_task_runs(client):
     assert 'class="countdown' not in page
 
 
-def test_staff_publish_through_the_page_and_see_what_is_missing(municipality, finance_staff, client_for):
+def test_staff_publish_through_the_confirmation_page_and_see_what_is_left_to_do(
+    municipality, finance_staff, client_for
+):
     client = client_for(finance_staff)
     competition = CompetitionFactory(
         municipality=municipality, deadline=timezone.now() + datetime.timedelta(days=40)
     )
     url = reverse("procurement:competition-publish", args=[competition.reference])
 
-    page = client.post(url, follow=True).content.decode()
-    assert "There is at least one evaluation criterion." in page
-    assert "The commission has a chair." in page
+    # An old form posted without the confirmation shows what is left to do, with links, and no button.
+    response = client.post(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    criteria = reverse("procurement:competition-criteria", args=[competition.reference])
+    commission = reverse("procurement:competition-commission", args=[competition.reference])
+    assert f'href="{criteria}">Add at least one evaluation criterion<' in page
+    assert f'href="{commission}">Appoint a chair of the commission<' in page
+    assert 'data-testid="confirmation-form"' not in page
     competition.refresh_from_db()
     assert competition.state == Competition.State.DRAFT
 
@@ -136,8 +144,12 @@ def test_staff_publish_through_the_page_and_see_what_is_missing(municipality, fi
     add_criteria(competition)
     add_commission(competition)
     page = client.get(competition.get_absolute_url()).content.decode()
-    assert page.count("✓") >= 8  # every check passes
-    client.post(url)
+    assert page.count('data-done="yes"') == 8  # every check is done
+    assert 'data-done="no"' not in page
+    response = client.get(url)
+    assert response.context["problems"] == []
+    token = response.context["token"]
+    client.post(url, {"confirm": token})
     competition.refresh_from_db()
     assert competition.state == Competition.State.PUBLISHED
 

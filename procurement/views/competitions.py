@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -10,20 +12,22 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.models import Municipality, Organization
-from procurement import forms, permissions, selectors
+from organizations.models import Municipality, MunicipalityMembership, Organization
+from procurement import forms, permissions, rules, selectors
 from procurement.filters import CompetitionFilter
-from procurement.models import Application, Competition
+from procurement.models import Application, CommissionMember, Competition
 from procurement.models.competitions import commission_order
-from procurement.rules import publish_checks
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
+from procurement.services.evaluation import completion_problems
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.formatting import format_datetime
 from ssp_portal.rows.forms import RowsFormSet
 from ssp_portal.rows.views import edit_rows
@@ -76,6 +80,56 @@ def competition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/competition_list.html", {"filter": filterset, "page": page})
 
 
+def publish_checklist(competition: Competition, *, at: datetime.datetime) -> list[tuple[rules.Check, str]]:
+    """The publishing checks, each with the page where it is done."""
+    pages = {
+        rules.EDIT: reverse("procurement:competition-edit", args=[competition.reference]),
+        rules.CRITERIA: reverse("procurement:competition-criteria", args=[competition.reference]),
+        rules.COMMISSION: reverse("procurement:competition-commission", args=[competition.reference]),
+        rules.PRIORITY_ISSUE: reverse(
+            "procurement:priority-issue-manage", args=[competition.municipality.slug]
+        ),
+    }
+    return [(check, pages[check.where]) for check in rules.publish_checks(competition, at=at)]
+
+
+def _next_step(request: HttpRequest, competition: Competition, manager: bool) -> dict[str, Any]:
+    """What the person can do about this competition now, and if not, why and what happens next.
+
+    Two queries for a signed-in person (their applications, their organizations), one more when they
+    have no organization (whether they work for a municipality or sit on this commission).
+    """
+    if not request.user.is_authenticated:
+        return {"next_step": "log_in" if competition.is_open else None}
+    own = list(
+        Application.objects.of_member(request.user)
+        .filter(competition=competition)
+        .select_related("organization")
+    )
+    organizations = list(Organization.objects.filter(memberships__user=request.user).order_by("name"))
+    live = {a.organization_id for a in own if a.state != Application.State.WITHDRAWN}
+    context: dict[str, Any] = {
+        "own_applications": own,
+        "apply_organizations": [o for o in organizations if o.is_verified and o.pk not in live],
+        "waiting_organizations": [o for o in organizations if not o.is_verified],
+        "next_step": None,
+    }
+    if not competition.is_open:
+        return context
+    if context["apply_organizations"]:
+        context["next_step"] = "apply"
+    elif context["waiting_organizations"]:
+        context["next_step"] = "wait"
+    elif not organizations and not manager:
+        # People who run or judge competitions are not invited to register an organization.
+        official = (
+            MunicipalityMembership.objects.filter(user=request.user).exists()
+            or CommissionMember.objects.filter(user=request.user, competition=competition).exists()
+        )
+        context["next_step"] = None if official else "register"
+    return context
+
+
 @require_GET
 def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
     competition = selectors.competition_detail(user=request.user, reference=reference)
@@ -91,24 +145,15 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
             priority_issue=competition.priority_issue,
         ),
         "results": selectors.public_results(competition=competition),
+        "receipts": selectors.receipt_ledger(competition=competition),
+        **_next_step(request, competition, manager),
     }
     if manager:
-        context["checks"] = publish_checks(competition, at=timezone.now()) if competition.is_draft else None
+        context["checklist"] = (
+            publish_checklist(competition, at=timezone.now()) if competition.is_draft else None
+        )
         context["events"] = audit_timeline(target=competition)
         context["application_counts"] = selectors.application_counts(competition=competition)
-    if request.user.is_authenticated:
-        context["own_applications"] = list(
-            Application.objects.of_member(request.user)
-            .filter(competition=competition)
-            .select_related("organization")
-        )
-        context["apply_organizations"] = list(
-            Organization.objects.verified()
-            .filter(memberships__user=request.user)
-            .exclude(
-                pk__in=[a.organization_id for a in context["own_applications"] if a.state != "withdrawn"]
-            )
-        )
     return render(request, "procurement/competition_detail.html", context)
 
 
@@ -315,10 +360,57 @@ def _transition(
     return redirect(competition)
 
 
+def publish_token(competition: Competition) -> str:
+    """What the publishing confirmation shows: the terms, the criteria and the commission."""
+    return confirmation_token(
+        competition.reference,
+        competition.title,
+        competition.deadline.isoformat(),
+        competition.budget,
+        competition.max_grant,
+        competition.priority_issue_id,
+        [(c.name, c.max_score, c.weight) for c in competition.criteria.all()],
+        [(m.user_id, m.role) for m in competition.commission.all()],
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def competition_publish(request: HttpRequest, reference: str) -> HttpResponse:
-    return _transition(request, reference, services.competition_publish, _("The competition is published."))
+    """GET, or a POST without a current confirmation: what publishing does; a confirmed POST publishes."""
+    _managed_competition(request, reference)
+    competition = selectors.competition_detail(user=request.user, reference=reference)
+    if not competition.is_draft:
+        messages.info(request, _("%(reference)s is published.") % {"reference": reference})
+        return redirect(competition)
+    token = publish_token(competition)
+    refusal: list[str] = []
+    if is_confirmed(request, token):
+        try:
+            services.competition_publish(competition=competition, by=request.user)
+        except ValidationError as exc:
+            refusal = exc.messages
+        else:
+            messages.success(
+                request, _("%(reference)s is published and open for proposals.") % {"reference": reference}
+            )
+            return redirect(competition)
+    now = timezone.now()
+    checklist = publish_checklist(competition, at=now)
+    problems = [(check.message, url) for check, url in checklist if not check.ok]
+    return render(
+        request,
+        "procurement/confirm_publish.html",
+        {
+            "competition": competition,
+            "token": token,
+            "stale": is_stale(request, token),
+            "problems": problems or [(message, None) for message in refusal],
+            "days_left": (competition.deadline - now).days,
+            "followers": selectors.competition_followers(competition=competition).count(),
+            "back_url": competition.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -329,32 +421,102 @@ def competition_start_evaluation(request: HttpRequest, reference: str) -> HttpRe
     )
 
 
-@login_required
-@require_POST
-def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
-    return _transition(
-        request,
-        reference,
-        services.competition_complete,
-        _("The competition is completed; its results are public."),
+def complete_token(competition: Competition, rows: list) -> str:
+    """What the results will say: who is awarded how much, who is not."""
+    return confirmation_token(
+        competition.reference,
+        [
+            (
+                row.application.pk,
+                row.application.state,
+                getattr(row.application, "award", None) and row.application.award.amount,
+            )
+            for row in rows
+        ],
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
+    """GET, or a POST without a current confirmation: the results as they will be published."""
     competition = _managed_competition(request, reference)
-    form = forms.ReasonForm(request.POST or None, submit_label=_("Cancel the competition"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.competition_cancel(
-                competition=competition, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("The competition is cancelled."))
+    if competition.state == Competition.State.COMPLETED:
+        messages.info(request, _("The results of %(reference)s are published.") % {"reference": reference})
         return redirect(competition)
+    if competition.state != Competition.State.EVALUATION:
+        messages.error(request, _("Only a competition under evaluation can be completed."))
+        return redirect(competition)
+    rows = selectors.ranking(competition=competition)
+    token = complete_token(competition, rows)
+    refusal: list[str] = []
+    if is_confirmed(request, token):
+        try:
+            services.competition_complete(competition=competition, by=request.user)
+        except ValidationError as exc:
+            refusal = exc.messages
+        else:
+            messages.success(
+                request, _("The results of %(reference)s are published.") % {"reference": reference}
+            )
+            return redirect(competition)
+    awarded = [row for row in rows if hasattr(row.application, "award")]
+    counts = selectors.application_counts(competition=competition)
+    return render(
+        request,
+        "procurement/confirm_complete.html",
+        {
+            "competition": competition,
+            "token": token,
+            "stale": is_stale(request, token),
+            "problems": [(problem, None) for problem in completion_problems(competition) or refusal],
+            "awarded": awarded,
+            "awarded_total": sum((row.application.award.amount for row in awarded), Decimal("0")),
+            "not_awarded": [row for row in rows if row.application.state == Application.State.ELIGIBLE],
+            "applicants": counts["submitted"],
+            "results": rows,
+            "back_url": reverse("procurement:awards", args=[reference]),
+        },
+    )
+
+
+def cancel_token(competition: Competition, reason: str) -> str:
+    return confirmation_token(competition.reference, competition.state, reason)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reason first; then what cancelling does, with the reason carried to the confirmation."""
+    competition = _managed_competition(request, reference)
+    if competition.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
+        messages.error(request, _("A completed or cancelled competition cannot be cancelled."))
+        return redirect(competition)
+    form = forms.ReasonForm(entered(request), submit_label=_("Continue"))
+    form.helper.form_method = "get"
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        token = cancel_token(competition, reason)
+        if is_confirmed(request, token):
+            try:
+                services.competition_cancel(competition=competition, by=request.user, reason=reason)
+            except ValidationError as exc:
+                _errors_to_messages(request, exc)
+            else:
+                messages.success(request, _("%(reference)s is cancelled.") % {"reference": reference})
+            return redirect(competition)
+        return render(
+            request,
+            "procurement/confirm_cancel.html",
+            {
+                "competition": competition,
+                "reason": reason,
+                "token": token,
+                "stale": is_stale(request, token),
+                "counts": selectors.application_counts(competition=competition),
+                "back_url": competition.get_absolute_url(),
+            },
+        )
     return render(request, "procurement/competition_cancel.html", {"competition": competition, "form": form})
 
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,6 +20,7 @@ from procurement.models import Application, Award, Competition, ScoreSheet
 from procurement.scoring import TIE_RULE
 from procurement.services import evaluation as services
 from procurement.views.competitions import _visible_competition
+from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 
 
 def _followed_competition(request: HttpRequest, reference: str) -> Competition:
@@ -252,34 +258,94 @@ def awards(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    application = get_object_or_404(
-        Application.objects.visible_to(request.user).select_related("competition"), pk=pk
+def _awarded(competition: Competition) -> Decimal:
+    return Award.objects.filter(competition=competition).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def award_token(application: Application, amount: Decimal, reason: str) -> str:
+    """What the award confirmation shows: the amount, the reason, and the budget already awarded."""
+    return confirmation_token(
+        application.pk, amount.quantize(Decimal("0.01")), reason.strip(), _awarded(application.competition)
     )
-    if not permissions.can_manage_competition(request.user, application.competition):
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The amount (and a reason, out of order), then what the award means, then the award."""
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "competition__municipality", "organization"
+        ),
+        pk=pk,
+    )
+    competition = application.competition
+    if not permissions.can_manage_competition(request.user, competition):
         raise PermissionDenied
-    form = AwardForm(request.POST)
-    if form.is_valid():
+    form = AwardForm(entered(request), initial={"amount": application.requested_amount})
+    context = {
+        "application": application,
+        "competition": competition,
+        "form": form,
+        "back_url": reverse("procurement:awards", args=[competition.reference]),
+        "entering": True,
+    }
+    if not form.is_bound:
+        # What stands in the way whatever the amount (the scoring, an award made) is said at once.
+        early, _rank = services.award_refusal(
+            competition=competition,
+            application=application,
+            amount=application.requested_amount,
+            departure_reason="-",
+            at=timezone.now(),
+        )
+        if early is not None and not hasattr(early, "error_dict"):
+            context["problems"] = [(message, None) for message in early.messages]
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request, "procurement/confirm_award.html", context, status=400 if form.is_bound else 200
+        )
+    amount, reason = form.cleaned_data["amount"], form.cleaned_data["departure_reason"].strip()
+    token = award_token(application, amount, reason)
+    refusal, _rank = services.award_refusal(
+        competition=competition,
+        application=application,
+        amount=amount,
+        departure_reason=reason,
+        at=timezone.now(),
+    )
+    if refusal is None and is_confirmed(request, token):
         try:
             services.award_grant(
-                application=application,
-                by=request.user,
-                amount=form.cleaned_data["amount"],
-                departure_reason=form.cleaned_data["departure_reason"],
+                application=application, by=request.user, amount=amount, departure_reason=reason
             )
         except ValidationError as exc:
-            _refuse(request, exc)
+            refusal = exc
         else:
             messages.success(request, _("%(name)s is awarded.") % {"name": application.organization.name})
-    else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(
-                    request, f"{form.fields[field].label}: {error}" if field in form.fields else error
-                )
-    return redirect("procurement:awards", reference=application.competition.reference)
+            return redirect("procurement:awards", reference=competition.reference)
+    if refusal is not None:
+        if hasattr(refusal, "error_dict"):
+            _form_errors(form, refusal)
+        else:
+            context["problems"] = [(message, None) for message in refusal.messages]
+        return render(request, "procurement/confirm_award.html", context, status=400)
+    row = next(r for r in selectors.ranking(competition=competition) if r.application.pk == application.pk)
+    return render(
+        request,
+        "procurement/confirm_award.html",
+        {
+            **context,
+            "entering": False,
+            "confirming": True,
+            "row": row,
+            "amount": amount,
+            "reason": reason,
+            "remaining": competition.budget - _awarded(competition) - amount,
+            "token": token,
+            "stale": is_stale(request, token),
+        },
+    )
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ssp_portal.formatting import format_number, format_quantity, format_soms, plain_number
 
@@ -81,3 +83,16 @@ def support_email() -> str:
 def site_url() -> str:
     """The portal's address (``SSP_SITE_URL``), for links in e-mails and documents."""
     return settings.SSP_SITE_URL
+
+
+# The zones of Kyrgyz municipalities, as people name them.
+ZONE_NAMES = {"Asia/Bishkek": gettext_lazy("Bishkek time")}
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """A time zone as people say it: ``Bishkek time`` for ``Asia/Bishkek``."""
+    zone = zone or "Asia/Bishkek"
+    if zone in ZONE_NAMES:
+        return str(ZONE_NAMES[zone])
+    return _("%(city)s time") % {"city": zone.rsplit("/", 1)[-1].replace("_", " ")}

@@ -183,3 +183,20 @@ def test_file_limits_follow_the_setting_in_force(settings):
     with translation.override("ru"):
         assert "5,0\xa0МБ" in str(field.help_text)
     assert "fixed" in str(PrivateFileField(help_text="fixed").help_text)
+
+
+def test_a_time_zone_is_named_as_people_say_it():
+    from ssp_portal.templatetags.portal import zone_name
+
+    assert zone_name("Asia/Bishkek") == "Bishkek time"
+    assert zone_name("Asia/Tashkent") == "Tashkent time"
+
+
+@pytest.mark.django_db
+def test_the_deadline_says_bishkek_time_not_the_zone_code(client):
+    from procurement.factories import CompetitionFactory
+
+    competition = CompetitionFactory(published=True)
+    page = client.get(competition.get_absolute_url()).content.decode()
+    assert "(Bishkek time)" in page
+    assert "Asia/Bishkek time" not in page

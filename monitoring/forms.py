@@ -17,6 +17,7 @@ from procurement.application_forms import amount_field
 from procurement.forms import RowsFormSet
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.templatetags.portal import plain_number, quantity
+from ssp_portal.validators import CONTRACT, PAST, PLANNED, PROJECT_END, PROJECT_START, limit_dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,6 +27,10 @@ class ContractForm(forms.Form):
     contract_date = forms.DateField(label=_("Contract date"), widget=DATE)
     start_date = forms.DateField(label=_("Planned start"), widget=DATE)
     end_date = forms.DateField(label=_("Planned end"), widget=DATE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, contract_date=CONTRACT, start_date=PROJECT_START, end_date=PROJECT_END)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -55,7 +60,7 @@ class BaseIndicatorFormSet(RowsFormSet):
 
 
 class TrancheForm(forms.Form):
-    planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
+    planned_date = forms.DateField(label=_("Planned date"), widget=DATE, validators=[PLANNED])
     amount = amount_field(_("Amount (soms)"))
     condition_report = forms.ChoiceField(label=_("Paid after"), required=False)
 
@@ -124,6 +129,7 @@ class ScheduleForm(forms.Form):
                 raise ValidationError(
                     _("“%(value)s” is not a date like 2026-06-30.") % {"value": part}
                 ) from None
+            PLANNED(dates[-1])
         return dates
 
     def clean(self) -> dict[str, Any]:
@@ -143,6 +149,10 @@ class ReasonForm(forms.Form):
 
 class TranchePaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, paid_on=PAST)
 
 
 # Reports ------------------------------------------------------------------------------------------
@@ -288,5 +298,6 @@ class SiteVisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_dates(self, visited_on=PAST)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Record the visit")))

@@ -6,6 +6,7 @@ service and is audited; here the life-cycle fields are read-only.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from procurement.models import (
     Subscription,
 )
 from ssp_portal.admin_mixins import ReadOnlyInline
+from ssp_portal.validators import BUDGET_YEAR, limit_dates
 
 
 class CriterionInline(ReadOnlyInline):
@@ -56,8 +58,19 @@ class AmendmentInline(ReadOnlyInline):
     fields = ["number", "explanation", "previous_deadline", "new_deadline", "created_at", "created_by"]
 
 
+class PriorityIssueAdminForm(forms.ModelForm):
+    class Meta:
+        model = PriorityIssue
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, year=BUDGET_YEAR)
+
+
 @admin.register(PriorityIssue)
 class PriorityIssueAdmin(admin.ModelAdmin):
+    form = PriorityIssueAdminForm
     list_display = ["title", "municipality", "year", "need_source", "planned_budget", "status"]
     list_filter = ["status", "need_source", "year", "municipality"]
     search_fields = ["title", "description", "target_group", "municipality__name"]
@@ -92,6 +105,15 @@ class CompetitionAdmin(admin.ModelAdmin):
         # A competition is drafted on the portal, which numbers and audits it.
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Its terms (deadline, budget, maximum grant, criteria) change only through amendments,
+        # which applicants see; the rest through the portal's audited pages.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Proposals, scores and awards hang on it: the record stays (it can be cancelled).
+        return False
+
 
 @admin.register(CommissionMember)
 class CommissionMemberAdmin(admin.ModelAdmin):
@@ -100,6 +122,10 @@ class CommissionMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "competition__reference"]
     list_select_related = ["user", "competition"]
     readonly_fields = ["competition", "user", "role", "invited_at"]
+
+    def has_add_permission(self, request) -> bool:
+        # Finance staff appoint the commission on the competition's page (checked and audited).
+        return False
 
 
 @admin.register(Amendment)

@@ -16,7 +16,7 @@ from monitoring.models import (
     ReportRound,
     SiteVisit,
 )
-from ssp_portal.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 from ssp_portal.validators import CONTRACT, PROJECT_END, PROJECT_START, limit_dates
 
 
@@ -53,7 +53,7 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(PortalModelAdmin):
     form = ProjectAdminForm
     list_display = ["contract_number", "title", "organization", "municipality", "amount", "state"]
     list_filter = ["state", "municipality"]

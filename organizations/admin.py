@@ -19,14 +19,14 @@ from organizations.models import (
     OrganizationMembership,
     User,
 )
-from ssp_portal.admin_mixins import CheckedAutocompleteMixin
+from ssp_portal.admin_mixins import CheckedInputMixin, PortalModelAdmin
 from ssp_portal.validators import REGISTRATION, limit_dates
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(CheckedAutocompleteMixin, BaseGroupAdmin):
+class GroupAdmin(CheckedInputMixin, BaseGroupAdmin):
     pass
 
 
@@ -69,20 +69,20 @@ class OrganizationAdminForm(KeepsStoredValuesMixin, forms.ModelForm):
         limit_dates(self, registration_date=REGISTRATION)
 
 
-class MunicipalityMembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
+class MunicipalityMembershipInline(CheckedInputMixin, admin.TabularInline):
     model = MunicipalityMembership
     extra = 0
     autocomplete_fields = ["user", "municipality"]
 
 
-class OrganizationMembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
+class OrganizationMembershipInline(CheckedInputMixin, admin.TabularInline):
     model = OrganizationMembership
     extra = 0
     autocomplete_fields = ["user", "organization"]
 
 
 @admin.register(User)
-class UserAdmin(CheckedAutocompleteMixin, BaseUserAdmin):
+class UserAdmin(CheckedInputMixin, BaseUserAdmin):
     form = UserAdminForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
@@ -101,7 +101,7 @@ class UserAdmin(CheckedAutocompleteMixin, BaseUserAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PortalModelAdmin):
     form = MunicipalityAdminForm
     formfield_overrides = URL_FIELDS
     list_display = ["name", "code", "kind", "region", "min_submission_days", "is_active"]
@@ -112,7 +112,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalityMembership)
-class MunicipalityMembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class MunicipalityMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "municipality", "role", "position", "created_at"]
     list_filter = ["role", "municipality"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "position"]
@@ -120,7 +120,7 @@ class MunicipalityMembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_select_related = ["user", "municipality"]
 
 
-class OrganizationDocumentInline(admin.TabularInline):
+class OrganizationDocumentInline(CheckedInputMixin, admin.TabularInline):
     model = OrganizationDocument
     extra = 0
     fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -137,7 +137,7 @@ class OrganizationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(PortalModelAdmin):
     form = OrganizationAdminForm
     formfield_overrides = URL_FIELDS
     list_display = ["name", "legal_form", "inn", "region", "verification_status", "created_at"]
@@ -164,7 +164,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationMembership)
-class OrganizationMembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class OrganizationMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "organization", "created_at"]
     list_filter = ["organization__verification_status", "created_at"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
@@ -173,7 +173,7 @@ class OrganizationMembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizationDocument)
-class OrganizationDocumentAdmin(admin.ModelAdmin):
+class OrganizationDocumentAdmin(PortalModelAdmin):
     list_display = ["organization", "kind", "original_name", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["organization__name", "original_name"]

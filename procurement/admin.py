@@ -29,7 +29,7 @@ from procurement.models import (
     ScoreSheet,
     Subscription,
 )
-from ssp_portal.admin_mixins import ReadOnlyInline
+from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyInline
 from ssp_portal.validators import BUDGET_YEAR, limit_dates
 
 
@@ -69,7 +69,7 @@ class PriorityIssueAdminForm(forms.ModelForm):
 
 
 @admin.register(PriorityIssue)
-class PriorityIssueAdmin(admin.ModelAdmin):
+class PriorityIssueAdmin(PortalModelAdmin):
     form = PriorityIssueAdminForm
     list_display = ["title", "municipality", "year", "need_source", "planned_budget", "status"]
     list_filter = ["status", "need_source", "year", "municipality"]
@@ -79,7 +79,7 @@ class PriorityIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(PortalModelAdmin):
     list_display = ["reference", "title", "municipality", "state", "budget", "deadline"]
     list_filter = ["state", "municipality", "year"]
     search_fields = ["reference", "title", "description"]
@@ -116,7 +116,7 @@ class CompetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionMember)
-class CommissionMemberAdmin(admin.ModelAdmin):
+class CommissionMemberAdmin(PortalModelAdmin):
     list_display = ["user", "competition", "role", "affiliation", "invited_at"]
     list_filter = ["role", "competition__municipality"]
     search_fields = ["user__email", "user__full_name", "competition__reference"]
@@ -129,7 +129,7 @@ class CommissionMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(PortalModelAdmin):
     list_display = ["competition", "number", "created_at", "new_deadline"]
     list_filter = ["competition__municipality"]
     search_fields = ["competition__reference", "explanation"]
@@ -143,7 +143,7 @@ class AmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(PortalModelAdmin):
     list_display = ["user", "municipality", "priority_issue", "created_at"]
     list_filter = ["municipality"]
     search_fields = ["user__email", "municipality__name", "priority_issue__title"]
@@ -199,7 +199,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(SealedAdminMixin, PortalModelAdmin):
     application_path = ""
     list_display = [
         "receipt_number",
@@ -217,7 +217,7 @@ class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApplicationAttachment)
-class ApplicationAttachmentAdmin(SealedAdminMixin, admin.ModelAdmin):
+class ApplicationAttachmentAdmin(SealedAdminMixin, PortalModelAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "application__receipt_number", "application__organization__name"]
@@ -250,7 +250,7 @@ class CriterionScoreInline(ReadOnlyInline):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class ScoreSheetAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     competition_path = "application__competition"
     list_display = ["application", "member", "state", "submitted_at"]
     list_filter = ["state"]
@@ -260,7 +260,7 @@ class ScoreSheetAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class ConflictDeclarationAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     list_display = ["competition", "member", "has_conflict", "declared_at"]
     list_filter = ["has_conflict"]
     search_fields = ["competition__reference", "member__user__email", "statement"]
@@ -268,7 +268,7 @@ class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class AwardAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     list_display = ["application", "competition", "amount", "rank", "decided_at"]
     list_filter = ["competition__municipality"]
     search_fields = [

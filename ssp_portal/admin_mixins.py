@@ -55,9 +55,23 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class CheckedAutocompleteMixin:
+# The parts of a date a list can be filtered by (``?created_at__year=2026``), and their range.
+DATE_PARTS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31), "week": (1, 53)}
+
+
+class CheckedInputMixin:
     """For admins and inlines: chosen ids that cannot name a row are refused beside the field
-    (``CheckedAutocompleteSelect``, ``CheckedModelMultipleChoiceField``), never a 500."""
+    (``CheckedAutocompleteSelect``, ``CheckedModelMultipleChoiceField``), and a list filtered by
+    an impossible part of a date (``?created_at__year=99999``) is a 400, never a 500."""
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        part = lookup.rsplit("__", 1)[-1]
+        if part in DATE_PARTS:
+            low, high = DATE_PARTS[part]
+            text = str(value)
+            if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+                return False
+        return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -69,7 +83,11 @@ class CheckedAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class PortalModelAdmin(CheckedInputMixin, admin.ModelAdmin):
+    """The base of the portal's admins."""
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
     """For records that are written by the system only (audit events, generated documents)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -82,7 +100,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(CheckedInputMixin, admin.TabularInline):
     """Rows shown under their parent as they were recorded (scores, budget lines, rounds)."""
 
     extra = 0

@@ -143,3 +143,43 @@ def test_chosen_permissions_that_cannot_exist_are_refused_beside_the_field(admin
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert not Group.objects.exists()
+
+
+LIST_QUERIES = [
+    "q=%00",
+    "q=" + "x" * 5000,
+    "o=abc",
+    "p=abc",
+    "e=1",
+    "created_at__year=99999",
+    "created_at__month=13&created_at__year=2026",
+    "requested_at__year=abc",
+    "id__exact=abc",
+    "municipality__id__exact=99999999999999999999999",
+]
+OBJECT_PATHS = ["abc/change/", "99999999999999999999/change/", "abc/delete/", "abc/history/"]
+
+
+def test_no_admin_list_or_object_address_answers_500_to_hostile_parameters(admin_client):
+    from django.contrib import admin
+
+    OrganizationFactory()
+    admin_client.raise_request_exception = False
+    broken = []
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        addresses = [f"{url}?{query}" for query in LIST_QUERIES] + [url + path for path in OBJECT_PATHS]
+        for address in addresses:
+            status = admin_client.get(address).status_code
+            if status >= 500:
+                broken.append(f"{address[:120]}: {status}")
+    assert not broken, "\n".join(broken)
+
+
+def test_a_list_filtered_by_an_impossible_year_is_a_bad_request(admin_client):
+    response = admin_client.get(
+        reverse("admin:organizations_municipality_changelist") + "?created_at__year=99999"
+    )
+    assert response.status_code == 400
+    ok = admin_client.get(reverse("admin:organizations_municipality_changelist") + "?created_at__year=2026")
+    assert ok.status_code == 200

@@ -58,6 +58,8 @@ FILES = {
     "a .jpg that is a PDF": ("photo.jpg", PDF),
     "a .docx that is a program": ("report.docx", b"MZ\x90\x00\x03\x00\x00\x00 a Windows program"),
 }
+# People whose forms store free text: the escaping check must have run for them.
+WRITERS = {"finance@karakol.example", "baldarga@ngo.example", "ulukman@ngo.example"}
 # Forms that end the session the posts run in.
 NOT_POSTED = {"account_logout"}
 # Forms that work the same whoever sends them: tried for the first person that has them.
@@ -149,14 +151,31 @@ def file_data(form: RenderedForm, name: str, content: bytes) -> dict[str, object
     return data
 
 
-def attack(client, target: Target, base: str, problems: list[str]) -> int:
-    """Send the form once per hostile value; note what goes wrong. ``base`` is the fingerprint
-    of the database as every post finds it. Returns the number of posts."""
-    form = target.form
+def text_data(form: RenderedForm, value: str) -> dict[str, object]:
+    """The form as rendered, with ``value`` in every free-text field: likely to be stored."""
+    data: dict[str, object] = dict(form.data())
+    for control in form.typed_fields:
+        if control.tag == "textarea" or (control.tag == "input" and control.type in {"text", "search"}):
+            data[control.name] = value
+    return data
+
+
+def cases_for(form: RenderedForm) -> list[tuple[str, dict]]:
     labels = FOR_SEARCHES if form.method == "get" else HOSTILE
-    cases: list[tuple[str, dict]] = [(label, hostile_data(form, HOSTILE[label])) for label in labels]
+    cases = [(label, hostile_data(form, HOSTILE[label])) for label in labels]
+    if form.method == "post" and any(c.tag == "textarea" or c.type == "text" for c in form.typed_fields):
+        cases.append(("script in the text", text_data(form, SCRIPT)))
     if form.file_fields:
         cases += [(label, file_data(form, *file)) for label, file in FILES.items()]
+    return cases
+
+
+def attack(client, target: Target, base: str, problems: list[str], stored: list[str]) -> int:
+    """Send the form once per hostile value; note what goes wrong in ``problems`` and where the
+    script was stored in ``stored``. ``base`` is the fingerprint of the database as every post
+    finds it. Returns the number of posts."""
+    form = target.form
+    cases = cases_for(form)
     where = f"{form.method.upper()} {form.action} (on {target.page})"
     for label, data in cases:
         savepoint = transaction.savepoint()
@@ -176,14 +195,16 @@ def attack(client, target: Target, base: str, problems: list[str]) -> int:
             html = response.content.decode(errors="replace") if not response.streaming else ""
             if unescaped_script(html):
                 problems.append(f"{where} with {label}: the page shows the script unescaped")
-            if success and label == "script" and response.get("Location", "").startswith("/"):
-                shown = client.get(response["Location"])
-                if shown.status_code >= 500:
-                    problems.append(f"{where} with {label}: the page after it answered {shown.status_code}")
-                elif not shown.streaming and unescaped_script(shown.content.decode(errors="replace")):
-                    problems.append(
-                        f"{where} with {label}: {response['Location']} shows the script unescaped"
-                    )
+            if success and label.startswith("script") and form.method == "post" and wrote(queries):
+                stored.append(where)
+                for shown_at in {response["Location"], target.page}:
+                    if not shown_at.startswith("/"):
+                        continue
+                    shown = client.get(shown_at)
+                    if shown.status_code >= 500:
+                        problems.append(f"{where} with {label}: {shown_at} then answered {shown.status_code}")
+                    elif not shown.streaming and unescaped_script(shown.content.decode(errors="replace")):
+                        problems.append(f"{where} with {label}: {shown_at} shows the script unescaped")
         finally:
             transaction.savepoint_rollback(savepoint)
     return len(cases)
@@ -220,8 +241,11 @@ def test_no_form_of_a_demo_person_breaks_or_stores_on_hostile_input(demo, email)
     assert demo.pages[email], "the walk found no page"
     base = fingerprint()
     problems: list[str] = []
-    posts = sum(attack(client, target, base, problems) for target in targets)
+    stored: list[str] = []
+    posts = sum(attack(client, target, base, problems, stored) for target in targets)
     assert not problems, f"{len(problems)} of {posts} posts went wrong:\n" + "\n".join(problems)
+    if email in WRITERS:
+        assert stored, "no form stored the script: the escaping check did not run"
 
 
 # The demo's draft competition has the Karakol commission: its members' home lists it.
@@ -291,5 +315,18 @@ def test_no_admin_page_breaks_or_stores_on_hostile_input(demo):
     assert len(targets) > 20
     base = fingerprint()
     problems: list[str] = []
-    posts = sum(attack(client, target, base, problems) for target in targets)
+    stored: list[str] = []
+    posts = sum(attack(client, target, base, problems, stored) for target in targets)
+    assert stored, "no admin page stored the script: the escaping check did not run"
     assert not problems, f"{len(problems)} of {posts} posts went wrong:\n" + "\n".join(problems)
+
+
+def test_the_fingerprint_sees_any_changed_row_but_not_sessions(demo):
+    from organizations.models import Organization
+
+    before = fingerprint()
+    demo.client("baldarga@ngo.example")  # a log-in writes a session (and the last log-in time)
+    after_login = fingerprint()
+    assert fingerprint() == after_login
+    Organization.objects.filter(pk=Organization.objects.first().pk).update(mission="Changed.")
+    assert fingerprint() not in (before, after_login)

@@ -158,7 +158,7 @@ class RenderedForm:
 
     @property
     def typed_fields(self) -> list[Control]:
-        return [c for c in self.fields if c.is_typed and not c.disabled]
+        return [c for c in self.fields if c.is_typed and c.name and not c.disabled]
 
     @property
     def file_fields(self) -> list[Control]:
@@ -208,7 +208,8 @@ class RenderedForm:
         return shown
 
     def prefilled(self) -> list[Control]:
-        """The fields that show something stored: a typed value, a tick, a chosen option."""
+        """The fields that show something stored: a typed value, a tick, an option marked chosen
+        (a select that falls back on its first option shows a default, not a stored value)."""
         found = []
         for control in self.typed_fields:
             if control.tag == "select":

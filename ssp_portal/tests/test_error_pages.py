@@ -205,3 +205,10 @@ def test_a_member_of_another_organization_still_gets_the_plain_404(other_member,
     response = client_for(other_member).get(document.get_absolute_url())
     assert response.status_code == 404
     assert "The file is missing from storage" not in response.content.decode()
+
+
+def test_a_request_for_another_host_gets_the_400_page(client):
+    response = client.get("/", headers={"host": "evil.example", "referer": "http://evil.example/"})
+    assert response.status_code == 400
+    assert "The request could not be understood" in response.content.decode()
+    assert "error-back" not in links(response)

@@ -31,7 +31,7 @@ def test_the_organization_change_page_links_to_the_portal(admin_client):
     assert organization.get_absolute_url() in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["abc", "1e309", "-1", "NaN", "\x00", "99999999999999999999999"])
+@pytest.mark.parametrize("value", ["abc", "1e309", "-1", "NaN", "99999999999999999999999"])
 @pytest.mark.parametrize(
     ("url_name", "model", "fields"),
     [

@@ -57,6 +57,7 @@ FILES = {
     "a .pdf that is text": ("charter.pdf", b"This is plain text, not a PDF.\n"),
     "a .jpg that is a PDF": ("photo.jpg", PDF),
     "a .docx that is a program": ("report.docx", b"MZ\x90\x00\x03\x00\x00\x00 a Windows program"),
+    "a name with a NUL and a path": ("../../char\x00ter.pdf", PDF),
 }
 # People whose forms store free text: the escaping check must have run for them.
 WRITERS = {"finance@karakol.example", "baldarga@ngo.example", "ulukman@ngo.example"}

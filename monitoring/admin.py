@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,8 @@ from monitoring.models import (
     ReportRound,
     SiteVisit,
 )
-from ssp_portal.admin_mixins import ReadOnlyAdmin, ReadOnlyInline, soms_column
+from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyAdmin, ReadOnlyInline, soms_column
+from ssp_portal.validators import CONTRACT, PROJECT_END, PROJECT_START, limit_dates
 
 
 class BudgetLineInline(ReadOnlyInline):
@@ -33,8 +35,26 @@ class TrancheInline(ReadOnlyInline):
     fields = ["number", "planned_date", "amount", "condition_report", "paid_on"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, contract_date=CONTRACT, start_date=PROJECT_START, end_date=PROJECT_END)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The project cannot end before it starts."))
+        return cleaned
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(PortalModelAdmin):
+    form = ProjectAdminForm
     list_display = [
         "contract_number",
         "title",

@@ -31,6 +31,7 @@ from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
 from ssp_portal.templatetags.portal import plain_number, quantity
+from ssp_portal.validators import CONTRACT, PAST, PLANNED, PROJECT_END, PROJECT_START, limit_dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,6 +41,10 @@ class ContractForm(forms.Form):
     contract_date = forms.DateField(label=_("Contract date"), widget=DATE)
     start_date = forms.DateField(label=_("Planned start"), widget=DATE)
     end_date = forms.DateField(label=_("Planned end"), widget=DATE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, contract_date=CONTRACT, start_date=PROJECT_START, end_date=PROJECT_END)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -82,7 +87,7 @@ class BaseIndicatorFormSet(RowsFormSet):
 
 
 class TrancheForm(RowForm):
-    planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
+    planned_date = forms.DateField(label=_("Planned date"), widget=DATE, validators=[PLANNED])
     amount = amount_field(_("Amount (soms)"))
     condition_report = forms.ChoiceField(label=_("Paid after"), required=False)
 
@@ -131,8 +136,8 @@ TrancheFormSet = forms.formset_factory(TrancheForm, formset=BaseTrancheFormSet, 
 
 
 class ReportPeriodForm(RowForm):
-    period_end = forms.DateField(label=_("Period ends"), widget=DATE)
-    due_date = forms.DateField(label=_("Report due"), widget=DATE, required=False)
+    period_end = forms.DateField(label=_("Period ends"), widget=DATE, validators=[PLANNED])
+    due_date = forms.DateField(label=_("Report due"), widget=DATE, required=False, validators=[PLANNED])
 
 
 class BaseReportPeriodFormSet(RowsFormSet):
@@ -171,7 +176,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("generate", _("Fill in the schedule"), css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("submit", _("Fill in the schedule"), css_class="btn-outline-primary"))
 
     def clean_period_ends(self) -> list[datetime.date]:
         raw = self.cleaned_data.get("period_ends") or ""
@@ -183,6 +188,7 @@ class ScheduleForm(forms.Form):
                 raise ValidationError(
                     _("“%(value)s” is not a date like 2026-06-30.") % {"value": part}
                 ) from None
+            PLANNED(dates[-1])
         return dates
 
     def clean(self) -> dict[str, Any]:
@@ -202,6 +208,10 @@ class ReasonForm(forms.Form):
 
 class TranchePaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, paid_on=PAST)
 
 
 # Reports ------------------------------------------------------------------------------------------
@@ -438,5 +448,6 @@ class SiteVisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_dates(self, visited_on=PAST)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Record the visit")))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<int:pk>/indicators/", views.project_indicators, name="project-indicators"),
     path("projects/<int:pk>/tranches/", views.project_tranches, name="project-tranches"),
     path("projects/<int:pk>/schedule/", views.project_schedule, name="project-schedule"),
+    path("projects/<int:pk>/schedule/fill/", views.project_schedule_fill, name="project-schedule-fill"),
     path("projects/<int:pk>/state/<slug:state>/", views.project_state, name="project-state"),
     path("projects/<int:pk>/tranches/<int:tranche_pk>/paid/", views.tranche_paid, name="tranche-paid"),
     path("projects/<int:pk>/visits/new/", views.site_visit_create, name="visit-create"),

@@ -272,14 +272,50 @@ def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _schedule_formset(request: HttpRequest, project: Project, data=None):
+    rows = [{"id": r.pk, "period_end": r.period_end, "due_date": r.due_date} for r in project.reports.all()]
+    return forms.ReportPeriodFormSet(
+        data, rows=rows, locked=project_services.started_reports(project), prefix="reports", project=project
+    )
+
+
+def _schedule_context(project: Project, generator: forms.ScheduleForm) -> dict[str, Any]:
+    return {
+        "project": project,
+        "title": _("Reporting schedule"),
+        "back_url": project.get_absolute_url(),
+        "generator": generator,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reports of the project, edited as rows; or filled in at once from a rhythm."""
+    """The reports of the project, edited as rows."""
     project = _managed_project(request, pk)
-    generating = request.method == "POST" and "generate" in request.POST
-    generator = forms.ScheduleForm(request.POST if generating else None)
-    if generating and generator.is_valid():
+    formset = _schedule_formset(request, project, request.POST or None)
+    return edit_rows(
+        request,
+        formset=formset,
+        save=lambda: project_services.project_set_report_periods(
+            project=project,
+            by=request.user,
+            periods=[project_services.PeriodData(**row) for row in formset.rows()],
+        ),
+        template="monitoring/project_schedule.html",
+        context=_schedule_context(project, forms.ScheduleForm()),
+        done=project.get_absolute_url(),
+        saved=_("The reporting schedule is saved."),
+    )
+
+
+@login_required
+@require_POST
+def project_schedule_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reports filled in at once, every few months or ending on given dates."""
+    project = _managed_project(request, pk)
+    generator = forms.ScheduleForm(request.POST)
+    if generator.is_valid():
         try:
             project_services.project_set_schedule(
                 project=project,
@@ -293,38 +329,11 @@ def project_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The reporting schedule is filled in; adjust it below if needed."))
             return redirect("monitoring:project-schedule", pk=project.pk)
-    reports = list(project.reports.all())
-    rows = [{"id": r.pk, "period_end": r.period_end, "due_date": r.due_date} for r in reports]
-    formset = forms.ReportPeriodFormSet(
-        None if generating else (request.POST or None),
-        rows=rows,
-        locked=project_services.started_reports(project),
-        prefix="reports",
-        project=project,
-    )
-    context = {
-        "project": project,
-        "title": _("Reporting schedule"),
-        "back_url": project.get_absolute_url(),
-        "generator": generator,
-        "reports": reports,
-    }
-    if generating:
-        return render(
-            request, "monitoring/project_schedule.html", {**context, "formset": formset}, status=400
-        )
-    return edit_rows(
+    return render(
         request,
-        formset=formset,
-        save=lambda: project_services.project_set_report_periods(
-            project=project,
-            by=request.user,
-            periods=[project_services.PeriodData(**row) for row in formset.rows()],
-        ),
-        template="monitoring/project_schedule.html",
-        context=context,
-        done=project.get_absolute_url(),
-        saved=_("The reporting schedule is saved."),
+        "monitoring/project_schedule.html",
+        {**_schedule_context(project, generator), "formset": _schedule_formset(request, project)},
+        status=400,
     )
 
 

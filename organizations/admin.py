@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.db import models
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from organizations.forms import KeepsStoredValuesMixin, PhoneField, RegistrationNumberField
 from organizations.models import (
     Municipality,
     MunicipalityMembership,
@@ -15,22 +19,71 @@ from organizations.models import (
     OrganizationMembership,
     User,
 )
+from ssp_portal.admin_mixins import CheckedInputMixin, PortalModelAdmin
+from ssp_portal.validators import REGISTRATION, limit_dates
+
+admin.site.unregister(Group)
 
 
-class MunicipalityMembershipInline(admin.TabularInline):
+@admin.register(Group)
+class GroupAdmin(CheckedInputMixin, BaseGroupAdmin):
+    pass
+
+
+# Addresses typed without a scheme are read as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _https_urls(db_field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+# The administration site checks phones and registration numbers as the portal's forms do.
+
+
+class UserAdminForm(KeepsStoredValuesMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"phone": PhoneField}
+
+
+class MunicipalityAdminForm(KeepsStoredValuesMixin, forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+        field_classes = {"phone": PhoneField}
+        formfield_callback = _https_urls
+
+
+class OrganizationAdminForm(KeepsStoredValuesMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+        field_classes = {"phone": PhoneField, "registration_number": RegistrationNumberField}
+        formfield_callback = _https_urls
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, registration_date=REGISTRATION)
+
+
+class MunicipalityMembershipInline(CheckedInputMixin, admin.TabularInline):
     model = MunicipalityMembership
     extra = 0
     autocomplete_fields = ["user", "municipality"]
 
 
-class OrganizationMembershipInline(admin.TabularInline):
+class OrganizationMembershipInline(CheckedInputMixin, admin.TabularInline):
     model = OrganizationMembership
     extra = 0
     autocomplete_fields = ["user", "organization"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CheckedInputMixin, BaseUserAdmin):
+    form = UserAdminForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]
@@ -47,12 +100,9 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MunicipalityMembershipInline, OrganizationMembershipInline]
 
 
-# Addresses typed without a scheme are read as https (Django 6's default).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PortalModelAdmin):
+    form = MunicipalityAdminForm
     formfield_overrides = URL_FIELDS
     list_display = ["name", "code", "kind", "region", "min_submission_days", "is_active"]
     list_filter = ["region", "kind", "is_active"]
@@ -62,7 +112,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(MunicipalityMembership)
-class MunicipalityMembershipAdmin(admin.ModelAdmin):
+class MunicipalityMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "municipality", "role", "position", "created_at"]
     list_filter = ["role", "municipality"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "position"]
@@ -70,7 +120,7 @@ class MunicipalityMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "municipality"]
 
 
-class OrganizationDocumentInline(admin.TabularInline):
+class OrganizationDocumentInline(CheckedInputMixin, admin.TabularInline):
     model = OrganizationDocument
     extra = 0
     fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -83,11 +133,14 @@ class OrganizationDocumentInline(admin.TabularInline):
     @admin.display(description=_("file"))
     def download(self, obj: OrganizationDocument) -> str:
         # Through the view that checks permission: uploads have no public URL.
+        if obj.pk is None:  # a row posted with an id that names no document
+            return self.get_empty_value_display()
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(PortalModelAdmin):
+    form = OrganizationAdminForm
     formfield_overrides = URL_FIELDS
     list_display = ["name", "legal_form", "inn", "region", "verification_status", "created_at"]
     list_filter = ["verification_status", "legal_form", "region"]
@@ -107,13 +160,13 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("page on the portal"))
     def portal_page(self, obj: Organization) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("organizations:organization-detail", args=[obj.pk]), obj.name
-        )
+        if obj.pk is None:  # not saved yet: no page
+            return self.get_empty_value_display()
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.name)
 
 
 @admin.register(OrganizationMembership)
-class OrganizationMembershipAdmin(admin.ModelAdmin):
+class OrganizationMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "organization", "created_at"]
     list_filter = ["organization__verification_status", "created_at"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
@@ -122,7 +175,7 @@ class OrganizationMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationDocument)
-class OrganizationDocumentAdmin(admin.ModelAdmin):
+class OrganizationDocumentAdmin(PortalModelAdmin):
     list_display = ["organization", "kind", "original_name", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["organization__name", "original_name"]
@@ -146,4 +199,6 @@ class OrganizationDocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file"))
     def download(self, obj: OrganizationDocument) -> str:
+        if obj.pk is None:
+            return self.get_empty_value_display()
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)

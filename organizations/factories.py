@@ -77,12 +77,12 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f'Public Foundation "Organization {n}"')
     legal_form = Organization.LegalForm.PUBLIC_FOUNDATION
-    registration_number = factory.Sequence(lambda n: f"REG-{n:06d}")
+    registration_number = factory.Sequence(lambda n: f"{n + 1:06d}-3301-ОФ")
     inn = factory.Sequence(_inn)
     registration_date = datetime.date(2015, 1, 1)
     region = Region.ISSYK_KUL
     address = "Karakol, Toktogul st. 1"
-    phone = "+996 555 000 000"
+    phone = "+996555000000"
     email = factory.Sequence(lambda n: f"office{n}@ngo.example")
     head_name = factory.Faker("name")
     mission = "Help for families in need."

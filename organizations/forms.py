@@ -3,11 +3,91 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, OrganizationDocument, User
+from organizations.validators import (
+    PHONE_EXAMPLE,
+    REGISTRATION_NUMBER_EXAMPLE,
+    phone_normalized,
+    registration_number_normalized,
+)
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
+from ssp_portal.validators import REGISTRATION, limit_dates
+
+
+class NormalizedField(forms.CharField):
+    """Text cleaned to one stored form by ``normalize``, which raises ``ValidationError``.
+
+    What is already stored stays as it is when it comes back unchanged, or typed differently
+    but naming the same thing: saving a form unchanged changes nothing, even for a value stored
+    before the check existed (``stored`` is set by ``KeepsStoredValuesMixin``).
+    """
+
+    stored: str = ""
+
+    def normalize(self, value: str) -> str:
+        raise NotImplementedError
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        if self.stored and value == self.stored.strip():
+            return self.stored
+        normalized = self.normalize(value)
+        if self.stored:
+            try:
+                if self.normalize(self.stored) == normalized:
+                    return self.stored
+            except forms.ValidationError:
+                pass
+        return normalized
+
+
+class KeepsStoredValuesMixin:
+    """For model forms with ``NormalizedField``s: tells each field the value stored now."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name, field in self.fields.items():
+                if isinstance(field, NormalizedField):
+                    field.stored = getattr(self.instance, name, "") or ""
+
+
+class PhoneField(NormalizedField):
+    """A Kyrgyz phone number as people type it, cleaned to +996 and nine digits."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 32)
+        kwargs["help_text"] = kwargs.get("help_text") or _(
+            "A Kyrgyz number, for example +996 555 123 456 or 0555 123 456."
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "placeholder": PHONE_EXAMPLE}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def normalize(self, value: str) -> str:
+        return phone_normalized(value)
+
+
+class RegistrationNumberField(NormalizedField):
+    """The number of a certificate of state registration, in the Ministry of Justice's form."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["help_text"] = kwargs.get("help_text") or _(
+            "As on the certificate of state registration, for example 123456-3301-ОФ."
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": REGISTRATION_NUMBER_EXAMPLE}))
+        super().__init__(**kwargs)
+
+    def normalize(self, value: str) -> str:
+        return registration_number_normalized(value)
 
 
 class SignupExtraForm(forms.Form):
@@ -24,7 +104,7 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["full_name"])
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(KeepsStoredValuesMixin, forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -43,6 +123,7 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "mission",
         ]
+        field_classes = {"phone": PhoneField, "registration_number": RegistrationNumberField}
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "mission": forms.Textarea(attrs={"rows": 4}),
@@ -51,6 +132,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, submit_label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_dates(self, registration_date=REGISTRATION)
         self.fields["name"].help_text = _(
             'As in the registration certificate, for example Public Foundation "Baldarga Tirek".'
         )
@@ -77,12 +159,6 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_inn(self) -> str:
         return self.cleaned_data["inn"].strip()
-
-    def clean_registration_date(self):
-        value = self.cleaned_data["registration_date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The registration date cannot be in the future."))
-        return value
 
 
 class SuspendForm(forms.Form):
@@ -131,10 +207,11 @@ class MemberAddForm(forms.Form):
         return user
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(KeepsStoredValuesMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "phone", "language"]
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

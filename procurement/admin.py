@@ -6,6 +6,7 @@ service and is audited; here the life-cycle fields are read-only.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,8 @@ from procurement.models import (
     ScoreSheet,
     Subscription,
 )
-from ssp_portal.admin_mixins import ReadOnlyInline, soms_column
+from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyInline, soms_column
+from ssp_portal.validators import BUDGET_YEAR, limit_dates
 
 
 class CriterionInline(ReadOnlyInline):
@@ -56,8 +58,19 @@ class AmendmentInline(ReadOnlyInline):
     fields = ["number", "explanation", "previous_deadline", "new_deadline", "created_at", "created_by"]
 
 
+class PriorityIssueAdminForm(forms.ModelForm):
+    class Meta:
+        model = PriorityIssue
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_dates(self, year=BUDGET_YEAR)
+
+
 @admin.register(PriorityIssue)
-class PriorityIssueAdmin(admin.ModelAdmin):
+class PriorityIssueAdmin(PortalModelAdmin):
+    form = PriorityIssueAdminForm
     list_display = [
         "title",
         "municipality",
@@ -73,7 +86,7 @@ class PriorityIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(PortalModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -106,18 +119,31 @@ class CompetitionAdmin(admin.ModelAdmin):
         # A competition is drafted on the portal, which numbers and audits it.
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Its terms (deadline, budget, maximum grant, criteria) change only through amendments,
+        # which applicants see; the rest through the portal's audited pages.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Proposals, scores and awards hang on it: the record stays (it can be cancelled).
+        return False
+
 
 @admin.register(CommissionMember)
-class CommissionMemberAdmin(admin.ModelAdmin):
+class CommissionMemberAdmin(PortalModelAdmin):
     list_display = ["user", "competition", "role", "affiliation", "invited_at"]
     list_filter = ["role", "competition__municipality"]
     search_fields = ["user__email", "user__full_name", "competition__reference"]
     list_select_related = ["user", "competition"]
     readonly_fields = ["competition", "user", "role", "invited_at"]
 
+    def has_add_permission(self, request) -> bool:
+        # Finance staff appoint the commission on the competition's page (checked and audited).
+        return False
+
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(PortalModelAdmin):
     list_display = ["competition", "number", "created_at", "new_deadline"]
     list_filter = ["competition__municipality"]
     search_fields = ["competition__reference", "explanation"]
@@ -131,7 +157,7 @@ class AmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(PortalModelAdmin):
     list_display = ["user", "municipality", "priority_issue", "created_at"]
     list_filter = ["municipality"]
     search_fields = ["user__email", "municipality__name", "priority_issue__title"]
@@ -187,7 +213,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(SealedAdminMixin, PortalModelAdmin):
     application_path = ""
     list_display = [
         "receipt_number",
@@ -205,7 +231,7 @@ class ApplicationAdmin(SealedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ApplicationAttachment)
-class ApplicationAttachmentAdmin(SealedAdminMixin, admin.ModelAdmin):
+class ApplicationAttachmentAdmin(SealedAdminMixin, PortalModelAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "application__receipt_number", "application__organization__name"]
@@ -238,7 +264,7 @@ class CriterionScoreInline(ReadOnlyInline):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class ScoreSheetAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     competition_path = "application__competition"
     list_display = ["application", "member", "state", "submitted_at"]
     list_filter = ["state"]
@@ -248,7 +274,7 @@ class ScoreSheetAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class ConflictDeclarationAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     list_display = ["competition", "member", "has_conflict", "declared_at"]
     list_filter = ["has_conflict"]
     search_fields = ["competition__reference", "member__user__email", "statement"]
@@ -256,7 +282,7 @@ class ConflictDeclarationAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(AfterResultsAdminMixin, admin.ModelAdmin):
+class AwardAdmin(AfterResultsAdminMixin, PortalModelAdmin):
     list_display = [
         "application",
         "competition",

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from organizations.models import Municipality
 from procurement.models import CommissionMember, Competition, PriorityIssue
 from ssp_portal.rows.forms import RowForm, RowsFormSet
+from ssp_portal.validators import ANNOUNCEMENT, BUDGET_YEAR, DEADLINE, PROJECT_END, PROJECT_START, limit_dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -45,6 +46,7 @@ class PriorityIssueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        limit_dates(self, year=BUDGET_YEAR)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
         self.helper = FormHelper()
@@ -124,6 +126,13 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        limit_dates(
+            self,
+            announcement_date=ANNOUNCEMENT,
+            deadline=DEADLINE,
+            project_start=PROJECT_START,
+            project_end=PROJECT_END,
+        )
         self.fields["score_spread_margin"].required = False
         self.fields["priority_issue"].queryset = PriorityIssue.objects.filter(
             municipality=municipality
@@ -240,6 +249,7 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
         }
         initial["deadline"] = timezone.localtime(competition.deadline, self.zone).replace(tzinfo=None)
         super().__init__(*args, initial=initial, **kwargs)
+        limit_dates(self, deadline=DEADLINE, project_start=PROJECT_START, project_end=PROJECT_END)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Publish the amendment")))
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from procurement.models import Application
+from ssp_portal.files import open_stored_file
 
 FORMAT = "ssp-application-v1"
 FIELDS = (
@@ -58,7 +59,7 @@ def file_sha256(chunks: Iterable[bytes]) -> str:
 
 
 def _stored_sha256(attachment) -> str:
-    with attachment.file.open("rb") as stored:
+    with open_stored_file(attachment.file) as stored:
         return file_sha256(iter(lambda: stored.read(1024 * 1024), b""))
 
 

@@ -6,6 +6,7 @@ them. The name a person gave a file is kept only as display text.
 
 from __future__ import annotations
 
+import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -14,11 +15,14 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,37 @@ def display_name(name: str) -> str:
     return base[:200] or "file"
 
 
+class StoredFileMissingError(Exception):
+    """A record names a file that storage does not have (lost, moved, unreadable).
+
+    The error is logged where it is raised, with the record; the portal's middleware answers it
+    with the 404 page that says so (ssp_portal/middleware.py).
+    """
+
+
+def open_stored_file(file: FieldFile):
+    """A stored file opened for reading, or ``StoredFileMissingError`` (logged with the record)."""
+    record = file.instance
+    try:
+        return file.open("rb")
+    except (OSError, ValueError) as exc:  # ValueError: the record has no file name at all
+        logger.error(
+            "A stored file is missing: %s %s, file %r (%s: %s)",
+            record._meta.label,
+            record.pk,
+            file.name,
+            type(exc).__name__,
+            exc,
+        )
+        raise StoredFileMissingError(f"{record._meta.label} {record.pk}: file missing") from None
+
+
 def stored_file_response(upload, *, as_attachment: bool = True) -> FileResponse:
     """Stream a private upload (a model with ``file``, ``original_name`` and ``content_type``),
     once the view has checked that the person may see it: under the name it was given, with the
-    type its content was judged to be."""
+    type its content was judged to be. A file missing from storage is a 404 (and an error log)."""
     return FileResponse(
-        upload.file.open("rb"),
+        open_stored_file(upload.file),
         as_attachment=as_attachment,
         filename=upload.original_name,
         content_type=upload.content_type,

@@ -74,7 +74,10 @@ def format_soms(value: object) -> str:
     number = _decimal(value)
     if number is None:
         return str(value)
-    amount = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    try:
+        amount = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than any amount of money has (a mistyped 1e309)
+        amount = number
     places = 0 if amount == amount.to_integral_value() else 2
     text = _write(amount, places=places)
     if (translation.get_language() or "").startswith("en"):

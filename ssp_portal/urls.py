@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
 ]
 
-handler400 = "ssp_portal.views.bad_request"
-handler403 = "ssp_portal.views.permission_denied"
-handler404 = "ssp_portal.views.page_not_found"
-handler500 = "ssp_portal.views.server_error"
+handler400 = "ssp_portal.errors.bad_request"
+handler403 = "ssp_portal.errors.permission_denied"
+handler404 = "ssp_portal.errors.page_not_found"
+handler500 = "ssp_portal.errors.server_error"

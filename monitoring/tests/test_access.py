@@ -173,14 +173,14 @@ ROWS: dict[str, Row] = {
         snapshot=setup,
     ),
     "monitoring:project-schedule": Row("get", lambda w: [w.fresh.pk], managers(200)),
-    "monitoring:project-schedule[post]": Row(
+    "monitoring:project-schedule-fill": Row(
         "post",
         lambda w: [w.fresh.pk],
         managers(302),
-        data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10", "generate": "1"},
+        data=lambda w: {"every_months": "3", "period_ends": "", "due_days": "10"},
         snapshot=setup,
     ),
-    "monitoring:project-schedule[rows]": Row(
+    "monitoring:project-schedule[post]": Row(
         "post",
         lambda w: [w.fresh.pk],
         managers(302),

@@ -157,14 +157,14 @@ def test_a_schedule_date_outside_the_project_is_refused(world, client_for, finan
         )
     )
     response = client_for(finance_staff).post(
-        reverse("monitoring:project-schedule", args=[fresh.pk]),
-        {"every_months": "", "period_ends": "2026-06-30, 2027-03-31", "due_days": "10", "generate": "1"},
+        reverse("monitoring:project-schedule-fill", args=[fresh.pk]),
+        {"every_months": "", "period_ends": "2026-06-30, 2027-03-31", "due_days": "10"},
     )
     field_error(response, "2027-03-31")
     assert not fresh.reports.exists()
     response = client_for(finance_staff).post(
-        reverse("monitoring:project-schedule", args=[fresh.pk]),
-        {"every_months": "", "period_ends": "30/06/2026", "due_days": "10", "generate": "1"},
+        reverse("monitoring:project-schedule-fill", args=[fresh.pk]),
+        {"every_months": "", "period_ends": "30/06/2026", "due_days": "10"},
     )
     field_error(response, "“30/06/2026” is not a date like 2026-06-30.")
     assert not fresh.reports.exists()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import escape
 
 from monitoring.models import PaymentTranche
@@ -80,7 +80,9 @@ def test_a_payment_in_the_future_is_refused_beside_the_date(world, finance_staff
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client_for(finance_staff).post(url(world, 1), {"paid_on": tomorrow.isoformat()})
     assert response.status_code == 400
-    assert response.context["form"].errors["paid_on"] == ["A payment cannot be recorded in the future."]
+    assert response.context["form"].errors["paid_on"] == [
+        f"Enter a date from 1 January 2000 to {formats.date_format(timezone.localdate())}."
+    ]
     assert paid(world, 1) is None
 
 

@@ -56,7 +56,7 @@ def test_an_nco_signs_up_registers_and_is_verified_by_finance_staff(page: Page, 
     page.get_by_label("Name").fill('Public Foundation "Baldarga Tirek"')
     page.get_by_label("Legal form").select_option("public_foundation")
     page.get_by_label("Registration date").fill("2012-05-14")
-    page.get_by_label("State registration number").fill("12345-3301-PF")
+    page.get_by_label("State registration number").fill("12345-3301-ОФ")
     page.get_by_label("INN").fill("01405201210123")
     page.get_by_label("Region").select_option("issyk_kul")
     page.get_by_label("Legal address").fill("Karakol")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 VALID = {
     "name": 'Public Foundation "Baldarga Tirek"',
     "legal_form": "public_foundation",
-    "registration_number": "12345-3301-PF",
+    "registration_number": "12345-3301-ОФ",
     "inn": "01405201210123",
     "registration_date": "2012-05-14",
     "region": "issyk_kul",
@@ -53,8 +53,16 @@ def test_registering_an_organization(no_role, client_for):
         ("inn", "0140520121012", "An INN has exactly 14 digits."),
         ("inn", "12503199000017", "one starting with 1 or 2 belongs to a person"),
         ("inn", "03102201510456", "is not a valid date"),
-        ("registration_date", "2999-01-01", "cannot be in the future"),
+        ("registration_date", "2999-01-01", "Enter a date from"),
+        ("registration_date", "1905-01-01", "Enter a date from"),
         ("registration_date", "14.05.2012x", "Enter a valid date."),
+        ("registration_date", "2026-02-30", "Enter a valid date."),
+        ("phone", "hello", "Enter a Kyrgyz phone number: +996 and nine digits, for example +996 555 123 456"),
+        ("phone", "+7 912 345 67 89", "Enter a Kyrgyz phone number"),
+        ("phone", "+996 555 123", "Enter a Kyrgyz phone number"),
+        ("registration_number", "abc", "for example 123456-3301-ОФ"),
+        ("registration_number", "12345-3301-PF", "for example 123456-3301-ОФ"),
+        ("registration_number", "12345", "for example 123456-3301-ОФ"),
         ("email", "not-an-email", "Enter a valid email address."),
         ("legal_form", "company", "Select a valid choice."),
         ("name", "", "This field is required."),
@@ -71,6 +79,64 @@ def test_bad_input_is_explained_beside_the_field_and_nothing_is_saved(
     assert any(message in error for error in field_errors(response, field)), field_errors(response, field)
     assert f'id="error_1_id_{field}"' in response.content.decode()  # shown beside the field
     assert not Organization.objects.exists()
+
+
+def test_phone_and_registration_number_are_stored_in_one_form_however_they_are_typed(no_role, client_for):
+    data = {**VALID, "phone": "0 (3922) 5-00-01", "registration_number": " № 12345 – 3301 – оф "}
+    response = client_for(no_role).post(reverse("organizations:organization-register"), data)
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert organization.phone == "+996392250001"
+    assert organization.registration_number == "12345-3301-ОФ"
+
+
+def test_a_registration_number_typed_with_latin_look_alikes_is_the_same_number(no_role, client_for):
+    OrganizationFactory(registration_number="12345-3301-ОО")
+    data = {**VALID, "registration_number": "12345-3301-OO"}  # Latin O
+    response = client_for(no_role).post(reverse("organizations:organization-register"), data)
+    assert response.status_code == 200
+    assert "already exists" in field_errors(response, "registration_number")[0]
+    assert Organization.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("phone", "registration_number"),
+    [
+        ("+996 3922 5 00 01", "12345-3301-оф"),  # typed before the check: valid, another form
+        ("hello", "REG-000001"),  # typed before the check: not valid
+    ],
+)
+def test_values_stored_before_the_check_stay_as_they_are_on_an_unchanged_save(
+    organization, nco_member, client_for, phone, registration_number
+):
+    Organization.objects.filter(pk=organization.pk).update(
+        phone=phone, registration_number=registration_number
+    )
+    client = client_for(nco_member)
+    url = reverse("organizations:organization-edit", args=[organization.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["registration_date"] = organization.registration_date.isoformat()
+    response = client.post(url, {**data, "mission": "Changed mission."})
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert (organization.phone, organization.registration_number) == (phone, registration_number)
+    assert organization.verification_status == Organization.Status.VERIFIED
+    assert organization.mission == "Changed mission."
+
+
+def test_a_stored_number_typed_again_differently_is_still_the_same_number(
+    organization, nco_member, client_for
+):
+    Organization.objects.filter(pk=organization.pk).update(registration_number="12345-3301-ОФ")
+    url = reverse("organizations:organization-edit", args=[organization.pk])
+    data = {**VALID, "inn": organization.inn, "registration_number": "12345 - 3301 - oф"}
+    data["registration_date"] = organization.registration_date.isoformat()
+    data["name"] = organization.name
+    assert client_for(nco_member).post(url, data).status_code == 302
+    organization.refresh_from_db()
+    assert organization.registration_number == "12345-3301-ОФ"
+    assert organization.verification_status == Organization.Status.VERIFIED
 
 
 def test_a_second_organization_with_the_same_inn_is_refused(no_role, client_for):
@@ -310,6 +376,21 @@ def test_profile_saves_name_and_language(nco_member, client_for):
     nco_member.refresh_from_db()
     assert (nco_member.full_name, nco_member.language) == ("Cholpon Abdyldaeva", "ky")
     assert client.get(reverse("home")).content.decode().startswith('<!DOCTYPE html>\n\n<html lang="ky">')
+
+
+def test_a_profile_phone_is_checked_and_stored_in_one_form(nco_member, client_for):
+    client = client_for(nco_member)
+    data = {"full_name": "Cholpon Abdyldaeva", "language": "en"}
+    response = client.post(reverse("organizations:profile"), {**data, "phone": "hello"})
+    assert response.status_code == 200
+    assert "for example +996 555 123 456" in response.content.decode()
+    nco_member.refresh_from_db()
+    assert nco_member.phone == ""
+    assert (
+        client.post(reverse("organizations:profile"), {**data, "phone": "0700 12 34 56"}).status_code == 302
+    )
+    nco_member.refresh_from_db()
+    assert nco_member.phone == "+996700123456"
 
 
 def test_municipality_workspace_shows_its_people(municipality, finance_staff, consultant, client_for):

@@ -34,7 +34,7 @@ from procurement.models import (
 )
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
-from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display_name
+from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display_name, open_stored_file
 from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
@@ -592,7 +592,7 @@ def application_new_version(*, application: Application, by: User) -> Applicatio
                 uploaded_at=attachment.uploaded_at,
             )
             duplicate.file_extension = attachment.file.name.rsplit(".", 1)[-1]
-            with attachment.file.open("rb") as source:
+            with open_stored_file(attachment.file) as source:
                 duplicate.file.save("upload", ContentFile(source.read()), save=False)
             duplicate.save()
         _audit(copy, by, "application.new_version", now, previous=locked.receipt_number)

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from ssp_portal.documents.models import Document
 from ssp_portal.documents.registry import DocumentKind, get_kind
 from ssp_portal.documents.selectors import document_for_display
 from ssp_portal.documents.services import document_request
+from ssp_portal.files import open_stored_file
 
 
 def _kind_or_404(code: str) -> DocumentKind:
@@ -42,7 +43,8 @@ def _visible_document(request: HttpRequest, pk: str) -> tuple[Document, Document
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path of this site only: ``redirect`` would read anything else as the name of a URL.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -84,7 +86,7 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
             },
         )
     messages.info(request, _("The document is being prepared. It will be ready in a moment."))
-    return redirect(_safe_next(request, _page_url(request, subject)))
+    return HttpResponseRedirect(_safe_next(request, _page_url(request, subject)))
 
 
 @require_GET
@@ -118,7 +120,7 @@ def download_document(request: HttpRequest, pk: str) -> HttpResponse:
     if not document.is_ready:
         raise Http404
     return FileResponse(
-        document.file.open("rb"),
+        open_stored_file(document.file),
         as_attachment=True,
         filename=kind.filename(document.subject),
         content_type="application/pdf",

@@ -245,7 +245,10 @@ class RowsFormSet(forms.BaseFormSet):
             if value is None:
                 return None
             total *= value
-        return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        try:
+            return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        except InvalidOperation:  # digits beyond any amount (a mistyped 1e309): no total to show
+            return None
 
     def _counted(self) -> list[forms.Form]:
         return [

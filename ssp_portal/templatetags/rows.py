@@ -73,6 +73,10 @@ def row_control(field: BoundField) -> str:
             attrs["max"] = str(field.field.max_value)
     elif isinstance(field.field, forms.DateField):
         attrs["type"] = "date"
+        # The date window of the field (ssp_portal/validators.py), for the browser's date picker.
+        for bound in ("min", "max"):
+            if bound in widget.attrs:
+                attrs[bound] = str(widget.attrs[bound])
     elif isinstance(field.field, forms.EmailField):
         attrs.update({"type": "email", "autocomplete": "off"})
     else:

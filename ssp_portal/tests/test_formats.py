@@ -200,3 +200,10 @@ def test_the_deadline_says_bishkek_time_not_the_zone_code(client):
     page = client.get(competition.get_absolute_url()).content.decode()
     assert "(Bishkek time)" in page
     assert "Asia/Bishkek time" not in page
+
+
+def test_an_amount_with_more_digits_than_money_has_is_still_written():
+    from ssp_portal.formatting import format_soms
+
+    with translation.override("en"):
+        assert format_soms("1e40").startswith("KGS\u00a010,000,000,000")

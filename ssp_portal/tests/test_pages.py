@@ -94,7 +94,7 @@ def test_forbidden_page_has_the_portal_layout(nco_member, client_for):
 
 
 def test_server_error_page_renders_without_context(rf):
-    from ssp_portal.views import server_error
+    from ssp_portal.errors import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

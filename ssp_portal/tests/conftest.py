@@ -1,0 +1,86 @@
+"""The Karakol demo in the test database, walked through as each demo person, once per module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import translation
+
+DEMO_PEOPLE = [
+    None,  # the anonymous visitor
+    "finance@karakol.example",
+    "chair@karakol.example",
+    "member1@karakol.example",
+    "member2@karakol.example",
+    "baldarga@ngo.example",
+    "ulukman@ngo.example",
+    "consultant@dpi.example",
+    "finance@second.example",
+    "admin@ssp.example",
+]
+
+
+def person_id(email: str | None) -> str:
+    return email.split("@")[0] + "@" + email.split("@")[1].split(".")[0] if email else "anonymous"
+
+
+@dataclass
+class DemoSite:
+    media: object
+    pages: dict[str | None, list] = field(default_factory=dict)
+    broken: dict[str | None, list] = field(default_factory=dict)
+
+    def client(self, email: str | None) -> Client:
+        from organizations.models import User
+
+        client = Client(raise_request_exception=False)  # a 500 is an answer to check
+        if email:
+            client.force_login(User.objects.get(email=email))
+        return client
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo in one transaction for the module, rolled back after
+    it; each test runs inside it and is rolled back to it. ``pages`` holds, per demo person,
+    the pages reached from the home page by links (ssp_portal/tests/crawl.py)."""
+    from organizations.models import User
+    from ssp_portal.tests.crawl import crawl
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media,
+            SSP_DEMO_ALLOWED=True,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        translation.override("en"),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", "--quiet")
+            # Pages in English, whatever language the demo people chose.
+            User.objects.update(language="en")
+            site = DemoSite(media=media)
+            for email in DEMO_PEOPLE:
+                site.broken[email] = []
+                site.pages[email] = crawl(site.client(email), broken=site.broken[email])
+            yield site
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_site, db, settings):
+    """The demo site for one test (its changes are rolled back), with the demo's files."""
+    settings.MEDIA_ROOT = demo_site.media
+    return demo_site

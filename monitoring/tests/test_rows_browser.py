@@ -71,5 +71,5 @@ def test_tranches_and_reports_are_corrected_around_what_is_paid_and_under_way(
     generator = page.get_by_test_id("schedule-generator")
     generator.locator("#id_every_months").fill("2")
     generator.locator("input[type=submit], button[type=submit]").click()
-    expect(generator).to_contain_text("change the reports one by one")
+    expect(generator).to_contain_text("измените отчёты по одному в таблице")
     assert list(project.reports.values_list("pk", "number", "period_end", "due_date")) == after

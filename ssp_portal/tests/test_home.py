@@ -372,7 +372,11 @@ def demo(settings):
 
 
 def demo_client(client_for, email: str):
-    return client_for(User.objects.get(email=email))
+    """A demo person, reading English (some of them chose Russian), as the assertions do."""
+    user = User.objects.get(email=email)
+    User.objects.filter(pk=user.pk).update(language="en")
+    user.refresh_from_db()
+    return client_for(user)
 
 
 def test_the_demo_commission_sees_its_competitions(demo, client_for):

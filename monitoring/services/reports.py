@@ -34,7 +34,7 @@ from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
-from ssp_portal.formatting import format_soms
+from ssp_portal.formatting import format_quantity, format_soms
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -291,7 +291,7 @@ def _draft_answers(current: ReportRound | None, answers: dict[str, str], errors:
     for section, text in answers.items():
         if len(text) > ANSWER_LENGTH:
             errors[f"answer_{section}"] = [
-                _("Keep the answer under %(count)s characters.") % {"count": f"{ANSWER_LENGTH:,}"}
+                _("Keep the answer under %(count)s characters.") % {"count": format_quantity(ANSWER_LENGTH)}
             ]
     if current is None or errors:
         return None

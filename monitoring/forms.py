@@ -17,18 +17,16 @@ from monitoring.models import Indicator, MonitoringReport, Project, ReportAttach
 from monitoring.services.projects import PeriodData, period_problems
 from monitoring.services.reports import (
     ANSWER_LENGTH,
-    NUMBER,
     SECTIONS,
     ReportDraft,
     Spending,
     indicator_value,
     overspending_message,
-    typed_number,
 )
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
-from ssp_portal.formatting import format_soms
+from ssp_portal.formatting import format_soms, typed_number
 from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
 from ssp_portal.templatetags.portal import plain_number, quantity
 from ssp_portal.validators import CONTRACT, PAST, PLANNED, PROJECT_END, PROJECT_START, limit_dates
@@ -222,21 +220,12 @@ class TypedIntegerField(forms.IntegerField):
         return super().to_python(typed_number(value))
 
 
-class TypedAmountField(forms.DecimalField):
-    def to_python(self, value: Any) -> Decimal | None:
-        value = typed_number(value)
-        if isinstance(value, str) and value.strip() and not NUMBER.fullmatch(value.strip()):
-            # Only digits and a point: no exponents (1e3), no words.
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-def spent_field(label: str) -> TypedAmountField:
+def spent_field(label: str) -> NumberField:
     """The amount spent on a line: empty (not entered) or 0 and more, in a text input, so that
     what was typed reaches the server as typed (a number input drops or rewrites what it cannot
     read: ``18 000,50`` became 1800050)."""
     shared = amount_field(label, allow_zero=True, required=False)
-    return TypedAmountField(
+    return NumberField(
         label=label,
         required=False,
         max_digits=shared.max_digits,

@@ -16,6 +16,7 @@ The spaces inside a number are no-break spaces: an amount never breaks across tw
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -133,3 +134,32 @@ def format_datetime(
     if timezone.is_aware(value):
         value = timezone.localtime(value, ZoneInfo(zone) if isinstance(zone, str) and zone else zone or None)
     return formats.date_format(value, "SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
+
+
+# Reading numbers as people type them ----------------------------------------------------------
+
+# Spaces people put between groups of digits: ordinary, no-break, narrow no-break, thin.
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_DECIMAL_COMMA = re.compile(r"^(-?\d*),(\d{1,2})$")
+_PLAIN = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
+
+
+def typed_number(value: object) -> object:
+    """What a person typed, made plain: spaces between thousands dropped, a decimal comma read as a
+    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``). A comma before three digits
+    (``1,500``) could mean either, so it stays, for the reader to refuse. Other values pass."""
+    if not isinstance(value, str):
+        return value
+    return _DECIMAL_COMMA.sub(r"\1.\2", _GROUPING.sub("", value.strip()))
+
+
+def read_number(value: object) -> Decimal | None:
+    """A number as people type it (``150 000``, ``150000,50``, ``2.5``), or None when it is not
+    one: words, exponents (``1e3``), an ambiguous comma (``1,500``), infinities."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        number = Decimal(value)
+        return number if number.is_finite() else None
+    text = typed_number(str(value or ""))
+    if not _PLAIN.match(text):
+        return None
+    return Decimal(text)

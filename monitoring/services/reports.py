@@ -7,9 +7,8 @@ reports never change.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -34,7 +33,7 @@ from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
-from ssp_portal.formatting import format_quantity, format_soms
+from ssp_portal.formatting import format_quantity, format_soms, read_number, typed_number
 from ssp_portal.notifications.services import email_notify
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -74,36 +73,19 @@ def _touch(locked: MonitoringReport, now: datetime.datetime) -> None:
     locked.save(update_fields=["updated_at"])
 
 
-SPACES = re.compile(r"[\s\u00a0\u202f]+")
-DECIMAL_COMMA = re.compile(r"^(-?\d*),(\d{1,2})$")
-NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)")
-
-
-def typed_number(value: Any) -> Any:
-    """A number as people type it: spaces between thousands dropped, a decimal comma read as a
-    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``). A comma before three digits
-    (``1,500``) could mean either, so it stays, for the reader to refuse."""
-    if not isinstance(value, str):
-        return value
-    return DECIMAL_COMMA.sub(r"\1.\2", SPACES.sub("", value))
-
-
 def indicator_value(indicator: Indicator, raw: Any) -> Decimal:
     """An indicator's value in its kind: a whole number, a number, or a percentage."""
-    text = str(typed_number(str(raw).strip()))
+    text = str(typed_number(str(raw)))
     if "," in text:
         raise ValidationError(
             _("%(name)s: write the number without separators, for example 1500 or 12.5.")
             % {"name": indicator.name}
         )
-    if not NUMBER.fullmatch(text):
+    value = read_number(text)
+    if value is None:
         # Digits and a point only: no words, no exponents (1e3).
         raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name})
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("%(name)s: enter a number.") % {"name": indicator.name}) from None
-    if not value.is_finite() or value < 0:
+    if value < 0:
         raise ValidationError(_("%(name)s: enter a number of 0 or more.") % {"name": indicator.name})
     if indicator.kind == Indicator.Kind.COUNT and value != value.to_integral_value():
         raise ValidationError(_("%(name)s is counted in whole numbers.") % {"name": indicator.name})

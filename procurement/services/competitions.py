@@ -171,71 +171,85 @@ def _require_draft(competition: Competition, what: str) -> None:
         raise ValidationError(_("The %(what)s of a published competition cannot change.") % {"what": what})
 
 
-def competition_set_criteria(
-    *, competition: Competition, by: User, criteria: list[CriterionData], at: datetime.datetime | None = None
+def _set_rows(
+    *,
+    competition: Competition,
+    by: User,
+    what: str,
+    rows: list[Any],
+    key: str,
+    duplicate: str,
+    related: str,
+    model: type,
+    fields: tuple[str, ...],
+    verb: str,
+    detail: str,
+    at: datetime.datetime | None,
 ) -> bool:
-    """Make the evaluation criteria of a draft exactly ``criteria``, in order; False if nothing changed."""
+    """Make one list of a draft's rows exactly ``rows``, in order (``key`` names each row and is
+    unique in the list); False, with nothing written, when it is so already."""
     _require_manager(by, competition.municipality)
-    names = [c.name.strip().casefold() for c in criteria]
-    if len(set(names)) != len(names):
-        raise ValidationError(_("Give each criterion its own name."))
-    if criteria and sum(c.weight for c in criteria) != 100:
-        raise ValidationError(_("Change the weights so that they add up to 100."))
+    keys = [getattr(row, key).strip().casefold() for row in rows]
+    if len(set(keys)) != len(keys):
+        raise ValidationError(duplicate)
     with transaction.atomic():
         locked = _lock(competition)
-        _require_draft(locked, _("evaluation criteria"))
+        _require_draft(locked, what)
         changes = sync_rows(
-            existing=locked.criteria.all(),
-            rows=criteria,
-            fields=("name", "description", "max_score", "weight"),
-            unique=("name",),
-            build=lambda values: EvaluationCriterion(competition=locked, **values),
+            existing=getattr(locked, related).all(),
+            rows=rows,
+            fields=fields,
+            unique=(key,),
+            build=lambda values: model(competition=locked, **values),
             clean=lambda row: row.full_clean(
                 exclude=["competition"], validate_unique=False, validate_constraints=False
             ),
         )
         if changes:
-            _audit(
-                locked,
-                by,
-                "competition.criteria_set",
-                at or timezone.now(),
-                criteria=[c.name for c in criteria],
-            )
+            _audit(locked, by, verb, at or timezone.now(), **{detail: [getattr(row, key) for row in rows]})
     return bool(changes)
+
+
+def competition_set_criteria(
+    *, competition: Competition, by: User, criteria: list[CriterionData], at: datetime.datetime | None = None
+) -> bool:
+    """Make the evaluation criteria of a draft exactly ``criteria``, in order; False if nothing changed."""
+    if criteria and sum(c.weight for c in criteria) != 100:
+        raise ValidationError(_("Change the weights so that they add up to 100."))
+    return _set_rows(
+        competition=competition,
+        by=by,
+        what=_("evaluation criteria"),
+        rows=criteria,
+        key="name",
+        duplicate=_("Give each criterion its own name."),
+        related="criteria",
+        model=EvaluationCriterion,
+        fields=("name", "description", "max_score", "weight"),
+        verb="competition.criteria_set",
+        detail="criteria",
+        at=at,
+    )
 
 
 def competition_set_required_documents(
-    *,
-    competition: Competition,
-    by: User,
-    documents: list[DocumentData],
-    at: datetime.datetime | None = None,
+    *, competition: Competition, by: User, documents: list[DocumentData], at: datetime.datetime | None = None
 ) -> bool:
     """Make the list of documents applicants attach exactly ``documents``, in order."""
-    _require_manager(by, competition.municipality)
-    names = [d.name.strip().casefold() for d in documents]
-    if len(set(names)) != len(names):
-        raise ValidationError(_("List each document once."))
-    with transaction.atomic():
-        locked = _lock(competition)
-        _require_draft(locked, _("required documents"))
-        changes = sync_rows(
-            existing=locked.required_documents.all(),
-            rows=documents,
-            fields=("name", "description"),
-            unique=("name",),
-            build=lambda values: RequiredDocument(competition=locked, **values),
-        )
-        if changes:
-            _audit(
-                locked,
-                by,
-                "competition.documents_set",
-                at or timezone.now(),
-                documents=[d.name for d in documents],
-            )
-    return bool(changes)
+    return _set_rows(
+        competition=competition,
+        by=by,
+        what=_("required documents"),
+        rows=documents,
+        key="name",
+        duplicate=_("List each document once."),
+        related="required_documents",
+        model=RequiredDocument,
+        fields=("name", "description"),
+        verb="competition.documents_set",
+        detail="documents",
+        at=at,
+    )
 
 
 def competition_set_eligibility(
@@ -246,29 +260,20 @@ def competition_set_eligibility(
     at: datetime.datetime | None = None,
 ) -> bool:
     """Make the eligibility requirements of a draft exactly ``requirements``, in order."""
-    _require_manager(by, competition.municipality)
-    texts = [r.text.strip().casefold() for r in requirements]
-    if len(set(texts)) != len(texts):
-        raise ValidationError(_("List each requirement once."))
-    with transaction.atomic():
-        locked = _lock(competition)
-        _require_draft(locked, _("eligibility requirements"))
-        changes = sync_rows(
-            existing=locked.eligibility_requirements.all(),
-            rows=requirements,
-            fields=("text",),
-            unique=("text",),
-            build=lambda values: EligibilityRequirement(competition=locked, **values),
-        )
-        if changes:
-            _audit(
-                locked,
-                by,
-                "competition.eligibility_set",
-                at or timezone.now(),
-                requirements=[r.text for r in requirements],
-            )
-    return bool(changes)
+    return _set_rows(
+        competition=competition,
+        by=by,
+        what=_("eligibility requirements"),
+        rows=requirements,
+        key="text",
+        duplicate=_("List each requirement once."),
+        related="eligibility_requirements",
+        model=EligibilityRequirement,
+        fields=("text",),
+        verb="competition.eligibility_set",
+        detail="requirements",
+        at=at,
+    )
 
 
 def _announce(competition: Competition, by: User | None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -11,28 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ssp_portal.formatting import format_quantity, format_soms, plain_number
+from ssp_portal.formatting import format_quantity, format_soms, plain_number, read_number
 from ssp_portal.rows.sync import STALE
-
-# Spaces people put between groups of digits: ordinary, no-break, narrow no-break, thin.
-_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009']")
-
-
-def read_number(raw: Any) -> Decimal | None:
-    """A number as people type it: ``150 000``, ``150000,50``, ``1,250.5``; None if it is not one."""
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal | int):
-        return Decimal(raw)
-    text = _GROUPING.sub("", str(raw))
-    if "," in text and "." not in text and text.count(",") == 1 and len(text.rsplit(",", 1)[1]) != 3:
-        text = text.replace(",", ".")  # a decimal comma: 150000,50
-    text = text.replace(",", "")  # a grouping comma: 1,250.5 or 150,000
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 class DecimalInput(forms.TextInput):
@@ -53,18 +32,18 @@ class DecimalInput(forms.TextInput):
 
 
 class NumberField(forms.DecimalField):
-    """A decimal read as people type it (groups of digits, a decimal comma)."""
+    """A decimal read as people type it (groups of digits, a decimal comma); words, exponents and
+    an ambiguous ``1,500`` are refused (``ssp_portal.formatting.read_number``)."""
 
     widget = DecimalInput
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value in self.empty_values:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, str) and value.strip():
-            number = read_number(value)
-            if number is not None:
-                return super().to_python(format(number, "f"))
-        return super().to_python(value)
+        number = read_number(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class RowForm(forms.Form):

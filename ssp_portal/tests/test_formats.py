@@ -207,3 +207,24 @@ def test_an_amount_with_more_digits_than_money_has_is_still_written():
 
     with translation.override("en"):
         assert format_soms("1e40").startswith("KGS\u00a010,000,000,000")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("150 000", Decimal("150000")),
+        ("150\u00a0000,50", Decimal("150000.50")),
+        ("12,5", Decimal("12.5")),
+        (" 2.5 ", Decimal("2.5")),
+        ("-3", Decimal("-3")),
+        ("1,500", None),  # a thousand and a half, or one and a half: refused, never guessed
+        ("1e3", None),
+        ("NaN", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_numbers_are_read_as_people_type_them_and_never_guessed(typed, read):
+    from ssp_portal.formatting import read_number
+
+    assert read_number(typed) == read

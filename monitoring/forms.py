@@ -174,7 +174,7 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Fill in the schedule"), css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("submit", _("Fill in the schedule")))
 
     def clean_period_ends(self) -> list[datetime.date]:
         raw = self.cleaned_data.get("period_ends") or ""

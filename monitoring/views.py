@@ -197,12 +197,9 @@ def _project_rows(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _managed_project(request, pk)
-    indicators = list(project.indicators.all())
-    rows = [
+def indicator_rows(project: Project) -> list[dict[str, Any]]:
+    """The project's indicators as their row editor shows them."""
+    return [
         {
             "id": i.pk,
             "name": i.name,
@@ -211,8 +208,33 @@ def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
             "baseline": i.baseline,
             "target": i.target,
         }
-        for i in indicators
+        for i in project.indicators.all()
     ]
+
+
+def tranche_rows(tranches) -> list[dict[str, Any]]:
+    """Tranches as their row editor shows them."""
+    return [
+        {
+            "id": t.pk,
+            "planned_date": t.planned_date,
+            "amount": t.amount,
+            "condition_report": str(t.condition_report_id or ""),
+        }
+        for t in tranches
+    ]
+
+
+def report_period_rows(project: Project) -> list[dict[str, Any]]:
+    """The project's reports as the schedule's row editor shows them."""
+    return [{"id": r.pk, "period_end": r.period_end, "due_date": r.due_date} for r in project.reports.all()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _managed_project(request, pk)
+    rows = indicator_rows(project)
     reported = set(
         Indicator.objects.filter(project=project, values__isnull=False).values_list("pk", flat=True)
     )
@@ -237,18 +259,9 @@ def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
 def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
     project = _managed_project(request, pk)
     tranches = list(project.tranches.all())
-    rows = [
-        {
-            "id": t.pk,
-            "planned_date": t.planned_date,
-            "amount": t.amount,
-            "condition_report": str(t.condition_report_id or ""),
-        }
-        for t in tranches
-    ]
     formset = forms.TrancheFormSet(
         request.POST or None,
-        rows=rows,
+        rows=tranche_rows(tranches),
         locked={t.pk for t in tranches if t.is_paid},
         prefix="tranches",
         project=project,
@@ -273,9 +286,12 @@ def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _schedule_formset(request: HttpRequest, project: Project, data=None):
-    rows = [{"id": r.pk, "period_end": r.period_end, "due_date": r.due_date} for r in project.reports.all()]
     return forms.ReportPeriodFormSet(
-        data, rows=rows, locked=project_services.started_reports(project), prefix="reports", project=project
+        data,
+        rows=report_period_rows(project),
+        locked=project_services.started_reports(project),
+        prefix="reports",
+        project=project,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.models import Municipality
+from organizations.models import Municipality, User
 from procurement.models import CommissionMember, Competition, PriorityIssue
 from ssp_portal.rows.forms import RowForm, RowsFormSet
 from ssp_portal.validators import ANNOUNCEMENT, BUDGET_YEAR, DEADLINE, PROJECT_END, PROJECT_START, limit_dates
@@ -341,7 +341,12 @@ class BaseEligibilityFormSet(RowsFormSet):
 
 class CommissionMemberForm(RowForm):
     email = forms.EmailField(label=_("E-mail"))
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        help_text=_("Not needed for a person who has an account: their name is taken from it."),
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=CommissionMember.Role.choices, initial=CommissionMember.Role.MEMBER
     )
@@ -349,6 +354,16 @@ class CommissionMemberForm(RowForm):
 
     # The person's address and name belong to their account: a member is replaced, not renamed.
     fixed_once_saved = ("email", "full_name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        new_person = email and not self.stored and not User.objects.filter(email__iexact=email).exists()
+        if new_person and not cleaned.get("full_name"):
+            self.add_error(
+                "full_name", _("This person has no account yet: give their full name for the invitation.")
+            )
+        return cleaned
 
 
 class BaseCommissionFormSet(RowsFormSet):

@@ -9,6 +9,7 @@ from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.tests.pages import form_with
 from monitoring.tests.world import build, fill
+from monitoring.views import tranche_rows
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,7 @@ def test_tranches_that_do_not_add_up_are_refused(world, client_for):
                 {"id": t.pk, "planned_date": t.planned_date, "amount": "25000", "condition_report": ""}
                 for t in project.tranches.all()
             ],
+            shown=tranche_rows(project.tranches.all()),
         ),
     )
     assert response.status_code == 400

@@ -246,9 +246,11 @@ class Competition(models.Model):
 
     @property
     def project_months(self) -> int:
-        """How many calendar months the project period touches (April to September: 6)."""
+        """How many months the project lasts, month 1 starting on its first day: 1 April to
+        30 September is 6, 15 January to 14 July is 6, 15 January to 15 July begins a 7th."""
         start, end = self.project_start, self.project_end
-        return max(1, (end.year - start.year) * 12 + end.month - start.month + 1)
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return max(1, months + (1 if end.day >= start.day else 0))
 
     @property
     def deadline_local(self) -> datetime.datetime:

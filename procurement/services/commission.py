@@ -58,6 +58,11 @@ def _account_for(member: MemberData) -> tuple[User, bool]:
             user.full_name = member.full_name
             user.save(update_fields=["full_name"])
         return user, False
+    if not member.full_name.strip():
+        raise ValidationError(
+            _("%(email)s has no account yet: give the person's full name for the invitation.")
+            % {"email": email}
+        )
     user = User.objects.create_user(email, None, full_name=member.full_name.strip())
     # The invitation goes to this address, so following its link confirms it.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)

@@ -12,6 +12,7 @@ from procurement import selectors
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
 from procurement.models import Competition, PriorityIssue
 from procurement.views import competitions
+from procurement.views.competitions import ROWS_PAGES
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.rows import rows_post
 
@@ -74,6 +75,7 @@ def criteria_post(world: World) -> dict:
         stored,
         [{"name": "Relevance of the approach", "max_score": 10, "weight": 100}],
         remove=[row["id"] for row in stored],
+        shown=ROWS_PAGES["criteria"].rows(world.draft),
     )
 
 

@@ -23,6 +23,7 @@ from procurement.factories import (
     fill_application,
 )
 from procurement.models import Application, ApplicationAttachment
+from procurement.views.applications import budget_line_rows
 from ssp_portal.tests.access import PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.rows import rows_post
 
@@ -80,6 +81,7 @@ def budget_post(world: World) -> dict:
                 }
             ],
             remove=[row["id"] for row in stored],
+            shown=budget_line_rows(world.draft),
         ),
     }
 

@@ -21,7 +21,7 @@ from procurement.factories import (
     fill_application,
     mark_submitted,
 )
-from procurement.models import Application
+from procurement.models import Application, Competition
 from procurement.services import applications as services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.documents.models import Document
@@ -384,3 +384,17 @@ def test_only_the_municipalitys_staff_screen(closed_submission, persona, request
         services.application_screen(
             application=closed_submission, by=request.getfixturevalue(persona), eligible=True
         )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (datetime.date(2027, 4, 1), datetime.date(2027, 9, 30), 6),
+        (datetime.date(2027, 1, 15), datetime.date(2027, 7, 14), 6),
+        (datetime.date(2027, 1, 15), datetime.date(2027, 7, 15), 7),
+        (datetime.date(2027, 4, 1), datetime.date(2027, 12, 31), 9),
+        (datetime.date(2027, 2, 1), datetime.date(2027, 2, 10), 1),
+    ],
+)
+def test_a_project_lasts_the_months_from_its_first_day(start, end, months):
+    assert Competition(project_start=start, project_end=end).project_months == months

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from procurement.factories import CompetitionFactory, PriorityIssueFactory
 from procurement.models import CommissionMember, Competition, EvaluationCriterion, PriorityIssue
+from procurement.views.competitions import ROWS_PAGES
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_criteria_whose_weights_do_not_add_up_are_refused(municipality, staff_cl
     stored[0]["weight"] = 60
     response = staff_client.post(
         reverse("procurement:competition-criteria", args=[competition.reference]),
-        rows_post("criteria", stored),
+        rows_post("criteria", stored, shown=ROWS_PAGES["criteria"].rows(competition)),
     )
     assert response.status_code == 400
     assert "The weights add up to 110; change them so that they add up to 100." in response.content.decode()

@@ -20,6 +20,7 @@ from procurement.factories import (
 from procurement.models import Competition
 from procurement.models.competitions import commission_order
 from procurement.services import competitions as services
+from procurement.views.competitions import ROWS_PAGES
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.tests.conftest import pdf_text
 from ssp_portal.tests.rows import rows_post
@@ -333,6 +334,7 @@ def test_changing_the_commission_keeps_existing_members_and_removes_the_missing(
             {"id": others[1].pk, "role": "member", "affiliation": ""},
         ],
         remove=[others[1].pk],
+        shown=ROWS_PAGES["commission"].rows(competition),
     )
     with django_capture_on_commit_callbacks(execute=True):
         client_for(finance_staff).post(
@@ -353,7 +355,12 @@ def test_the_commission_is_fixed_once_evaluation_starts(municipality, finance_st
     ]
     response = client_for(finance_staff).post(
         reverse("procurement:competition-commission", args=[competition.reference]),
-        rows_post("commission", stored, [{"email": "x@example.org", "full_name": "X", "role": "member"}]),
+        rows_post(
+            "commission",
+            stored,
+            [{"email": "x@example.org", "full_name": "X", "role": "member"}],
+            shown=ROWS_PAGES["commission"].rows(competition),
+        ),
         follow=True,
     )
     assert "cannot change once evaluation has started" in response.content.decode()

@@ -147,6 +147,35 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
     )
 
 
+def activity_rows(application: Application) -> list[dict[str, Any]]:
+    """The application's activities as its row editor shows them."""
+    return [
+        {
+            "id": a.pk,
+            "title": a.title,
+            "description": a.description,
+            "start_month": a.start_month,
+            "end_month": a.end_month,
+        }
+        for a in application.activities.all()
+    ]
+
+
+def budget_line_rows(application: Application) -> list[dict[str, Any]]:
+    """The application's budget lines as its row editor shows them."""
+    return [
+        {
+            "id": line.pk,
+            "category": line.category,
+            "description": line.description,
+            "unit": line.unit,
+            "quantity": line.quantity,
+            "unit_cost": line.unit_cost,
+        }
+        for line in application.budget_lines.all()
+    ]
+
+
 def _rows_context(application: Application, title: str, help_text: str) -> dict[str, Any]:
     return {
         "application": application,
@@ -163,16 +192,7 @@ def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         return redirect("procurement:application-detail", pk=pk)
     competition = application.competition
-    rows = [
-        {
-            "id": a.pk,
-            "title": a.title,
-            "description": a.description,
-            "start_month": a.start_month,
-            "end_month": a.end_month,
-        }
-        for a in application.activities.all()
-    ]
+    rows = activity_rows(application)
     formset = forms.ActivityFormSet(
         request.POST or None, rows=rows, prefix="activities", months=competition.project_months
     )
@@ -211,17 +231,7 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
     if application is None:
         return redirect("procurement:application-detail", pk=pk)
-    rows = [
-        {
-            "id": line.pk,
-            "category": line.category,
-            "description": line.description,
-            "unit": line.unit,
-            "quantity": line.quantity,
-            "unit_cost": line.unit_cost,
-        }
-        for line in application.budget_lines.all()
-    ]
+    rows = budget_line_rows(application)
     form = forms.BudgetSectionForm(request.POST or None, instance=application)
     formset = forms.BudgetLineFormSet(
         request.POST or None, rows=rows, prefix="lines", requested=application.requested_amount

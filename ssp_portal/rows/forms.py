@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from ssp_portal.formatting import format_quantity, format_soms, plain_number, read_number
@@ -26,8 +30,11 @@ class DecimalInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal) and value.is_finite():
             if self.money and value != value.to_integral_value():
-                return f"{value:.2f}"
-            return plain_number(value)
+                text = f"{value:.2f}"
+            else:
+                text = plain_number(value)
+            # With the page's decimal sign (12,5 in Kyrgyz and Russian), without grouping.
+            return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
         return super().format_value(value)
 
 
@@ -44,6 +51,14 @@ class NumberField(forms.DecimalField):
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def rows_version(rows: list[dict[str, Any]]) -> str:
+    """The version of a list of stored rows (as the editor shows them); an empty list has none."""
+    if not rows:
+        return ""
+    text = json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 class RowForm(forms.Form):
@@ -139,6 +154,7 @@ class RowsFormSet(forms.BaseFormSet):
     ) -> None:
         self.locked_ids = set(locked)
         self.targets = dict(self.targets)
+        self._stale = False
         super().__init__(data, initial=list(rows), **kwargs)
 
     # Rows ----------------------------------------------------------------------------------------
@@ -175,14 +191,30 @@ class RowsFormSet(forms.BaseFormSet):
         """The kept rows' cleaned values, ``id`` included (None for a new row), in order."""
         return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.kept_forms()]
 
+    @property
+    def version(self) -> str:
+        """A digest of the stored rows as this page shows them, posted back with the form: a list
+        that changed since (another person's edit) is not overwritten."""
+        return rows_version(self.initial or [])
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.is_bound and self._stale:
+            # Messages about fields of a list that is no longer the stored one would mislead.
+            for form in self.forms:
+                form._errors = ErrorDict()
+
     def clean(self) -> None:
-        if self.is_bound and not self._same_list():
+        self._stale = self.is_bound and not self._same_list()
+        if self._stale:
             raise ValidationError(STALE, code="stale")
         if any(form.errors for form in self.kept_forms()):
             return
         self.clean_rows(self.rows())
 
     def _same_list(self) -> bool:
+        if (self.data.get(f"{self.prefix}-VERSION") or "") != self.version:
+            return False
         if self.management_form.cleaned_data.get("INITIAL_FORMS") != self.stored_count:
             return False
         for index, form in enumerate(self.forms[: self.stored_count]):
@@ -277,6 +309,6 @@ class RowsFormSet(forms.BaseFormSet):
         ]
         if self.product_fields:
             cells.append(
-                Cell("total", str(_("Line total")), self.sum_of("total"), self.targets.get("total"), True)
+                Cell("total", str(_("Total")), self.sum_of("total"), self.targets.get("total"), True)
             )
         return cells

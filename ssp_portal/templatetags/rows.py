@@ -6,6 +6,7 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils.html import format_html, format_html_join
 
+from ssp_portal.formatting import format_date, format_quantity, format_soms, read_number
 from ssp_portal.rows.forms import NumberField
 
 register = template.Library()
@@ -44,9 +45,41 @@ def _render(tag: str, attrs: dict[str, str | None], inner: str = "") -> str:
     return format_html("<input{}{}{}>", rendered, value, flags)
 
 
+def _shown(field: BoundField) -> str:
+    """A field that cannot change (a paid tranche, a member's address), written as the page
+    writes such a value: a date day first, money in soms, a choice by its label."""
+    value = field.value()
+    if value in (None, ""):
+        return "—"
+    if isinstance(field.field, forms.ChoiceField):
+        return str(dict(field.field.choices).get(str(value), value))
+    if isinstance(field.field, forms.DateField):
+        day = field.field.to_python(value) if isinstance(value, str) else value
+        return format_date(day)
+    if isinstance(field.field, NumberField):
+        number = read_number(value)
+        if number is not None:
+            return (
+                format_soms(number)
+                if getattr(field.field.widget, "money", False)
+                else format_quantity(number)
+            )
+    return str(value)
+
+
 @register.simple_tag
 def row_control(field: BoundField) -> str:
-    """A row's field as an input that reads what people type and keeps what they typed."""
+    """A row's field as an input that reads what people type and keeps what they typed; a field
+    that cannot change is written as text."""
+    if field.field.disabled:
+        # data-value: the number the totals script counts.
+        return format_html(
+            '<span class="form-control-plaintext" id="{}" data-row-field="{}" data-value="{}">{}</span>',
+            field.auto_id,
+            field.name,
+            _value(field),
+            _shown(field),
+        )
     widget = field.field.widget
     if isinstance(widget, forms.Select):
         value = field.value()

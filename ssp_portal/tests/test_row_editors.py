@@ -358,6 +358,27 @@ def test_a_list_changed_since_the_page_was_opened_is_not_overwritten(world, clie
     assert not world.competition.required_documents.filter(description="Changed here").exists()
 
 
+@pytest.mark.parametrize("name", list(EDITORS))
+def test_an_edit_made_meanwhile_in_another_tab_is_not_overwritten(name, world, client_for):
+    spec = EDITORS[name]
+    client = client_for(spec.user(world))
+    url = spec.url(world)
+    first, _html = _page(client, url)
+    second = dict(first)
+    # Tab A changes the first row and saves.
+    field_name, value = spec.change
+    first[f"{spec.prefix}-0-{field_name}"] = value
+    assert client.post(url, first).status_code == 302
+    after_first = spec.stored(world)
+    # Tab B, opened before, changes nothing or another row: refused, A's edit stays.
+    response = client.post(url, second)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "changed by someone else since you opened it" in html
+    assert 'class="invalid-feedback' not in html  # no misleading messages on the fields
+    assert spec.stored(world) == after_first
+
+
 def test_rows_of_another_list_cannot_be_named(world, client_for, other_municipality):
     client = client_for(world.staff)
     other = CompetitionFactory(municipality=world.competition.municipality)
@@ -390,9 +411,10 @@ def test_a_paid_tranche_is_shown_but_neither_changes_nor_goes(world, client_for)
     client = client_for(world.staff)
     url = EDITORS["tranches"].url(world)
     data, html = _page(client, url)
-    assert 'name="tranches-0-amount"' in html
-    assert re.search(r'name="tranches-0-amount"[^>]*disabled', html)
-    assert "tranches-0-amount" not in data  # a disabled field is not posted
+    # Shown as text, not as a field: nothing of it is posted.
+    assert 'name="tranches-0-amount"' not in html
+    assert re.search(r'id="id_tranches-0-amount" data-row-field="amount" data-value="75000">KGS', html)
+    assert "tranches-0-amount" not in data
     # Forged: the paid tranche's amount and Remove box.
     data.update({"tranches-0-amount": "1", "tranches-0-DELETE": "on", "tranches-1-amount": "75000"})
     response = client.post(url, data)
@@ -462,3 +484,37 @@ def test_numbers_are_read_as_people_type_them(world, client_for):
     data.update({"lines-1-unit_cost": "90 000,00", "requested_amount": "150\u00a0000"})
     assert client.post(url, data).status_code == 302
     assert world.application.budget_lines.get(position=1).unit_cost == Decimal("90000")
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "6.5"), ("ru", "6,5"), ("ky", "6,5")])
+def test_numbers_in_the_fields_use_the_page_s_decimal_sign(world, client_for, language, shown):
+    world.application.budget_lines.filter(position=0).update(quantity=Decimal("6.5"))
+    user = world.member
+    user.language = language
+    user.save(update_fields=["language"])
+    data, _html = _page(client_for(user), EDITORS["budget"].url(world))
+    assert data["lines-0-quantity"] == shown
+    # Posted back as shown, it reads the same.
+    data["requested_amount"] = ""
+    assert client_for(user).post(EDITORS["budget"].url(world), data).status_code == 302
+    assert world.application.budget_lines.get(position=0).quantity == Decimal("6.5")
+
+
+def test_a_person_with_an_account_joins_the_commission_without_retyping_their_name(world, client_for):
+    from organizations.factories import UserFactory
+
+    known = UserFactory(full_name="Bakyt Toktosunov")
+    client = client_for(world.staff)
+    url = EDITORS["commission"].url(world)
+    data, _html = _page(client, url)
+    index = _stored_count(data, "commission")
+    data.update({f"commission-{index}-email": known.email.upper(), f"commission-{index}-role": "member"})
+    assert client.post(url, data).status_code == 302
+    assert world.competition.commission.filter(user=known).exists()
+    # Someone without an account needs a name for the invitation.
+    data, _html = _page(client, url)
+    index = _stored_count(data, "commission")
+    data.update({f"commission-{index}-email": "new.person@example.org", f"commission-{index}-role": "member"})
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "give their full name for the invitation" in response.content.decode()

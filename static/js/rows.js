@@ -59,13 +59,19 @@
       return row.querySelector("[data-row-field='" + name + "']");
     }
 
+    // What a field holds: an input's value, or the value of a field shown as text (locked rows).
+    function valueOf(element) {
+      if (!element) return "";
+      return element.value !== undefined ? element.value : element.dataset.value || "";
+    }
+
     function counted(row) {
       const remove = row.querySelector("[data-row-remove]");
       if (remove && remove.checked) return false;
       // A blank extra row does not count; a stored row (with an id) always does.
       const id = row.querySelector("input[type=hidden][name$='-id']");
       if (id && id.value) return true;
-      return Array.from(row.querySelectorAll("[data-row-field]")).some(function (input) {
+      return Array.from(row.querySelectorAll("input[data-row-field], select[data-row-field]")).some(function (input) {
         return input.tagName === "SELECT" ? input.selectedIndex > 0 && input.value !== "" : input.value.trim() !== "";
       });
     }
@@ -78,8 +84,7 @@
         let line = NaN;
         if (product.length) {
           line = product.reduce(function (acc, name) {
-            const input = field(row, name);
-            return acc * read(input ? input.value : "");
+            return acc * read(valueOf(field(row, name)));
           }, 1);
           line = Math.round(line * 100 + Number.EPSILON) / 100;
           const out = row.querySelector("[data-row-total]");
@@ -87,8 +92,7 @@
         }
         if (!counted(row)) return;
         sums.forEach(function (name) {
-          const input = field(row, name);
-          const value = read(input ? input.value : "");
+          const value = read(valueOf(field(row, name)));
           totals[name] = (totals[name] || 0) + (isNaN(value) ? 0 : value);
         });
         if (product.length) totals.total = (totals.total || 0) + (isNaN(line) ? 0 : line);
@@ -119,6 +123,7 @@
     }
 
     if (add && template && total) {
+      add.hidden = false;
       add.addEventListener("click", function () {
         const index = parseInt(total.value, 10);
         body.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.tests.world import build
@@ -253,7 +255,15 @@ def test_saved_unchanged_the_rows_stay_as_they_were(editor, world):
     before = spec.stored(world)
     events = AuditEvent.objects.count()
     data, _html = _page(client, url)
-    response = client.post(url, data)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
     assert response.status_code == 302, response.content.decode()[:3000]
     assert spec.stored(world) == before
     assert AuditEvent.objects.count() == events

@@ -337,25 +337,68 @@ def project_schedule_fill(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def project_state_token(change: project_services.StateChange, reason: str) -> str:
+    """What the confirmation of a state change shows: the change, the reason, the reports still
+    due, the tranches not paid and who is e-mailed."""
+    return confirmation_token(
+        change.project.pk,
+        change.project.state,
+        change.state,
+        reason,
+        [(report.pk, report.state) for report in change.pending],
+        [(tranche.pk, tranche.amount) for tranche in change.unpaid],
+        [user.pk for user in change.recipients],
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    """The reason (to suspend or terminate), then what the change means, then the change."""
     project = _managed_project(request, pk)
     if state not in Project.State.values:
         raise Http404
-    form = forms.ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        project_services.project_change_state(
-            project=project, by=request.user, state=state, reason=form.cleaned_data.get("reason", "")
+    label = Project.State(state).label.lower()
+    if project.state == state:
+        # The confirmation was sent twice, or another tab did it.
+        messages.info(request, _("The project is %(state)s.") % {"state": label})
+        return redirect(project)
+    change = project_services.state_change(project=project, state=state)
+    reasoned = state in project_services.REASONED
+    form = forms.ReasonForm(entered(request) if reasoned else None, state=state)
+    context: dict[str, Any] = {
+        "project": project,
+        "state": state,
+        "state_label": Project.State(state).label,
+        "change": change,
+        "form": form,
+        "back_url": project.get_absolute_url(),
+        "final": state in project_services.FINAL,
+        "problems": [
+            (message, report.get_absolute_url() if report else None) for message, report in change.problems
+        ],
+    }
+    if change.problems:
+        return render(request, "monitoring/confirm_project_state.html", context, status=_status(request))
+    if reasoned and not (form.is_bound and form.is_valid()):
+        context["entering"] = True
+        return render(
+            request, "monitoring/confirm_project_state.html", context, status=400 if form.is_bound else 200
         )
-    except ValidationError as exc:
-        _refuse(request, exc)
-    else:
-        messages.success(
-            request, _("The project is now %(state)s.") % {"state": Project.State(state).label.lower()}
-        )
-    return redirect(project)
+    reason = form.cleaned_data["reason"] if reasoned else ""
+    token = project_state_token(change, reason)
+    if is_confirmed(request, token):
+        try:
+            project_services.project_change_state(
+                project=project, by=request.user, state=state, reason=reason
+            )
+        except ValidationError as exc:
+            context["problems"] = [(message, None) for message in exc.messages]
+            return render(request, "monitoring/confirm_project_state.html", context, status=400)
+        messages.success(request, _("The project is now %(state)s.") % {"state": label})
+        return redirect(project)
+    context.update(reason=reason, token=token, stale=is_stale(request, token))
+    return render(request, "monitoring/confirm_project_state.html", context)
 
 
 def tranche_paid_token(tranche: PaymentTranche, paid_on: datetime.date) -> str:

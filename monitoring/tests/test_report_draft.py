@@ -307,6 +307,18 @@ def test_the_form_saved_as_rendered_keeps_everything_and_writes_nothing(world, c
     assert report.expenditures.get(budget_line=staff).amount == Decimal("0")
 
 
+def test_amounts_are_shown_as_people_write_them(world, client_for):
+    """As in the other editors: 20000 and 24000.50, not 20000.00; 0 stays 0."""
+    report = world.reports[0]
+    fill(world, report, staff="20000", supplies="24000.50")
+    _people, _satisfaction, staff, supplies = parts(world)
+    form = form_with(page(client_for(world.member), report), "activities")
+    assert (form.fields[f"amount_{staff.pk}"], form.fields[f"amount_{supplies.pk}"]) == ("20000", "24000.50")
+    fill(world, report, staff="0")
+    form = form_with(page(client_for(world.member), report), "activities")
+    assert form.fields[f"amount_{staff.pk}"] == "0"
+
+
 def test_spending_never_entered_stays_empty_when_saved_as_rendered(world, client_for):
     """A line without an amount is shown empty, not as 0, and stays without one."""
     report = world.reports[0]

@@ -336,7 +336,7 @@ class ReportDraftForm(forms.Form):
         # Said now with the other mistakes, not after they are corrected; the service checks again.
         for row, amount, explanation in self.spending:
             typed = cleaned.get(explanation.name)
-            if amount.name in cleaned and row.entered and row.overspent and not (typed or "").strip():
+            if amount.name in cleaned and row.needs_explanation and not (typed or "").strip():
                 self.add_error(explanation.name, overspending_message(row))
         return cleaned
 

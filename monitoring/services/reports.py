@@ -209,8 +209,10 @@ def overspending_message(row: LineSpend) -> str:
 def _draft_spending(
     locked: MonitoringReport, spending: dict[int, Spending], errors: dict
 ) -> tuple[list, list, list]:
-    """Expenditures to create, update and delete. Going above a line's approved amount, counting
-    earlier reports, is accepted only with an explanation, and the line is flagged to the reviewer."""
+    """Expenditures to create, update and delete. Spending that takes a line above its approved
+    amount, counting earlier reports, is accepted only with an explanation (a period that adds
+    nothing to a line already over needs none: ``LineSpend.needs_explanation``); a line over its
+    approved amount is flagged to the reviewer."""
     lines = {line.pk for line in locked.project.budget_lines.all()}
     for line_id in spending:
         if line_id not in lines:
@@ -243,7 +245,7 @@ def _draft_spending(
             if own is not None:
                 delete.append(own)
             continue
-        if row.overspent and not explanation:
+        if row.needs_explanation and not explanation:
             errors[f"explanation_{row.line.pk}"] = [overspending_message(row)]
             continue
         if own is None:

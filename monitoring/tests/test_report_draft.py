@@ -379,6 +379,34 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     assert stored(report) == before
 
 
+def test_a_period_with_nothing_spent_saves_on_a_line_already_over(world, client_for):
+    """The finding: 0 on every line was refused with "spending reaches KGS 60,000 of KGS 50,000
+    approved; explain why", though this period adds nothing and the earlier report explained it."""
+    first, second = world.reports[:2]
+    fill(world, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
+    report_services.report_submit(report=first, by=world.member)
+    _people, _satisfaction, staff, supplies = parts(world)
+    client = client_for(world.member)
+    form = form_with(page(client, second), "activities")
+    response = client.post(
+        form.action, form.data(**{f"amount_{staff.pk}": "0", f"amount_{supplies.pk}": "0"})
+    )
+    assert response.status_code == 302
+    assert dict(second.expenditures.values_list("budget_line", "amount")) == {
+        staff.pk: Decimal("0"),
+        supplies.pk: Decimal("0"),
+    }
+    # Spending more on it asks for the explanation beside its field, and saves nothing.
+    before = stored(second)
+    response = client.post(
+        form.action, form.data(**{f"amount_{staff.pk}": "0", f"amount_{supplies.pk}": "1"})
+    )
+    assert response.status_code == 400
+    after = response.content.decode().split(f'name="explanation_{supplies.pk}"', 1)[1]
+    assert "spending reaches KGS\u00a060,001 of KGS\u00a050,000 approved; explain why." in after[:2000]
+    assert stored(second) == before
+
+
 @pytest.mark.parametrize(
     ("typed", "saved", "refused"),
     [

@@ -573,14 +573,24 @@ def _save(request: HttpRequest, report: MonitoringReport, action, form_name: str
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report's draft, saved whole by one service call. Whatever is wrong is shown beside its
-    field, with everything as typed, and then nothing is saved."""
+    """The report's draft, saved whole by one service call; with "Submit the report"
+    (``submit_report``) it is then submitted if nothing is missing. Whatever is wrong is shown
+    beside its field, with everything as typed, and then nothing is saved or submitted."""
     _written_report(request, pk)
     report = selectors.report_detail(user=request.user, pk=pk)
     form = _draft_form(report, request.POST)
+    submitting = "submit_report" in request.POST
     if form.is_valid():
+        missing: list[str] = []
         try:
-            changed = report_services.report_save_draft(report=report, by=request.user, draft=form.draft())
+            if submitting:
+                changed, missing = report_services.report_save_and_submit(
+                    report=report, by=request.user, draft=form.draft()
+                )
+            else:
+                changed = report_services.report_save_draft(
+                    report=report, by=request.user, draft=form.draft()
+                )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form.add_error(None, exc)
@@ -588,7 +598,19 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
                 # The report cannot change now (submitted, or the project stopped).
                 _refuse(request, exc)
         else:
-            if changed:
+            if submitting and not missing:
+                messages.success(request, _("The report is submitted for review."))
+                return redirect(report)
+            if submitting:
+                messages.error(
+                    request,
+                    _("The draft is saved, but the report is not submitted yet:")
+                    if changed
+                    else _("The report is not submitted yet:"),
+                )
+                for message in missing:
+                    messages.error(request, message)
+            elif changed:
                 messages.success(request, _("The draft is saved."))
             else:
                 messages.info(request, _("Nothing had changed: the report is as it was."))
@@ -632,20 +654,6 @@ def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResp
     except ValidationError as exc:
         _refuse(request, exc)
     return redirect(f"{report.get_absolute_url()}#attachment_form")
-
-
-@login_required
-@require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _written_report(request, pk)
-    try:
-        report_services.report_submit(report=report, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _("The report was not submitted:"))
-        _refuse(request, exc)
-    else:
-        messages.success(request, _("The report is submitted for review."))
-    return redirect(report)
 
 
 @login_required

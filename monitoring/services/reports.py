@@ -463,6 +463,26 @@ def report_submit(
     return locked
 
 
+def report_save_and_submit(
+    *, report: MonitoringReport, by: User, draft: ReportDraft, at: datetime.datetime | None = None
+) -> tuple[list[str], list[str]]:
+    """Save the draft as typed, then submit the report if nothing is missing: the "Submit the
+    report" button of the draft form, so that what was typed is never dropped on the way.
+
+    Invalid input saves and submits nothing (``report_save_draft`` raises). A valid draft is
+    saved even when the submission is refused, and the refusal is returned: (the sections that
+    changed, what is still missing); nothing missing means the report is submitted.
+    """
+    changed = report_save_draft(report=report, by=by, draft=draft, at=at)
+    try:
+        report_submit(report=report, by=by, at=at)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        return changed, exc.messages
+    return changed, []
+
+
 def report_reviewers(*, report: MonitoringReport, previous: ReportRound | None) -> list[User]:
     """Who is told that a report arrived: the reviewer of the previous round when the report comes
     back from a revision (if they still review for the municipality); otherwise the

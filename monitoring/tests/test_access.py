@@ -289,7 +289,14 @@ ROWS: dict[str, Row] = {
     "monitoring:report-detach": Row(
         "post", lambda w: [w.draft.pk, w.attachment.pk], writers(302), snapshot=reports
     ),
-    "monitoring:report-submit": Row("post", lambda w: [w.draft.pk], writers(302), snapshot=reports),
+    # "Submit the report" is the draft form's second button: the draft is saved, then submitted.
+    "monitoring:report-save[submit]": Row(
+        "post",
+        lambda w: [w.draft.pk],
+        writers(302),
+        data=lambda w: {**draft(w), "submit_report": "1"},
+        snapshot=reports,
+    ),
     # A submitted report is no longer the organization's to change.
     "monitoring:report-save[submitted]": Row(
         "post",
@@ -404,7 +411,9 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
         {**draft(world), "answer_narrative": "Listed by date."},
     )
     assert world.revised.rounds.get().answers == {"narrative": "Listed by date."}
-    client.post(reverse("monitoring:report-submit", args=[world.draft.pk]))
+    client.post(
+        reverse("monitoring:report-save", args=[world.draft.pk]), {**draft(world), "submit_report": "1"}
+    )
     world.draft.refresh_from_db()
     assert world.draft.state == MonitoringReport.State.SUBMITTED
 

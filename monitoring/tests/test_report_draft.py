@@ -248,7 +248,7 @@ def page(client, report) -> str:
     return response.content.decode()
 
 
-def test_the_page_has_one_draft_form_with_one_save_button(world, client_for):
+def test_the_page_has_one_draft_form_with_one_save_button_and_the_submit_button(world, client_for):
     report = world.reports[0]
     html = page(client_for(world.member), report)
     people, satisfaction, staff, supplies = parts(world)
@@ -264,10 +264,10 @@ def test_the_page_has_one_draft_form_with_one_save_button(world, client_for):
     ):
         assert name in form.fields
     assert form.action == reverse("monitoring:report-save", args=[report.pk])
-    assert form.buttons == ["Save the draft"]
+    assert form.buttons == ["Save the draft", "Submit the report"]
     assert form.attrs["data-unsaved-warning"]
     assert "data-unsaved-dirty" not in form.attrs
-    # The attachment's upload and the submission are forms of their own; no other form saves parts.
+    # The attachment's upload is a form of its own; no other form saves parts.
     others = [f for f in page_forms(html) if f.action != form.action and f.attrs.get("method") == "post"]
     actions = {f.action for f in others}
     assert reverse("monitoring:report-attach", args=[report.pk]) in actions

@@ -411,7 +411,7 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
     """The date of the payment, then what recording it means, then the record (it stays)."""
     project = _managed_project(request, pk)
     tranche = get_object_or_404(
-        PaymentTranche.objects.select_related("condition_report"), project=project, pk=tranche_pk
+        PaymentTranche.objects.select_related("condition_report", "project"), project=project, pk=tranche_pk
     )
     back_url = f"{project.get_absolute_url()}#tranches"
     if tranche.is_paid:

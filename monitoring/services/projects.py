@@ -521,10 +521,7 @@ def state_change(*, project: Project, state: str) -> StateChange:
             if report.state != MonitoringReport.State.ACCEPTED:
                 problems.append(
                     (
-                        _(
-                            "%(report)s is not accepted yet; a project is completed once every report "
-                            "is accepted."
-                        )
+                        _("%(report)s is not accepted yet.")
                         % {"report": f"{report.get_kind_display()} {report.number}"},
                         report,
                     )
@@ -558,7 +555,10 @@ def project_change_state(*, project: Project, by: User, state: str, reason: str 
         )
         change = state_change(project=locked, state=state)
         if change.problems:
-            raise ValidationError([message for message, _report in change.problems])
+            messages = [message for message, _report in change.problems]
+            if any(report is not None for _message, report in change.problems):
+                messages.insert(0, _("A project is completed once every report is accepted."))
+            raise ValidationError(messages)
         previous = locked.state
         locked.state = state
         locked.state_reason = reason

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment, ReportRound
-from monitoring.services.projects import PeriodData, period_problems
+from monitoring.services.projects import PeriodData, period_problems, reason_required_message
 from monitoring.services.reports import (
     ANSWER_LENGTH,
     SECTIONS,
@@ -27,7 +27,7 @@ from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.formatting import format_soms, typed_number
-from ssp_portal.rows.forms import NumberField, RowForm, RowsFormSet
+from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
 from ssp_portal.templatetags.portal import plain_number, quantity
 from ssp_portal.validators import CONTRACT, PAST, PLANNED, PROJECT_END, PROJECT_START, limit_dates
 
@@ -199,9 +199,13 @@ class ScheduleForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
-    )
+    """Why a project is suspended or terminated: said to the organization and kept with the project."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, state: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = reason_required_message(state)
 
 
 class TranchePaidForm(forms.Form):
@@ -223,7 +227,8 @@ class TypedIntegerField(forms.IntegerField):
 def spent_field(label: str) -> NumberField:
     """The amount spent on a line: empty (not entered) or 0 and more, in a text input, so that
     what was typed reaches the server as typed (a number input drops or rewrites what it cannot
-    read: ``18 000,50`` became 1800050)."""
+    read: ``18 000,50`` became 1800050), and shown as the other editors show money: ``24000``,
+    ``24000.50``."""
     shared = amount_field(label, allow_zero=True, required=False)
     return NumberField(
         label=label,
@@ -231,7 +236,7 @@ def spent_field(label: str) -> NumberField:
         max_digits=shared.max_digits,
         decimal_places=shared.decimal_places,
         min_value=Decimal("0"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-amount": ""}),
+        widget=DecimalInput({"data-amount": ""}, money=True),
         error_messages=shared.error_messages,
     )
 
@@ -331,7 +336,7 @@ class ReportDraftForm(forms.Form):
         # Said now with the other mistakes, not after they are corrected; the service checks again.
         for row, amount, explanation in self.spending:
             typed = cleaned.get(explanation.name)
-            if amount.name in cleaned and row.entered and row.overspent and not (typed or "").strip():
+            if amount.name in cleaned and row.needs_explanation and not (typed or "").strip():
                 self.add_error(explanation.name, overspending_message(row))
         return cleaned
 

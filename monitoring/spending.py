@@ -35,7 +35,17 @@ class LineSpend:
 
     @property
     def overspent(self) -> bool:
+        """The line's spending up to this report is above its approved amount."""
         return self.cumulative > self.line.approved_amount
+
+    @property
+    def needs_explanation(self) -> bool:
+        """This report's spending takes the line above its approved amount, or further above it.
+
+        A report that adds nothing (0, or no amount) to a line already over needs no explanation:
+        the overspend was explained in the report that made it.
+        """
+        return self.in_period > 0 and self.overspent
 
 
 def spend_for_report(

@@ -25,7 +25,6 @@ urlpatterns = [
     path(
         "reports/<int:pk>/attachments/<int:attachment_pk>/delete/", views.report_detach, name="report-detach"
     ),
-    path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
     path("reports/<int:pk>/review/", views.report_review, name="report-review"),
     path("monitoring/", views.reviewer_queue, name="queue"),
     path("my-reports/", views.reports_due, name="reports-due"),

@@ -353,25 +353,68 @@ def project_schedule_fill(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def project_state_token(change: project_services.StateChange, reason: str) -> str:
+    """What the confirmation of a state change shows: the change, the reason, the reports still
+    due, the tranches not paid and who is e-mailed."""
+    return confirmation_token(
+        change.project.pk,
+        change.project.state,
+        change.state,
+        reason,
+        [(report.pk, report.state) for report in change.pending],
+        [(tranche.pk, tranche.amount) for tranche in change.unpaid],
+        [user.pk for user in change.recipients],
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    """The reason (to suspend or terminate), then what the change means, then the change."""
     project = _managed_project(request, pk)
     if state not in Project.State.values:
         raise Http404
-    form = forms.ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        project_services.project_change_state(
-            project=project, by=request.user, state=state, reason=form.cleaned_data.get("reason", "")
+    label = Project.State(state).label.lower()
+    if project.state == state:
+        # The confirmation was sent twice, or another tab did it.
+        messages.info(request, _("The project is %(state)s.") % {"state": label})
+        return redirect(project)
+    change = project_services.state_change(project=project, state=state)
+    reasoned = state in project_services.REASONED
+    form = forms.ReasonForm(entered(request) if reasoned else None, state=state)
+    context: dict[str, Any] = {
+        "project": project,
+        "state": state,
+        "state_label": Project.State(state).label,
+        "change": change,
+        "form": form,
+        "back_url": project.get_absolute_url(),
+        "final": state in project_services.FINAL,
+        "problems": [
+            (message, report.get_absolute_url() if report else None) for message, report in change.problems
+        ],
+    }
+    if change.problems:
+        return render(request, "monitoring/confirm_project_state.html", context, status=_status(request))
+    if reasoned and not (form.is_bound and form.is_valid()):
+        context["entering"] = True
+        return render(
+            request, "monitoring/confirm_project_state.html", context, status=400 if form.is_bound else 200
         )
-    except ValidationError as exc:
-        _refuse(request, exc)
-    else:
-        messages.success(
-            request, _("The project is now %(state)s.") % {"state": Project.State(state).label.lower()}
-        )
-    return redirect(project)
+    reason = form.cleaned_data["reason"] if reasoned else ""
+    token = project_state_token(change, reason)
+    if is_confirmed(request, token):
+        try:
+            project_services.project_change_state(
+                project=project, by=request.user, state=state, reason=reason
+            )
+        except ValidationError as exc:
+            context["problems"] = [(message, None) for message in exc.messages]
+            return render(request, "monitoring/confirm_project_state.html", context, status=400)
+        messages.success(request, _("The project is now %(state)s.") % {"state": label})
+        return redirect(project)
+    context.update(reason=reason, token=token, stale=is_stale(request, token))
+    return render(request, "monitoring/confirm_project_state.html", context)
 
 
 def tranche_paid_token(tranche: PaymentTranche, paid_on: datetime.date) -> str:
@@ -384,7 +427,7 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
     """The date of the payment, then what recording it means, then the record (it stays)."""
     project = _managed_project(request, pk)
     tranche = get_object_or_404(
-        PaymentTranche.objects.select_related("condition_report"), project=project, pk=tranche_pk
+        PaymentTranche.objects.select_related("condition_report", "project"), project=project, pk=tranche_pk
     )
     back_url = f"{project.get_absolute_url()}#tranches"
     if tranche.is_paid:
@@ -546,14 +589,24 @@ def _save(request: HttpRequest, report: MonitoringReport, action, form_name: str
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report's draft, saved whole by one service call. Whatever is wrong is shown beside its
-    field, with everything as typed, and then nothing is saved."""
+    """The report's draft, saved whole by one service call; with "Submit the report"
+    (``submit_report``) it is then submitted if nothing is missing. Whatever is wrong is shown
+    beside its field, with everything as typed, and then nothing is saved or submitted."""
     _written_report(request, pk)
     report = selectors.report_detail(user=request.user, pk=pk)
     form = _draft_form(report, request.POST)
+    submitting = "submit_report" in request.POST
     if form.is_valid():
+        missing: list[str] = []
         try:
-            changed = report_services.report_save_draft(report=report, by=request.user, draft=form.draft())
+            if submitting:
+                changed, missing = report_services.report_save_and_submit(
+                    report=report, by=request.user, draft=form.draft()
+                )
+            else:
+                changed = report_services.report_save_draft(
+                    report=report, by=request.user, draft=form.draft()
+                )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form.add_error(None, exc)
@@ -561,7 +614,19 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
                 # The report cannot change now (submitted, or the project stopped).
                 _refuse(request, exc)
         else:
-            if changed:
+            if submitting and not missing:
+                messages.success(request, _("The report is submitted for review."))
+                return redirect(report)
+            if submitting:
+                messages.error(
+                    request,
+                    _("The draft is saved, but the report is not submitted yet:")
+                    if changed
+                    else _("The report is not submitted yet:"),
+                )
+                for message in missing:
+                    messages.error(request, message)
+            elif changed:
                 messages.success(request, _("The draft is saved."))
             else:
                 messages.info(request, _("Nothing had changed: the report is as it was."))
@@ -605,20 +670,6 @@ def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResp
     except ValidationError as exc:
         _refuse(request, exc)
     return redirect(f"{report.get_absolute_url()}#attachment_form")
-
-
-@login_required
-@require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _written_report(request, pk)
-    try:
-        report_services.report_submit(report=report, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _("The report was not submitted:"))
-        _refuse(request, exc)
-    else:
-        messages.success(request, _("The report is submitted for review."))
-    return redirect(report)
 
 
 @login_required

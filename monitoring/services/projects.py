@@ -21,6 +21,7 @@ from organizations.models import User
 from procurement.models import Award, BudgetLine, Competition
 from ssp_portal.audit.services import audit_record
 from ssp_portal.formatting import format_date, format_soms
+from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
 
 # Days after the end of a period by which its report is due.
@@ -208,10 +209,26 @@ def project_set_tranches(
 def tranche_payment_refusal(
     *, tranche: PaymentTranche, paid_on: datetime.date, at: datetime.datetime | None = None
 ) -> ValidationError | None:
-    """Why this payment cannot be recorded, or None. A tranche that waits for a report is paid only
-    once the report is accepted; a payment is never recorded in the future."""
+    """Why this payment cannot be recorded, or None.
+
+    - A suspended project's tranches wait until the suspension is lifted; a terminated project's
+      are no longer paid.
+    - A completed project's remaining tranches are still paid: the final tranche is usually paid
+      once the final report is accepted, that is after the project is completed.
+    - A tranche that waits for a report is paid only once the report is accepted.
+    - A payment is never recorded in the future.
+    """
     if tranche.is_paid:
         return ValidationError(_("This tranche is already paid."))
+    state = tranche.project.state
+    if state == Project.State.TERMINATED:
+        return ValidationError(
+            _("This project is terminated: its tranches that are not paid are no longer paid.")
+        )
+    if state == Project.State.SUSPENDED:
+        return ValidationError(
+            _("This project is suspended: tranches are paid again once the suspension is lifted.")
+        )
     report = tranche.condition_report
     if report is not None and report.state != MonitoringReport.State.ACCEPTED:
         return ValidationError(
@@ -229,8 +246,9 @@ def tranche_mark_paid(
     """Record a payment (see ``tranche_payment_refusal`` for when it is refused)."""
     _require_manager(by, tranche.project)
     with transaction.atomic():
+        # The project is locked too: a payment and a change of the project's state wait for each other.
         locked = (
-            PaymentTranche.objects.select_for_update(of=("self",))
+            PaymentTranche.objects.select_for_update(of=("self", "project"))
             .select_related("condition_report", "project__municipality")
             .get(pk=tranche.pk)
         )
@@ -461,32 +479,109 @@ TRANSITIONS = {
     Project.State.TERMINATED: (Project.State.ACTIVE, Project.State.SUSPENDED),
     Project.State.ACTIVE: (Project.State.SUSPENDED,),
 }
+# The states a project is put in with a reason, and those it never leaves.
+REASONED = (Project.State.SUSPENDED, Project.State.TERMINATED)
+FINAL = (Project.State.COMPLETED, Project.State.TERMINATED)
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """What putting a project in ``state`` means, as the confirmation and the e-mail say it.
+
+    ``pending``: the reports not submitted yet (a draft, or sent back for a revision), which a
+    terminated project no longer expects, a suspended one does not expect until the suspension
+    is lifted, and a project made active again expects by their due dates. ``unpaid``: the
+    tranches not paid yet (see ``tranche_payment_refusal`` for which are still paid).
+    ``recipients``: the organization's members, who are e-mailed. ``problems``: what stands in
+    the way, as (message, report or None).
+    """
+
+    project: Project
+    state: str
+    pending: list[MonitoringReport]
+    unpaid: list[PaymentTranche]
+    recipients: list[User]
+    problems: list[tuple[str, MonitoringReport | None]]
+
+
+def state_change(*, project: Project, state: str) -> StateChange:
+    """What changing ``project`` to ``state`` would do now (three queries)."""
+    reports = list(project.reports.order_by("number"))
+    problems: list[tuple[str, MonitoringReport | None]] = []
+    if project.state not in TRANSITIONS.get(state, ()):
+        problems.append(
+            (
+                _("A project that is %(current)s cannot become %(new)s.")
+                % {"current": project.get_state_display().lower(), "new": Project.State(state).label.lower()},
+                None,
+            )
+        )
+    elif state == Project.State.COMPLETED:
+        for report in reports:
+            if report.state != MonitoringReport.State.ACCEPTED:
+                problems.append(
+                    (
+                        _("%(report)s is not accepted yet.")
+                        % {"report": f"{report.get_kind_display()} {report.number}"},
+                        report,
+                    )
+                )
+    return StateChange(
+        project=project,
+        state=state,
+        pending=[r for r in reports if r.editable],
+        unpaid=list(project.tranches.filter(paid_on__isnull=True).select_related("condition_report")),
+        recipients=list(
+            User.objects.filter(
+                organization_memberships__organization=project.organization_id, is_active=True
+            ).order_by("email")
+        ),
+        problems=problems,
+    )
 
 
 def project_change_state(*, project: Project, by: User, state: str, reason: str = "") -> Project:
-    """active → completed; suspended or terminated with a reason; a suspension can be lifted."""
+    """active → completed (once every report is accepted); suspended or terminated with a reason; a
+    suspension can be lifted. The organization's members are e-mailed of the change."""
     _require_manager(by, project)
-    reason = reason.strip()
-    if state in (Project.State.SUSPENDED, Project.State.TERMINATED) and not reason:
-        raise ValidationError({"reason": _("Say why.")})
+    reason = reason.replace("\r\n", "\n").strip() if state in REASONED else ""
+    if state in REASONED and not reason:
+        raise ValidationError({"reason": reason_required_message(state)})
     with transaction.atomic():
         locked = (
-            Project.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=project.pk)
+            Project.objects.select_for_update(of=("self",))
+            .select_related("municipality", "organization")
+            .get(pk=project.pk)
         )
-        if locked.state not in TRANSITIONS.get(state, ()):
-            raise ValidationError(
-                _("A project that is %(current)s cannot become %(new)s.")
-                % {"current": locked.get_state_display().lower(), "new": Project.State(state).label.lower()}
-            )
-        if (
-            state == Project.State.COMPLETED
-            and locked.reports.exclude(state=MonitoringReport.State.ACCEPTED).exists()
-        ):
-            raise ValidationError(_("A project is completed once every report is accepted."))
+        change = state_change(project=locked, state=state)
+        if change.problems:
+            messages = [message for message, _report in change.problems]
+            if any(report is not None for _message, report in change.problems):
+                messages.insert(0, _("A project is completed once every report is accepted."))
+            raise ValidationError(messages)
         previous = locked.state
         locked.state = state
         locked.state_reason = reason
         locked.state_changed_at = timezone.now()
         locked.save(update_fields=["state", "state_reason", "state_changed_at"])
         _audit(locked, by, "project.state_changed", previous=previous, state=state, reason=reason)
+        for user in change.recipients:
+            email_notify(
+                user=user,
+                template="monitoring/email/project_state_changed",
+                context={
+                    "project": locked,
+                    "state": state,
+                    "previous": previous,
+                    "reason": reason,
+                    "pending": change.pending,
+                    "unpaid": change.unpaid,
+                },
+            )
     return locked
+
+
+def reason_required_message(state: str) -> str:
+    if state == Project.State.SUSPENDED:
+        return _("Say why the project is suspended.")
+    return _("Say why the project is terminated.")

@@ -209,8 +209,10 @@ def overspending_message(row: LineSpend) -> str:
 def _draft_spending(
     locked: MonitoringReport, spending: dict[int, Spending], errors: dict
 ) -> tuple[list, list, list]:
-    """Expenditures to create, update and delete. Going above a line's approved amount, counting
-    earlier reports, is accepted only with an explanation, and the line is flagged to the reviewer."""
+    """Expenditures to create, update and delete. Spending that takes a line above its approved
+    amount, counting earlier reports, is accepted only with an explanation (a period that adds
+    nothing to a line already over needs none: ``LineSpend.needs_explanation``); a line over its
+    approved amount is flagged to the reviewer."""
     lines = {line.pk for line in locked.project.budget_lines.all()}
     for line_id in spending:
         if line_id not in lines:
@@ -243,7 +245,7 @@ def _draft_spending(
             if own is not None:
                 delete.append(own)
             continue
-        if row.overspent and not explanation:
+        if row.needs_explanation and not explanation:
             errors[f"explanation_{row.line.pk}"] = [overspending_message(row)]
             continue
         if own is None:
@@ -459,6 +461,26 @@ def report_submit(
                 },
             )
     return locked
+
+
+def report_save_and_submit(
+    *, report: MonitoringReport, by: User, draft: ReportDraft, at: datetime.datetime | None = None
+) -> tuple[list[str], list[str]]:
+    """Save the draft as typed, then submit the report if nothing is missing: the "Submit the
+    report" button of the draft form, so that what was typed is never dropped on the way.
+
+    Invalid input saves and submits nothing (``report_save_draft`` raises). A valid draft is
+    saved even when the submission is refused, and the refusal is returned: (the sections that
+    changed, what is still missing); nothing missing means the report is submitted.
+    """
+    changed = report_save_draft(report=report, by=by, draft=draft, at=at)
+    try:
+        report_submit(report=report, by=by, at=at)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        return changed, exc.messages
+    return changed, []
 
 
 def report_reviewers(*, report: MonitoringReport, previous: ReportRound | None) -> list[User]:

@@ -109,3 +109,49 @@ def form_with(html: str, field_name: str) -> PageForm:
     matches = [form for form in page_forms(html) if field_name in form.fields]
     assert len(matches) == 1, f"{len(matches)} forms hold {field_name}"
     return matches[0]
+
+
+class _Texts(HTMLParser):
+    """The text inside each element with a ``data-testid``, as a reader sees it (spaces joined)."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: dict[str, list[str]] = {}
+        self._open: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs_list) -> None:
+        if tag in self.VOID:
+            if tag == "br":
+                self.handle_data(" ")
+            return
+        testid = dict(attrs_list).get("data-testid")
+        self._open.append((tag, testid))
+        if testid is not None:
+            self.texts.setdefault(testid, []).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            open_tag, _testid = self._open.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for _tag, testid in self._open:
+            if testid is not None:
+                self.texts[testid][-1] += data
+
+
+def texts_of(html: str, testid: str) -> list[str]:
+    """The text of every element of the page with ``data-testid="<testid>"``, spaces joined."""
+    parser = _Texts()
+    parser.feed(html)
+    return [" ".join(text.split()) for text in parser.texts.get(testid, [])]
+
+
+def text_of(html: str, testid: str) -> str:
+    """The text of the one element with ``data-testid="<testid>"``."""
+    found = texts_of(html, testid)
+    assert len(found) == 1, f"{len(found)} elements with data-testid={testid!r}"
+    return found[0]

@@ -17,9 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from monitoring.documents import REPORT, SUMMARY
 from monitoring.factories import ProjectFactory, award_for
 from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
+from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
 from monitoring.tests.world import ProjectWorld, build, fill
-from monitoring.views import tranche_paid_token
+from monitoring.views import project_state_token, tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
@@ -191,11 +192,40 @@ ROWS: dict[str, Row] = {
         },
         snapshot=setup,
     ),
+    # Suspending, terminating, lifting a suspension and completing: the reason, then the
+    # confirmation of what the change means (a post without it changes nothing), then the change.
     "monitoring:project-state": Row(
+        "get",
+        lambda w: [w.fresh.pk, Project.State.SUSPENDED],
+        managers(200),
+        data=lambda w: {"reason": "The venue burned down."},
+        snapshot=setup,
+    ),
+    "monitoring:project-state[unconfirmed]": Row(
+        "post",
+        lambda w: [w.fresh.pk, Project.State.TERMINATED],
+        managers(200),
+        data=lambda w: {"reason": "The venue burned down."},
+        snapshot=setup,
+    ),
+    "monitoring:project-state[no reason]": Row(
+        "post",
+        lambda w: [w.fresh.pk, Project.State.SUSPENDED],
+        managers(400),
+        data=lambda w: {"reason": ""},
+        snapshot=setup,
+    ),
+    "monitoring:project-state[post]": Row(
         "post",
         lambda w: [w.fresh.pk, Project.State.SUSPENDED],
         managers(302),
-        data=lambda w: {"reason": "The venue burned down."},
+        data=lambda w: {
+            "reason": "The venue burned down.",
+            "confirm": project_state_token(
+                project_services.state_change(project=w.fresh, state=Project.State.SUSPENDED),
+                "The venue burned down.",
+            ),
+        },
         snapshot=setup,
     ),
     "monitoring:tranche-paid": Row("get", lambda w: [w.project.pk, w.tranche.pk], managers(200)),
@@ -259,7 +289,14 @@ ROWS: dict[str, Row] = {
     "monitoring:report-detach": Row(
         "post", lambda w: [w.draft.pk, w.attachment.pk], writers(302), snapshot=reports
     ),
-    "monitoring:report-submit": Row("post", lambda w: [w.draft.pk], writers(302), snapshot=reports),
+    # "Submit the report" is the draft form's second button: the draft is saved, then submitted.
+    "monitoring:report-save[submit]": Row(
+        "post",
+        lambda w: [w.draft.pk],
+        writers(302),
+        data=lambda w: {**draft(w), "submit_report": "1"},
+        snapshot=reports,
+    ),
     # A submitted report is no longer the organization's to change.
     "monitoring:report-save[submitted]": Row(
         "post",
@@ -374,7 +411,9 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
         {**draft(world), "answer_narrative": "Listed by date."},
     )
     assert world.revised.rounds.get().answers == {"narrative": "Listed by date."}
-    client.post(reverse("monitoring:report-submit", args=[world.draft.pk]))
+    client.post(
+        reverse("monitoring:report-save", args=[world.draft.pk]), {**draft(world), "submit_report": "1"}
+    )
     world.draft.refresh_from_db()
     assert world.draft.state == MonitoringReport.State.SUBMITTED
 
@@ -394,3 +433,19 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
     )
     world.tranche.refresh_from_db()
     assert world.tranche.paid_on == datetime.date(2026, 2, 1)
+
+    url = reverse("monitoring:project-state", args=[world.fresh.pk, Project.State.SUSPENDED])
+    client.post(url, {"reason": "The venue burned down."})
+    assert Project.objects.get(pk=world.fresh.pk).state == Project.State.ACTIVE  # not confirmed yet
+    change = project_services.state_change(project=world.fresh, state=Project.State.SUSPENDED)
+    client.post(
+        url,
+        {
+            "reason": "The venue burned down.",
+            "confirm": project_state_token(change, "The venue burned down."),
+        },
+    )
+    assert Project.objects.values_list("state", "state_reason").get(pk=world.fresh.pk) == (
+        Project.State.SUSPENDED,
+        "The venue burned down.",
+    )

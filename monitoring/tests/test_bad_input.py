@@ -116,9 +116,10 @@ def test_a_revision_without_a_comment_is_refused(world, client_for):
 def test_submitting_an_incomplete_report_lists_what_is_missing(world, client_for):
     report = world.reports[0]
     client = client_for(world.member)
-    response = client.post(reverse("monitoring:report-submit", args=[report.pk]), follow=True)
+    form = draft_form(client, report)
+    response = client.post(form.action, {**form.data(), "submit_report": "1"}, follow=True)
     page = response.content.decode()
-    assert "The report was not submitted:" in page
+    assert "The report is not submitted yet:" in page
     assert "Describe the activities carried out." in page
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.DRAFT

@@ -1,7 +1,8 @@
 """The revision loop on a report that already exists, in Chromium: a consultant asks for a
 revision with comments on two sections; the organization changes the narrative and one amount in
-the one draft form, answers the comments, is warned before leaving with unsaved changes, saves and
-submits again; the consultant is e-mailed, sees the answers and what changed, and accepts."""
+the one draft form, answers the comments, is warned before leaving with unsaved changes, saves,
+changes an answer and submits at once (what was typed goes with the submission); the consultant
+is e-mailed, sees the answers and what changed, and accepts."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
     expect(page.get_by_label("Activities carried out")).to_have_value(
         "Twelve cooking classes for young mothers."
     )
-    expect(page.get_by_label("This period: Supplies")).to_have_value("10000.00")
+    expect(page.get_by_label("This period: Supplies")).to_have_value("10000")
 
     page.get_by_label("Activities carried out").fill(
         "Twelve cooking classes for young mothers in the school canteen."
@@ -99,9 +100,18 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
     expect(page.locator(".alert-success")).to_contain_text("The draft is saved.")
     assert warnings == ["beforeunload", "beforeunload"]
     expect(page.get_by_label("Your answer on: Narrative")).to_have_value("In the canteen of school no. 3.")
+
+    # An answer changed and submitted at once is saved with the submission: submitting is not
+    # leaving either, and nothing typed is dropped.
+    page.on("dialog", stay)
+    page.get_by_label("Your answer on: Narrative").fill(
+        "In the canteen of school no. 3, on the ground floor."
+    )
     mail.outbox.clear()
     page.get_by_role("button", name="Submit the report").click()
     expect(page.get_by_test_id("report-state")).to_contain_text("Submitted")
+    assert warnings == ["beforeunload", "beforeunload"]
+    page.remove_listener("dialog", stay)
     log_out(page)
 
     # The consultant, who reviewed the last round, is told that it came back.
@@ -114,7 +124,9 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
     changes = page.get_by_test_id("changes")
     expect(changes).to_contain_text("Since round 1")
     answers = changes.get_by_test_id("answers")
-    expect(answers.locator('[data-answer="narrative"]')).to_contain_text("In the canteen of school no. 3.")
+    expect(answers.locator('[data-answer="narrative"]')).to_contain_text(
+        "In the canteen of school no. 3, on the ground floor."
+    )
     expect(answers.locator('[data-answer="expenditure"]')).to_contain_text("One invoice was counted twice")
     expect(changes.locator("ins.diff-added")).to_have_text(re.compile(r"in the school canteen"))
     supplies = changes.get_by_test_id("spending-changes").locator('tr[data-line="Supplies"]')
@@ -130,7 +142,7 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
     assert report.state == MonitoringReport.State.ACCEPTED
     first, second = report.rounds.order_by("number")
     assert first.answers == {
-        "narrative": "In the canteen of school no. 3.",
+        "narrative": "In the canteen of school no. 3, on the ground floor.",
         "expenditure": "One invoice was counted twice: 9,000 soms.",
     }
     assert second.decision == "accepted"

@@ -158,7 +158,8 @@ def test_the_staff_list_shows_spending_against_the_amount(world, client_for):
 
 
 def test_a_report_in_russian_shows_saved_amounts_and_values_as_typed(world, client_for):
-    """Number inputs take 24000.50, never the localized 24 000,50; targets read 100, not 1E+2."""
+    """Amounts are written in their fields with the page's decimal sign and no grouping (24000,50 in
+    Russian), which the field reads back; targets read 100, not 1E+2."""
     report = world.reports[0]
     fill(world, report, staff="24000.50", people="30")
     world.member.language = "ru"
@@ -166,7 +167,7 @@ def test_a_report_in_russian_shows_saved_amounts_and_values_as_typed(world, clie
     page = client_for(world.member).get(report.get_absolute_url()).content.decode()
     assert '<html lang="ru">' in page
     staff = world.project.budget_lines.get(description="Staff")
-    assert f'name="amount_{staff.pk}" id="id_amount_{staff.pk}" value="24000.50"' in page
+    assert f'name="amount_{staff.pk}" id="id_amount_{staff.pk}" value="24000,50"' in page
     people = world.project.indicators.get(name="People reached")
     assert f'name="value_{people.pk}" value="30"' in page
     assert "E+" not in page

@@ -273,6 +273,28 @@ def test_going_over_a_line_needs_an_explanation_and_is_flagged(world):
     assert expenditure.explanation == "Prices rose in autumn."
 
 
+def test_only_spending_that_goes_over_needs_an_explanation(world):
+    """A line already over its approved amount needs no new explanation for a period that adds
+    nothing to it (the overspend was explained where it happened); any more spending on it does."""
+    first, second = world.reports[:2]
+    fill(world, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
+    submit(world, first)
+    fill(world, second, staff="0", supplies="0")
+    assert dict(second.expenditures.values_list("budget_line__description", "amount")) == {
+        "Staff": Decimal("0"),
+        "Supplies": Decimal("0"),
+    }
+    with pytest.raises(ValidationError) as info:
+        fill(world, second, staff="0", supplies="100")
+    assert info.value.messages == [
+        "Supplies: spending reaches KGS\u00a060,100 of KGS\u00a050,000 approved; explain why."
+    ]
+    assert second.expenditures.get(budget_line__description="Supplies").amount == Decimal("0")
+    # A line within its approved amount never asks, whatever earlier lines did.
+    fill(world, second, staff="80000", supplies="0")
+    assert second.expenditures.get(budget_line__description="Staff").amount == Decimal("80000")
+
+
 def test_negative_spending_is_refused(world):
     line = world.project.budget_lines.first()
     with pytest.raises(ValidationError, match="negative"):

@@ -248,7 +248,7 @@ def page(client, report) -> str:
     return response.content.decode()
 
 
-def test_the_page_has_one_draft_form_with_one_save_button(world, client_for):
+def test_the_page_has_one_draft_form_with_one_save_button_and_the_submit_button(world, client_for):
     report = world.reports[0]
     html = page(client_for(world.member), report)
     people, satisfaction, staff, supplies = parts(world)
@@ -264,10 +264,10 @@ def test_the_page_has_one_draft_form_with_one_save_button(world, client_for):
     ):
         assert name in form.fields
     assert form.action == reverse("monitoring:report-save", args=[report.pk])
-    assert form.buttons == ["Save the draft"]
+    assert form.buttons == ["Save the draft", "Submit the report"]
     assert form.attrs["data-unsaved-warning"]
     assert "data-unsaved-dirty" not in form.attrs
-    # The attachment's upload and the submission are forms of their own; no other form saves parts.
+    # The attachment's upload is a form of its own; no other form saves parts.
     others = [f for f in page_forms(html) if f.action != form.action and f.attrs.get("method") == "post"]
     actions = {f.action for f in others}
     assert reverse("monitoring:report-attach", args=[report.pk]) in actions
@@ -305,6 +305,18 @@ def test_the_form_saved_as_rendered_keeps_everything_and_writes_nothing(world, c
     assert AuditEvent.objects.count() == events
     _people, _satisfaction, staff, _supplies = parts(world)
     assert report.expenditures.get(budget_line=staff).amount == Decimal("0")
+
+
+def test_amounts_are_shown_as_people_write_them(world, client_for):
+    """As in the other editors: 20000 and 24000.50, not 20000.00; 0 stays 0."""
+    report = world.reports[0]
+    fill(world, report, staff="20000", supplies="24000.50")
+    _people, _satisfaction, staff, supplies = parts(world)
+    form = form_with(page(client_for(world.member), report), "activities")
+    assert (form.fields[f"amount_{staff.pk}"], form.fields[f"amount_{supplies.pk}"]) == ("20000", "24000.50")
+    fill(world, report, staff="0")
+    form = form_with(page(client_for(world.member), report), "activities")
+    assert form.fields[f"amount_{staff.pk}"] == "0"
 
 
 def test_spending_never_entered_stays_empty_when_saved_as_rendered(world, client_for):
@@ -365,6 +377,34 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     message = "Supplies: spending reaches KGS\u00a050,000.50 of KGS\u00a050,000 approved; explain why."
     assert message in after[:2000]
     assert stored(report) == before
+
+
+def test_a_period_with_nothing_spent_saves_on_a_line_already_over(world, client_for):
+    """The finding: 0 on every line was refused with "spending reaches KGS 60,000 of KGS 50,000
+    approved; explain why", though this period adds nothing and the earlier report explained it."""
+    first, second = world.reports[:2]
+    fill(world, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
+    report_services.report_submit(report=first, by=world.member)
+    _people, _satisfaction, staff, supplies = parts(world)
+    client = client_for(world.member)
+    form = form_with(page(client, second), "activities")
+    response = client.post(
+        form.action, form.data(**{f"amount_{staff.pk}": "0", f"amount_{supplies.pk}": "0"})
+    )
+    assert response.status_code == 302
+    assert dict(second.expenditures.values_list("budget_line", "amount")) == {
+        staff.pk: Decimal("0"),
+        supplies.pk: Decimal("0"),
+    }
+    # Spending more on it asks for the explanation beside its field, and saves nothing.
+    before = stored(second)
+    response = client.post(
+        form.action, form.data(**{f"amount_{staff.pk}": "0", f"amount_{supplies.pk}": "1"})
+    )
+    assert response.status_code == 400
+    after = response.content.decode().split(f'name="explanation_{supplies.pk}"', 1)[1]
+    assert "spending reaches KGS\u00a060,001 of KGS\u00a050,000 approved; explain why." in after[:2000]
+    assert stored(second) == before
 
 
 @pytest.mark.parametrize(

@@ -50,9 +50,9 @@ def get(client, user, language: str, url: str) -> str:
 @pytest.mark.parametrize(
     ("language", "period", "amount"),
     [
-        ("en", "1 Jan 2026 – 31 Mar 2026", f"KGS{NBSP}150,000"),
-        ("ru", "01.01.2026 – 31.03.2026", f"150{NBSP}000{NBSP}сом"),
-        ("ky", "01.01.2026 – 31.03.2026", f"150{NBSP}000{NBSP}сом"),
+        ("en", "1 January 2026 – 31 March 2026", f"KGS{NBSP}150,000"),
+        ("ru", "1 января 2026 – 31 марта 2026", f"150{NBSP}000{NBSP}сом"),
+        ("ky", "1 Январь 2026 – 31 Март 2026", f"150{NBSP}000{NBSP}сом"),
     ],
 )
 def test_the_project_page_writes_dates_and_money_one_way(client, municipality, language, period, amount):
@@ -62,6 +62,7 @@ def test_the_project_page_writes_dates_and_money_one_way(client, municipality, l
     assert period in " ".join(text.split())
     assert amount in text
     assert not US_DATE.search(text)
+    assert not SHORT_DATE.search(text)  # one form of dates on the page: the long one
     assert not decimal_points(text, language)
 
 

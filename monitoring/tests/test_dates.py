@@ -1,0 +1,130 @@
+"""One form for dates on each monitoring page, in every language: the long one (``j E Y``, and
+``j E Y, H:i`` for times: "1 April 2026", "1 апреля 2026, 14:30"), never beside a short one
+("01.04.2026", "1 Apr 2026") or one for machines ("2026-04-01")."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring.services import projects as services
+from monitoring.services import reports as report_services
+from monitoring.tests.world import build, fill
+
+pytestmark = pytest.mark.django_db
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+FORMS = {
+    # English, and the Russian (genitive) and Kyrgyz month names that ``E`` writes.
+    "long": re.compile(rf"\b\d{{1,2}} (?:{MONTHS}|[а-яёА-ЯЁ]+) \d{{4}}\b"),
+    "short month": re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"),
+    "dotted": re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"),
+    "slashed": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    "iso": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+}
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no attributes, scripts or styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def date_forms(html: str) -> dict[str, list[str]]:
+    """Each form of date the page shows, with the dates written in it."""
+    parser = _Visible()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.parts).split())
+    found = {name: pattern.findall(text) for name, pattern in FORMS.items()}
+    return {name: dates for name, dates in found.items() if dates}
+
+
+@pytest.fixture
+def world(municipality, organization, nco_member, finance_staff):
+    world = build(municipality, organization, finance_staff)
+    first, second = world.reports[0], world.reports[1]
+    fill(world, first)
+    report_services.report_submit(report=first, by=world.member)
+    report_services.report_review(
+        report=first, by=world.consultant, accept=False, comments={"narrative": "Say where."}
+    )
+    fill(world, first, answers={"narrative": "In the school."})
+    report_services.report_submit(report=first, by=world.member)
+    report_services.report_review(report=first, by=world.consultant, accept=True, comments={})
+    fill(world, second)
+    report_services.report_submit(report=second, by=world.member)
+    report_services.report_review(
+        report=second, by=world.consultant, accept=False, comments={"indicators": "Count the people."}
+    )
+    services.tranche_mark_paid(
+        tranche=world.project.tranches.get(number=1),
+        by=finance_staff,
+        paid_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    report_services.site_visit_record(
+        project=world.project,
+        by=world.consultant,
+        data={
+            "visited_on": datetime.date(2026, 3, 2),
+            "visitors": "A. Consultant",
+            "observed": "Classes.",
+            "findings": "Fine.",
+        },
+        photos=[],
+    )
+    return world
+
+
+def pages(world) -> list[tuple[str, object, str]]:
+    """(what, who, address): the pages that show the project's dates."""
+    first, second = world.reports[0], world.reports[1]
+    return [
+        ("the project", world.finance, world.project.get_absolute_url()),
+        ("an accepted report with two rounds", world.consultant, first.get_absolute_url()),
+        ("a report sent back, as its draft form", world.member, second.get_absolute_url()),
+        ("the member's reports", world.member, reverse("monitoring:reports-due")),
+        ("the member's home page", world.member, reverse("home")),
+        ("the reviewer's work list", world.consultant, reverse("monitoring:queue")),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "ky"])
+def test_each_page_writes_its_dates_in_one_form(world, client_for, language):
+    for what, who, url in pages(world):
+        client = client_for(who)
+        client.cookies["django_language"] = language
+        who.language = language
+        who.save(update_fields=["language"])
+        response = client.get(url)
+        assert response.status_code == 200, what
+        forms = date_forms(response.content.decode())
+        assert set(forms) == {"long"}, f"{what} ({language}): {forms}"
+
+
+def test_the_review_history_and_the_timeline_write_a_time_alike(world, client_for):
+    report = world.reports[0]
+    submitted = timezone.localtime(report.rounds.get(number=1).submitted_at)
+    page = client_for(world.consultant).get(report.get_absolute_url()).content.decode()
+    written = f"{submitted.day} {submitted.strftime('%B')} {submitted.year}, {submitted.strftime('%H:%M')}"
+    history = page[page.index('data-testid="rounds"') : page.index('id="timeline-heading"')]
+    assert written in history

@@ -1,0 +1,281 @@
+"""Suspending, terminating, lifting a suspension and completing a project wait for a confirmation
+that says what will happen: the new state, the reason, the reports that are no longer expected
+or that are due, the tranches not paid yet and who is e-mailed. A post without the current
+confirmation changes nothing; a confirmed one changes the state and e-mails the organization's
+members. A suspended or terminated project's tranches are not paid; a completed project's
+remaining tranches still are (the final tranche is usually paid after completion)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring.models import PaymentTranche, Project
+from monitoring.services import projects as services
+from monitoring.services import reports as report_services
+from monitoring.tests.pages import page_forms, text_of, texts_of
+from monitoring.tests.world import build, fill
+from organizations.factories import OrganizationMembershipFactory
+from ssp_portal.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+REASON = "The organization stopped the classes in May.\r\nThe premises were closed."
+
+
+@pytest.fixture
+def world(municipality, organization, nco_member, finance_staff):
+    OrganizationMembershipFactory(organization=organization, user__full_name="A. Second")
+    return build(municipality, organization, finance_staff)
+
+
+def url(world, state: str) -> str:
+    return reverse("monitoring:project-state", args=[world.project.pk, state])
+
+
+def current(world) -> tuple[str, str]:
+    return Project.objects.values_list("state", "state_reason").get(pk=world.project.pk)
+
+
+def state_events(world) -> int:
+    return AuditEvent.objects.for_target(world.project).filter(verb="project.state_changed").count()
+
+
+def members(world) -> list[str]:
+    return sorted(world.project.organization.memberships.values_list("user__email", flat=True))
+
+
+def accept_all(world) -> None:
+    for report in world.reports:
+        fill(world, report)
+        report_services.report_submit(report=report, by=world.member)
+        report_services.report_review(report=report, by=world.consultant, accept=True, comments={})
+
+
+def confirm(client, world, state: str, response, **data):
+    """Send the confirmation page's own form, as the browser does."""
+    [form] = [f for f in page_forms(response.content.decode()) if "confirm" in f.fields]
+    assert form.action == url(world, state)
+    return client.post(form.action, {**form.fields, **data})
+
+
+# The confirmation ------------------------------------------------------------------------------------
+
+
+def test_terminating_says_what_will_happen_and_an_unconfirmed_post_changes_nothing(
+    world, finance_staff, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(finance_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        # An older project page posted the reason straight away.
+        response = client.post(url(world, "terminated"), {"reason": REASON})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert text_of(page, "confirmation").startswith(f"Terminate the project {world.project.contract_number}?")
+    assert text_of(page, "new-state") == "Active → Terminated"
+    assert text_of(page, "reason") == "The organization stopped the classes in May. The premises were closed."
+    dropped = text_of(page, "reports-dropped")
+    for number in (1, 2, 3):
+        assert f"Interim report {number}" in dropped
+    assert "Final report 4" in dropped
+    assert "no longer expected" in dropped
+    unpaid = texts_of(page, "tranche-unpaid")
+    assert [t.split(" · ")[0] for t in unpaid] == ["Tranche 1", "Tranche 2"]
+    assert all("KGS 75,000" in t for t in unpaid)
+    assert "will not be paid" in text_of(page, "tranches-unpaid")
+    recipients = text_of(page, "recipients")
+    for email in members(world):
+        assert email in recipients
+    assert "This cannot be undone." in page
+    # Nothing happened.
+    assert current(world) == ("active", "")
+    assert state_events(world) == 0
+    assert mail.outbox == []
+
+
+def test_the_confirmed_termination_keeps_the_reason_and_emails_each_member(
+    world, finance_staff, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(finance_staff)
+    shown = client.get(url(world, "terminated"), {"reason": REASON})
+    assert shown.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(client, world, "terminated", shown)
+    assert response.status_code == 302
+    assert response["Location"] == world.project.get_absolute_url()
+    assert current(world) == ("terminated", REASON.replace("\r\n", "\n"))
+    assert state_events(world) == 1
+    told = sorted(mail.outbox, key=lambda m: m.to)
+    assert [m.to for m in told] == [[email] for email in members(world)]
+    message = told[0]
+    assert message.subject == f"{world.project.contract_number}: the project is terminated"
+    assert "The premises were closed." in message.body
+    assert "Interim report 1" in message.body and "no longer expected" in message.body
+    assert world.project.get_absolute_url() in message.body
+
+    # The same confirmation sent again (a second click) changes nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = confirm(client, world, "terminated", shown)
+    assert again.status_code == 302
+    assert state_events(world) == 1
+    assert len(mail.outbox) == len(members(world))
+
+
+def test_the_project_pages_buttons_lead_to_the_confirmation(world, finance_staff, client_for):
+    """The state card asks with GET: the confirmation has an address, and nothing changes on the way."""
+    client = client_for(finance_staff)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    forms = {f.action: f for f in page_forms(page) if "/state/" in f.action}
+    assert set(forms) == {url(world, "completed"), url(world, "terminated")}
+    assert all(f.attrs.get("method") == "get" for f in forms.values())
+    assert "reason" in forms[url(world, "terminated")].fields
+    assert f'formaction="{url(world, "suspended")}"' in page
+    for state in ("completed", "suspended", "terminated"):
+        response = client.get(url(world, state), {"reason": "Audit"} if state != "completed" else {})
+        assert response.status_code == 200
+    assert current(world) == ("active", "")
+
+
+def test_suspending_without_a_reason_asks_for_it_beside_the_field(world, finance_staff, client_for):
+    client = client_for(finance_staff)
+    response = client.get(url(world, "suspended"), {"reason": "  "})
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == ["Say why the project is suspended."]
+    assert 'data-testid="confirmation-form"' not in response.content.decode()
+    assert client.post(url(world, "suspended"), {"reason": ""}).status_code == 400
+    assert current(world) == ("active", "")
+
+
+def test_a_confirmation_of_another_reason_asks_again(world, finance_staff, client_for):
+    client = client_for(finance_staff)
+    token = client.get(url(world, "suspended"), {"reason": "Audit"}).context["token"]
+    response = client.post(url(world, "suspended"), {"reason": "Audit of the books", "confirm": token})
+    assert response.status_code == 200
+    assert 'data-testid="confirmation-stale"' in response.content.decode()
+    assert text_of(response.content.decode(), "reason") == "Audit of the books"
+    assert current(world) == ("active", "")
+
+
+def test_a_report_submitted_after_the_page_opened_asks_again(world, finance_staff, client_for):
+    """What the page listed as no longer expected is part of what was confirmed."""
+    client = client_for(finance_staff)
+    shown = client.get(url(world, "terminated"), {"reason": "Closed"})
+    fill(world, world.reports[0])
+    report_services.report_submit(report=world.reports[0], by=world.member)
+    response = confirm(client, world, "terminated", shown)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="confirmation-stale"' in page
+    assert "Interim report 1" not in text_of(page, "reports-dropped")
+    assert current(world) == ("active", "")
+
+
+def test_suspending_and_lifting_the_suspension_say_which_reports_are_due(
+    world, finance_staff, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(finance_staff)
+    shown = client.get(url(world, "suspended"), {"reason": "Audit"})
+    page = shown.content.decode()
+    assert "This cannot be undone." not in page
+    assert "not expected while the project is suspended" in text_of(page, "reports-paused")
+    assert "cannot be recorded as paid while" in text_of(page, "tranches-unpaid")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm(client, world, "suspended", shown).status_code == 302
+    assert current(world) == ("suspended", "Audit")
+
+    shown = client.get(url(world, "active"))
+    page = shown.content.decode()
+    assert text_of(page, "new-state") == "Suspended → Active"
+    due = text_of(page, "reports-due")
+    assert "Interim report 1" in due and "Final report 4" in due
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm(client, world, "active", shown).status_code == 302
+    assert current(world) == ("active", "")
+    subjects = sorted({m.subject for m in mail.outbox})
+    assert subjects == [
+        f"{world.project.contract_number}: the project is active again",
+        f"{world.project.contract_number}: the project is suspended",
+    ]
+
+
+def test_completing_lists_what_stands_in_the_way(world, finance_staff, client_for):
+    response = client_for(finance_staff).get(url(world, "completed"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    problems = text_of(page, "confirmation-problems")
+    assert "Interim report 1 is not accepted yet" in problems
+    assert 'data-testid="confirmation-form"' not in page
+    # A post with any token is refused just the same.
+    response = client_for(finance_staff).post(url(world, "completed"), {"confirm": "x"})
+    assert 'data-testid="confirmation-form"' not in response.content.decode()
+    assert current(world) == ("active", "")
+
+
+def test_completing_keeps_the_unpaid_tranches_payable(
+    world, finance_staff, client_for, django_capture_on_commit_callbacks
+):
+    accept_all(world)
+    client = client_for(finance_staff)
+    shown = client.get(url(world, "completed"))
+    page = shown.content.decode()
+    assert "can still be recorded as paid" in text_of(page, "tranches-unpaid")
+    assert "This cannot be undone." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm(client, world, "completed", shown).status_code == 302
+    assert current(world) == ("completed", "")
+    assert {m.subject for m in mail.outbox} >= {f"{world.project.contract_number}: the project is completed"}
+
+    tranche = world.project.tranches.get(number=2)
+    services.tranche_mark_paid(tranche=tranche, by=finance_staff, paid_on=timezone.localdate())
+    assert PaymentTranche.objects.get(pk=tranche.pk).is_paid
+
+
+# Tranches of a project that stopped ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("terminated", "This project is terminated: its tranches that are not paid are no longer paid."),
+        ("suspended", "This project is suspended: tranches are paid again once the suspension is lifted."),
+    ],
+)
+def test_a_stopped_projects_tranches_are_not_offered_nor_paid(
+    world, finance_staff, client_for, state, message
+):
+    services.project_change_state(project=world.project, by=finance_staff, state=state, reason="Audit")
+    tranche = world.project.tranches.get(number=1)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_mark_paid(tranche=tranche, by=finance_staff, paid_on=today)
+    assert refused.value.messages == [message]
+    assert PaymentTranche.objects.get(pk=tranche.pk).paid_on is None
+
+    client = client_for(finance_staff)
+    page = client.get(world.project.get_absolute_url()).content.decode()
+    paid_url = reverse("monitoring:tranche-paid", args=[world.project.pk, tranche.pk])
+    assert paid_url not in page
+    assert "Not paid" in text_of(page, "tranches")
+    response = client.get(paid_url)
+    assert message in text_of(response.content.decode(), "confirmation-problems")
+    assert 'data-testid="entry-form"' not in response.content.decode()
+    response = client.post(paid_url, {"paid_on": today.isoformat()})
+    assert response.status_code == 400
+    assert PaymentTranche.objects.get(pk=tranche.pk).paid_on is None
+
+
+def test_a_payment_reads_the_projects_state_as_it_is_now(world, finance_staff):
+    """The state is read again with the tranche under lock: a tranche loaded before its project was
+    terminated is refused."""
+    tranche = PaymentTranche.objects.select_related("project").get(project=world.project, number=1)
+    services.project_change_state(project=world.project, by=finance_staff, state="terminated", reason="x")
+    assert tranche.project.state == "active"  # as loaded before
+    with pytest.raises(ValidationError, match="terminated"):
+        services.tranche_mark_paid(
+            tranche=tranche, by=finance_staff, paid_on=timezone.localdate() - datetime.timedelta(days=1)
+        )

@@ -30,6 +30,7 @@ from procurement.models import (
     Subscription,
 )
 from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyInline, soms_column
+from ssp_portal.rows.forms import DecimalInput, NumberField
 from ssp_portal.validators import BUDGET_YEAR, limit_dates
 
 
@@ -62,6 +63,9 @@ class PriorityIssueAdminForm(forms.ModelForm):
     class Meta:
         model = PriorityIssue
         fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+        # Read as typed (``150 000``, ``150000,50``): a number input drops a decimal comma.
+        field_classes = {"planned_budget": NumberField}
+        widgets = {"planned_budget": DecimalInput(money=True)}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -56,7 +56,16 @@ class CommissionInline(ReadOnlyInline):
 
 class AmendmentInline(ReadOnlyInline):
     model = Amendment
-    fields = ["number", "explanation", "previous_deadline", "new_deadline", "created_at", "created_by"]
+    fields = [
+        "number",
+        "explanation",
+        "changes",
+        "previous_deadline",
+        "new_deadline",
+        "minimum_period_days",
+        "created_at",
+        "created_by",
+    ]
 
 
 class PriorityIssueAdminForm(forms.ModelForm):

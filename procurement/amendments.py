@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from procurement.models import Competition
 
+# In the order an amendment lists them: the terms of one line first, the description last.
 AMENDABLE = (
-    "description",
     "budget",
     "max_grant",
     "projects_expected",
@@ -38,6 +38,7 @@ AMENDABLE = (
     "project_start",
     "project_end",
     "contact",
+    "description",
 )
 
 # How a term is written: money in soms, a moment in the municipality's zone, a day, a count, text.
@@ -168,7 +169,7 @@ def amendment_plan(
     typed = tuple(
         TermChange(name, getattr(competition, name), changes[name])
         for name in AMENDABLE
-        if name in changes and getattr(competition, name) != changes[name]
+        if name in changes and not _same(getattr(competition, name), changes[name])
     )
     previous = competition.deadline
     chosen = next((change.new for change in typed if change.name == "deadline"), previous)
@@ -181,6 +182,13 @@ def amendment_plan(
         minimum_days=days,
         moved_for_minimum=deadline != chosen,
     )
+
+
+def _same(old: Any, new: Any) -> bool:
+    """A text sent back with other line ends (a browser sends CR LF) is the same text."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n") == new.replace("\r\n", "\n")
+    return old == new
 
 
 def _stored(value: Any) -> str | None:

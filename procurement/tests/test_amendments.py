@@ -314,3 +314,30 @@ def test_the_announcement_shows_the_changed_terms(
     assert "Amendment 1" in text
     assert "Total budget: KGS 400,000 → KGS 450,000" in text
     assert "Number of projects expected: 2 → 3" in text
+
+
+def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(municipality, staff):
+    competition = CompetitionFactory(
+        municipality=municipality,
+        published=True,
+        deadline=at_five(40),
+        description="Outreach.\nWinter shelter.",
+    )
+    # The browser sends the text area with CR LF; the confirmation's hidden copy may come back with LF.
+    data = typed(
+        competition,
+        budget="450000",
+        description="Outreach.\r\nWinter shelter.",
+        explanation="More money.\r\nSee the decision.",
+    )
+    confirmation = staff.post(url(competition), data)
+    assert [change.name for change in confirmation.context["plan"].changes] == ["budget"]
+
+    returned = {
+        **data,
+        "description": "Outreach.\nWinter shelter.",
+        "explanation": "More money.\nSee the decision.",
+        "confirm": confirmation.context["token"],
+    }
+    assert staff.post(url(competition), returned).status_code == 302
+    assert list(Amendment.objects.get().changes) == ["budget"]

@@ -529,7 +529,8 @@ def amend_token(competition: Competition, explanation: str, plan: AmendmentPlan)
     return confirmation_token(
         competition.reference,
         explanation.strip(),
-        [(change.name, change.old, change.new) for change in plan.changes],
+        # One detail per value, so that line ends count as one (``confirmation_token``).
+        *[value for change in plan.changes for value in (change.name, change.old, change.new)],
         plan.deadline.isoformat(),
     )
 

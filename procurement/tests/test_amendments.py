@@ -341,3 +341,33 @@ def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(mun
     }
     assert staff.post(url(competition), returned).status_code == 302
     assert list(Amendment.objects.get().changes) == ["budget"]
+
+
+def test_amendments_made_before_the_field_get_their_minimum_period_from_the_audit_trail(
+    municipality, finance_staff
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("procurement.migrations.0004_amendments_record_the_minimum_period")
+    moved = CompetitionFactory(
+        municipality=municipality,
+        published=True,
+        deadline=at_five(5),
+        project_start=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    kept = CompetitionFactory(municipality=municipality, published=True, deadline=at_five(40))
+    for competition in (moved, kept):
+        services.competition_amend(
+            competition=competition,
+            by=finance_staff,
+            explanation="More.",
+            changes={"budget": Decimal("450000")},
+        )
+    Amendment.objects.update(minimum_period_days=None)  # as the rows were before the field
+
+    migration.fill_from_the_audit_trail(apps, None)
+
+    assert Amendment.objects.get(competition=moved).minimum_period_days == 30
+    assert Amendment.objects.get(competition=kept).minimum_period_days is None

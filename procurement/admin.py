@@ -30,6 +30,7 @@ from procurement.models import (
     Subscription,
 )
 from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyInline, soms_column
+from ssp_portal.rows.forms import DecimalInput, NumberField
 from ssp_portal.validators import BUDGET_YEAR, limit_dates
 
 
@@ -55,13 +56,25 @@ class CommissionInline(ReadOnlyInline):
 
 class AmendmentInline(ReadOnlyInline):
     model = Amendment
-    fields = ["number", "explanation", "previous_deadline", "new_deadline", "created_at", "created_by"]
+    fields = [
+        "number",
+        "explanation",
+        "changes",
+        "previous_deadline",
+        "new_deadline",
+        "minimum_period_days",
+        "created_at",
+        "created_by",
+    ]
 
 
 class PriorityIssueAdminForm(forms.ModelForm):
     class Meta:
         model = PriorityIssue
         fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+        # Read as typed (``150 000``, ``150000,50``): a number input drops a decimal comma.
+        field_classes = {"planned_budget": NumberField}
+        widgets = {"planned_budget": DecimalInput(money=True)}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -288,6 +288,13 @@ class VerifyReceiptForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "font-monospace", "autocomplete": "off"}),
     )
 
+    def clean_receipt_number(self) -> str:
+        """As printed (``KRK-2026-001-0001``), however it was typed: lower case, spaces, or the long
+        dashes a copy from a PDF or a word processor brings."""
+        number = re.sub(r"[\s\u00ad]+", "", self.cleaned_data["receipt_number"])
+        number = re.sub(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]", "-", number)
+        return number.strip("-").upper()
+
     def clean_digest(self) -> str:
         digest = re.sub(r"\s+", "", self.cleaned_data["digest"]).lower()
         if not re.fullmatch(r"[0-9a-f]{64}", digest):

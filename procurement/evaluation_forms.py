@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from procurement.application_forms import amount_field
 from procurement.models import EvaluationCriterion, ScoreSheet
+from ssp_portal.rows.forms import DecimalInput, NumberField
 
 
 class DeclarationForm(forms.Form):
@@ -75,16 +76,17 @@ class ScoreSheetForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+            # Read as typed (``7,5``): a number input would drop the comma and send 75.
+            self.fields[f"score_{criterion.pk}"] = NumberField(
                 label=_("Score, 0 to %(max)d") % {"max": criterion.max_score},
                 required=False,
                 min_value=Decimal("0"),
                 max_value=Decimal(criterion.max_score),
                 max_digits=4,
                 decimal_places=1,
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": str(criterion.max_score)}),
+                widget=DecimalInput(),
                 error_messages={
-                    "invalid": _("Enter a number."),
+                    "invalid": _("Enter a score as a number, for example 7 or 7.5."),
                     "min_value": _("A score cannot be below 0."),
                     "max_value": _("A score cannot be above %(max)d.") % {"max": criterion.max_score},
                     "max_decimal_places": _("At most one decimal."),

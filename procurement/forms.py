@@ -12,32 +12,38 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organizations.models import Municipality, User
+from procurement.amendments import AmendmentPlan, amendment_plan, minimum_deadline
 from procurement.models import CommissionMember, Competition, PriorityIssue
-from ssp_portal.rows.forms import RowForm, RowsFormSet
+from ssp_portal.formatting import format_date, format_datetime, format_soms
+from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
 from ssp_portal.validators import ANNOUNCEMENT, BUDGET_YEAR, DEADLINE, PROJECT_END, PROJECT_START, limit_dates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _money_field(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
+    """An amount in soms as people type it (``150 000``, ``150000,50``), never a number input,
+    which would drop a decimal comma and send a hundred times the amount."""
+    return NumberField(
         label=label,
         max_digits=14,
         decimal_places=2,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+        widget=DecimalInput(money=True),
+        error_messages={
+            "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
+            "min_value": _("The amount cannot be negative."),
+            "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
+            "max_digits": _("This amount is far larger than any budget; check the digits."),
+            "max_whole_digits": _("This amount is far larger than any budget; check the digits."),
+        },
+        **kwargs,
     )
 
 
 class PriorityIssueForm(forms.ModelForm):
-    planned_budget = forms.DecimalField(
-        label=_("Planned budget (soms)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-    )
+    planned_budget = _money_field(_("Planned budget (soms)"), min_value=Decimal("0"))
 
     class Meta:
         model = PriorityIssue
@@ -60,29 +66,46 @@ class PriorityIssueForm(forms.ModelForm):
 
 
 class CompetitionTermsMixin:
-    """Checks shared by the competition form and the amendment form."""
+    """Checks shared by the competition form and the amendment form; each refusal says what to do."""
 
     municipality: Municipality
+    #: A draft's deadline may move earlier; an amendment's never does.
+    deadline_may_move_earlier = True
 
     def check_money(self, cleaned: dict[str, Any]) -> None:
         budget, max_grant = cleaned.get("budget"), cleaned.get("max_grant")
         if budget is not None and budget <= 0:
-            self.add_error("budget", _("The budget must be more than zero."))
+            self.add_error("budget", _("Enter a total budget of more than zero."))
         if max_grant is not None and max_grant <= 0:
-            self.add_error("max_grant", _("The maximum grant must be more than zero."))
-        if budget and max_grant and max_grant > budget:
-            self.add_error("max_grant", _("The maximum grant cannot be more than the total budget."))
+            self.add_error("max_grant", _("Enter a maximum grant of more than zero."))
+        if budget and max_grant and budget > 0 and max_grant > budget:
+            self.add_error(
+                "max_grant",
+                _("Lower the maximum grant to at most the total budget, %(budget)s, or raise the budget.")
+                % {"budget": format_soms(budget)},
+            )
 
-    def check_period(self, cleaned: dict[str, Any]) -> None:
-        start, end, deadline = (
-            cleaned.get("project_start"),
-            cleaned.get("project_end"),
-            cleaned.get("deadline"),
-        )
+    def check_period(self, cleaned: dict[str, Any], deadline: datetime.datetime | None = None) -> None:
+        start, end = cleaned.get("project_start"), cleaned.get("project_end")
+        deadline = deadline or cleaned.get("deadline")
         if start and end and end < start:
-            self.add_error("project_end", _("The project cannot end before it starts."))
-        if start and deadline and start < timezone.localtime(deadline, self.zone).date():
-            self.add_error("project_start", _("Projects start after the submission deadline."))
+            self.add_error(
+                "project_end",
+                _("Choose a project end on or after the project start, %(start)s.")
+                % {"start": format_date(start)},
+            )
+        if start and deadline:
+            day = timezone.localtime(deadline, self.zone).date()
+            if start < day:
+                message = (
+                    _(
+                        "Choose a project start after the deadline, %(deadline)s, "
+                        "or move the deadline earlier."
+                    )
+                    if self.deadline_may_move_earlier
+                    else _("Choose a project start after the deadline, %(deadline)s.")
+                )
+                self.add_error("project_start", message % {"deadline": format_date(day)})
 
     @property
     def zone(self):
@@ -121,7 +144,9 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
             "announcement_date": DATE,
             "project_start": DATE,
             "project_end": DATE,
+            "score_spread_margin": DecimalInput(),
         }
+        field_classes = {"score_spread_margin": NumberField}
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -183,31 +208,42 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
         deadline, announced = cleaned.get("deadline"), cleaned.get("announcement_date")
         today = timezone.localdate(timezone=self.zone)
         if announced and announced < today and not self.instance.published_at:
-            self.add_error("announcement_date", _("The announcement date is in the past."))
+            self.add_error(
+                "announcement_date",
+                _("Choose an announcement date of today, %(today)s, or later.")
+                % {"today": format_date(today)},
+            )
         if deadline and deadline <= timezone.now():
-            self.add_error("deadline", _("The deadline is in the past."))
+            self.add_error(
+                "deadline",
+                _("Choose a deadline later than now, %(now)s.")
+                % {"now": format_datetime(timezone.now(), zone=self.zone)},
+            )
         elif deadline and announced:
             days = self.municipality.min_submission_days
-            earliest = timezone.make_aware(
-                datetime.datetime.combine(announced + datetime.timedelta(days=days), datetime.time.min),
-                self.zone,
-            )
-            if deadline < earliest:
+            earliest = announced + datetime.timedelta(days=days)
+            start_of_day = datetime.datetime.combine(earliest, datetime.time.min)
+            if deadline < timezone.make_aware(start_of_day, self.zone):
                 self.add_error(
                     "deadline",
                     ngettext(
-                        "Too soon: applicants need at least %(days)d day after the announcement "
-                        "(from %(date)s).",
-                        "Too soon: applicants need at least %(days)d days after the announcement "
-                        "(from %(date)s).",
+                        "Choose a deadline on %(date)s or later: applicants need at least %(days)d day "
+                        "after the announcement.",
+                        "Choose a deadline on %(date)s or later: applicants need at least %(days)d days "
+                        "after the announcement.",
                         days,
                     )
-                    % {"days": days, "date": earliest.date().isoformat()},
+                    % {"days": days, "date": format_date(earliest)},
                 )
         return cleaned
 
 
 class AmendmentForm(CompetitionTermsMixin, forms.Form):
+    """New terms for a published competition, checked as they will be after the amendment (the
+    deadline moved by itself included: ``procurement.amendments``)."""
+
+    deadline_may_move_earlier = False
+
     explanation = forms.CharField(
         label=_("What changed and why"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -232,9 +268,12 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
     project_end = forms.DateField(label=_("Project end"), widget=DATE)
     contact = forms.CharField(label=_("Contact for questions"), max_length=300, required=False)
 
-    def __init__(self, *args, competition: Competition, **kwargs) -> None:
+    def __init__(
+        self, *args, competition: Competition, at: datetime.datetime | None = None, **kwargs
+    ) -> None:
         self.competition = competition
         self.municipality = competition.municipality
+        self.at = at or timezone.now()
         initial = {
             name: getattr(competition, name)
             for name in (
@@ -251,7 +290,7 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         limit_dates(self, deadline=DEADLINE, project_start=PROJECT_START, project_end=PROJECT_END)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Publish the amendment")))
+        self.helper.add_input(Submit("submit", _("Publish the amendment…")))
 
     def clean_deadline(self) -> datetime.datetime:
         value = self.cleaned_data["deadline"]
@@ -270,10 +309,31 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
         cleaned = super().clean()
         self.check_money(cleaned)
         self.check_period(cleaned)
+        start, chosen = cleaned.get("project_start"), cleaned.get("deadline")
+        if start and chosen and "project_start" not in self.errors:
+            days = self.municipality.min_submission_days
+            moved = minimum_deadline(chosen, at=self.at, days=days, zone=self.zone)
+            day = timezone.localtime(moved, self.zone).date()
+            if moved != chosen and start < day:
+                self.add_error(
+                    "project_start",
+                    ngettext(
+                        "Choose a project start after the deadline, which moves to %(deadline)s so that "
+                        "applicants keep at least %(days)d day.",
+                        "Choose a project start after the deadline, which moves to %(deadline)s so that "
+                        "applicants keep at least %(days)d days.",
+                        days,
+                    )
+                    % {"deadline": format_date(day), "days": days},
+                )
         return cleaned
 
     def changes(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "explanation"}
+
+    def plan(self) -> AmendmentPlan:
+        """What the amendment will do (call once the form is valid)."""
+        return amendment_plan(self.competition, self.changes(), at=self.at)
 
 
 class ReasonForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from organizations.models import Municipality, OrganizationDocument, User
+from organizations.models import Municipality, OrganizationDocument, OrganizationMembership, User
 from procurement.models import (
     Amendment,
     Application,
@@ -158,6 +158,38 @@ def competition_followers(*, competition: Competition) -> QuerySet[User]:
         )
         .distinct()
     )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person told of an amendment, and the organizations for which they are told (none: a follower)."""
+
+    user: User
+    organizations: tuple[str, ...]
+
+
+def amendment_recipients(*, competition: Competition) -> list[Recipient]:
+    """Each person to tell of an amendment once: the members of the organizations with a live
+    application (a draft or submitted, not withdrawn), and the competition's followers (two queries)."""
+    live = (
+        Application.objects.filter(competition=competition)
+        .exclude(state=Application.State.WITHDRAWN)
+        .values("organization")
+    )
+    memberships = (
+        OrganizationMembership.objects.filter(user__is_active=True, organization__in=live)
+        .select_related("user", "organization")
+        .order_by("user__email", "organization__name")
+    )
+    organizations: dict[int, list[str]] = defaultdict(list)
+    people: dict[int, User] = {}
+    for membership in memberships:
+        people.setdefault(membership.user_id, membership.user)
+        if membership.organization.name not in organizations[membership.user_id]:
+            organizations[membership.user_id].append(membership.organization.name)
+    for user in competition_followers(competition=competition).order_by("email"):
+        people.setdefault(user.pk, user)
+    return [Recipient(user=user, organizations=tuple(organizations[pk])) for pk, user in people.items()]
 
 
 def receipt_ledger(*, competition: Competition) -> list[dict]:

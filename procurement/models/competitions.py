@@ -400,6 +400,12 @@ class Amendment(models.Model):
     changes = models.JSONField(_("changed terms"), default=dict, blank=True)
     previous_deadline = models.DateTimeField(_("deadline before"))
     new_deadline = models.DateTimeField(_("deadline after"))
+    minimum_period_days = models.PositiveSmallIntegerField(
+        _("minimum period kept (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the deadline moved by itself so that applicants keep this many days."),
+    )
     created_at = models.DateTimeField(_("made at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -423,6 +429,13 @@ class Amendment(models.Model):
     @property
     def deadline_extended(self) -> bool:
         return self.new_deadline > self.previous_deadline
+
+    @property
+    def changed_terms(self) -> list:
+        """Each changed term, old and new (``procurement.amendments.TermChange``)."""
+        from procurement.amendments import read
+
+        return read(self.changes or {})
 
 
 class Subscription(models.Model):

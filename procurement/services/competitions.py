@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Municipality, User
-from procurement import permissions
+from procurement import amendments, permissions
+from procurement.amendments import amendment_plan
 from procurement.models import (
     Amendment,
     Competition,
@@ -45,18 +46,6 @@ TERMS = (
     "contact",
     "score_spread_margin",
 )
-# What an amendment may change once the competition is published.
-AMENDABLE = (
-    "description",
-    "budget",
-    "max_grant",
-    "projects_expected",
-    "deadline",
-    "project_start",
-    "project_end",
-    "contact",
-)
-
 ANNOUNCEMENT = "competition-announcement"
 
 
@@ -79,14 +68,6 @@ def _audit(
     audit_record(
         actor=by, verb=verb, target=competition, scope=competition.municipality, at=at, details=details
     )
-
-
-def _serialisable(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if hasattr(value, "pk"):
-        return str(value)
-    return str(value) if value is not None else None
 
 
 def _check_terms(competition: Competition) -> None:
@@ -282,10 +263,19 @@ def _announce(competition: Competition, by: User | None) -> None:
         document_request(subject=competition, kind=ANNOUNCEMENT, requested_by=by, language=language)
 
 
+def announcement_date_at_publication(competition: Competition, *, at: datetime.datetime) -> datetime.date:
+    """The announcement date once published at ``at``: never later than the day of publication."""
+    return min(competition.announcement_date, timezone.localdate(at, competition.zone))
+
+
 def competition_publish(
     *, competition: Competition, by: User, at: datetime.datetime | None = None
 ) -> Competition:
-    """Open the competition for proposals, once every publishing check passes."""
+    """Open the competition for proposals, once every publishing check passes.
+
+    It is announced when it is published: an announcement date later than the day of publication
+    (in the municipality's zone) becomes that day.
+    """
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
     with transaction.atomic():
@@ -295,10 +285,15 @@ def competition_publish(
         problems = publish_problems(locked, at=at)
         if problems:
             raise ValidationError(problems)
+        details: dict[str, Any] = {"deadline": locked.deadline.isoformat()}
+        announced = announcement_date_at_publication(locked, at=at)
+        if announced != locked.announcement_date:
+            details["announcement_date"] = [locked.announcement_date.isoformat(), announced.isoformat()]
+            locked.announcement_date = announced
         locked.state = Competition.State.PUBLISHED
         locked.published_at = at
-        locked.save(update_fields=["state", "published_at"])
-        _audit(locked, by, "competition.published", at, deadline=locked.deadline.isoformat())
+        locked.save(update_fields=["state", "published_at", "announcement_date"])
+        _audit(locked, by, "competition.published", at, **details)
         _announce(locked, by)
         from procurement.tasks import notify_followers
 
@@ -423,50 +418,40 @@ def competition_amend(
     changes: dict[str, Any],
     at: datetime.datetime | None = None,
 ) -> Amendment:
-    """Correct a published competition's terms.
+    """Correct a published competition's terms (the rules: ``procurement.amendments``).
 
-    The deadline never moves earlier, and after an amendment applicants keep at least the
-    municipality's minimum submission period: the deadline is extended when it would be shorter.
+    The amendment records each changed term old and new; the members of the organizations with a
+    live application and the competition's followers are e-mailed once.
     """
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
     explanation = explanation.strip()
     if not explanation:
         raise ValidationError({"explanation": _("Say what changed and why; applicants read this.")})
-    unknown = set(changes) - set(AMENDABLE)
-    if unknown:
-        raise ValueError(f"Not amendable: {sorted(unknown)}")
     with transaction.atomic():
         locked = _lock(competition)
         if locked.effective_state_at(at) != Competition.State.PUBLISHED:
             raise ValidationError(_("Only a competition open for proposals can be amended."))
-        previous_deadline = locked.deadline
-        changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
-        if not changed:
-            raise ValidationError(_("Nothing in the terms changed."))
-        if changed.get("deadline") and changed["deadline"] < previous_deadline:
+        plan = amendment_plan(locked, changes, at=at)
+        if not plan.changed:
+            raise ValidationError(_("Nothing in the terms changed: change a term, or go back."))
+        if plan.chosen_deadline and plan.chosen_deadline < plan.previous_deadline:
             raise ValidationError({"deadline": _("An amendment can extend the deadline, never shorten it.")})
-        diff = {
-            name: [_serialisable(getattr(locked, name)), _serialisable(value)]
-            for name, value in changed.items()
-        }
-        for name, value in changed.items():
+        values = plan.values()
+        for name, value in values.items():
             setattr(locked, name, value)
-        minimum = at + datetime.timedelta(days=locked.municipality.min_submission_days)
-        extended_for_minimum = locked.deadline < minimum
-        if extended_for_minimum:
-            locked.deadline = minimum
-            diff["deadline"] = [_serialisable(previous_deadline), _serialisable(minimum)]
         _check_terms(locked)
-        locked.save(update_fields=sorted({*changed, "deadline"}))
+        locked.save(update_fields=sorted(values))
         number = (locked.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+        diff = amendments.record(plan.changes)
         amendment = Amendment.objects.create(
             competition=locked,
             number=number,
             explanation=explanation,
             changes=diff,
-            previous_deadline=previous_deadline,
+            previous_deadline=plan.previous_deadline,
             new_deadline=locked.deadline,
+            minimum_period_days=plan.minimum_days if plan.moved_for_minimum else None,
             created_at=at,
             created_by=by,
         )
@@ -477,7 +462,27 @@ def competition_amend(
             at,
             number=number,
             changes=diff,
-            deadline_extended_for_minimum_period=extended_for_minimum,
+            deadline_extended_for_minimum_period=plan.moved_for_minimum,
         )
         _announce(locked, by)
+        _amendment_notify(locked, amendment)
     return amendment
+
+
+def _amendment_notify(competition: Competition, amendment: Amendment) -> None:
+    """E-mail each person concerned once: members of organizations with a live application
+    (drafts and submitted), and followers of the municipality or the priority issue."""
+    from procurement.selectors import amendment_recipients
+    from ssp_portal.notifications.services import email_notify
+
+    for recipient in amendment_recipients(competition=competition):
+        email_notify(
+            user=recipient.user,
+            template="procurement/email/competition_amended",
+            context={
+                "competition": competition,
+                "amendment": amendment,
+                "changes": amendment.changed_terms,
+                "organizations": recipient.organizations,
+            },
+        )

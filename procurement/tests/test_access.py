@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from procurement import selectors
+from procurement import forms, selectors
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
-from procurement.models import Competition, PriorityIssue
+from procurement.models import Amendment, Competition, PriorityIssue
 from procurement.views import competitions
 from procurement.views.competitions import ROWS_PAGES
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
@@ -43,7 +43,8 @@ def snapshot(world: World) -> tuple:
     return (
         states(world),
         Competition.objects.count(),
-        list(Competition.objects.order_by("pk").values_list("title", "deadline", "cancel_reason")),
+        list(Competition.objects.order_by("pk").values_list("title", "deadline", "budget", "cancel_reason")),
+        Amendment.objects.count(),
         list(PriorityIssue.objects.order_by("pk").values_list("status", "title")),
         world.draft.criteria.count(),
         world.draft.commission.count(),
@@ -77,6 +78,28 @@ def criteria_post(world: World) -> dict:
         remove=[row["id"] for row in stored],
         shown=ROWS_PAGES["criteria"].rows(world.draft),
     )
+
+
+def amendment_post(world: World) -> dict:
+    """The amendment form of the open competition with a larger budget."""
+    competition = world.open
+    return {
+        "explanation": "The council added 50 000 soms.",
+        "description": competition.description,
+        "budget": "450000",
+        "max_grant": str(competition.max_grant),
+        "projects_expected": str(competition.projects_expected),
+        "deadline": timezone.localtime(competition.deadline, competition.zone).strftime("%Y-%m-%dT%H:%M"),
+        "project_start": competition.project_start.isoformat(),
+        "project_end": competition.project_end.isoformat(),
+        "contact": competition.contact,
+    }
+
+
+def amendment_token(world: World) -> str:
+    form = forms.AmendmentForm(amendment_post(world), competition=world.open)
+    assert form.is_valid(), form.errors
+    return competitions.amend_token(world.open, form.cleaned_data["explanation"], form.plan())
 
 
 STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
@@ -158,6 +181,16 @@ ROWS: dict[str, Row] = {
         snapshot=snapshot,
     ),
     "procurement:competition-amend": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),
+    "procurement:competition-amend[unconfirmed]": Row(
+        "post", lambda w: [w.open.reference], STAFF_ONLY_403, data=amendment_post, snapshot=snapshot
+    ),
+    "procurement:competition-amend[post]": Row(
+        "post",
+        lambda w: [w.open.reference],
+        ACT_403,
+        data=lambda w: {**amendment_post(w), "confirm": amendment_token(w)},
+        snapshot=snapshot,
+    ),
     "procurement:priority-issue-manage": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
     "procurement:priority-issue-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
     "procurement:priority-issue-edit[draft]": Row("get", lambda w: [w.draft_issue.pk], STAFF_ONLY_404),

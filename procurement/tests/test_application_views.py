@@ -284,6 +284,28 @@ def test_the_verification_page(draft, member_client, client):
     assert "A digest is 64 characters" in malformed.content.decode()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        str.lower,  # krk-2026-001-0001
+        lambda number: f" {number} ",
+        lambda number: number.replace("-", "\u2013"),  # en dashes, as a word processor writes them
+        lambda number: number.replace("-", " \u2014 ").lower(),
+    ],
+)
+def test_a_receipt_number_typed_another_way_still_matches(draft, member_client, client, typed):
+    fill_application(draft)
+    member_client.post(reverse("procurement:application-submit", args=[draft.pk]))
+    draft.refresh_from_db()
+    number = typed(draft.receipt_number)
+    assert number != draft.receipt_number
+    response = client.get(
+        reverse("procurement:receipt-verify"), {"receipt_number": number, "digest": draft.digest}
+    )
+    assert response.context["result"] is True
+    assert "Matches." in response.content.decode()
+
+
 # Lists ---------------------------------------------------------------------------------------------
 
 

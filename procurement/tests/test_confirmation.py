@@ -80,6 +80,33 @@ def test_the_publishing_confirmation_says_what_will_happen(draft, finance_staff,
     assert state(draft) == Competition.State.DRAFT
 
 
+def test_the_publishing_confirmation_promises_no_open_data(draft, finance_staff, client_for):
+    page = client_for(finance_staff).get(publish_url(draft)).content.decode()
+    assert f"{draft.reference} becomes public: anyone can read it on the portal." in page
+    assert "open data" not in page
+
+
+def test_a_draft_announced_for_later_is_announced_the_day_it_is_published(
+    draft, finance_staff, client_for, client
+):
+    planned = timezone.localdate() + datetime.timedelta(days=20)
+    Competition.objects.filter(pk=draft.pk).update(announcement_date=planned)
+    staff = client_for(finance_staff)
+    today = timezone.localdate()
+
+    response = staff.get(publish_url(draft))
+
+    page = response.content.decode()
+    assert (
+        f"It is announced today, {today.day} {today.strftime('%B')} {today.year}, not on "
+        f"{planned.day} {planned.strftime('%B')} {planned.year} as the draft says."
+    ) in page
+    staff.post(publish_url(draft), {"confirm": response.context["token"]})
+    assert state(draft) == Competition.State.PUBLISHED
+    public = re.sub(r"\s+", " ", client.get(draft.get_absolute_url()).content.decode())
+    assert f'Announced</dt><dd class="col-sm-8">{today.day} {today.strftime("%B")} {today.year}<' in public
+
+
 def test_without_followers_it_says_no_one_is_e_mailed(draft, finance_staff, client_for):
     page = client_for(finance_staff).get(publish_url(draft)).content.decode()
     assert "No one follows" in page and "so no e-mail is sent" in page
@@ -194,6 +221,7 @@ def test_the_results_confirmation_lists_awards_and_who_is_told(scored, finance_s
     # A, B, C and D applied (E withdrew).
     assert "Each of the 4 organizations that applied receives an e-mail with its outcome." in page
     assert 'data-testid="public-results"' in page  # as the public will see them
+    assert "open data" not in page  # the portal publishes no open data yet
 
 
 def test_results_are_not_published_without_a_current_confirmation(

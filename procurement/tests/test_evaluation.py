@@ -85,7 +85,7 @@ def test_a_sheet_is_saved_as_a_draft_then_submitted_and_locked(world):
 
 
 def test_a_draft_sheet_in_russian_shows_its_half_points_as_typed(world, client_for):
-    """A number input takes 7.5; the localized 7,5 would show as an empty box."""
+    """A score is written in its field as the page writes numbers (7,5 in Russian) and read back."""
     from django.urls import reverse
 
     sign(world, world.member1)
@@ -98,7 +98,7 @@ def test_a_draft_sheet_in_russian_shows_its_half_points_as_typed(world, client_f
         .content.decode()
     )
     assert '<html lang="ru">' in page
-    assert 'value="7.5"' in page
+    assert 'value="7,5"' in page
 
 
 @pytest.mark.parametrize("values", [[11, 4], [-1, 4], [5, 5.5]])

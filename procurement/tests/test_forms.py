@@ -15,6 +15,13 @@ from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
 
+TODAY = timezone.localdate()
+
+
+def spoken(day: datetime.date) -> str:
+    """A date as the English pages write it: ``15 January 2027``."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
 
 @pytest.fixture
 def staff_client(finance_staff, client_for):
@@ -52,16 +59,24 @@ def test_a_valid_draft_is_created_with_the_deadline_in_bishkek_time(municipality
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("budget", "-5", "The budget must be more than zero."),
-        ("budget", "0", "The budget must be more than zero."),
-        ("budget", "abc", "Enter a number."),
-        ("budget", "100.555", "Ensure that there are no more than 2 decimal places."),
-        ("budget", "1" + "0" * 15, "Ensure that there are no more than 14 digits in total."),
-        ("max_grant", "0", "The maximum grant must be more than zero."),
-        ("max_grant", "300000.01", "The maximum grant cannot be more than the total budget."),
+        ("budget", "-5", "Enter a total budget of more than zero."),
+        ("budget", "0", "Enter a total budget of more than zero."),
+        ("budget", "abc", "Enter an amount in soms, for example 150000 or 150000.50."),
+        ("budget", "100.555", "Soms have at most two decimals (tyiyn)."),
+        ("budget", "1" + "0" * 15, "This amount is far larger than any budget; check the digits."),
+        ("max_grant", "0", "Enter a maximum grant of more than zero."),
+        (
+            "max_grant",
+            "300000.01",
+            "Lower the maximum grant to at most the total budget, KGS\u00a0300,000, or raise the budget.",
+        ),
         ("projects_expected", "0", "Ensure this value is greater than or equal to 1."),
         ("title", "", "This field is required."),
-        ("announcement_date", "2000-01-01", "The announcement date is in the past."),
+        (
+            "announcement_date",
+            "2000-01-01",
+            f"Choose an announcement date of today, {spoken(TODAY)}, or later.",
+        ),
     ],
 )
 def test_bad_terms_are_refused_beside_the_field(municipality, staff_client, field, value, message):
@@ -82,7 +97,8 @@ def test_a_deadline_in_the_past_is_refused(municipality, staff_client):
         reverse("procurement:competition-create", args=[municipality.slug]),
         {**valid(municipality), "deadline": past},
     )
-    assert response.context["form"].errors["deadline"] == ["The deadline is in the past."]
+    (error,) = response.context["form"].errors["deadline"]
+    assert error.startswith(f"Choose a deadline later than now, {spoken(timezone.localdate())}, ")
     assert not Competition.objects.exists()
 
 
@@ -92,8 +108,54 @@ def test_a_deadline_too_soon_is_refused(municipality, staff_client):
         reverse("procurement:competition-create", args=[municipality.slug]),
         {**valid(municipality), "deadline": soon},
     )
-    assert "Too soon: applicants need at least 30 days" in response.context["form"].errors["deadline"][0]
+    earliest = spoken(timezone.localdate() + datetime.timedelta(days=30))
+    assert response.context["form"].errors["deadline"] == [
+        f"Choose a deadline on {earliest} or later: applicants need at least 30 days after the announcement."
+    ]
     assert not Competition.objects.exists()
+
+
+def test_a_project_start_before_the_deadline_says_what_to_do_with_the_dates(municipality, staff_client):
+    data = valid(municipality)
+    deadline = datetime.date.fromisoformat(data["deadline"][:10])
+    start = deadline - datetime.timedelta(days=3)
+    response = staff_client.post(
+        reverse("procurement:competition-create", args=[municipality.slug]),
+        {
+            **data,
+            "project_start": start.isoformat(),
+            "project_end": (start - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    errors = response.context["form"].errors
+    assert errors["project_start"] == [
+        f"Choose a project start after the deadline, {spoken(deadline)}, or move the deadline earlier."
+    ]
+    assert errors["project_end"] == [f"Choose a project end on or after the project start, {spoken(start)}."]
+    assert deadline.isoformat() not in str(errors)
+    assert not Competition.objects.exists()
+
+
+def test_an_amendment_cannot_offer_to_move_the_deadline_earlier(municipality, staff_client):
+    competition = CompetitionFactory(municipality=municipality, published=True)
+    deadline = timezone.localtime(competition.deadline, competition.zone)
+    start = deadline.date() - datetime.timedelta(days=1)
+    response = staff_client.post(
+        reverse("procurement:competition-amend", args=[competition.reference]),
+        {
+            "explanation": "Earlier start",
+            "description": competition.description,
+            "budget": "400000",
+            "max_grant": "200000",
+            "projects_expected": "2",
+            "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+            "project_start": start.isoformat(),
+            "project_end": competition.project_end.isoformat(),
+        },
+    )
+    assert response.context["form"].errors["project_start"] == [
+        f"Choose a project start after the deadline, {spoken(deadline.date())}."
+    ]
 
 
 def test_a_priority_issue_of_another_municipality_cannot_be_chosen(

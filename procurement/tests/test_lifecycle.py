@@ -113,6 +113,35 @@ def test_publishing_a_ready_draft(ready, finance_staff):
     assert verbs(ready) == ["competition.published"]
 
 
+def test_publishing_before_the_announcement_date_announces_it_that_day(ready, finance_staff):
+    # PUBLISHED_AT is 22 November 2026, 17:00 in Bishkek; the draft planned 10 December.
+    Competition.objects.filter(pk=ready.pk).update(announcement_date=datetime.date(2026, 12, 10))
+    published = services.competition_publish(competition=ready, by=finance_staff, at=PUBLISHED_AT)
+    assert published.announcement_date == datetime.date(2026, 11, 22)
+    assert Competition.objects.get(pk=ready.pk).announcement_date == datetime.date(2026, 11, 22)
+    (event,) = AuditEvent.objects.for_target(ready)
+    assert event.verb == "competition.published"
+    assert event.details["announcement_date"] == ["2026-12-10", "2026-11-22"]
+
+
+def test_the_day_of_publication_is_the_municipalitys_day(ready, finance_staff):
+    # Half past midnight on 23 November in Bishkek is still 22 November in UTC.
+    at = datetime.datetime(2026, 11, 23, 0, 30, tzinfo=BISHKEK)
+    Competition.objects.filter(pk=ready.pk).update(
+        announcement_date=datetime.date(2026, 12, 10), deadline=at + datetime.timedelta(days=31)
+    )
+    ready.refresh_from_db()
+    published = services.competition_publish(competition=ready, by=finance_staff, at=at)
+    assert published.announcement_date == datetime.date(2026, 11, 23)
+
+
+def test_an_announcement_date_already_passed_stays(ready, finance_staff):
+    Competition.objects.filter(pk=ready.pk).update(announcement_date=datetime.date(2026, 11, 1))
+    published = services.competition_publish(competition=ready, by=finance_staff, at=PUBLISHED_AT)
+    assert published.announcement_date == datetime.date(2026, 11, 1)
+    assert "announcement_date" not in AuditEvent.objects.for_target(ready).get().details
+
+
 def test_the_deadline_must_leave_the_minimum_period_to_the_second(ready, finance_staff):
     too_late = PUBLISHED_AT + SECOND  # the deadline is then one second short of 30 days away
     with pytest.raises(ValidationError) as info:
@@ -361,6 +390,48 @@ def test_an_amendment_extends_the_deadline_to_the_minimum_period(municipality, f
     assert amendment.deadline_extended
     event = AuditEvent.objects.for_target(competition).get(verb="competition.amended")
     assert event.details["deadline_extended_for_minimum_period"] is True
+
+
+def test_a_deadline_moved_by_itself_keeps_its_time_of_day(municipality, finance_staff):
+    competition = CompetitionFactory(
+        municipality=municipality,
+        published=True,
+        deadline=DEADLINE,
+        project_start=DEADLINE.date() + datetime.timedelta(days=60),
+    )
+    at = DEADLINE - datetime.timedelta(days=10) + datetime.timedelta(hours=3)  # 20:00, 10 days before
+    amendment = services.competition_amend(
+        competition=competition,
+        by=finance_staff,
+        explanation="A new required document.",
+        changes={"description": "Also attach a letter of support."},
+        at=at,
+    )
+    competition.refresh_from_db()
+    # 30 days from 20:00 is after 17:00 that day: the next day at 17:00, never 20:00.
+    assert competition.deadline == DEADLINE + datetime.timedelta(days=21)
+    assert competition.deadline.astimezone(BISHKEK).hour == 17
+    assert amendment.minimum_period_days == 30
+    assert amendment.changes["deadline"] == ["2026-12-22T11:00:00+00:00", "2027-01-12T11:00:00+00:00"]
+
+
+def test_a_deadline_chosen_too_soon_moves_as_well(municipality, finance_staff):
+    competition = CompetitionFactory(
+        municipality=municipality,
+        published=True,
+        deadline=DEADLINE,
+        project_start=DEADLINE.date() + datetime.timedelta(days=60),
+    )
+    at = DEADLINE - datetime.timedelta(days=10)
+    services.competition_amend(
+        competition=competition,
+        by=finance_staff,
+        explanation="Two more days.",
+        changes={"deadline": DEADLINE + datetime.timedelta(days=2)},
+        at=at,
+    )
+    competition.refresh_from_db()
+    assert competition.deadline == at + datetime.timedelta(days=30)
 
 
 def test_an_amendment_never_shortens_the_deadline_and_needs_a_change(municipality, finance_staff):

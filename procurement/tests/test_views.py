@@ -201,21 +201,22 @@ def test_amending_through_the_page(municipality, finance_staff, client_for):
         municipality=municipality, published=True, deadline=timezone.now() + datetime.timedelta(days=5)
     )
     local = timezone.localtime(competition.deadline)
-    response = client_for(finance_staff).post(
-        reverse("procurement:competition-amend", args=[competition.reference]),
-        {
-            "explanation": "A letter of support is also needed.",
-            "description": "New description",
-            "budget": "400000",
-            "max_grant": "200000",
-            "projects_expected": "2",
-            "deadline": local.strftime("%Y-%m-%dT%H:%M"),
-            "project_start": competition.project_start.isoformat(),
-            "project_end": competition.project_end.isoformat(),
-            "contact": "",
-        },
-        follow=True,
-    )
+    url = reverse("procurement:competition-amend", args=[competition.reference])
+    data = {
+        "explanation": "A letter of support is also needed.",
+        "description": "New description",
+        "budget": "400000",
+        "max_grant": "200000",
+        "projects_expected": "2",
+        "deadline": local.strftime("%Y-%m-%dT%H:%M"),
+        "project_start": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+        "project_end": competition.project_end.isoformat(),
+        "contact": "",
+    }
+    client = client_for(finance_staff)
+    confirmation = client.post(url, data)  # what will change, before anything does
+    assert Competition.objects.get(pk=competition.pk).description != "New description"
+    response = client.post(url, {**data, "confirm": confirmation.context["token"]}, follow=True)
     competition.refresh_from_db()
     assert competition.description == "New description"
     assert competition.deadline > timezone.now() + datetime.timedelta(days=29)

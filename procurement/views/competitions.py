@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Municipality, MunicipalityMembership, Organization
 from procurement import forms, permissions, rules, selectors
+from procurement.amendments import AmendmentPlan
 from procurement.filters import CompetitionFilter
 from procurement.models import Application, CommissionMember, Competition
 from procurement.models.competitions import commission_order
@@ -366,6 +368,7 @@ def publish_token(competition: Competition) -> str:
         competition.reference,
         competition.title,
         competition.deadline.isoformat(),
+        services.announcement_date_at_publication(competition, at=timezone.now()),
         competition.budget,
         competition.max_grant,
         competition.priority_issue_id,
@@ -407,6 +410,7 @@ def competition_publish(request: HttpRequest, reference: str) -> HttpResponse:
             "stale": is_stale(request, token),
             "problems": problems or [(message, None) for message in refusal],
             "days_left": (competition.deadline - now).days,
+            "announced": services.announcement_date_at_publication(competition, at=now),
             "followers": selectors.competition_followers(competition=competition).count(),
             "back_url": competition.get_absolute_url(),
         },
@@ -520,37 +524,90 @@ def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "procurement/competition_cancel.html", {"competition": competition, "form": form})
 
 
+def amend_token(competition: Competition, explanation: str, plan: AmendmentPlan) -> str:
+    """What the amendment's confirmation shows: each change old → new and where the deadline goes."""
+    return confirmation_token(
+        competition.reference,
+        explanation.strip(),
+        # One detail per value, so that line ends count as one (``confirmation_token``).
+        *[value for change in plan.changes for value in (change.name, change.old, change.new)],
+        plan.deadline.isoformat(),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
+    """The new terms; then, on a POST, what the amendment changes and who is told; a POST with the
+    current confirmation publishes it ("change" goes back to the form with what was typed)."""
     competition = _managed_competition(request, reference)
     if not competition.is_open:
         messages.error(request, _("Only a competition open for proposals can be amended."))
         return redirect(competition)
     form = forms.AmendmentForm(request.POST or None, competition=competition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            amendment = services.competition_amend(
-                competition=competition,
-                by=request.user,
-                explanation=form.cleaned_data["explanation"],
-                changes=form.changes(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
+        explanation, plan = form.cleaned_data["explanation"], form.plan()
+        if not plan.changed:
+            form.add_error(None, _("Nothing in the terms changed: change a term, or go back."))
         else:
-            if amendment.deadline_extended:
-                messages.warning(
-                    request,
-                    _("Amendment %(number)d is published; the deadline moved to %(deadline)s.")
-                    % {
-                        "number": amendment.number,
-                        "deadline": format_datetime(amendment.new_deadline, zone=competition.zone),
-                    },
-                )
-            else:
-                messages.success(
-                    request, _("Amendment %(number)d is published.") % {"number": amendment.number}
-                )
-            return redirect(competition)
+            token = amend_token(competition, explanation, plan)
+            if is_confirmed(request, token):
+                return _amend(request, competition, form)
+            return _amend_confirmation(request, competition, form, plan, token)
     return render(request, "procurement/competition_amend.html", {"competition": competition, "form": form})
+
+
+def _amend(request: HttpRequest, competition: Competition, form: forms.AmendmentForm) -> HttpResponse:
+    try:
+        amendment = services.competition_amend(
+            competition=competition,
+            by=request.user,
+            explanation=form.cleaned_data["explanation"],
+            changes=form.changes(),
+        )
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return render(
+            request, "procurement/competition_amend.html", {"competition": competition, "form": form}
+        )
+    if amendment.deadline_extended:
+        messages.warning(
+            request,
+            _("Amendment %(number)d is published; the deadline moved to %(deadline)s.")
+            % {
+                "number": amendment.number,
+                "deadline": format_datetime(amendment.new_deadline, zone=competition.zone),
+            },
+        )
+    else:
+        messages.success(request, _("Amendment %(number)d is published.") % {"number": amendment.number})
+    return redirect(competition)
+
+
+def _amend_confirmation(
+    request: HttpRequest,
+    competition: Competition,
+    form: forms.AmendmentForm,
+    plan: AmendmentPlan,
+    token: str,
+) -> HttpResponse:
+    recipients = selectors.amendment_recipients(competition=competition)
+    applicants = [recipient for recipient in recipients if recipient.organizations]
+    return render(
+        request,
+        "procurement/confirm_amend.html",
+        {
+            "competition": competition,
+            "form": form,
+            "plan": plan,
+            "explanation": form.cleaned_data["explanation"],
+            "number": (competition.amendments.aggregate(n=Max("number"))["n"] or 0) + 1,
+            "token": token,
+            "stale": is_stale(request, token),
+            "recipients": len(recipients),
+            "applicant_people": len(applicants),
+            "applicant_organizations": len({name for r in applicants for name in r.organizations}),
+            "followers": len(recipients) - len(applicants),
+            "back_url": competition.get_absolute_url(),
+        },
+    )

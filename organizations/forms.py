@@ -5,8 +5,9 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from organizations.models import Organization, OrganizationDocument, User
+from organizations.models import INVITATION_VALID_FOR, Organization, OrganizationDocument, User
 from organizations.validators import (
     PHONE_EXAMPLE,
     REGISTRATION_NUMBER_EXAMPLE,
@@ -193,14 +194,18 @@ class OrganizationDocumentForm(forms.Form):
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail of a colleague"),
-        max_length=254,
-        help_text=_(
+    email = forms.EmailField(label=_("E-mail of a colleague"), max_length=254)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        days = INVITATION_VALID_FOR.days
+        self.fields["email"].help_text = ngettext(
             "They receive a link to join. They become a member only once they accept; "
-            "the link works for 14 days."
-        ),
-    )
+            "the link works for %(days)s day.",
+            "They receive a link to join. They become a member only once they accept; "
+            "the link works for %(days)s days.",
+            days,
+        ) % {"days": days}
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

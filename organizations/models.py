@@ -347,6 +347,10 @@ class OrganizationMembership(models.Model):
         return f"{self.user} — {self.organization}"
 
 
+# How long the link in an invitation works; sending it again starts the period anew.
+INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+
 def new_invitation_key() -> str:
     return secrets.token_urlsafe(32)
 

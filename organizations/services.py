@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from organizations import permissions
 from organizations.models import (
+    INVITATION_VALID_FOR,
     Municipality,
     MunicipalityMembership,
     Organization,
@@ -205,10 +206,6 @@ def organization_document_remove(*, document: OrganizationDocument, by: User) ->
         transaction.on_commit(lambda: storage.delete(name))
 
 
-# How long the link in an invitation works; sending it again starts the period anew.
-INVITATION_VALID_FOR = datetime.timedelta(days=14)
-
-
 @dataclass(frozen=True)
 class Invited:
     invitation: OrganizationInvitation
@@ -267,6 +264,18 @@ def _invitation_email(invitation: OrganizationInvitation, *, by: User) -> None:
     )
 
 
+def _locked_for_member(organization_id: int, by: User) -> Organization:
+    """The organization, locked, for a change that only its members make.
+
+    Memberships and invitations of one organization change one at a time. The person is checked
+    under the lock, so a member removed while their request was on its way changes nothing.
+    """
+    locked = Organization.objects.select_for_update().get(pk=organization_id)
+    if not permissions.can_edit_organization(by, locked):
+        raise PermissionDenied
+    return locked
+
+
 def organization_invite(
     *, organization: Organization, by: User, email: str, now: datetime.datetime | None = None
 ) -> Invited:
@@ -275,13 +284,10 @@ def organization_invite(
     An address with an invitation waiting (expired or not) gets the same link again, valid for
     another period. One's own address and a member's are refused, and nothing is sent.
     """
-    if not permissions.can_edit_organization(by, organization):
-        raise PermissionDenied
     email = _normalized_email(email)
     now = now or timezone.now()
     with transaction.atomic():
-        # Memberships and invitations of one organization change one at a time.
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        locked = _locked_for_member(organization.pk, by)
         if owns_address(by, email):
             raise ValidationError(_("This is your own address: you are already a member."))
         account = account_for_address(email)
@@ -321,9 +327,15 @@ def organization_invite(
     return Invited(invitation=invitation, resent=resent)
 
 
-def _locked_open_invitation(invitation: OrganizationInvitation) -> OrganizationInvitation:
-    """The invitation, locked after its organization; refused unless it is still waiting."""
-    Organization.objects.select_for_update().get(pk=invitation.organization_id)
+def _locked_open_invitation(
+    invitation: OrganizationInvitation, *, member: User | None = None
+) -> OrganizationInvitation:
+    """The invitation, locked after its organization (checking ``member`` is one of its members);
+    refused unless it is still waiting."""
+    if member is not None:
+        _locked_for_member(invitation.organization_id, member)
+    else:
+        Organization.objects.select_for_update().get(pk=invitation.organization_id)
     locked = (
         OrganizationInvitation.objects.select_for_update()
         .select_related("organization", "invited_by")
@@ -340,11 +352,9 @@ def organization_invitation_cancel(
     *, invitation: OrganizationInvitation, by: User, now: datetime.datetime | None = None
 ) -> OrganizationInvitation:
     """A member takes back an invitation that is waiting (or has expired): its link stops working."""
-    if not permissions.can_edit_organization(by, invitation.organization):
-        raise PermissionDenied
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_open_invitation(invitation)
+        locked = _locked_open_invitation(invitation, member=by)
         locked.state = OrganizationInvitation.State.CANCELLED
         locked.closed_at = now
         locked.closed_by = by
@@ -434,11 +444,9 @@ def organization_member_remove(
 
     The person loses access at once: every scoped query follows the memberships.
     """
-    if not permissions.can_edit_organization(by, membership.organization):
-        raise PermissionDenied
     now = now or timezone.now()
     with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+        organization = _locked_for_member(membership.organization_id, by)
         locked = (
             OrganizationMembership.objects.select_for_update()
             .select_related("user")

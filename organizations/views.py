@@ -94,7 +94,6 @@ def _render_detail(
             "document_form": (document_form or OrganizationDocumentForm()) if is_member else None,
             "invite_form": (invite_form or MemberInviteForm()) if is_member else None,
             "invitations": list(organization.invitations.all()) if is_member else [],
-            "now": timezone.now(),
             "events": audit_timeline(target=organization),
         },
         status=status,

@@ -426,8 +426,8 @@ def invitation_account_create(
         if locked.is_expired():
             raise ValidationError(_("This invitation has expired. Ask a member to invite you again."))
         if (
-            account_for_address(locked.email) is not None
-            or User.objects.filter(email__iexact=locked.email).exists()
+            User.objects.filter(email__iexact=locked.email).exists()
+            or EmailAddress.objects.filter(email__iexact=locked.email).exists()
         ):
             raise ValidationError(_("An account with this address exists already: log in to accept."))
         user = User.objects.create_user(

@@ -521,3 +521,15 @@ def test_an_invitation_is_delivered_only_once_its_transaction_commits(
         services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
     assert len(callbacks) == 1
     assert mail.outbox == []
+
+
+def test_no_account_is_made_for_an_address_another_account_holds(organization, client):
+    holder = UserFactory(email="holder@example.org")
+    EmailAddress.objects.create(user=holder, email="aida@example.org", verified=False)
+    invitation = OrganizationInvitationFactory(organization=organization, email="aida@example.org")
+    data = {"full_name": "Aida Sydykova", "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post(
+        reverse("organizations:invitation-account", args=[invitation.key]), data, follow=True
+    )
+    assert "An account with this address exists already" in response.content.decode()
+    assert not User.objects.filter(email="aida@example.org").exists()

@@ -21,6 +21,12 @@ class OrganizationsConfig(AppConfig):
                 "organization.document_added": _("Document added"),
                 "organization.document_removed": _("Document removed"),
                 "organization.member_added": _("Member added"),
+                "organization.invitation_sent": _("Colleague invited"),
+                "organization.invitation_resent": _("Invitation sent again"),
+                "organization.invitation_cancelled": _("Invitation cancelled"),
+                "organization.invitation_accepted": _("Invitation accepted: a new member"),
+                "organization.member_removed": _("Member removed"),
+                "organization.member_left": _("Member left"),
                 "municipality.member_appointed": _("Staff or consultant appointed"),
             }
         )

@@ -20,12 +20,15 @@ from organizations.models import (
     MunicipalityMembership,
     Organization,
     OrganizationDocument,
+    OrganizationInvitation,
     Region,
     User,
 )
 from ssp_portal.files import PDF
 
 DEMO_PASSWORD = "ssp-demo-2026"
+# Invited by Ulukman Daryger's member; no account, so the invitation's link offers to choose a password.
+DEMO_INVITED = "lawyer@ulukman.example"
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,11 @@ def seed() -> DemoWorld:
             ),
         },
     )
+    # A colleague invited and not yet answering: the invitation waits on the organization's page.
+    if not OrganizationInvitation.objects.open().filter(organization=ulukman, email=DEMO_INVITED).exists():
+        services.organization_invite(
+            organization=ulukman, by=users["ulukman@ngo.example"], email=DEMO_INVITED
+        )
     # Two more NCOs of Karakol that apply, so that each competition has more than one proposal.
     kelechek = _organization(
         member=_member_without_login("kelechek@ngo.example", "Aibek Usenov"),

@@ -5,12 +5,14 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from organizations.models import (
     Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationDocument,
+    OrganizationInvitation,
     OrganizationMembership,
     Region,
     User,
@@ -121,3 +123,15 @@ class OrganizationDocumentFactory(factory.django.DjangoModelFactory):
         instance.file.save("upload", kwargs["file"], save=False)
         instance.save()
         return instance
+
+
+class OrganizationInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation waiting for an answer, to an address that has no account."""
+
+    class Meta:
+        model = OrganizationInvitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    invited_by = None
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))

@@ -3,9 +3,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from organizations.models import Organization, OrganizationDocument, User
+from organizations.models import INVITATION_VALID_FOR, Organization, OrganizationDocument, User
 from organizations.validators import (
     PHONE_EXAMPLE,
     REGISTRATION_NUMBER_EXAMPLE,
@@ -191,20 +193,69 @@ class OrganizationDocumentForm(forms.Form):
         self.helper.form_tag = False
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail of a colleague"),
-        help_text=_("They need an account on the portal with this e-mail address."),
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of a colleague"), max_length=254)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        days = INVITATION_VALID_FOR.days
+        self.fields["email"].help_text = ngettext(
+            "They receive a link to join. They become a member only once they accept; "
+            "the link works for %(days)s day.",
+            "They receive a link to join. They become a member only once they accept; "
+            "the link works for %(days)s days.",
+            days,
+        ) % {"days": days}
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class InvitationAccountForm(forms.Form):
+    """A password for the invited address, chosen from the link in the invitation."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("No one has an account with this e-mail address. Ask them to sign up first.")
-            )
-        return user
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your full name."))
+        return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
 
 
 class ProfileForm(KeepsStoredValuesMixin, forms.ModelForm):

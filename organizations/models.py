@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MinValueValidator, RegexValidator
@@ -342,6 +345,98 @@ class OrganizationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organization}"
+
+
+# How long the link in an invitation works; sending it again starts the period anew.
+INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+
+def new_invitation_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OrganizationInvitationQuerySet(models.QuerySet):
+    def open(self, now: datetime.datetime | None = None) -> OrganizationInvitationQuerySet:
+        """Invitations that can still be accepted."""
+        return self.filter(state=OrganizationInvitation.State.OPEN, expires_at__gt=now or timezone.now())
+
+    def pending(self) -> OrganizationInvitationQuerySet:
+        """Neither accepted nor cancelled: open, or expired and not yet sent again."""
+        return self.filter(state=OrganizationInvitation.State.OPEN)
+
+
+class OrganizationInvitation(models.Model):
+    """A member's invitation to a colleague, by e-mail address, to join the organization.
+
+    No one becomes a member until the person with that address, logged in, accepts it. The key
+    in the e-mailed link finds the invitation; the address decides who may accept it.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    key = models.CharField(_("key"), max_length=64, unique=True, default=new_invitation_key, editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    closed_at = models.DateTimeField(_("accepted or cancelled at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted or cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = OrganizationInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization invitation")
+        verbose_name_plural = _("organization invitations")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(state="open"),
+                name="organization_invitation_one_open_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["open", "accepted", "cancelled"]),
+                name="organization_invitation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="open") | models.Q(closed_at__isnull=False),
+                name="organization_invitation_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:invitation", kwargs={"key": self.key})
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.state == self.State.OPEN and self.expires_at <= (now or timezone.now())
 
 
 class OrganizationDocument(models.Model):

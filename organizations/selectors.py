@@ -11,6 +11,7 @@ from organizations.models import (
     MunicipalityMembership,
     Organization,
     OrganizationDocument,
+    OrganizationInvitation,
     OrganizationMembership,
     User,
 )
@@ -78,7 +79,8 @@ def organization_list_for_review(*, user: User) -> QuerySet[Organization]:
 
 
 def organization_detail(*, user: User, pk: int) -> Organization | None:
-    """One organization the person may see, with members and documents (three queries)."""
+    """One organization the person may see, with members, documents and the invitations waiting for
+    an answer (four queries)."""
     return (
         Organization.objects.visible_to(user)
         .select_related("status_changed_by", "created_by")
@@ -90,6 +92,12 @@ def organization_detail(*, user: User, pk: int) -> Organization | None:
             Prefetch(
                 "documents",
                 queryset=OrganizationDocument.objects.select_related("uploaded_by"),
+            ),
+            Prefetch(
+                "invitations",
+                queryset=OrganizationInvitation.objects.pending()
+                .select_related("invited_by")
+                .order_by("-sent_at"),
             ),
         )
         .filter(pk=pk)

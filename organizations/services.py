@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from organizations import permissions
 from organizations.models import (
+    INVITATION_VALID_FOR,
     Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationDocument,
+    OrganizationInvitation,
     OrganizationMembership,
     User,
 )
 from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
-from ssp_portal.notifications.services import email_notify
+from ssp_portal.notifications.services import email_notify, email_queue, email_render
 
 # Changing any of these after verification sends the organization back to be verified again.
 IDENTITY_FIELDS = ("name", "legal_form", "registration_number", "inn", "registration_date")
@@ -200,22 +206,278 @@ def organization_document_remove(*, document: OrganizationDocument, by: User) ->
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def organization_member_add(*, organization: Organization, by: User, user: User) -> OrganizationMembership:
-    """A member adds a colleague who already has an account."""
-    if not permissions.can_edit_organization(by, organization):
-        raise PermissionDenied
-    with transaction.atomic():
-        membership, created = OrganizationMembership.objects.get_or_create(
-            user=user, organization=organization
+@dataclass(frozen=True)
+class Invited:
+    invitation: OrganizationInvitation
+    resent: bool  # the address had an invitation waiting: it was sent again
+
+
+def _normalized_email(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def account_for_address(email: str) -> User | None:
+    """The active account that logs in with ``email``, or has it as a confirmed address."""
+    email = _normalized_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = (
+            EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
         )
-        if created:
-            audit_record(
-                actor=by,
-                verb="organization.member_added",
-                target=organization,
-                details={"member": user.email},
+        user = address.user if address is not None else None
+    return user if user is not None and user.is_active else None
+
+
+def owns_address(user: User, email: str) -> bool:
+    """``user`` is logged in with ``email``, or has confirmed it as another address of theirs."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    email = _normalized_email(email)
+    if user.email.lower() == email:
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def invitation_url(invitation: OrganizationInvitation) -> str:
+    return f"{settings.SSP_SITE_URL}{invitation.get_absolute_url()}"
+
+
+def _invitation_email(invitation: OrganizationInvitation, *, by: User) -> None:
+    """The e-mail with the link, in the language of the invited person's account, or else the
+    inviting member's."""
+    account = account_for_address(invitation.email)
+    language = (account.language if account else "") or by.language or settings.LANGUAGE_CODE
+    template = "organizations/email/invitation"
+    rendered = email_render(
+        template=template,
+        context={
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "inviter": by,
+            "account": account,
+            "accept_url": invitation_url(invitation),
+        },
+        language=language,
+    )
+    email_queue(
+        to=invitation.email, rendered=rendered, template=template, language=language, recipient=account
+    )
+
+
+def _locked_for_member(organization_id: int, by: User) -> Organization:
+    """The organization, locked, for a change that only its members make.
+
+    Memberships and invitations of one organization change one at a time. The person is checked
+    under the lock, so a member removed while their request was on its way changes nothing.
+    """
+    locked = Organization.objects.select_for_update().get(pk=organization_id)
+    if not permissions.can_edit_organization(by, locked):
+        raise PermissionDenied
+    return locked
+
+
+def organization_invite(
+    *, organization: Organization, by: User, email: str, now: datetime.datetime | None = None
+) -> Invited:
+    """A member invites a colleague by e-mail address; nobody becomes a member by this.
+
+    An address with an invitation waiting (expired or not) gets the same link again, valid for
+    another period. One's own address and a member's are refused, and nothing is sent.
+    """
+    email = _normalized_email(email)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_member(organization.pk, by)
+        if owns_address(by, email):
+            raise ValidationError(_("This is your own address: you are already a member."))
+        account = account_for_address(email)
+        if account is not None and locked.memberships.filter(user=account).exists():
+            raise ValidationError(
+                _("%(email)s is already a member of %(organization)s.")
+                % {"email": email, "organization": locked.name}
             )
+        invitation = (
+            OrganizationInvitation.objects.select_for_update()
+            .filter(organization=locked, email=email, state=OrganizationInvitation.State.OPEN)
+            .first()
+        )
+        resent = invitation is not None
+        if invitation is None:
+            invitation = OrganizationInvitation.objects.create(
+                organization=locked,
+                email=email,
+                invited_by=by,
+                created_at=now,
+                sent_at=now,
+                expires_at=now + INVITATION_VALID_FOR,
+            )
+        else:
+            invitation.sent_at = now
+            invitation.expires_at = now + INVITATION_VALID_FOR
+            invitation.save(update_fields=["sent_at", "expires_at"])
+        invitation.organization = locked
+        audit_record(
+            actor=by,
+            verb="organization.invitation_resent" if resent else "organization.invitation_sent",
+            target=locked,
+            details={"member": email, "invitation": invitation.pk},
+            at=now,
+        )
+        _invitation_email(invitation, by=by)
+    return Invited(invitation=invitation, resent=resent)
+
+
+def _locked_open_invitation(
+    invitation: OrganizationInvitation, *, member: User | None = None
+) -> OrganizationInvitation:
+    """The invitation, locked after its organization (checking ``member`` is one of its members);
+    refused unless it is still waiting."""
+    if member is not None:
+        _locked_for_member(invitation.organization_id, member)
+    else:
+        Organization.objects.select_for_update().get(pk=invitation.organization_id)
+    locked = (
+        OrganizationInvitation.objects.select_for_update()
+        .select_related("organization", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    if locked.state == OrganizationInvitation.State.ACCEPTED:
+        raise ValidationError(_("This invitation has already been accepted."))
+    if locked.state == OrganizationInvitation.State.CANCELLED:
+        raise ValidationError(_("This invitation was cancelled."))
+    return locked
+
+
+def organization_invitation_cancel(
+    *, invitation: OrganizationInvitation, by: User, now: datetime.datetime | None = None
+) -> OrganizationInvitation:
+    """A member takes back an invitation that is waiting (or has expired): its link stops working."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_invitation(invitation, member=by)
+        locked.state = OrganizationInvitation.State.CANCELLED
+        locked.closed_at = now
+        locked.closed_by = by
+        locked.save(update_fields=["state", "closed_at", "closed_by"])
+        audit_record(
+            actor=by,
+            verb="organization.invitation_cancelled",
+            target=locked.organization,
+            details={"member": locked.email, "invitation": locked.pk},
+            at=now,
+        )
+    return locked
+
+
+def organization_invitation_accept(
+    *, invitation: OrganizationInvitation, user: User, now: datetime.datetime | None = None
+) -> OrganizationMembership:
+    """The invited person, logged in with the invited address, joins the organization."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_invitation(invitation)
+        if not owns_address(user, locked.email):
+            raise PermissionDenied(
+                _("This invitation is for %(email)s. Log in with that address to accept it.")
+                % {"email": locked.email}
+            )
+        if locked.is_expired(now):
+            raise ValidationError(
+                _(
+                    "This invitation expired on %(date)s. "
+                    "Ask a member of %(organization)s to invite you again."
+                )
+                % {
+                    "date": formats.date_format(timezone.localtime(locked.expires_at), "DATE_FORMAT"),
+                    "organization": locked.organization.name,
+                }
+            )
+        membership, _created = OrganizationMembership.objects.get_or_create(
+            user=user, organization=locked.organization, defaults={"created_at": now}
+        )
+        locked.state = OrganizationInvitation.State.ACCEPTED
+        locked.closed_at = now
+        locked.closed_by = user
+        locked.save(update_fields=["state", "closed_at", "closed_by"])
+        audit_record(
+            actor=user,
+            verb="organization.invitation_accepted",
+            target=locked.organization,
+            details={
+                "member": user.email,
+                "invitation": locked.pk,
+                "invited_by": locked.invited_by.email if locked.invited_by else "",
+            },
+            at=now,
+        )
     return membership
+
+
+def invitation_account_create(
+    *, invitation: OrganizationInvitation, full_name: str, password: str, language: str
+) -> User:
+    """An account for the invited address, made from the link in the invitation.
+
+    The link reached that address, so the address counts as confirmed. The password was checked
+    by the form. The person still accepts the invitation as a separate step.
+    """
+    with transaction.atomic():
+        locked = _locked_open_invitation(invitation)
+        if locked.is_expired():
+            raise ValidationError(_("This invitation has expired. Ask a member to invite you again."))
+        if (
+            User.objects.filter(email__iexact=locked.email).exists()
+            or EmailAddress.objects.filter(email__iexact=locked.email).exists()
+        ):
+            raise ValidationError(_("An account with this address exists already: log in to accept."))
+        user = User.objects.create_user(
+            locked.email, password, full_name=full_name.strip(), language=language
+        )
+        EmailAddress.objects.create(user=user, email=locked.email, verified=True, primary=True)
+    return user
+
+
+def organization_member_remove(
+    *, membership: OrganizationMembership, by: User, now: datetime.datetime | None = None
+) -> None:
+    """A member removes another member, or leaves. The organization keeps at least one member.
+
+    The person loses access at once: every scoped query follows the memberships.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        organization = _locked_for_member(membership.organization_id, by)
+        locked = (
+            OrganizationMembership.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=membership.pk, organization=organization)
+            .first()
+        )
+        if locked is None:
+            raise ValidationError(_("This person is no longer a member."))
+        leaving = locked.user_id == by.pk
+        if organization.memberships.count() <= 1:
+            raise ValidationError(
+                _(
+                    "An organization keeps at least one member. Invite a colleague, and leave once "
+                    "they have joined."
+                )
+            )
+        member = locked.user
+        locked.delete()
+        audit_record(
+            actor=by,
+            verb="organization.member_left" if leaving else "organization.member_removed",
+            target=organization,
+            details={"member": member.email},
+            at=now,
+        )
+        if not leaving:
+            email_notify(
+                user=member,
+                template="organizations/email/member_removed",
+                context={"organization": organization, "by": by},
+            )
 
 
 def municipality_membership_add(

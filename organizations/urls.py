@@ -12,7 +12,20 @@ urlpatterns = [
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organizations/<int:pk>/verify/", views.organization_verify, name="organization-verify"),
     path("organizations/<int:pk>/suspend/", views.organization_suspend, name="organization-suspend"),
-    path("organizations/<int:pk>/members/add/", views.member_add, name="member-add"),
+    path("organizations/<int:pk>/invitations/", views.invitation_create, name="invitation-create"),
+    path(
+        "organizations/<int:pk>/invitations/<int:invitation_pk>/cancel/",
+        views.invitation_cancel,
+        name="invitation-cancel",
+    ),
+    path(
+        "organizations/<int:pk>/members/<int:membership_pk>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("invitations/<str:key>/", views.invitation_detail, name="invitation"),
+    path("invitations/<str:key>/accept/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:key>/account/", views.invitation_account, name="invitation-account"),
     path("organizations/<int:pk>/documents/upload/", views.document_upload, name="document-upload"),
     path(
         "organizations/<int:pk>/documents/<int:document_pk>/",

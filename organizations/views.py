@@ -1,25 +1,35 @@
 from __future__ import annotations
 
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations import permissions, selectors, services
 from organizations.filters import OrganizationFilter
 from organizations.forms import (
-    MemberAddForm,
+    InvitationAccountForm,
+    MemberInviteForm,
     OrganizationDocumentForm,
     OrganizationForm,
     ProfileForm,
     SuspendForm,
 )
-from organizations.models import Municipality, Organization, OrganizationDocument
+from organizations.models import (
+    Municipality,
+    Organization,
+    OrganizationDocument,
+    OrganizationInvitation,
+    OrganizationMembership,
+)
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
 from ssp_portal.files import stored_file_response
@@ -61,21 +71,29 @@ def organization_register(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, pk: int, *, document_form: OrganizationDocumentForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    *,
+    document_form: OrganizationDocumentForm | None = None,
+    invite_form: MemberInviteForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     organization = selectors.organization_detail(user=request.user, pk=pk)
     if organization is None:
         raise Http404
-    is_member = any(m.user_id == request.user.pk for m in organization.memberships.all())
+    memberships = list(organization.memberships.all())
+    is_member = any(m.user_id == request.user.pk for m in memberships)
     return render(
         request,
         "organizations/organization_detail.html",
         {
             "organization": organization,
+            "memberships": memberships,
             "is_member": is_member,
             "can_review": permissions.can_verify_organizations(request.user),
             "document_form": (document_form or OrganizationDocumentForm()) if is_member else None,
-            "member_form": MemberAddForm() if is_member else None,
+            "invite_form": (invite_form or MemberInviteForm()) if is_member else None,
+            "invitations": list(organization.invitations.all()) if is_member else [],
             "events": audit_timeline(target=organization),
         },
         status=status,
@@ -147,19 +165,208 @@ def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     return redirect(organization)
 
 
+def _date(value) -> str:
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
+
+
 @login_required
 @require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member invites a colleague by e-mail address (or sends a waiting invitation again)."""
     organization = _editable_organization(request, pk)
-    form = MemberAddForm(request.POST)
+    form = MemberInviteForm(request.POST)
     if form.is_valid():
-        services.organization_member_add(
-            organization=organization, by=request.user, user=form.cleaned_data["email"]
-        )
-        messages.success(request, _("The colleague is now a member of the organization."))
+        try:
+            invited = services.organization_invite(
+                organization=organization, by=request.user, email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        else:
+            values = {"email": invited.invitation.email, "date": _date(invited.invitation.expires_at)}
+            if invited.resent:
+                message = _(
+                    "%(email)s had already been invited. The invitation is sent again; its link works "
+                    "until %(date)s."
+                )
+            else:
+                message = _(
+                    "An invitation is sent to %(email)s. They become a member once they accept it; "
+                    "the link works until %(date)s."
+                )
+            messages.success(request, message % values)
+            return redirect(organization)
+    return _render_detail(request, pk, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    organization = _editable_organization(request, pk)
+    invitation = get_object_or_404(OrganizationInvitation, organization=organization, pk=invitation_pk)
+    try:
+        services.organization_invitation_cancel(invitation=invitation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, " ".join(form.errors.get("email", [])))
+        messages.success(
+            request,
+            _("The invitation to %(email)s is cancelled: its link no longer works.")
+            % {"email": invitation.email},
+        )
     return redirect(organization)
+
+
+def member_remove_token(membership: OrganizationMembership) -> str:
+    return confirmation_token(membership.pk, membership.organization_id, membership.user_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """GET, or a POST without a current confirmation: what removing (or leaving) means; a
+    confirmed POST removes the member."""
+    organization = _editable_organization(request, pk)
+    membership = get_object_or_404(
+        OrganizationMembership.objects.select_related("user"), organization=organization, pk=membership_pk
+    )
+    leaving = membership.user_id == request.user.pk
+    token = member_remove_token(membership)
+    if is_confirmed(request, token):
+        try:
+            services.organization_member_remove(membership=membership, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(organization)
+        if leaving:
+            messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
+            return redirect("home")
+        messages.success(
+            request,
+            _("%(person)s is no longer a member of %(name)s.")
+            % {"person": membership.user.get_full_name(), "name": organization.name},
+        )
+        return redirect(organization)
+    problems = []
+    if organization.memberships.count() <= 1:
+        problems.append(
+            (
+                _(
+                    "An organization keeps at least one member. Invite a colleague, and leave once "
+                    "they have joined."
+                ),
+                f"{organization.get_absolute_url()}#members",
+            )
+        )
+    return render(
+        request,
+        "organizations/confirm_member_remove.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "leaving": leaving,
+            "token": token,
+            "stale": is_stale(request, token),
+            "problems": problems,
+            "back_url": f"{organization.get_absolute_url()}#members",
+        },
+    )
+
+
+def _invitation(key: str) -> OrganizationInvitation:
+    """The invitation its e-mailed link names; any other key is 404."""
+    return get_object_or_404(
+        OrganizationInvitation.objects.select_related("organization", "invited_by"), key=key
+    )
+
+
+def _render_invitation(
+    request: HttpRequest,
+    invitation: OrganizationInvitation,
+    *,
+    account_form: InvitationAccountForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    is_open = invitation.state == OrganizationInvitation.State.OPEN and not invitation.is_expired()
+    has_account = services.account_for_address(invitation.email) is not None
+    if is_open and not user.is_authenticated and not has_account:
+        account_form = account_form or InvitationAccountForm(email=invitation.email)
+    else:
+        account_form = None
+    return render(
+        request,
+        "organizations/invitation.html",
+        {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "is_open": is_open,
+            "expired": invitation.is_expired(),
+            "is_invited": services.owns_address(user, invitation.email),
+            "is_member": user.is_authenticated
+            and invitation.organization.memberships.filter(user=user).exists(),
+            "has_account": has_account,
+            "account_form": account_form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def invitation_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """The page the e-mailed link opens: what the invitation is, and the way to accept it."""
+    return _render_invitation(request, _invitation(key))
+
+
+@require_POST
+def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
+    invitation = _invitation(key)
+    if not request.user.is_authenticated:
+        return redirect_to_login(invitation.get_absolute_url())
+    try:
+        services.organization_invitation_accept(invitation=invitation, user=request.user)
+    except PermissionDenied:
+        return _render_invitation(request, invitation, status=403)
+    except ValidationError as exc:
+        if invitation.organization.memberships.filter(user=request.user).exists():
+            messages.info(
+                request, _("You are a member of %(name)s.") % {"name": invitation.organization.name}
+            )
+            return redirect(invitation.organization)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(invitation)
+    messages.success(
+        request,
+        _("Welcome: you are now a member of %(name)s.") % {"name": invitation.organization.name},
+    )
+    return redirect(invitation.organization)
+
+
+@require_POST
+def invitation_account(request: HttpRequest, key: str) -> HttpResponse:
+    """A person without an account chooses a password from the invitation's link, and is logged in."""
+    invitation = _invitation(key)
+    if request.user.is_authenticated:
+        return redirect(invitation)
+    form = InvitationAccountForm(request.POST, email=invitation.email)
+    if form.is_valid():
+        try:
+            user = services.invitation_account_create(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(invitation)
+        messages.success(
+            request,
+            _("Your account is ready. Accept the invitation below to join %(name)s.")
+            % {"name": invitation.organization.name},
+        )
+        return perform_login(request, user, redirect_url=invitation.get_absolute_url())
+    return _render_invitation(request, invitation, account_form=form, status=400)
 
 
 @login_required

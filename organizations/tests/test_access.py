@@ -16,11 +16,11 @@ from organizations.factories import (
     PDF_BYTES,
     OrganizationDocumentFactory,
     OrganizationFactory,
+    OrganizationInvitationFactory,
     OrganizationMembershipFactory,
-    UserFactory,
 )
-from organizations.models import Organization
-from organizations.views import verify_token
+from organizations.models import Organization, OrganizationInvitation, OrganizationMembership
+from organizations.views import member_remove_token, verify_token
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, run_row, signed_in
 
@@ -32,6 +32,10 @@ class World:
     pending: object  # pending; nco_member belongs to it
     document: object
     card: object
+    colleague: object  # a second member of ``organization``
+    invitation: object  # of ``organization``, to an address without an account
+    other_invitation: object  # of another organization
+    other_membership: object  # of another organization
 
 
 ORG_VISIBLE = {
@@ -64,6 +68,22 @@ REVIEWERS_ONLY = {
 
 def statuses(world: World) -> list:
     return list(Organization.objects.order_by("pk").values_list("pk", "verification_status"))
+
+
+def memberships_and_invitations(world: World) -> tuple:
+    return (
+        list(OrganizationMembership.objects.order_by("pk").values_list("pk", "organization", "user")),
+        list(
+            OrganizationInvitation.objects.order_by("pk").values_list("pk", "state", "sent_at", "expires_at")
+        ),
+    )
+
+
+ACCOUNT = {
+    "full_name": "Aida Sydykova",
+    "password1": "a long new passphrase",
+    "password2": "a long new passphrase",
+}
 
 
 def upload(world: World) -> dict:
@@ -102,8 +122,76 @@ ROWS: dict[str, Row] = {
     "organizations:organization-suspend": Row(
         "post", lambda w: [w.organization.pk], REVIEWERS_ONLY, data=lambda w: {"reason": "Charter expired"}
     ),
-    "organizations:member-add": Row(
-        "post", lambda w: [w.organization.pk], MEMBERS_ONLY, data=lambda w: {"email": UserFactory().email}
+    "organizations:invitation-create": Row(
+        "post",
+        lambda w: [w.organization.pk],
+        MEMBERS_ONLY,
+        data=lambda w: {"email": "new.colleague@example.org"},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:invitation-create[unknown organization]": Row(
+        "post",
+        lambda w: [999999],
+        {**everyone(404), "anonymous": LOGIN},
+        data=lambda w: {"email": "new.colleague@example.org"},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:invitation-cancel": Row(
+        "post",
+        lambda w: [w.organization.pk, w.invitation.pk],
+        MEMBERS_ONLY,
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:invitation-cancel[of another organization]": Row(
+        "post",
+        lambda w: [w.organization.pk, w.other_invitation.pk],
+        {**MEMBERS_ONLY, "nco_member": 404},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:member-remove": Row(
+        "get", lambda w: [w.organization.pk, w.colleague.pk], {**MEMBERS_ONLY, "nco_member": 200}
+    ),
+    "organizations:member-remove[unconfirmed]": Row(
+        "post",
+        lambda w: [w.organization.pk, w.colleague.pk],
+        {**MEMBERS_ONLY, "nco_member": 200},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:member-remove[post]": Row(
+        "post",
+        lambda w: [w.organization.pk, w.colleague.pk],
+        MEMBERS_ONLY,
+        data=lambda w: {"confirm": member_remove_token(w.colleague)},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:member-remove[of another organization]": Row(
+        "post",
+        lambda w: [w.organization.pk, w.other_membership.pk],
+        {**MEMBERS_ONLY, "nco_member": 404},
+        data=lambda w: {"confirm": member_remove_token(w.other_membership)},
+        snapshot=memberships_and_invitations,
+    ),
+    # The e-mailed link: anyone who has it sees what it is; only the invited address accepts.
+    "organizations:invitation": Row("get", lambda w: [w.invitation.key], everyone(200)),
+    "organizations:invitation[unknown key]": Row("get", lambda w: ["not-a-key"], everyone(404)),
+    "organizations:invitation-accept": Row(
+        "post",
+        lambda w: [w.invitation.key],
+        {**everyone(403), "anonymous": LOGIN},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:invitation-accept[unknown key]": Row(
+        "post", lambda w: ["not-a-key"], everyone(404), snapshot=memberships_and_invitations
+    ),
+    "organizations:invitation-account": Row(
+        "post", lambda w: [w.invitation.key], everyone(302), data=lambda w: ACCOUNT
+    ),
+    "organizations:invitation-account[unknown key]": Row(
+        "post",
+        lambda w: ["not-a-key"],
+        everyone(404),
+        data=lambda w: ACCOUNT,
+        snapshot=memberships_and_invitations,
     ),
     "organizations:document-upload": Row("post", lambda w: [w.organization.pk], MEMBERS_ONLY, data=upload),
     "organizations:document-download": Row("get", lambda w: [w.organization.pk, w.document.pk], ORG_VISIBLE),
@@ -124,7 +212,16 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def world(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
+def world(
+    municipality,
+    organization,
+    other_organization,
+    nco_member,
+    finance_staff,
+    other_staff,
+    consultant,
+    other_member,
+):
     pending = OrganizationFactory()
     OrganizationMembershipFactory(organization=pending, user=nco_member)
     card = Document(kind=REGISTRATION_CARD, subject=organization, language="en", state="ready")
@@ -136,6 +233,10 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
         pending=pending,
         document=OrganizationDocumentFactory(organization=organization),
         card=card,
+        colleague=OrganizationMembershipFactory(organization=organization),
+        invitation=OrganizationInvitationFactory(organization=organization, invited_by=nco_member),
+        other_invitation=OrganizationInvitationFactory(organization=other_organization),
+        other_membership=other_organization.memberships.get(user=other_member),
     )
 
 

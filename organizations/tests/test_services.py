@@ -152,11 +152,3 @@ def test_a_document_must_pass_the_content_check(organization, nco_member):
             kind=OrganizationDocument.Kind.CHARTER,
             file=SimpleUploadedFile("x.pdf", PDF_BYTES),
         )
-
-
-def test_members_add_colleagues_once(organization, nco_member):
-    colleague = UserFactory()
-    services.organization_member_add(organization=organization, by=nco_member, user=colleague)
-    services.organization_member_add(organization=organization, by=nco_member, user=colleague)
-    assert organization.memberships.count() == 2
-    assert events(organization) == ["organization.member_added"]

@@ -1,0 +1,33 @@
+"""A removed member of an organization no longer sees its projects and reports."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import MonitoringReport, Project
+from monitoring.tests.world import build
+from organizations import services
+from organizations.factories import OrganizationMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_removed_member_loses_the_projects_and_reports_at_once(
+    municipality, organization, nco_member, finance_staff, client_for
+):
+    world = build(municipality, organization, finance_staff)
+    colleague = OrganizationMembershipFactory(organization=organization)
+    client = client_for(colleague.user)
+    report = world.reports[0]
+    pages = [
+        world.project.get_absolute_url(),
+        reverse("monitoring:report-detail", args=[report.pk]),
+    ]
+    assert [client.get(url).status_code for url in pages] == [200, 200]
+
+    services.organization_member_remove(membership=colleague, by=nco_member)
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    assert not Project.objects.visible_to(colleague.user).exists()
+    assert not MonitoringReport.objects.visible_to(colleague.user).exists()
+    assert Project.objects.visible_to(nco_member).get() == world.project

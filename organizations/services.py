@@ -337,7 +337,7 @@ def _locked_open_invitation(
     else:
         Organization.objects.select_for_update().get(pk=invitation.organization_id)
     locked = (
-        OrganizationInvitation.objects.select_for_update()
+        OrganizationInvitation.objects.select_for_update(of=("self",))
         .select_related("organization", "invited_by")
         .get(pk=invitation.pk)
     )
@@ -448,7 +448,7 @@ def organization_member_remove(
     with transaction.atomic():
         organization = _locked_for_member(membership.organization_id, by)
         locked = (
-            OrganizationMembership.objects.select_for_update()
+            OrganizationMembership.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=membership.pk, organization=organization)
             .first()

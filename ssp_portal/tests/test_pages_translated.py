@@ -1,0 +1,74 @@
+"""Every page a demo person reaches, in Kyrgyz and in Russian, shows none of the portal's English.
+
+The Karakol demo is seeded once for the module; each demo person (and the anonymous visitor) is
+walked from the home page by links (ssp_portal/tests/crawl.py), with their profile set to the
+language, and every text node and read attribute is compared with the English sources of the
+catalog (ssp_portal/tests/catalogs.py). What people typed (names, titles) is theirs and not checked.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import translation
+
+from ssp_portal.tests.catalogs import LANGUAGES, english_left
+from ssp_portal.tests.conftest import DEMO_PEOPLE, DemoSite, person_id
+from ssp_portal.tests.crawl import crawl, describe
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def walked(django_db_setup, django_db_blocker, tmp_path_factory):
+    """language → person → pages, in one rolled-back transaction."""
+    from organizations.models import User
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media,
+            SSP_DEMO_ALLOWED=True,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        translation.override("en"),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", "--quiet")
+            site = DemoSite(media=media)
+            result: dict[str, dict] = {}
+            for language in LANGUAGES:
+                User.objects.update(language=language)
+                result[language] = {}
+                for email in DEMO_PEOPLE:
+                    client = site.client(email)
+                    client.cookies["django_language"] = language
+                    with translation.override(language):
+                        result[language][email] = [
+                            (describe(page.url), page.html)
+                            for page in crawl(client, max_pages=120, per_name=2)
+                        ]
+            yield result
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("email", DEMO_PEOPLE, ids=person_id)
+def test_no_english_is_left_on_the_pages(walked, language, email):
+    pages = walked[language][email]
+    assert len(pages) >= 3, "the walk reached too few pages"
+    leaks = {}
+    for name, html in pages:
+        assert f'<html lang="{language}"' in html, f"{name} is not in {language}"
+        found = english_left(html, language)
+        if found:
+            leaks[name] = sorted(set(found))
+    assert leaks == {}

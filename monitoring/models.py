@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Municipality, Organization
 from procurement.models import MONEY, Award
@@ -129,6 +130,16 @@ class ProjectBudgetLine(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def category_name(self) -> str:
+        """The category in the reader's language; the label stored with the contract otherwise."""
+        from procurement.models import BudgetLine
+
+        try:
+            return str(BudgetLine.Category(self.category).label)
+        except ValueError:
+            return self.category_label
+
 
 class Indicator(models.Model):
     class Kind(models.TextChoices):
@@ -184,9 +195,9 @@ class MonitoringReport(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
         REVISION_REQUESTED = "revision_requested", _("Revision requested")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"

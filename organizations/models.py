@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.validators import validate_organization_inn
 from ssp_portal.files import private_upload_to
@@ -374,8 +375,8 @@ class OrganizationInvitation(models.Model):
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        CANCELLED = "cancelled", _("Cancelled")
+        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        CANCELLED = "cancelled", pgettext_lazy("invitation state", "Cancelled")
 
     organization = models.ForeignKey(
         Organization,

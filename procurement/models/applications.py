@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Organization
 from procurement.models.competitions import (
@@ -107,7 +108,7 @@ class Application(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ELIGIBLE = "eligible", _("Eligible")
         INELIGIBLE = "ineligible", _("Ineligible")
@@ -267,7 +268,7 @@ class BudgetLine(Ordered):
         TRAVEL = "travel", _("Transport and travel")
         PREMISES = "premises", _("Premises and utilities")
         COMMUNICATION = "communication", _("Communication and publicity")
-        ADMINISTRATION = "administration", _("Administration")
+        ADMINISTRATION = "administration", pgettext_lazy("budget category", "Administration")
         OTHER = "other", _("Other")
 
     application = models.ForeignKey(

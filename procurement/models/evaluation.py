@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Organization
 from procurement.models.applications import Application
@@ -79,7 +80,7 @@ class ScoreSheet(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("score sheet state", "Submitted")
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="score_sheets"

@@ -64,10 +64,10 @@ class DemoWorld:
     ayimdary: Organization
 
 
-def _user(login: DemoLogin) -> User:
+def _user(login: DemoLogin, language: str) -> User:
     user = User.objects.filter(email=login.email).first()
     if user is None:
-        user = User.objects.create_user(login.email, DEMO_PASSWORD, full_name=login.full_name, language="ru")
+        user = User.objects.create_user(login.email, DEMO_PASSWORD, full_name=login.full_name, language=language)
     else:
         user.full_name = login.full_name
         user.set_password(DEMO_PASSWORD)
@@ -87,10 +87,10 @@ def _municipality(**fields: object) -> Municipality:
     return municipality
 
 
-def _member_without_login(email: str, full_name: str) -> User:
+def _member_without_login(email: str, full_name: str, language: str) -> User:
     """A member of one of the other NCOs: an account with no password (not a demo login)."""
     user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email, None, full_name=full_name
+        email, None, full_name=full_name, language=language
     )
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
@@ -156,8 +156,9 @@ def _organization(*, member: User, verifier: User, data: dict) -> Organization:
 
 
 @transaction.atomic
-def seed() -> DemoWorld:
-    users = {login.email: _user(login) for login in LOGINS}
+def seed(*, language: str = "ru") -> DemoWorld:
+    """The demo's municipalities, organizations and people; new accounts read ``language``."""
+    users = {login.email: _user(login, language) for login in LOGINS}
     admin = users["admin@ssp.example"]
 
     karakol = _municipality(
@@ -249,7 +250,7 @@ def seed() -> DemoWorld:
         )
     # Two more NCOs of Karakol that apply, so that each competition has more than one proposal.
     kelechek = _organization(
-        member=_member_without_login("kelechek@ngo.example", "Aibek Usenov"),
+        member=_member_without_login("kelechek@ngo.example", "Aibek Usenov", language),
         verifier=finance,
         data={
             "name": 'Public Foundation "Kelechek Nuru"',
@@ -267,7 +268,7 @@ def seed() -> DemoWorld:
         },
     )
     ayimdary = _organization(
-        member=_member_without_login("ayimdary@ngo.example", "Nazira Kadyrova"),
+        member=_member_without_login("ayimdary@ngo.example", "Nazira Kadyrova", language),
         verifier=finance,
         data={
             "name": 'Public Association "Aiyl Ayimdary"',

@@ -14,6 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default="ru",
+            help="The language of the demo's new accounts: their pages and e-mails (default: ru).",
+        )
 
     def handle(self, *args, **options) -> None:
         if not settings.SSP_DEMO_ALLOWED:
@@ -23,7 +29,7 @@ class Command(BaseCommand):
             )
         # The demo's own notifications (verifications, commission appointments) are not delivered.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            world = organizations_demo.seed()
+            world = organizations_demo.seed(language=options["language"])
             procurement = procurement_demo.seed(world)
             monitoring_demo.seed(world, procurement)
         if options["quiet"]:

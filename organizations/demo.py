@@ -67,7 +67,9 @@ class DemoWorld:
 def _user(login: DemoLogin, language: str) -> User:
     user = User.objects.filter(email=login.email).first()
     if user is None:
-        user = User.objects.create_user(login.email, DEMO_PASSWORD, full_name=login.full_name, language=language)
+        user = User.objects.create_user(
+            login.email, DEMO_PASSWORD, full_name=login.full_name, language=language
+        )
     else:
         user.full_name = login.full_name
         user.set_password(DEMO_PASSWORD)

@@ -51,13 +51,47 @@ def catalog(language: str) -> dict[str, str]:
     return entries
 
 
+def _mo_entries(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    entries = {}
+    for key, value in translations._catalog.items():
+        if isinstance(key, tuple):
+            key = key[0]
+        if key:
+            entries.setdefault(key.split("\x04", 1)[-1], value)
+    return entries
+
+
+@cache
+def framework_gaps(language: str) -> dict[str, str]:
+    """Strings of the frameworks whose pages the portal shows (Django, allauth) that their own
+    catalog for ``language`` leaves in English; each maps to itself."""
+    import allauth
+    import django
+
+    gaps: dict[str, str] = {}
+    for package in (django.__file__, allauth.__file__):
+        base = Path(package).parent / ("conf/locale" if package == django.__file__ else "locale")
+        ours = _mo_entries(base / language / "LC_MESSAGES" / "django.mo")
+        for msgid in _mo_entries(base / "ru" / "LC_MESSAGES" / "django.mo"):
+            if not ours.get(msgid):
+                gaps[msgid] = msgid
+    return gaps
+
+
 @cache
 def english_sources(language: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     """The English texts a page in ``language`` must not show: each translated msgid that differs
-    from its translation, as whole text (without placeholders) or as a pattern (with them)."""
+    from its translation, as whole text (without placeholders) or as a pattern (with them), and
+    the strings Django and allauth leave untranslated unless the portal's catalog translates them."""
     plain: set[str] = set()
     patterns: list[re.Pattern[str]] = []
-    for msgid, msgstr in catalog(language).items():
+    own = catalog(language)
+    gaps = {k: "" for k in framework_gaps(language) if k not in own}
+    for msgid, msgstr in {**gaps, **own}.items():
         if _normal(msgid) == _normal(msgstr) or not re.search("[A-Za-z]{2}", msgid):
             continue
         if "<" in msgid:  # HTML in the string: its text nodes are checked one by one

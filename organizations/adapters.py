@@ -16,6 +16,14 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = translation.get_language() or settings.LANGUAGE_CODE
         return super().save_user(request, user, form, commit)
 
+    def login(self, request, user):
+        # A language chosen before logging in stays chosen: it becomes the person's language.
+        chosen = request.session.get("chosen_language")
+        if chosen in dict(settings.LANGUAGES) and user.language != chosen:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        return super().login(request, user)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         recipient = User.objects.filter(email__iexact=email).first()
         language = (recipient.language if recipient else "") or translation.get_language()

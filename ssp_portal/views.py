@@ -105,9 +105,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, which also saves the choice in the person's profile."""
+    """Django's language switch, which also saves the choice in the person's profile (or, before
+    they log in, in the session, for the profile once they do)."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        # Kept through logging in (organizations.adapters): the choice outlives the anonymous visit.
+        request.session["chosen_language"] = language
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language

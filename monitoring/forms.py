@@ -22,6 +22,7 @@ from monitoring.services.reports import (
     Spending,
     indicator_value,
     overspending_message,
+    report_draft_version,
 )
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
 from procurement.application_forms import amount_field
@@ -271,6 +272,9 @@ class ReportDraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    #: The draft as the form was opened with (a save over someone else's since is refused).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
 
     def __init__(
@@ -285,6 +289,7 @@ class ReportDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.report = report
         self.rows = rows
+        self.fields["version"].initial = report_draft_version(report, answering)
         self.indicators = list(report.project.indicators.all())
         values = {v.indicator_id: v.value for v in report.indicator_values.all()}
         for indicator in self.indicators:
@@ -355,6 +360,7 @@ class ReportDraftForm(forms.Form):
             answers={section: data.get(f"answer_{section}") or "" for section, *_rest in self.comments}
             if self.comments
             else None,
+            version=data.get("version") or None,
         )
 
     # For the page ---------------------------------------------------------------------------------

@@ -238,7 +238,13 @@ def project_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     reported = set(
         Indicator.objects.filter(project=project, values__isnull=False).values_list("pk", flat=True)
     )
-    formset = forms.IndicatorFormSet(request.POST or None, rows=rows, locked=reported, prefix="indicators")
+    formset = forms.IndicatorFormSet(
+        request.POST or None,
+        rows=rows,
+        locked=reported,
+        read_only=project_services.project_setup_refusal(project),
+        prefix="indicators",
+    )
     return _project_rows(
         request,
         project,
@@ -263,6 +269,7 @@ def project_tranches(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         rows=tranche_rows(tranches),
         locked={t.pk for t in tranches if t.is_paid},
+        read_only=project_services.project_setup_refusal(project),
         prefix="tranches",
         project=project,
     )
@@ -290,6 +297,7 @@ def _schedule_formset(request: HttpRequest, project: Project, data=None):
         data,
         rows=report_period_rows(project),
         locked=project_services.started_reports(project),
+        read_only=project_services.project_setup_refusal(project),
         prefix="reports",
         project=project,
     )

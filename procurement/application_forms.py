@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from organizations.models import Organization
 from procurement.models import Application, BudgetLine, Competition
+from procurement.services.applications import section_version
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
 from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
 
@@ -43,8 +44,17 @@ def amount_field(label: str, *, allow_zero: bool = False, required: bool = True)
 
 
 class SectionForm(forms.ModelForm):
+    """One section of the application; ``version`` is the section as the form was opened with
+    (a save over someone else's since is refused: ``application_save_section``)."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    #: The section of ``SECTION_FIELDS`` the form edits.
+    section = ""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.section and self.instance.pk:
+            self.fields["version"].initial = section_version(self.instance, self.section)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -55,6 +65,8 @@ class SectionForm(forms.ModelForm):
 
 
 class ProjectSectionForm(SectionForm):
+    section = "project"
+
     class Meta:
         model = Application
         fields = ["project_title", "summary"]
@@ -63,6 +75,8 @@ class ProjectSectionForm(SectionForm):
 
 
 class ProblemSectionForm(SectionForm):
+    section = "problem"
+
     class Meta:
         model = Application
         fields = ["problem"]
@@ -73,6 +87,8 @@ class ProblemSectionForm(SectionForm):
 
 
 class ObjectivesSectionForm(SectionForm):
+    section = "objectives"
+
     class Meta:
         model = Application
         fields = ["objectives", "expected_results"]
@@ -83,6 +99,7 @@ class ObjectivesSectionForm(SectionForm):
 
 
 class TargetGroupSectionForm(SectionForm):
+    section = "target_group"
     beneficiaries = forms.IntegerField(
         label=_("Number of beneficiaries"),
         min_value=1,
@@ -98,6 +115,7 @@ class TargetGroupSectionForm(SectionForm):
 
 
 class BudgetSectionForm(SectionForm):
+    section = "budget"
     requested_amount = amount_field(_("Requested amount (soms)"), required=False)
     cofinancing_own = amount_field(_("Own contribution (soms)"), allow_zero=True, required=False)
     cofinancing_other = amount_field(_("Other sources (soms)"), allow_zero=True, required=False)

@@ -118,6 +118,28 @@ def project_create_from_award(
 # Set-up: indicators, tranches, the reporting schedule ------------------------------------------------
 
 
+def project_setup_refusal(project: Project) -> str:
+    """Why the project's indicators, tranches and reporting schedule cannot change now, or "":
+    they change only while the project is active."""
+    return {
+        Project.State.SUSPENDED: _(
+            "The project is suspended: its indicators, tranches and reporting schedule cannot change."
+        ),
+        Project.State.TERMINATED: _(
+            "The project is terminated: its indicators, tranches and reporting schedule cannot change."
+        ),
+        Project.State.COMPLETED: _(
+            "The project is completed: its indicators, tranches and reporting schedule cannot change."
+        ),
+    }.get(project.state, "")
+
+
+def _require_setup_open(locked: Project) -> None:
+    refusal = project_setup_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+
+
 @dataclass(frozen=True)
 class IndicatorData:
     name: str
@@ -139,6 +161,7 @@ def project_set_indicators(
         raise ValidationError(_("Give each indicator its own name."))
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_setup_open(locked)
         reported = set(
             Indicator.objects.filter(project=locked, values__isnull=False).values_list("pk", flat=True)
         )
@@ -187,6 +210,7 @@ def project_set_tranches(
             raise ValidationError(_("A tranche can only wait for a report of this project."))
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_setup_open(locked)
         changes = sync_rows(
             existing=locked.tranches.all(),
             rows=tranches,
@@ -334,6 +358,7 @@ def project_set_schedule(
     )
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_setup_open(locked)
         if started_reports(locked) or locked.reports.filter(tranches__isnull=False).exists():
             raise ValidationError(
                 _(
@@ -443,6 +468,7 @@ def project_set_report_periods(
         start = period.period_end + datetime.timedelta(days=1)
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_setup_open(locked)
         started = started_reports(locked)
         awaited = set(
             PaymentTranche.objects.filter(project=locked, condition_report__isnull=False).values_list(

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from monitoring import permissions
 from monitoring.models import (
@@ -35,6 +36,7 @@ from ssp_portal.audit.services import audit_record
 from ssp_portal.files import FileType, display_name
 from ssp_portal.formatting import format_quantity, format_soms, read_number, typed_number
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.versions import version_of
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
 ANSWER_LENGTH = 3000
@@ -119,6 +121,29 @@ class ReportDraft:
     values: dict[int, Any] | None = None
     spending: dict[int, Spending] | None = None
     answers: dict[str, str] | None = None
+    #: The draft's version as the form showed it (``report_draft_version``); None: not checked.
+    version: str | None = None
+
+
+DRAFT_STALE = gettext_lazy(
+    "Someone saved this report after you opened it. Your text is kept below but not saved: reload "
+    "the page to see theirs, then make your changes again."
+)
+
+
+def report_draft_version(report: MonitoringReport, answering: ReportRound | None = None) -> str:
+    """The version of what the draft form shows of a report (narrative, indicator values,
+    spending, answers to ``answering``'s comments), carried by the form (``ssp_portal.versions``)."""
+    return version_of(
+        {
+            "narrative": {name: getattr(report, name) for name in NARRATIVE},
+            "values": sorted([v.indicator_id, v.value] for v in report.indicator_values.all()),
+            "spending": sorted(
+                [e.budget_line_id, e.amount, e.explanation] for e in report.expenditures.all()
+            ),
+            "answers": answering.answers if answering is not None else {},
+        }
+    )
 
 
 def _text(value: Any) -> str:
@@ -305,6 +330,8 @@ def report_save_draft(
     now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
+        if draft.version and draft.version != report_draft_version(locked, answerable_round(locked)):
+            raise ValidationError({NON_FIELD_ERRORS: [DRAFT_STALE]})
         errors: dict[str, list] = {}
         narrative = _draft_narrative(locked, draft.narrative or {}, errors)
         values = _draft_values(locked, draft.values or {}, errors)

@@ -483,3 +483,40 @@ def test_a_submitted_report_cannot_be_saved(world, client_for):
     assert response.status_code == 400
     assert "it can change only if a revision is requested" in response.content.decode()
     assert stored(report) == before
+
+
+def test_a_draft_saved_meanwhile_in_another_tab_is_not_overwritten(world, client_for):
+    report = world.reports[0]
+    client = client_for(world.member)
+    people, *_ = parts(world)
+    tab_a = form_with(page(client, report), "activities")
+    tab_b = form_with(page(client, report), "activities")
+    response = client.post(tab_a.action, tab_a.data(activities="Written in tab A."))
+    assert response.status_code == 302
+    after_a, events = stored(report), AuditEvent.objects.count()
+    # Tab B, opened before A saved, changes another part: refused, with what B typed kept.
+    response = client.post(tab_b.action, tab_b.data(results="Typed in tab B.", **{f"value_{people.pk}": "7"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Someone saved this report after you opened it." in html
+    refused = form_with(html, "activities")
+    assert refused.data()["results"] == "Typed in tab B."
+    assert refused.data()[f"value_{people.pk}"] == "7"
+    assert stored(report) == after_a
+    # Saved again from the refusal: refused again.
+    assert client.post(refused.action, refused.data()).status_code == 400
+    assert stored(report) == after_a
+    assert AuditEvent.objects.count() == events
+    # Loaded afresh, it saves.
+    fresh = form_with(page(client, report), "activities")
+    assert client.post(fresh.action, fresh.data(results="Typed in tab B.")).status_code == 302
+    report.refresh_from_db()
+    assert (report.activities, report.results) == ("Written in tab A.", "Typed in tab B.")
+
+
+def test_the_service_refuses_a_draft_of_another_version(world):
+    report = world.reports[0]
+    with pytest.raises(ValidationError, match="Someone saved this report"):
+        save(world, report, narrative={"activities": "Late."}, version="0" * 20)
+    report.refresh_from_db()
+    assert report.activities == ""

@@ -12,14 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from organizations.models import Organization, OrganizationDocument, User
 from procurement import permissions, receipts
@@ -38,6 +38,7 @@ from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display
 from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
+from ssp_portal.versions import version_of
 
 RECEIPT = "application-receipt"
 
@@ -48,6 +49,12 @@ SECTION_FIELDS = {
     "target_group": ("target_group", "beneficiaries"),
     "budget": ("requested_amount", "cofinancing_own", "cofinancing_other", "cofinancing_sources"),
 }
+
+
+SECTION_STALE = gettext_lazy(
+    "Someone saved this part of the application after you opened it. Your text is kept below but "
+    "not saved: reload the page to see theirs, then make your changes again."
+)
 
 
 class AlreadySubmittedError(Exception):
@@ -133,16 +140,31 @@ def application_start(
 # Saving sections --------------------------------------------------------------------------------
 
 
+def section_version(application: Application, section: str) -> str:
+    """The version of one section's stored fields, carried by its form (``ssp_portal.versions``)."""
+    return version_of({name: getattr(application, name) for name in SECTION_FIELDS[section]})
+
+
 def application_save_section(
-    *, application: Application, by: User, section: str, data: dict[str, Any]
+    *,
+    application: Application,
+    by: User,
+    section: str,
+    data: dict[str, Any],
+    version: str | None = None,
 ) -> bool:
-    """Save one section's fields of a draft; False (and nothing written) when none changed."""
+    """Save one section's fields of a draft; False (and nothing written) when none changed.
+
+    ``version`` is the section's version as the form showed it: when someone saved the section
+    since, the save is refused and nothing is written."""
     _require_member(by, application)
     fields = SECTION_FIELDS[section]
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
+        if version and version != section_version(locked, section):
+            raise ValidationError({NON_FIELD_ERRORS: [SECTION_STALE]})
         changed = [name for name in fields if name in data and getattr(locked, name) != data[name]]
         if not changed:
             return False
@@ -242,7 +264,12 @@ def budget_problems(*, competition: Competition, requested: Decimal | None, line
 
 
 def application_save_budget(
-    *, application: Application, by: User, amounts: dict[str, Any], lines: list[BudgetLineData]
+    *,
+    application: Application,
+    by: User,
+    amounts: dict[str, Any],
+    lines: list[BudgetLineData],
+    version: str | None = None,
 ) -> bool:
     """The amounts and the budget lines, saved together: the requested amount is at most the maximum
     grant and the lines add up to it (an empty requested amount asks for the lines' total)."""
@@ -255,7 +282,9 @@ def application_save_budget(
     if problem:
         raise ValidationError({"requested_amount": problem})
     with transaction.atomic():
-        section = application_save_section(application=application, by=by, section="budget", data=amounts)
+        section = application_save_section(
+            application=application, by=by, section="budget", data=amounts, version=version
+        )
         rows = application_set_budget_lines(application=application, by=by, lines=lines)
     return section or rows
 

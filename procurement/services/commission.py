@@ -78,6 +78,13 @@ def password_link(user: User) -> str:
     return f"{settings.SSP_SITE_URL}{path}"
 
 
+def commission_refusal(competition: Competition) -> str:
+    """Why the commission cannot change, or "": it is fixed once evaluation has started."""
+    if competition.state not in EDITABLE_STATES:
+        return _("The commission cannot change once evaluation has started.")
+    return ""
+
+
 def commission_set(
     *, competition: Competition, by: User, members: list[MemberData], at: datetime.datetime | None = None
 ) -> bool:
@@ -89,8 +96,9 @@ def commission_set(
     now = at or timezone.now()
     with transaction.atomic():
         locked = Competition.objects.select_for_update().select_related("municipality").get(pk=competition.pk)
-        if locked.state not in EDITABLE_STATES:
-            raise ValidationError(_("The commission cannot change once evaluation has started."))
+        refusal = commission_refusal(locked)
+        if refusal:
+            raise ValidationError(refusal)
         existing = {m.user.email.lower(): m for m in locked.commission.select_related("user")}
         wanted = {m.email.strip().lower(): m for m in members}
         if {email: (m.role, m.affiliation) for email, m in existing.items()} == {

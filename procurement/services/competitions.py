@@ -147,9 +147,19 @@ class RequirementData:
     id: int | None = None
 
 
-def _require_draft(competition: Competition, what: str) -> None:
+def competition_rows_refusal(competition: Competition, what: str) -> str:
+    """Why a list of the competition's rows (``what``: its criteria, documents, requirements)
+    cannot change, or "": they are the terms applicants saw, fixed once it is published (an
+    amendment changes only the terms of ``procurement.amendments.AMENDABLE``)."""
     if competition.state != Competition.State.DRAFT:
-        raise ValidationError(_("The %(what)s of a published competition cannot change.") % {"what": what})
+        return _("The %(what)s of a published competition cannot change.") % {"what": what}
+    return ""
+
+
+def _require_draft(competition: Competition, what: str) -> None:
+    refusal = competition_rows_refusal(competition, what)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _set_rows(

@@ -133,10 +133,18 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save_section(
-                application=application, by=request.user, section=section, data=form.cleaned_data
+                application=application,
+                by=request.user,
+                section=section,
+                data=form.cleaned_data,
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _refuse(request, exc)
+            if hasattr(exc, "error_dict"):
+                # Saved by someone else meanwhile: the message above the form, the text as typed.
+                form.add_error(None, exc)
+            else:
+                _refuse(request, exc)
         else:
             messages.success(request, _("Saved. You can come back to it at any time before the deadline."))
             return redirect(f"{application.get_absolute_url()}#section-{section}")
@@ -252,8 +260,9 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda: services.application_save_budget(
             application=application,
             by=request.user,
-            amounts=form.cleaned_data,
+            amounts={k: v for k, v in form.cleaned_data.items() if k != "version"},
             lines=[services.BudgetLineData(**row) for row in formset.rows()],
+            version=form.cleaned_data.get("version"),
         ),
         template="procurement/application_budget.html",
         context={**context, "form": form},

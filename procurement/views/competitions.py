@@ -243,6 +243,8 @@ class RowsPage:
     formset: type[RowsFormSet]
     rows: Callable[[Competition], list[dict[str, Any]]]
     save: Callable[[Competition, Any, list[dict[str, Any]]], bool]
+    #: Why the list cannot change now ("" when it can): the page is then shown read-only.
+    refusal: Callable[[Competition], str]
     help: str = ""
 
 
@@ -273,6 +275,7 @@ ROWS_PAGES = {
             for x in c.criteria.all()
         ],
         save=_save_criteria,
+        refusal=lambda c: services.competition_rows_refusal(c, _("evaluation criteria")),
         help=gettext_lazy("In the order the commission scores them. The weights add up to 100."),
     ),
     "documents": RowsPage(
@@ -284,6 +287,7 @@ ROWS_PAGES = {
         save=lambda c, by, rows: services.competition_set_required_documents(
             competition=c, by=by, documents=[services.DocumentData(**row) for row in rows]
         ),
+        refusal=lambda c: services.competition_rows_refusal(c, _("required documents")),
     ),
     "eligibility": RowsPage(
         title=gettext_lazy("Eligibility requirements"),
@@ -292,6 +296,7 @@ ROWS_PAGES = {
         save=lambda c, by, rows: services.competition_set_eligibility(
             competition=c, by=by, requirements=[services.RequirementData(**row) for row in rows]
         ),
+        refusal=lambda c: services.competition_rows_refusal(c, _("eligibility requirements")),
         help=gettext_lazy("Applications are screened against these after the deadline."),
     ),
     "commission": RowsPage(
@@ -308,6 +313,7 @@ ROWS_PAGES = {
             for m in c.commission.select_related("user").order_by(*commission_order())
         ],
         save=_save_commission,
+        refusal=commission_services.commission_refusal,
         help=gettext_lazy(
             "At least three members and one chair. People without an account get an e-mail invitation "
             "to choose a password. To replace a member, remove the row and add the new person."
@@ -323,7 +329,12 @@ def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, reference: str) -> HttpResponse:
         competition = _managed_competition(request, reference)
-        formset = page.formset(request.POST or None, rows=page.rows(competition), prefix=kind)
+        formset = page.formset(
+            request.POST or None,
+            rows=page.rows(competition),
+            read_only=page.refusal(competition),
+            prefix=kind,
+        )
         return edit_rows(
             request,
             formset=formset,

@@ -150,11 +150,16 @@ class RowsFormSet(forms.BaseFormSet):
         *,
         rows: list[dict[str, Any]] | tuple = (),
         locked: set[int] | frozenset = frozenset(),
+        read_only: str = "",
         **kwargs: Any,
     ) -> None:
         self.locked_ids = set(locked)
         self.targets = dict(self.targets)
         self._stale = False
+        #: Why nothing in the list can change (a project suspended, a competition published), or "".
+        self.read_only = str(read_only)
+        if self.read_only:
+            self.extra = 0
         super().__init__(data, initial=list(rows), **kwargs)
 
     # Rows ----------------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ class RowsFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
         if index is not None and index < self.stored_count:
-            kwargs["locked"] = self.initial[index].get("id") in self.locked_ids
+            kwargs["locked"] = bool(self.read_only) or self.initial[index].get("id") in self.locked_ids
         return kwargs
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
@@ -193,18 +198,46 @@ class RowsFormSet(forms.BaseFormSet):
 
     @property
     def version(self) -> str:
-        """A digest of the stored rows as this page shows them, posted back with the form: a list
-        that changed since (another person's edit) is not overwritten."""
+        """A digest of the stored rows as this page showed them, posted back with the form: a list
+        that changed since (another person's edit) is not overwritten.
+
+        A post refused as stale keeps the version it was opened with, so that saving the same
+        form again is refused again: the other person's change is overwritten only by someone who
+        has loaded the list as it is now (``current``)."""
+        if self.is_bound and self._stale:
+            return self.data.get(f"{self.prefix}-VERSION") or ""
         return rows_version(self.initial or [])
+
+    @property
+    def stale(self) -> bool:
+        """Refused because the list changed since the page was opened."""
+        self.non_form_errors()  # cleans the formset first
+        return self.is_bound and self._stale
+
+    @property
+    def current(self) -> list[RowView]:
+        """The stored rows as they are now, as text: shown beside a post refused as stale."""
+        views = []
+        for index, row in enumerate(self.initial or ()):
+            form = self.form(
+                initial=row,
+                prefix=f"{self.prefix}-now-{index}",
+                locked=True,
+                **self.get_form_kwargs(None),
+            )
+            views.append(RowView(form, self.line_total(form), False, True))
+        return views
 
     def full_clean(self) -> None:
         super().full_clean()
-        if self.is_bound and self._stale:
+        if self.is_bound and (self._stale or self.read_only):
             # Messages about fields of a list that is no longer the stored one would mislead.
             for form in self.forms:
                 form._errors = ErrorDict()
 
     def clean(self) -> None:
+        if self.read_only:
+            raise ValidationError(self.read_only, code="read_only")
         self._stale = self.is_bound and not self._same_list()
         if self._stale:
             raise ValidationError(STALE, code="stale")
@@ -213,7 +246,7 @@ class RowsFormSet(forms.BaseFormSet):
         self.clean_rows(self.rows())
 
     def _same_list(self) -> bool:
-        if (self.data.get(f"{self.prefix}-VERSION") or "") != self.version:
+        if (self.data.get(f"{self.prefix}-VERSION") or "") != rows_version(self.initial or []):
             return False
         if self.management_form.cleaned_data.get("INITIAL_FORMS") != self.stored_count:
             return False
@@ -230,6 +263,9 @@ class RowsFormSet(forms.BaseFormSet):
         """A refusal of the service, shown above the table."""
         self.non_form_errors()  # cleans the formset first
         messages = error.messages if isinstance(error, ValidationError) else [error]
+        if str(STALE) in messages:
+            # The service found the list changed after the page's check: the same as stale here.
+            self._stale = True
         self._non_form_errors.extend(messages)
 
     def flag_duplicates(self, field: str, message: str) -> None:

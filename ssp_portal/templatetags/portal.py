@@ -8,16 +8,19 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.conf import settings
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ssp_portal.errors import way_back
 from ssp_portal.formatting import format_number, format_quantity, format_soms, plain_number
 
 __all__ = [
     "in_zone",
     "input_value",
+    "language_next",
     "number",
     "plain_number",
     "quantity",
@@ -70,6 +73,18 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     if value is None:
         return None
     return timezone.localtime(value, ZoneInfo(zone or "Asia/Bishkek"))
+
+
+@register.simple_tag(takes_context=True)
+def language_next(context: template.Context) -> str:
+    """Where the language switch comes back to: this page; after a form was sent (the address
+    of a POST may not open by GET), the page of this site the form was on, else the home page."""
+    request = context.get("request")
+    if request is None:
+        return reverse("home")
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return way_back(request) or reverse("home")
 
 
 @register.simple_tag

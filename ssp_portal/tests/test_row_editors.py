@@ -528,3 +528,105 @@ def test_a_person_with_an_account_joins_the_commission_without_retyping_their_na
     response = client.post(url, data)
     assert response.status_code == 400
     assert "give their full name for the invitation" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", list(EDITORS))
+def test_a_stale_form_saved_again_is_still_refused(name, world, client_for):
+    """The page that refused a stale save shows the list as it is now, and Save on it is refused
+    again: the other tab's edit is overwritten only after loading the list afresh."""
+    spec = EDITORS[name]
+    client = client_for(spec.user(world))
+    url = spec.url(world)
+    first, _html = _page(client, url)
+    second = dict(first)
+    field_name, value = spec.change
+    first[f"{spec.prefix}-0-{field_name}"] = value
+    assert client.post(url, first).status_code == 302
+    after_first = spec.stored(world)
+    refused = client.post(url, second)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'data-testid="rows-current"' in html
+    assert 'data-testid="rows-reload"' in html
+    # Saved again as the refusal showed it: refused again, nothing overwritten.
+    again = dict(form_of(html, data_row_editor="").data())
+    response = client.post(url, again)
+    assert response.status_code == 400
+    assert "changed by someone else since you opened it" in response.content.decode()
+    assert spec.stored(world) == after_first
+    # Loaded afresh, the list saves.
+    fresh, _html = _page(client, url)
+    assert client.post(url, fresh).status_code == 302
+
+
+def _freeze_project(world, state: str) -> None:
+    type(world.project).objects.filter(pk=world.project.pk).update(state=state)
+
+
+def _freeze_competition(world, state: str) -> None:
+    from django.utils import timezone
+
+    type(world.competition).objects.filter(pk=world.competition.pk).update(
+        state=state, published_at=timezone.now()
+    )
+
+
+FROZEN = [
+    *(
+        (editor, lambda w, s=state: _freeze_project(w, s), f"The project is {state}")
+        for editor in ("indicators", "tranches", "schedule")
+        for state in ("suspended", "terminated", "completed")
+    ),
+    *(
+        (editor, lambda w: _freeze_competition(w, "published"), "of a published competition cannot change")
+        for editor in ("criteria", "documents", "eligibility")
+    ),
+    (
+        "commission",
+        lambda w: _freeze_competition(w, "evaluation"),
+        "cannot change once evaluation has started",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "freeze", "reason"), FROZEN, ids=[f"{n}-{r[:22]}" for n, _f, r in FROZEN])
+def test_an_editor_of_rows_that_cannot_change_is_read_only_and_refuses_a_save(
+    name, freeze, reason, world, client_for
+):
+    spec = EDITORS[name]
+    client = client_for(spec.user(world))
+    url = spec.url(world)
+    opened, _html = _page(client, url)  # opened while the rows could still change
+    freeze(world)
+    before = spec.stored(world)
+    events = AuditEvent.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "data-row-editor" not in html
+    assert ">Save</button>" not in html
+    assert "data-rows-add" not in html
+    assert 'data-testid="rows-read-only"' in html
+    assert reason in html
+    assert f'name="{spec.prefix}-0-' not in html  # the rows as text
+    field_name, value = spec.change
+    opened[f"{spec.prefix}-0-{field_name}"] = value
+    response = client.post(url, opened)
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert spec.stored(world) == before
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("state", ["suspended", "terminated", "completed"])
+def test_the_services_refuse_to_set_up_a_project_that_is_not_active(state, world):
+    from django.core.exceptions import ValidationError
+
+    from monitoring.services import projects as project_services
+
+    _freeze_project(world, state)
+    with pytest.raises(ValidationError, match=f"The project is {state}"):
+        project_services.project_set_indicators(project=world.project, by=world.staff, indicators=[])
+    with pytest.raises(ValidationError, match=f"The project is {state}"):
+        project_services.project_set_schedule(project=world.project, by=world.staff, every_months=3)
+    assert world.project.indicators.count() == 2

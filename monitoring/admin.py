@@ -22,7 +22,12 @@ from ssp_portal.validators import CONTRACT, PROJECT_END, PROJECT_START, limit_da
 
 class BudgetLineInline(ReadOnlyInline):
     model = ProjectBudgetLine
-    fields = ["position", "category_label", "description", "approved_amount"]
+    fields = ["position", "category_shown", "description", "approved_amount"]
+    readonly_fields = ["category_shown"]
+
+    @admin.display(description=_("category"))
+    def category_shown(self, line: ProjectBudgetLine) -> str:
+        return line.category_name
 
 
 class IndicatorInline(ReadOnlyInline):

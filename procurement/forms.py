@@ -23,6 +23,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# How an amount in soms is refused, wherever one is typed (forms and filters).
+MONEY_ERRORS = {
+    "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
+    "min_value": _("The amount cannot be negative."),
+    "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
+    "max_digits": _("This amount is far larger than any budget; check the digits."),
+    "max_whole_digits": _("This amount is far larger than any budget; check the digits."),
+}
+
+
 def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
     """An amount in soms as people type it (``150 000``, ``150000,50``), never a number input,
     which would drop a decimal comma and send a hundred times the amount."""
@@ -32,13 +42,7 @@ def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
         decimal_places=2,
         help_text=help_text,
         widget=DecimalInput(money=True),
-        error_messages={
-            "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
-            "min_value": _("The amount cannot be negative."),
-            "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
-            "max_digits": _("This amount is far larger than any budget; check the digits."),
-            "max_whole_digits": _("This amount is far larger than any budget; check the digits."),
-        },
+        error_messages=MONEY_ERRORS,
         **kwargs,
     )
 

@@ -8,6 +8,9 @@ One plan serves the confirmation page, which says what will happen, and the serv
   they would have less, the deadline moves later by itself: to the same time of day, in the
   municipality's zone, on the first day that leaves the whole period (a deadline of 17:00 stays at
   17:00).
+- An amendment is made to the terms as the person saw them when they opened its form: when the
+  terms have changed since (someone else published an amendment), it is refused, not applied over
+  the other one (``terms_version``).
 - The amendment records each changed term as it was and as it became (the deadline as it became,
   moved or not), so the public record shows old → new; stored values are text (``400000.00``, ISO
   dates), read back here by the kind of the term.
@@ -16,6 +19,8 @@ One plan serves the confirmation page, which says what will happen, and the serv
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -182,6 +187,29 @@ def amendment_plan(
         minimum_days=days,
         moved_for_minimum=deadline != chosen,
     )
+
+
+def terms_version(competition: Competition, *, last_amendment: int) -> str:
+    """The version of the amendable terms as they are now, after amendment ``last_amendment`` (0
+    when none): ``"2-…"``, the number and a digest of the terms. A form carries the version it was
+    opened with; any amendment since changes it, even one that restored the same terms."""
+    values = []
+    for name in AMENDABLE:
+        value = getattr(competition, name)
+        if KINDS[name] == MONEY and isinstance(value, Decimal | int):
+            value = f"{Decimal(value):.2f}"  # 400000 and 400000.00 are the same amount
+        elif isinstance(value, str):
+            value = value.replace("\r\n", "\n")
+        values.append(_stored(value))
+    digest = hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()[:16]
+    return f"{last_amendment}-{digest}"
+
+
+def version_amendment(version: str) -> int | None:
+    """The number of the last amendment a version was taken after, or None when it is not a
+    version (an empty or altered field)."""
+    number, _, digest = (version or "").partition("-")
+    return int(number) if number.isdigit() and digest else None
 
 
 def _same(old: Any, new: Any) -> bool:

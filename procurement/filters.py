@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
+from procurement.forms import MONEY_ERRORS
 from procurement.models import Application, Competition, PriorityIssue
+from ssp_portal.rows.forms import DecimalInput, NumberField
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -17,6 +21,22 @@ class BootstrapFilterSet(django_filters.FilterSet):
                 "class", "form-select" if hasattr(field, "choices") else "form-control"
             )
         return form
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount in soms as people type it (``200 000``, ``200,5``): a text input read by
+    ``NumberField``, never a number input, which refuses both; a mistyped amount is refused beside
+    the field and filters nothing."""
+
+    field_class = NumberField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", DecimalInput(money=True))
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("error_messages", MONEY_ERRORS)
+        super().__init__(*args, **kwargs)
 
 
 class CompetitionFilter(BootstrapFilterSet):
@@ -70,10 +90,10 @@ class ApplicationFilter(BootstrapFilterSet):
     organization = django_filters.CharFilter(
         label=_("Organization"), field_name="organization__name", lookup_expr="icontains"
     )
-    min_amount = django_filters.NumberFilter(
+    min_amount = AmountFilter(
         label=_("Requested from (soms)"), field_name="requested_amount", lookup_expr="gte"
     )
-    max_amount = django_filters.NumberFilter(
+    max_amount = AmountFilter(
         label=_("Requested up to (soms)"), field_name="requested_amount", lookup_expr="lte"
     )
 

@@ -7,12 +7,13 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organizations.models import Municipality, User
-from procurement.amendments import AmendmentPlan, amendment_plan, minimum_deadline
+from procurement.amendments import AMENDABLE, AmendmentPlan, amendment_plan, minimum_deadline, terms_version
 from procurement.models import CommissionMember, Competition, PriorityIssue
 from ssp_portal.formatting import format_date, format_datetime, format_soms
 from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
@@ -20,6 +21,16 @@ from ssp_portal.validators import ANNOUNCEMENT, BUDGET_YEAR, DEADLINE, PROJECT_E
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+# How an amount in soms is refused, wherever one is typed (forms and filters).
+MONEY_ERRORS = {
+    "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
+    "min_value": _("The amount cannot be negative."),
+    "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
+    "max_digits": _("This amount is far larger than any budget; check the digits."),
+    "max_whole_digits": _("This amount is far larger than any budget; check the digits."),
+}
 
 
 def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
@@ -31,13 +42,7 @@ def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
         decimal_places=2,
         help_text=help_text,
         widget=DecimalInput(money=True),
-        error_messages={
-            "invalid": _("Enter an amount in soms, for example 150000 or 150000.50."),
-            "min_value": _("The amount cannot be negative."),
-            "max_decimal_places": _("Soms have at most two decimals (tyiyn)."),
-            "max_digits": _("This amount is far larger than any budget; check the digits."),
-            "max_whole_digits": _("This amount is far larger than any budget; check the digits."),
-        },
+        error_messages=MONEY_ERRORS,
         **kwargs,
     )
 
@@ -267,13 +272,24 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
     project_start = forms.DateField(label=_("Project start"), widget=DATE)
     project_end = forms.DateField(label=_("Project end"), widget=DATE)
     contact = forms.CharField(label=_("Contact for questions"), max_length=300, required=False)
+    # The version of the terms the form was opened with (``procurement.amendments.terms_version``).
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, competition: Competition, at: datetime.datetime | None = None, **kwargs
+        self,
+        *args,
+        competition: Competition,
+        last_amendment: int | None = None,
+        at: datetime.datetime | None = None,
+        **kwargs,
     ) -> None:
         self.competition = competition
         self.municipality = competition.municipality
         self.at = at or timezone.now()
+        if last_amendment is None:
+            last_amendment = competition.amendments.aggregate(n=Max("number"))["n"] or 0
+        self.last_amendment = last_amendment
+        self.version = terms_version(competition, last_amendment=last_amendment)
         initial = {
             name: getattr(competition, name)
             for name in (
@@ -287,6 +303,8 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
             )
         }
         initial["deadline"] = timezone.localtime(competition.deadline, self.zone).replace(tzinfo=None)
+        initial["opened"] = self.version
+        initial.update(kwargs.pop("initial", None) or {})
         super().__init__(*args, initial=initial, **kwargs)
         limit_dates(self, deadline=DEADLINE, project_start=PROJECT_START, project_end=PROJECT_END)
         self.helper = FormHelper()
@@ -328,8 +346,18 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
                 )
         return cleaned
 
+    @property
+    def opened_version(self) -> str:
+        """The version of the terms the form was opened with ('' from a form older than the field)."""
+        return (self.data.get(self.add_prefix("opened")) or "").strip() if self.is_bound else self.version
+
+    @property
+    def superseded(self) -> bool:
+        """The terms changed after the form was opened: an amendment now would undo another."""
+        return bool(self.opened_version) and self.opened_version != self.version
+
     def changes(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "explanation"}
+        return {name: value for name, value in self.cleaned_data.items() if name in AMENDABLE}
 
     def plan(self) -> AmendmentPlan:
         """What the amendment will do (call once the form is valid)."""

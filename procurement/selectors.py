@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organizations.models import Municipality, OrganizationDocument, OrganizationMembership, User
+from procurement.amendments import MONEY
 from procurement.models import (
     Amendment,
     Application,
@@ -192,6 +193,14 @@ def amendment_recipients(*, competition: Competition) -> list[Recipient]:
     return [Recipient(user=user, organizations=tuple(organizations[pk])) for pk, user in people.items()]
 
 
+def submitted_over_maximum(*, competition: Competition, maximum: Decimal) -> int:
+    """How many submitted applications request more than ``maximum`` (a maximum grant an amendment
+    would set): a count, as all staff may know while the applications are sealed (one query)."""
+    return Application.objects.filter(
+        competition=competition, state=Application.State.SUBMITTED, requested_amount__gt=maximum
+    ).count()
+
+
 def receipt_ledger(*, competition: Competition) -> list[dict]:
     """After the deadline, the receipts of the applications that count: number, time, digest; no content.
 
@@ -293,6 +302,33 @@ def application_detail(*, user: User, pk: int) -> Application | None:
         .filter(pk=pk)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class MaximumLowered:
+    """An application that requests more than the maximum grant, which an amendment lowered."""
+
+    problem: str  # the budget check's own words (``max_grant_problem``)
+    amendment: int | None  # the number of the amendment that lowered it, if one did
+    previous: Decimal | None  # the maximum before that amendment
+
+
+def maximum_lowered(*, application: Application) -> MaximumLowered | None:
+    """While the competition is open, a draft or submitted application that now requests more than
+    the maximum grant, with the last amendment that lowered it (one query; none when within)."""
+    from procurement.services.applications import max_grant_problem
+
+    competition = application.competition
+    if application.state not in (Application.State.DRAFT, Application.State.SUBMITTED):
+        return None
+    problem = max_grant_problem(competition=competition, requested=application.requested_amount)
+    if not problem or not competition.is_open:
+        return None
+    for amendment in competition.amendments.filter(changes__has_key="max_grant").order_by("-number"):
+        change = next(change for change in amendment.changed_terms if change.name == "max_grant")
+        if change.old_kind == change.new_kind == MONEY and change.new < change.old:
+            return MaximumLowered(problem=problem, amendment=amendment.number, previous=change.old)
+    return MaximumLowered(problem=problem, amendment=None, previous=None)
 
 
 # Words by which a required document's name asks for a kind of organization document, in the

@@ -5,7 +5,8 @@ One form per language, the same wherever a person reads it: pages (through the f
 
 - Money: ``400 000 сом`` in Kyrgyz and Russian, ``KGS 400,000`` in English; tyiyn only when
   there are any (``1 234,50 сом``, ``KGS 1,234.50``).
-- Other numbers (indicator values, scores, percentages): ``1 250,5`` / ``1,250.5``.
+- Other numbers (indicator values, percentages): ``1 250,5`` / ``1,250.5``; a criterion's score
+  without a decimal when it is whole (``9``, ``7,5``); totals of scores with two (``72,50``).
 - Dates: day first (``1 Dec 2026``, ``01.12.2026``), from the format modules in
   ``ssp_portal/formats/``, which also give the separators used here, so that one page never mixes
   ``12.5`` and ``12,5``.
@@ -95,6 +96,18 @@ def format_quantity(value: object) -> str:
     if number is None:
         return str(value)
     return _write(number, places=None)
+
+
+def format_score(value: object) -> str:
+    """A commission member's score for a criterion, the same wherever it is shown (the sheet, the
+    other members' sheets, the protocol): a whole score without decimals (``9``, never ``9,0``),
+    else with its one decimal (``7,5`` / ``7.5``), as the score sheet's own field writes it."""
+    if value is None or value == "":
+        return ""
+    number = _decimal(value)
+    if number is None:
+        return str(value)
+    return _write(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), places=None)
 
 
 def format_number(value: object, places: int = 2) -> str:

@@ -248,13 +248,21 @@ def application_set_budget_lines(*, application: Application, by: User, lines: l
     return bool(changes)
 
 
+def max_grant_problem(*, competition: Competition, requested: Decimal | None) -> str:
+    """A requested amount above the maximum grant, in plain words ('' when within it)."""
+    if requested is None or requested <= competition.max_grant:
+        return ""
+    return _(
+        "The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s)."
+    ) % {"max": format_soms(competition.max_grant), "requested": format_soms(requested)}
+
+
 def budget_problems(*, competition: Competition, requested: Decimal | None, lines: list[Any]) -> str:
     """What is wrong with a requested amount and its lines, in plain words ('' when nothing)."""
     total = sum((line.total for line in lines), Decimal("0"))
-    if requested is not None and requested > competition.max_grant:
-        return _(
-            "The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s)."
-        ) % {"max": format_soms(competition.max_grant), "requested": format_soms(requested)}
+    problem = max_grant_problem(competition=competition, requested=requested)
+    if problem:
+        return problem
     if requested is not None and lines and total != requested:
         return _(
             "The budget lines add up to %(total)s, but the requested amount is %(requested)s: make them "

@@ -420,18 +420,35 @@ def _cancel_notify(competition: Competition) -> None:
             )
 
 
+class TermsChangedError(ValidationError):
+    """The terms were amended by someone else after the amendment's form was opened."""
+
+    def __init__(self, *, opened_after: int | None) -> None:
+        super().__init__(
+            _(
+                "The terms changed after you opened this form: someone else published an amendment. "
+                "Nothing of yours was published."
+            ),
+            code="terms_changed",
+        )
+        self.opened_after = opened_after
+
+
 def competition_amend(
     *,
     competition: Competition,
     by: User,
     explanation: str,
     changes: dict[str, Any],
+    opened: str = "",
     at: datetime.datetime | None = None,
 ) -> Amendment:
     """Correct a published competition's terms (the rules: ``procurement.amendments``).
 
-    The amendment records each changed term old and new; the members of the organizations with a
-    live application and the competition's followers are e-mailed once.
+    ``opened`` is the version of the terms the person amended (``amendments.terms_version``); when
+    they have changed since, nothing is done (``TermsChangedError``). The amendment records each changed
+    term old and new; the members of the organizations with a live application and the
+    competition's followers are e-mailed once.
     """
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
@@ -442,6 +459,9 @@ def competition_amend(
         locked = _lock(competition)
         if locked.effective_state_at(at) != Competition.State.PUBLISHED:
             raise ValidationError(_("Only a competition open for proposals can be amended."))
+        last = locked.amendments.aggregate(n=Max("number"))["n"] or 0
+        if opened and opened != amendments.terms_version(locked, last_amendment=last):
+            raise TermsChangedError(opened_after=amendments.version_amendment(opened))
         plan = amendment_plan(locked, changes, at=at)
         if not plan.changed:
             raise ValidationError(_("Nothing in the terms changed: change a term, or go back."))
@@ -452,7 +472,7 @@ def competition_amend(
             setattr(locked, name, value)
         _check_terms(locked)
         locked.save(update_fields=sorted(values))
-        number = (locked.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = last + 1
         diff = amendments.record(plan.changes)
         amendment = Amendment.objects.create(
             competition=locked,

@@ -38,6 +38,11 @@ def plain(page: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def sentences(page: str) -> str:
+    """The page's text as it reads: no space left by a tag before a stop or a colon."""
+    return re.sub(r" ([.,:;)])", r"\1", plain(page))
+
+
 @pytest.fixture
 def competition(municipality):
     return CompetitionFactory(
@@ -254,6 +259,7 @@ def test_the_confirmation_says_who_receives_an_e_mail(competition, concerned, st
     assert "5 people receive an e-mail with these changes:" in text
     assert "the members of 2 organizations with an application, a draft or submitted (3 in all);" in text
     assert f"2 people who follow {competition.municipality.name} or this priority issue." in text
+    assert "Someone who is in both groups receives one e-mail, not two." in text
 
 
 def test_without_anyone_concerned_it_says_no_e_mail_is_sent(competition, staff):
@@ -371,3 +377,204 @@ def test_amendments_made_before_the_field_get_their_minimum_period_from_the_audi
 
     assert Amendment.objects.get(competition=moved).minimum_period_days == 30
     assert Amendment.objects.get(competition=kept).minimum_period_days is None
+
+
+# Two people amending at once ----------------------------------------------------------------------
+
+
+def opened(client, competition: Competition) -> str:
+    """The version of the terms the amendment form carries when ``client`` opens it."""
+    response = client.get(url(competition))
+    assert response.status_code == 200
+    version = response.context["form"]["opened"].value()
+    assert f'type="hidden" name="opened" value="{version}"' in response.content.decode()
+    return version
+
+
+def publish(client, competition: Competition, data: dict) -> None:
+    token = client.post(url(competition), data).context["token"]
+    assert client.post(url(competition), {**data, "confirm": token}).status_code == 302
+
+
+@pytest.fixture
+def two_staff(municipality, finance_staff):
+    """Two people of the municipality's staff, each in a browser of their own."""
+    from django.test import Client
+
+    from organizations.factories import MunicipalityMembershipFactory
+
+    first, second = Client(), Client()
+    first.force_login(finance_staff)
+    second.force_login(MunicipalityMembershipFactory(municipality=municipality).user)
+    return first, second
+
+
+def test_a_form_opened_before_another_amendment_is_refused_and_changes_nothing(competition, two_staff):
+    first, second = two_staff
+    first_opened = opened(first, competition)
+    publish(second, competition, typed(competition, budget="450000", opened=opened(second, competition)))
+    before = unchanged(competition)
+
+    # The first person typed a change into the form as they opened it, with the budget as it was.
+    response = first.post(url(competition), typed(competition, max_grant="150000", opened=first_opened))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="confirmation-form"' not in page
+    text = plain(page)
+    assert "Someone else amended the terms after you opened this form" in text
+    assert "Amendment 1" in text
+    assert "Total budget : KGS 400,000 → KGS 450,000" in text
+    assert unchanged(competition) == before
+    # The form again, with the terms as they are now, the explanation kept.
+    form = response.context["form"]
+    assert not form.is_bound
+    assert form["budget"].value() == Decimal("450000.00")
+    assert form["explanation"].value() == "The council added 50 000 soms."
+    assert form["opened"].value() != first_opened
+    # With the form as it is now, the amendment goes on to its confirmation.
+    again = first.post(
+        url(competition),
+        typed(competition, budget="450000", max_grant="150000", opened=form["opened"].value()),
+    )
+    assert 'data-testid="confirmation-form"' in again.content.decode()
+
+
+def test_a_confirmation_opened_before_another_amendment_is_refused_and_changes_nothing(
+    competition, two_staff
+):
+    first, second = two_staff
+    data = typed(competition, budget="500000", opened=opened(first, competition))
+    token = first.post(url(competition), data).context["token"]
+    publish(second, competition, typed(competition, max_grant="150000", opened=opened(second, competition)))
+    before = unchanged(competition)
+
+    response = first.post(url(competition), {**data, "confirm": token})
+
+    assert response.status_code == 200
+    assert "Someone else amended the terms after you opened this form" in plain(response.content.decode())
+    assert unchanged(competition) == before
+    assert Competition.objects.get(pk=competition.pk).max_grant == Decimal("150000")
+    assert list(Amendment.objects.values_list("number", "changes")) == [
+        (1, {"max_grant": ["200000.00", "150000"]})
+    ]
+
+
+def test_the_service_refuses_terms_that_changed_since_the_form_was_opened(competition, finance_staff):
+    from procurement.amendments import terms_version
+
+    version = terms_version(competition, last_amendment=0)
+    services.competition_amend(
+        competition=competition, by=finance_staff, explanation="More.", changes={"budget": Decimal("450000")}
+    )
+    before = unchanged(competition)
+    with pytest.raises(services.TermsChangedError) as refusal:
+        services.competition_amend(
+            competition=competition,
+            by=finance_staff,
+            explanation="Less per project.",
+            changes={"budget": Decimal("400000"), "max_grant": Decimal("150000")},
+            opened=version,
+        )
+    assert refusal.value.opened_after == 0
+    assert unchanged(competition) == before
+
+
+def test_the_version_of_the_terms_changes_with_any_amendment(competition):
+    from procurement.amendments import terms_version, version_amendment
+
+    version = terms_version(competition, last_amendment=0)
+    assert terms_version(Competition.objects.get(pk=competition.pk), last_amendment=0) == version
+    assert terms_version(competition, last_amendment=1) != version
+    competition.budget = Decimal("400000")  # the same amount, written without tyiyn
+    assert terms_version(competition, last_amendment=0) == version
+    competition.budget = Decimal("400001")
+    assert terms_version(competition, last_amendment=0) != version
+    assert version_amendment(version) == 0
+    assert version_amendment("") is None
+    assert version_amendment("x-1") is None
+
+
+# A lower maximum grant than applications request --------------------------------------------------
+
+
+def test_the_confirmation_warns_of_submitted_applications_above_a_lowered_maximum(competition, staff):
+    for _ in range(3):
+        ApplicationFactory(competition=competition, submit=True)  # 150 000 each
+    within = ApplicationFactory(competition=competition, submit=True)
+    Application.objects.filter(pk=within.pk).update(requested_amount=Decimal("100000"))
+    draft = ApplicationFactory(competition=competition, complete=True)
+    Application.objects.filter(pk=draft.pk).update(requested_amount=Decimal("190000"))
+
+    text = sentences(staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode())
+
+    assert (
+        "3 submitted applications request more than the new maximum of KGS 120,000: their organizations "
+        "see a note on the application" in text
+    )
+    # Sealed: neither the organizations nor the amounts are named.
+    assert "150,000" not in text
+    assert within.organization.name not in text
+
+
+@pytest.mark.parametrize("max_grant", ["160000", "250000"])
+def test_no_warning_when_no_submitted_application_requests_more(competition, staff, max_grant):
+    ApplicationFactory(competition=competition, submit=True)  # 150 000
+    page = staff.post(url(competition), typed(competition, max_grant=max_grant, budget="400000")).content
+    assert b'data-testid="over-maximum"' not in page
+
+
+@pytest.fixture
+def lowered(competition, finance_staff):
+    """A submitted application and a draft of 150 000 each; then amendment 1 lowers the maximum
+    grant from 200 000 to 120 000."""
+    submitted = ApplicationFactory(competition=competition, submit=True)
+    draft = ApplicationFactory(competition=competition, complete=True)
+    services.competition_amend(
+        competition=competition,
+        by=finance_staff,
+        explanation="The council cut the fund.",
+        changes={"max_grant": Decimal("120000")},
+    )
+    return submitted, draft
+
+
+def test_a_submitted_application_above_the_lowered_maximum_says_what_changed_and_what_to_do(
+    lowered, client_for
+):
+    submitted, _ = lowered
+    member = OrganizationMembershipFactory(organization=submitted.organization).user
+    page = client_for(member).get(submitted.get_absolute_url()).content.decode()
+    assert 'data-testid="maximum-lowered"' in page
+    text = sentences(page)
+    assert "Amendment 1 lowered the maximum grant from KGS 200,000 to KGS 120,000." in text
+    # The budget check's own words.
+    assert (
+        "The maximum grant of this competition is KGS 120,000: ask for that much or less (now KGS 150,000)."
+        in text
+    )
+    assert "withdraw it, start a new version that asks for no more than the maximum" in text
+
+
+def test_a_draft_above_the_lowered_maximum_says_what_changed_and_links_to_its_budget(lowered, client_for):
+    _, draft = lowered
+    member = OrganizationMembershipFactory(organization=draft.organization).user
+    response = client_for(member).get(draft.get_absolute_url())
+    text = sentences(response.content.decode())
+    assert "Amendment 1 lowered the maximum grant from KGS 200,000 to KGS 120,000." in text
+    assert reverse("procurement:application-budget", args=[draft.pk]) in response.content.decode()
+    assert "Change the budget" in text
+
+
+def test_an_application_within_the_maximum_has_no_note(competition, finance_staff, client_for):
+    application = ApplicationFactory(competition=competition, submit=True)
+    Application.objects.filter(pk=application.pk).update(requested_amount=Decimal("100000"))
+    services.competition_amend(
+        competition=competition,
+        by=finance_staff,
+        explanation="Cut.",
+        changes={"max_grant": Decimal("120000")},
+    )
+    member = OrganizationMembershipFactory(organization=application.organization).user
+    page = client_for(member).get(application.get_absolute_url()).content
+    assert b'data-testid="maximum-lowered"' not in page

@@ -101,6 +101,54 @@ def test_a_draft_sheet_in_russian_shows_its_half_points_as_typed(world, client_f
     assert 'value="7,5"' in page
 
 
+@pytest.mark.parametrize(("language", "whole", "half"), [("ru", "9", "3,5"), ("en", "9", "3.5")])
+def test_the_other_members_scores_are_written_as_the_members_own_field_writes_them(
+    world, client_for, language, whole, half
+):
+    """One way for scores on the sheet: ``9`` in the field and in the other sheets, never ``9,0``."""
+    import re
+
+    from django.urls import reverse
+
+    for member, values in ((world.member1, [9, Decimal("3.5")]), (world.member2, [9, 3])):
+        sign(world, member)
+        score(world, member, world.applications[0], values)
+    world.member1.language = language
+    world.member1.save(update_fields=["language"])
+    page = (
+        client_for(world.member1)
+        .get(reverse("procurement:score-sheet", args=[world.applications[0].pk]))
+        .content.decode()
+    )
+    own = re.findall(r'name="score_\d+"[^>]*value="([^"]*)"', page)
+    others = page[page.index('data-testid="others"') :]
+    shown = re.findall(r"<strong>([^<]*)</strong>", others)
+    assert own == [whole, half]
+    assert shown == ["9", "3"]
+    assert not re.search(r"\b\d+[.,]0\b", others)
+
+
+def test_scores_are_written_one_way_in_the_protocol(world, django_capture_on_commit_callbacks):
+    import re
+
+    from procurement.documents import PROTOCOL
+    from ssp_portal.documents.services import document_request
+    from ssp_portal.documents.tests.conftest import pdf_text
+
+    for member in (world.chair, world.member1, world.member2):
+        sign(world, member)
+        for application in world.applications:
+            score(world, member, application, [9, Decimal("3.5")])
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_request(
+            subject=world.competition, kind=PROTOCOL, requested_by=world.chair, language="ru"
+        )
+    document.refresh_from_db()
+    text = " ".join(pdf_text(document.file.read()).split())
+    assert " 9 3,5 " in text
+    assert not re.search(r"\b\d+,0\b", text)
+
+
 @pytest.mark.parametrize("values", [[11, 4], [-1, 4], [5, 5.5]])
 def test_scores_outside_zero_to_the_maximum_are_refused(world, values):
     sign(world, world.member1)

@@ -272,3 +272,97 @@ def test_no_template_writes_a_number_input_for_a_decimal():
         if decimal_step.search(path.read_text(encoding="utf-8"))
     ]
     assert offending == []
+
+
+# Filters -------------------------------------------------------------------------------------------
+
+FILTER_MODULES = ["procurement.filters", "monitoring.filters", "organizations.filters"]
+
+
+def test_no_filter_of_the_portal_takes_a_decimal_in_a_number_input():
+    import django_filters
+    from django.db import models
+    from django_filters.utils import get_model_field
+
+    offending = []
+    for module_name in FILTER_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for name, filterset in inspect.getmembers(module, inspect.isclass):
+            if (
+                not issubclass(filterset, django_filters.FilterSet)
+                or filterset.__module__ != module_name
+                or filterset._meta.model is None
+            ):
+                continue
+            form = filterset().form
+            for filter_name, declared in filterset.base_filters.items():
+                # Filters on a stored decimal (an amount), not on a year or a count.
+                stored = get_model_field(filterset._meta.model, declared.field_name)
+                if not isinstance(stored, models.DecimalField):
+                    continue
+                field = form.fields[filter_name]
+                if not isinstance(field, NumberField) or not isinstance(field.widget, DecimalInput):
+                    offending.append(f"{module_name}.{name}.{filter_name}")
+    assert offending == []
+
+
+@pytest.fixture
+def applications_list(municipality):
+    """A competition past its deadline with submitted applications of 150 000, 200 000 and 200 000,50."""
+    from procurement.factories import ApplicationFactory
+    from procurement.models import Application
+
+    competition = CompetitionFactory(municipality=municipality, past_deadline=True)
+    amounts = {}
+    for amount in ("150000", "200000", "200000.50"):
+        application = ApplicationFactory(competition=competition, submit=True)
+        Application.objects.filter(pk=application.pk).update(requested_amount=Decimal(amount))
+        amounts[amount] = application.pk
+    return reverse("procurement:competition-applications", args=[competition.reference]), amounts
+
+
+def listed(response) -> set[int]:
+    return {application.pk for application in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_applications_filter_reads_amounts_with_spaces_and_a_decimal_comma(
+    applications_list, staff_client, finance_staff, language
+):
+    finance_staff.language = language
+    finance_staff.save(update_fields=["language"])
+    url, amounts = applications_list
+    page = staff_client.get(url).content.decode()
+    for name in ("min_amount", "max_amount"):
+        tag = input_tag(page, name)
+        assert 'type="text"' in tag and 'inputmode="decimal"' in tag, tag
+
+    assert listed(staff_client.get(url, {"min_amount": "200 000"})) == {
+        amounts["200000"],
+        amounts["200000.50"],
+    }
+    assert listed(staff_client.get(url, {"min_amount": "200000,5"})) == {amounts["200000.50"]}
+    assert listed(staff_client.get(url, {"max_amount": "200\u00a0000"})) == {
+        amounts["150000"],
+        amounts["200000"],
+    }
+    # The amount typed stays in the field as it was typed.
+    assert 'value="200 000"' in input_tag(
+        staff_client.get(url, {"min_amount": "200 000"}).content.decode(), "min_amount"
+    )
+
+
+@pytest.mark.parametrize("typed", ["1,500", "1e3", "two hundred", "-5"])
+def test_a_wrong_amount_in_the_applications_filter_is_refused_beside_the_field(
+    applications_list, staff_client, typed
+):
+    url, amounts = applications_list
+    response = staff_client.get(url, {"min_amount": typed})
+    assert response.status_code == 200
+    errors = response.context["filter"].form.errors["min_amount"]
+    assert errors == [INVALID_AMOUNT] or errors == ["The amount cannot be negative."]
+    assert errors[0] in response.content.decode().replace("&#x27;", "'")
+    assert listed(response) == set(amounts.values())  # no amount filters nothing

@@ -99,6 +99,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manager": permissions.can_manage_competition(request.user, application.competition),
         "editable": member and application.is_draft and application.competition.is_open,
         "problems": services.application_problems(application) if application.is_draft else [],
+        "maximum_lowered": selectors.maximum_lowered(application=application) if member else None,
         "events": audit_timeline(target=application),
     }
     if context["editable"]:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Municipality, MunicipalityMembership, Organization
 from procurement import forms, permissions, rules, selectors
-from procurement.amendments import AmendmentPlan
+from procurement.amendments import AmendmentPlan, version_amendment
 from procurement.filters import CompetitionFilter
 from procurement.models import Application, CommissionMember, Competition
 from procurement.models.competitions import commission_order
@@ -550,12 +549,15 @@ def amend_token(competition: Competition, explanation: str, plan: AmendmentPlan)
 @require_http_methods(["GET", "POST"])
 def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
     """The new terms; then, on a POST, what the amendment changes and who is told; a POST with the
-    current confirmation publishes it ("change" goes back to the form with what was typed)."""
+    current confirmation publishes it ("change" goes back to the form with what was typed). A form
+    opened before someone else's amendment is refused, so that it never undoes the other one."""
     competition = _managed_competition(request, reference)
     if not competition.is_open:
         messages.error(request, _("Only a competition open for proposals can be amended."))
         return redirect(competition)
     form = forms.AmendmentForm(request.POST or None, competition=competition)
+    if form.superseded:
+        return _amend_superseded(request, competition, form)
     if request.method == "POST" and form.is_valid() and "change" not in request.POST:
         explanation, plan = form.cleaned_data["explanation"], form.plan()
         if not plan.changed:
@@ -575,7 +577,10 @@ def _amend(request: HttpRequest, competition: Competition, form: forms.Amendment
             by=request.user,
             explanation=form.cleaned_data["explanation"],
             changes=form.changes(),
+            opened=form.opened_version,
         )
+    except services.TermsChangedError:
+        return _amend_superseded(request, _managed_competition(request, competition.reference), form)
     except ValidationError as exc:
         _form_errors(form, exc)
         return render(
@@ -595,6 +600,25 @@ def _amend(request: HttpRequest, competition: Competition, form: forms.Amendment
     return redirect(competition)
 
 
+def _amend_superseded(
+    request: HttpRequest, competition: Competition, form: forms.AmendmentForm
+) -> HttpResponse:
+    """The refusal of an amendment to terms that changed since its form was opened: nothing is
+    published; the amendments published meanwhile, and the form again with the terms as they are
+    now (the explanation kept)."""
+    opened_after = version_amendment(form.opened_version)
+    since = competition.amendments.select_related("created_by").order_by("number")
+    since = since.filter(number__gt=opened_after) if opened_after is not None else since.none()
+    fresh = forms.AmendmentForm(
+        competition=competition, initial={"explanation": form.data.get(form.add_prefix("explanation"), "")}
+    )
+    return render(
+        request,
+        "procurement/competition_amend.html",
+        {"competition": competition, "form": fresh, "superseded": True, "since": list(since)},
+    )
+
+
 def _amend_confirmation(
     request: HttpRequest,
     competition: Competition,
@@ -604,6 +628,12 @@ def _amend_confirmation(
 ) -> HttpResponse:
     recipients = selectors.amendment_recipients(competition=competition)
     applicants = [recipient for recipient in recipients if recipient.organizations]
+    maximum = plan.values().get("max_grant")
+    over_maximum = (
+        selectors.submitted_over_maximum(competition=competition, maximum=maximum)
+        if maximum is not None and maximum < competition.max_grant
+        else 0
+    )
     return render(
         request,
         "procurement/confirm_amend.html",
@@ -612,13 +642,15 @@ def _amend_confirmation(
             "form": form,
             "plan": plan,
             "explanation": form.cleaned_data["explanation"],
-            "number": (competition.amendments.aggregate(n=Max("number"))["n"] or 0) + 1,
+            "number": form.last_amendment + 1,
             "token": token,
             "stale": is_stale(request, token),
             "recipients": len(recipients),
             "applicant_people": len(applicants),
             "applicant_organizations": len({name for r in applicants for name in r.organizations}),
             "followers": len(recipients) - len(applicants),
+            "over_maximum": over_maximum,
+            "maximum": maximum,
             "back_url": competition.get_absolute_url(),
         },
     )

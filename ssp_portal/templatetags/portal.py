@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ssp_portal.errors import way_back
-from ssp_portal.formatting import format_number, format_quantity, format_soms, plain_number
+from ssp_portal.formatting import format_number, format_quantity, format_score, format_soms, plain_number
 
 __all__ = [
     "in_zone",
@@ -24,6 +24,7 @@ __all__ = [
     "number",
     "plain_number",
     "quantity",
+    "score",
     "site_url",
     "soms",
     "support_email",
@@ -57,6 +58,12 @@ def quantity(value: object) -> str:
 def number(value: object, places: int = 2) -> str:
     """A number with a fixed count of decimals, such as a score: ``72.50`` / ``72,50``."""
     return format_number(value, int(places))
+
+
+@register.filter
+def score(value: object) -> str:
+    """A criterion's score: ``9``, ``7.5`` / ``7,5`` (``ssp_portal.formatting.format_score``)."""
+    return format_score(value)
 
 
 @register.filter

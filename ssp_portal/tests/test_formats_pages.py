@@ -128,9 +128,23 @@ def test_admin_lists_write_amounts_in_soms_and_sort_by_them(
     assert descending.index(large) < descending.index(small)
 
 
-def test_dates_in_the_municipality_zone_are_day_first(client, finance_staff, municipality):
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "1 December 2026, 17:00"), ("ru", "1 декабря 2026, 17:00"), ("ky", "1 Декабрь 2026, 17:00")],
+)
+def test_the_staff_competitions_list_writes_its_dates_one_way_day_first(
+    client, finance_staff, municipality, language, written
+):
+    """The deadlines in the municipality's zone, and the history beside them, in the long form the
+    other staff lists use: never ``01.12.2026`` beside ``1 декабря 2026``."""
+    from ssp_portal.audit.services import audit_record
+
     deadline = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=datetime.UTC)  # 17:00 in Bishkek
-    CompetitionFactory(municipality=municipality, published=True, deadline=deadline)
+    competition = CompetitionFactory(municipality=municipality, published=True, deadline=deadline)
+    audit_record(actor=finance_staff, verb="competition.published", target=competition, scope=municipality)
     url = reverse("procurement:staff-competitions", args=[municipality.slug])
-    assert "1 Dec 2026, 17:00" in visible_text(get(client, finance_staff, "en", url))
-    assert "01.12.2026 17:00" in visible_text(get(client, finance_staff, "ky", url))
+    text = " ".join(visible_text(get(client, finance_staff, language, url)).split())
+    assert written in text
+    assert not SHORT_DATE.search(text)
+    assert not US_DATE.search(text)
+    assert not re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", text)

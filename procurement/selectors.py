@@ -193,14 +193,6 @@ def amendment_recipients(*, competition: Competition) -> list[Recipient]:
     return [Recipient(user=user, organizations=tuple(organizations[pk])) for pk, user in people.items()]
 
 
-def submitted_over_maximum(*, competition: Competition, maximum: Decimal) -> int:
-    """How many submitted applications request more than ``maximum`` (a maximum grant an amendment
-    would set): a count, as all staff may know while the applications are sealed (one query)."""
-    return Application.objects.filter(
-        competition=competition, state=Application.State.SUBMITTED, requested_amount__gt=maximum
-    ).count()
-
-
 def receipt_ledger(*, competition: Competition) -> list[dict]:
     """After the deadline, the receipts of the applications that count: number, time, digest; no content.
 

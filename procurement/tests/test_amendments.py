@@ -498,27 +498,36 @@ def test_the_version_of_the_terms_changes_with_any_amendment(competition):
 # A lower maximum grant than applications request --------------------------------------------------
 
 
-def test_the_confirmation_warns_of_submitted_applications_above_a_lowered_maximum(competition, staff):
+def test_the_confirmation_warns_that_sealed_applications_may_request_more_without_counting_them(
+    competition, staff
+):
     for _ in range(3):
         ApplicationFactory(competition=competition, submit=True)  # 150 000 each
     within = ApplicationFactory(competition=competition, submit=True)
     Application.objects.filter(pk=within.pk).update(requested_amount=Decimal("100000"))
-    draft = ApplicationFactory(competition=competition, complete=True)
-    Application.objects.filter(pk=draft.pk).update(requested_amount=Decimal("190000"))
 
     text = sentences(staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode())
 
-    assert (
-        "3 submitted applications request more than the new maximum of KGS 120,000: their organizations "
-        "see a note on the application" in text
-    )
-    # Sealed: neither the organizations nor the amounts are named.
+    assert "Applications already submitted may request more than the new maximum of KGS 120,000." in text
+    # Sealed: neither how many, nor which, nor how much.
+    assert "3 submitted" not in text and " 3 " not in text
     assert "150,000" not in text
     assert within.organization.name not in text
 
 
-@pytest.mark.parametrize("max_grant", ["160000", "250000"])
-def test_no_warning_when_no_submitted_application_requests_more(competition, staff, max_grant):
+def test_the_warning_is_the_same_whatever_the_sealed_applications_request(competition, staff):
+    before = staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
+    ApplicationFactory(competition=competition, submit=True)  # 150 000
+    after = staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
+
+    def warning(page: str) -> str:
+        return page.split('data-testid="over-maximum"', 1)[1].split("</div>", 1)[0]
+
+    assert warning(before) == warning(after)
+
+
+@pytest.mark.parametrize("max_grant", ["200000", "250000"])
+def test_no_warning_when_the_maximum_is_not_lowered(competition, staff, max_grant):
     ApplicationFactory(competition=competition, submit=True)  # 150 000
     page = staff.post(url(competition), typed(competition, max_grant=max_grant, budget="400000")).content
     assert b'data-testid="over-maximum"' not in page

@@ -629,11 +629,8 @@ def _amend_confirmation(
     recipients = selectors.amendment_recipients(competition=competition)
     applicants = [recipient for recipient in recipients if recipient.organizations]
     maximum = plan.values().get("max_grant")
-    over_maximum = (
-        selectors.submitted_over_maximum(competition=competition, maximum=maximum)
-        if maximum is not None and maximum < competition.max_grant
-        else 0
-    )
+    # Whether any sealed application asks for more is not shown: that too is their content.
+    maximum_lowered = maximum is not None and maximum < competition.max_grant
     return render(
         request,
         "procurement/confirm_amend.html",
@@ -649,7 +646,7 @@ def _amend_confirmation(
             "applicant_people": len(applicants),
             "applicant_organizations": len({name for r in applicants for name in r.organizations}),
             "followers": len(recipients) - len(applicants),
-            "over_maximum": over_maximum,
+            "maximum_lowered": maximum_lowered,
             "maximum": maximum,
             "back_url": competition.get_absolute_url(),
         },

@@ -748,5 +748,8 @@ def reports_due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/reports_due.html",
-        {"reports": selectors.reports_due_for_member(user=request.user)},
+        {
+            "reports": selectors.reports_due_for_member(user=request.user),
+            "paused": selectors.reports_paused_for_member(user=request.user),
+        },
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from ssp_portal.formatting import format_number, format_quantity, format_soms, p
 __all__ = [
     "in_zone",
     "input_value",
+    "login_url",
     "number",
     "plain_number",
     "quantity",
@@ -70,6 +73,23 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     if value is None:
         return None
     return timezone.localtime(value, ZoneInfo(zone or "Asia/Bishkek"))
+
+
+@register.simple_tag(takes_context=True)
+def login_url(context) -> str:
+    """The log-in page, with ``?next=`` the page being read, so that one comes back to it.
+
+    Only a page that was asked for with GET can be asked for again; the account pages
+    themselves (log in, sign up, password reset) are no place to come back to.
+    """
+    url = reverse("account_login")
+    request = context.get("request")
+    if request is None or request.method != "GET":
+        return url
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith("account_"):
+        return url
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 @register.simple_tag

@@ -192,6 +192,18 @@ def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:
     )
 
 
+def reports_paused_for_member(*, user: User) -> QuerySet[MonitoringReport]:
+    """An organization member's reports that wait because their project is suspended: they cannot
+    be changed or submitted until the suspension is lifted. By project, then due date."""
+    return (
+        MonitoringReport.objects.filter(project__organization__memberships__user=user)
+        .filter(Q(state=MonitoringReport.State.DRAFT) | Q(state=MonitoringReport.State.REVISION_REQUESTED))
+        .filter(project__state=Project.State.SUSPENDED)
+        .select_related("project__organization", "project__municipality")
+        .order_by("project__contract_number", "project_id", "due_date")
+    )
+
+
 @dataclass(frozen=True)
 class DueReport:
     report: MonitoringReport

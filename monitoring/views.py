@@ -169,6 +169,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": row,
             "indicators": [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()],
             "manager": permissions.can_manage_project(request.user, project),
+            "payer": permissions.can_pay_tranches(request.user, project),
+            "payment_refusal": permissions.own_organization_refusal(request.user, project, "pay")
+            if permissions.can_manage_project(request.user, project)
+            else "",
             "member": permissions.is_project_member(request.user, project),
             "visitor": permissions.can_record_visit(request.user, project),
             "paid_form": forms.TranchePaidForm(),
@@ -438,6 +442,10 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
         PaymentTranche.objects.select_related("condition_report", "project"), project=project, pk=tranche_pk
     )
     back_url = f"{project.get_absolute_url()}#tranches"
+    own = permissions.own_organization_refusal(request.user, project, "pay")
+    if own:
+        messages.error(request, own)
+        return redirect(back_url)
     if tranche.is_paid:
         messages.info(request, _("Tranche %(number)d is recorded as paid.") % {"number": tranche.number})
         return redirect(back_url)
@@ -532,6 +540,11 @@ def _draft_form(report: MonitoringReport, data=None) -> forms.ReportDraftForm:
 def _report_context(request: HttpRequest, report: MonitoringReport, **forms_: Any) -> dict[str, Any]:
     writer = permissions.can_write_report(request.user, report)
     reviewer = permissions.can_review_report(request.user, report)
+    review_refusal = (
+        permissions.own_organization_refusal(request.user, report.project, "review")
+        if permissions.reviews_for(request.user, report.project.municipality)
+        else ""
+    )
     editable = writer and report.editable and report.project.state == Project.State.ACTIVE
     rounds = list(report.rounds.all())
     context: dict[str, Any] = {
@@ -539,6 +552,7 @@ def _report_context(request: HttpRequest, report: MonitoringReport, **forms_: An
         "project": report.project,
         "writer": writer,
         "reviewer": reviewer,
+        "review_refusal": review_refusal,
         "editable": editable,
         "problems": report_services.report_problems(report) if editable else [],
         "rounds": rounds,
@@ -684,8 +698,12 @@ def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResp
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
-    if not permissions.can_review_report(request.user, report):
+    if not permissions.reviews_for(request.user, report.project.municipality):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(request.user, report.project, "review")
+    if own:
+        messages.error(request, own)
+        return redirect(report)
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -721,6 +739,10 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
         "monitoring/reviewer_queue.html",
         {
             "queue": selectors.reviewer_queue(user=request.user, municipality=municipality, show=show),
+            # Reports of organizations the person belongs to are someone else's to review.
+            "own_organizations": set(
+                request.user.organization_memberships.values_list("organization_id", flat=True)
+            ),
             "municipalities": roles.municipalities,
             "show": show,
             "current_municipality": municipality,
@@ -734,5 +756,8 @@ def reports_due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/reports_due.html",
-        {"reports": selectors.reports_due_for_member(user=request.user)},
+        {
+            "reports": selectors.reports_due_for_member(user=request.user),
+            "paused": selectors.reports_paused_for_member(user=request.user),
+        },
     )

@@ -15,7 +15,7 @@ from organizations.validators import (
     registration_number_normalized,
 )
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
-from ssp_portal.validators import REGISTRATION, limit_dates
+from ssp_portal.validators import REGISTRATION, RefusesHiddenCharacters, limit_dates
 
 
 class NormalizedField(forms.CharField):
@@ -193,8 +193,16 @@ class OrganizationDocumentForm(forms.Form):
         self.helper.form_tag = False
 
 
+class PlainEmailField(RefusesHiddenCharacters, forms.EmailField):
+    """An e-mail address with no control, direction or zero-width character in it."""
+
+
+class PlainCharField(RefusesHiddenCharacters, forms.CharField):
+    """Text of one line with no control, direction or zero-width character in it."""
+
+
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of a colleague"), max_length=254)
+    email = PlainEmailField(label=_("E-mail of a colleague"), max_length=254)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -214,7 +222,7 @@ class MemberInviteForm(forms.Form):
 class InvitationAccountForm(forms.Form):
     """A password for the invited address, chosen from the link in the invitation."""
 
-    full_name = forms.CharField(
+    full_name = PlainCharField(
         label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

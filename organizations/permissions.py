@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from organizations.models import Municipality, MunicipalityMembership, Organization, User
 
 
@@ -30,6 +32,26 @@ def is_organization_member(user: User, organization: Organization) -> bool:
     return organization.memberships.filter(user=user).exists()
 
 
+def acts_for_own_organization(user: User, organization: Organization) -> bool:
+    """Whether the person would act on the matters of an organization they are a member of.
+
+    Finance staff, monitoring consultants and commission members who are also members of an NCO
+    must not screen, score or award its applications, review its reports or pay its tranches:
+    each app refuses those actions when this is true, and says why.
+    """
+    return is_organization_member(user, organization)
+
+
+def own_organization_refusal(user: User, organization: Organization) -> str:
+    """Why the person may not verify or suspend the organization: they are its member. Empty
+    when they are not."""
+    if not acts_for_own_organization(user, organization):
+        return ""
+    return _("You are a member of %(organization)s, so you cannot verify or suspend it.") % {
+        "organization": organization.name
+    }
+
+
 def can_view_organization(user: User, organization: Organization) -> bool:
     return Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
 
@@ -41,6 +63,11 @@ def can_edit_organization(user: User, organization: Organization) -> bool:
 def can_verify_organizations(user: User) -> bool:
     """Finance staff of any municipality verify and suspend organizations."""
     return is_finance_staff(user)
+
+
+def can_change_organization_status(user: User, organization: Organization) -> bool:
+    """Finance staff verify and suspend an organization, unless they are its members."""
+    return can_verify_organizations(user) and not acts_for_own_organization(user, organization)
 
 
 def can_view_municipality_workspace(user: User, municipality: Municipality) -> bool:

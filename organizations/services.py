@@ -104,6 +104,9 @@ def _organization_set_status(
 ) -> Organization:
     if not permissions.can_verify_organizations(by):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(by, organization)
+    if own:
+        raise ValidationError(own)
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         if locked.verification_status not in allowed_from:

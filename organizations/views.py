@@ -91,6 +91,10 @@ def _render_detail(
             "memberships": memberships,
             "is_member": is_member,
             "can_review": permissions.can_verify_organizations(request.user),
+            "can_change_status": permissions.can_change_organization_status(request.user, organization),
+            "status_refusal": permissions.own_organization_refusal(request.user, organization)
+            if permissions.can_verify_organizations(request.user)
+            else "",
             "document_form": (document_form or OrganizationDocumentForm()) if is_member else None,
             "invite_form": (invite_form or MemberInviteForm()) if is_member else None,
             "invitations": list(organization.invitations.all()) if is_member else [],
@@ -404,6 +408,10 @@ def organization_verify(request: HttpRequest, pk: int) -> HttpResponse:
     organization = selectors.organization_detail(user=request.user, pk=pk)
     if organization is None:
         raise Http404
+    own = permissions.own_organization_refusal(request.user, organization)
+    if own:
+        messages.error(request, own)
+        return redirect(organization)
     if organization.is_verified:
         messages.info(request, _("%(name)s is verified.") % {"name": organization.name})
         return redirect(organization)
@@ -439,6 +447,10 @@ def organization_verify(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     _reviewer(request)
     organization = _visible_organization(request, pk)
+    own = permissions.own_organization_refusal(request.user, organization)
+    if own:
+        messages.error(request, own)
+        return redirect(organization)
     form = SuspendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

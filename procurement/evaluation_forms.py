@@ -18,9 +18,11 @@ from ssp_portal.rows.forms import DecimalInput, NumberField
 class DeclarationForm(forms.Form):
     """No conflict, or the applicants one is conflicted with, each with a short reason."""
 
-    def __init__(self, *args, organizations, **kwargs) -> None:
+    def __init__(self, *args, organizations, own: frozenset[int] = frozenset(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = list(organizations)
+        # Organizations the member belongs to: declared as conflicts by the service, not ticked here.
+        self.own = own
         for organization in self.organizations:
             self.fields[f"conflict_{organization.pk}"] = forms.BooleanField(
                 label=organization.name, required=False

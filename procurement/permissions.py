@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from organizations.models import Municipality, User
-from organizations.permissions import is_finance_staff
+from django.utils.translation import gettext as _
+
+from organizations.models import Municipality, Organization, User
+from organizations.permissions import acts_for_own_organization, is_finance_staff
 from procurement.models import Competition, PriorityIssue
 
 
@@ -38,6 +40,33 @@ def can_apply(user: User, organization) -> bool:
 
 def can_edit_application(user: User, application) -> bool:
     return can_apply(user, application.organization)
+
+
+def own_organization_refusal(user: User, organization: Organization, action: str) -> str:
+    """Why the person may not ``action`` ("screen", "score", "award") this organization's
+    application: they are its member. Empty when they are not."""
+    if not acts_for_own_organization(user, organization):
+        return ""
+    messages = {
+        "screen": _("You are a member of %(organization)s, so you cannot screen its application."),
+        "score": _("You are a member of %(organization)s, so you cannot score its application."),
+        "award": _("You are a member of %(organization)s, so you cannot decide its award."),
+    }
+    return messages[action] % {"organization": organization.name}
+
+
+def can_screen_application(user: User, application) -> bool:
+    """The competition's finance staff, unless they are members of the applicant."""
+    return can_manage_competition(user, application.competition) and not acts_for_own_organization(
+        user, application.organization
+    )
+
+
+def can_award(user: User, application) -> bool:
+    """The competition's finance staff, unless they are members of the applicant."""
+    return can_manage_competition(user, application.competition) and not acts_for_own_organization(
+        user, application.organization
+    )
 
 
 def can_view_application(user: User, application) -> bool:

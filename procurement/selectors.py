@@ -426,7 +426,7 @@ def evaluation_progress(*, competition: Competition) -> dict:
         CommissionMember.objects.filter(competition=competition)
         .order_by(*commission_order())
         .select_related("user", "declaration")
-        .prefetch_related("declaration__conflicts__organization")
+        .prefetch_related("declaration__conflicts__organization", "user__organization_memberships")
     )
     applications = list(
         Application.objects.filter(competition=competition, state__in=SCORED_STATES)
@@ -441,6 +441,9 @@ def evaluation_progress(*, competition: Competition) -> dict:
     for member in members:
         declaration = getattr(member, "declaration", None)
         conflicts = {c.organization_id for c in declaration.conflicts.all()} if declaration else set()
+        if declaration:
+            # A member of an organization is conflicted with it, even if they joined after declaring.
+            conflicts |= {m.organization_id for m in member.user.organization_memberships.all()}
         cells = []
         for application in applications:
             if application.organization_id in conflicts:

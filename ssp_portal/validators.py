@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -103,3 +104,53 @@ PAST = DateWindow(years_ahead=0)  # what has happened: payments, site visits
 BUDGET_YEAR = DateWindow(years_ahead=5)
 # Organizations were registered in the Kyrgyz Republic's own register from its independence.
 REGISTRATION = DateWindow(years_ahead=0, earliest=datetime.date(1991, 1, 1))
+
+
+# Hidden characters ------------------------------------------------------------------------------
+
+# Control characters (Cc), and format characters (Cf): the bidirectional controls U+202A–U+202E
+# and U+2066–U+2069, the marks U+200E/U+200F, zero-width spaces and joiners, the byte-order mark,
+# the soft hyphen. None is typed on purpose into a single line; each can make text read
+# differently from what it is (an address that looks like another).
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
+def hidden_character(value: str) -> str | None:
+    """The first hidden character of ``value``, or None."""
+    return next((c for c in value if unicodedata.category(c) in HIDDEN_CATEGORIES), None)
+
+
+@deconstructible
+class NoHiddenCharacters:
+    """Refuses text of one line with a control, direction or zero-width character in it."""
+
+    def __call__(self, value: str) -> None:
+        if not isinstance(value, str):
+            return
+        character = hidden_character(value)
+        if character is not None:
+            name = unicodedata.name(character, "")
+            raise ValidationError(
+                _(
+                    "This contains a hidden character (%(character)s) that can make the text look "
+                    "like something else. Type it again without it."
+                ),
+                code="hidden_character",
+                params={"character": f"U+{ord(character):04X}" + (f" {name}" if name else "")},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoHiddenCharacters)
+
+
+no_hidden_characters = NoHiddenCharacters()
+
+
+class RefusesHiddenCharacters:
+    """A form field mixin: text with a hidden character is refused before the field's other
+    checks, with that one message (``class PlainEmailField(RefusesHiddenCharacters, EmailField)``)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        no_hidden_characters(value)
+        return value

@@ -269,6 +269,9 @@ def tranche_mark_paid(
 ) -> PaymentTranche:
     """Record a payment (see ``tranche_payment_refusal`` for when it is refused)."""
     _require_manager(by, tranche.project)
+    own = permissions.own_organization_refusal(by, tranche.project, "pay")
+    if own:
+        raise ValidationError(own)
     with transaction.atomic():
         # The project is locked too: a payment and a change of the project's state wait for each other.
         locked = (

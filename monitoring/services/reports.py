@@ -520,6 +520,9 @@ def report_reviewers(*, report: MonitoringReport, previous: ReportRound | None) 
     memberships = MunicipalityMembership.objects.filter(
         municipality=report.project.municipality_id, user__is_active=True
     ).select_related("user")
+    # Members of the organization do not review its reports, so they are not told of them.
+    own = set(report.project.organization.memberships.values_list("user_id", flat=True))
+    memberships = [m for m in memberships if m.user_id not in own]
     consultants = [m.user for m in memberships if m.role == MunicipalityMembership.Role.CONSULTANT]
     return consultants or [m.user for m in memberships if m.role == MunicipalityMembership.Role.STAFF]
 
@@ -533,8 +536,11 @@ def report_review(
     at: datetime.datetime | None = None,
 ) -> MonitoringReport:
     """Accept the report, or ask for a revision with comments per section."""
-    if not permissions.can_review_report(by, report):
+    if not permissions.reviews_for(by, report.project.municipality):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(by, report.project, "review")
+    if own:
+        raise ValidationError(own)
     comments = {
         section: text.strip() for section, text in comments.items() if section in SECTIONS and text.strip()
     }

@@ -651,6 +651,9 @@ def application_screen(
     """After the deadline finance staff decide: eligible, or ineligible with the requirement not met."""
     if not permissions.can_manage_competition(by, application.competition):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(by, application.organization, "screen")
+    if own:
+        raise ValidationError(own)
     note = note.strip()
     with transaction.atomic():
         locked = _lock(application)

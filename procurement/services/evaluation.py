@@ -96,6 +96,14 @@ def declaration_sign(
             )
         if not reason.strip():
             raise ValidationError(_("Give a short reason for each conflict."))
+    # A member of an applicant is conflicted with it, declared or not: it is added to the declaration.
+    declared = {organization.pk for organization, _reason in conflicts}
+    conflicts = list(conflicts) + [
+        (organization, _("Member of the organization"))
+        for organization in Organization.objects.filter(
+            pk__in=applicants & own_organizations(by) - declared
+        ).order_by("name")
+    ]
     with transaction.atomic():
         if ConflictDeclaration.objects.select_for_update().filter(member=seat).exists():
             raise ValidationError(_("You have already signed your declaration; it cannot be changed."))
@@ -123,10 +131,17 @@ def declaration_sign(
 
 
 def conflicted_organizations(seat: CommissionMember) -> set[int]:
+    """The organizations the member neither opens nor scores: those declared, and those the member
+    belongs to (a member of an organization is conflicted with it whether declared or not)."""
     declaration = getattr(seat, "declaration", None)
     if declaration is None:
         return set()
-    return set(declaration.conflicts.values_list("organization_id", flat=True))
+    declared = set(declaration.conflicts.values_list("organization_id", flat=True))
+    return declared | own_organizations(seat.user)
+
+
+def own_organizations(user: User) -> set[int]:
+    return set(user.organization_memberships.values_list("organization_id", flat=True))
 
 
 # Score sheets ------------------------------------------------------------------------------------
@@ -144,6 +159,9 @@ def _scorable(application: Application, by: User, now: datetime.datetime) -> Com
     seat = _seat_or_denied(by, competition)
     if not hasattr(seat, "declaration"):
         raise ValidationError(_("Sign your declaration of interest first."))
+    own = permissions.own_organization_refusal(by, application.organization, "score")
+    if own:
+        raise ValidationError(own)
     if application.organization_id in conflicted_organizations(seat):
         raise PermissionDenied
     if competition.effective_state_at(now) != Competition.State.EVALUATION:
@@ -322,6 +340,9 @@ def award_grant(
     competition = application.competition
     if not permissions.can_manage_competition(by, competition):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(by, application.organization, "award")
+    if own:
+        raise ValidationError(own)
     now = at or timezone.now()
     departure_reason = departure_reason.strip()
     with transaction.atomic():
@@ -373,6 +394,9 @@ def award_revoke(*, award: Award, by: User) -> None:
     competition = award.competition
     if not permissions.can_manage_competition(by, competition):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(by, award.application.organization, "award")
+    if own:
+        raise ValidationError(own)
     with transaction.atomic():
         locked_competition = Competition.objects.select_for_update().get(pk=competition.pk)
         now = timezone.now()

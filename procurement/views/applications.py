@@ -97,6 +97,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "competition": application.competition,
         "member": member,
         "manager": permissions.can_manage_competition(request.user, application.competition),
+        "screener": permissions.can_screen_application(request.user, application),
+        "own_refusal": permissions.own_organization_refusal(request.user, application.organization, "screen")
+        if permissions.can_manage_competition(request.user, application.competition)
+        else "",
         "editable": member and application.is_draft and application.competition.is_open,
         "problems": services.application_problems(application) if application.is_draft else [],
         "maximum_lowered": selectors.maximum_lowered(application=application) if member else None,
@@ -476,7 +480,15 @@ def competition_applications(request: HttpRequest, reference: str) -> HttpRespon
     if not permissions.can_manage_competition(request.user, competition):
         raise PermissionDenied
     counts = selectors.application_counts(competition=competition)
-    context: dict[str, Any] = {"competition": competition, "counts": counts, "sealed": competition.is_sealed}
+    context: dict[str, Any] = {
+        "competition": competition,
+        "counts": counts,
+        "sealed": competition.is_sealed,
+        # Applications of organizations the person belongs to are not theirs to screen.
+        "own_organizations": set(
+            request.user.organization_memberships.values_list("organization_id", flat=True)
+        ),
+    }
     if not competition.is_sealed:
         filterset = ApplicationFilter(
             request.GET or None,
@@ -494,6 +506,10 @@ def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
     if not permissions.can_manage_competition(request.user, application.competition):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(request.user, application.organization, "screen")
+    if own:
+        messages.error(request, own)
+        return redirect("procurement:competition-applications", reference=application.competition.reference)
     form = forms.ScreeningForm(request.POST or None, competition=application.competition)
     if request.method == "POST" and form.is_valid():
         try:

@@ -89,8 +89,13 @@ def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
     if seat is not None:
         sheets = selectors.member_sheets(seat=seat)
         conflicts = services.conflicted_organizations(seat)
+        own = services.own_organizations(request.user)
         my_rows = [
-            (application, sheets.get(application.pk), application.organization_id in conflicts)
+            (
+                application,
+                sheets.get(application.pk),
+                "own" if application.organization_id in own else application.organization_id in conflicts,
+            )
             for application in progress["applications"]
         ]
     chair = seat is not None and seat.role == "chair"
@@ -127,7 +132,11 @@ def declaration(request: HttpRequest, reference: str) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
-    form = DeclarationForm(request.POST or None, organizations=organizations)
+    form = DeclarationForm(
+        request.POST or None,
+        organizations=organizations,
+        own=frozenset(services.own_organizations(request.user)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_sign(competition=competition, by=request.user, conflicts=form.conflicts())
@@ -153,6 +162,10 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     seat = permissions.commission_seat(request.user, competition)
     if seat is None:
         raise PermissionDenied
+    own = permissions.own_organization_refusal(request.user, application.organization, "score")
+    if own:
+        messages.error(request, own)
+        return redirect("procurement:evaluation", reference=competition.reference)
     criteria = list(competition.criteria.all())
     sheet = ScoreSheet.objects.filter(application=application, member=seat).prefetch_related("scores").first()
     form = ScoreSheetForm(request.POST or None, criteria=criteria, sheet=sheet)
@@ -254,6 +267,8 @@ def awards(request: HttpRequest, reference: str) -> HttpResponse:
             "tie_rule": TIE_RULE,
             "problems": services.completion_problems(competition),
             "form": AwardForm(),
+            # Applications of organizations the person belongs to are not theirs to award.
+            "own_organizations": services.own_organizations(request.user),
         },
     )
 
@@ -282,6 +297,10 @@ def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
     competition = application.competition
     if not permissions.can_manage_competition(request.user, competition):
         raise PermissionDenied
+    own = permissions.own_organization_refusal(request.user, application.organization, "award")
+    if own:
+        messages.error(request, own)
+        return redirect("procurement:awards", reference=competition.reference)
     form = AwardForm(entered(request), initial={"amount": application.requested_amount})
     context = {
         "application": application,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -21,6 +22,7 @@ __all__ = [
     "in_zone",
     "input_value",
     "language_next",
+    "login_url",
     "number",
     "plain_number",
     "quantity",
@@ -92,6 +94,23 @@ def language_next(context: template.Context) -> str:
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
     return way_back(request) or reverse("home")
+
+
+@register.simple_tag(takes_context=True)
+def login_url(context) -> str:
+    """The log-in page, with ``?next=`` the page being read, so that one comes back to it.
+
+    Only a page that was asked for with GET can be asked for again; the account pages
+    themselves (log in, sign up, password reset) are no place to come back to.
+    """
+    url = reverse("account_login")
+    request = context.get("request")
+    if request is None or request.method != "GET":
+        return url
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith("account_"):
+        return url
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 @register.simple_tag

@@ -212,3 +212,17 @@ def test_seed_demo_follows_the_two_projects_in_their_monitoring_states(settings)
     assert first.snapshot["narrative"]["results"] != second.snapshot["narrative"]["results"]
     # Books: 2,000 approved; 2,000 + 1,500 spent, explained.
     assert overspent_projects([baldarga.pk, ulukman.pk]) == {baldarga.pk}
+
+
+def test_no_demo_official_is_a_member_of_an_organization(settings):
+    """Finance staff, consultants and commission members act on the NCOs' matters, so none of the
+    demo's is a member of an NCO (the portal would refuse them those actions)."""
+    from procurement.models import CommissionMember
+
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+    officials = set(MunicipalityMembership.objects.values_list("user_id", flat=True)) | set(
+        CommissionMember.objects.values_list("user_id", flat=True)
+    )
+    assert officials
+    assert not OrganizationMembership.objects.filter(user_id__in=officials).exists()

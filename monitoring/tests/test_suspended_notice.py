@@ -1,0 +1,53 @@
+"""A suspended project's organization is told, on its report pages and its list of reports, that
+the project is suspended, why, and what that means."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from monitoring.services import projects as project_services
+from monitoring.tests.world import build
+
+pytestmark = pytest.mark.django_db
+
+MEANING = "its reports cannot be changed or submitted, and its tranches are not paid"
+
+
+@pytest.fixture
+def world(municipality, organization, nco_member, finance_staff):
+    world = build(municipality, organization, finance_staff)
+    project_services.project_change_state(
+        project=world.project, by=finance_staff, state="suspended", reason="Audit of the books"
+    )
+    return world
+
+
+def test_the_report_page_says_the_project_is_suspended_and_why(world, client_for):
+    page = client_for(world.member).get(world.reports[0].get_absolute_url()).content.decode()
+    assert 'data-testid="project-suspended"' in page
+    assert f"Project {world.project.contract_number} is suspended since" in page
+    assert "Reason given by the finance department: Audit of the books" in page
+    assert MEANING in page
+
+
+def test_my_reports_lists_the_paused_reports_with_the_reason(world, client_for):
+    page = client_for(world.member).get(reverse("monitoring:reports-due")).content.decode()
+    assert 'data-testid="paused-reports"' in page
+    assert "Audit of the books" in page
+    assert MEANING in page
+    for report in world.reports:
+        assert escape(report.get_absolute_url()) in page
+
+
+def test_an_active_project_shows_no_notice(municipality, organization, nco_member, finance_staff, client_for):
+    world = build(municipality, organization, finance_staff)
+    client = client_for(world.member)
+    assert (
+        'data-testid="project-suspended"'
+        not in client.get(world.reports[0].get_absolute_url()).content.decode()
+    )
+    assert (
+        'data-testid="paused-reports"' not in client.get(reverse("monitoring:reports-due")).content.decode()
+    )

@@ -43,7 +43,7 @@ class Check:
 
 
 def _when(moment: datetime.datetime, competition: Competition) -> str:
-    return formats.date_format(timezone.localtime(moment, competition.zone), "j E Y, H:i")
+    return formats.date_format(timezone.localtime(moment, competition.zone), "DATETIME_FORMAT")
 
 
 def _next_minute(moment: datetime.datetime) -> datetime.datetime:

@@ -228,3 +228,27 @@ def test_numbers_are_read_as_people_type_them_and_never_guessed(typed, read):
     from ssp_portal.formatting import read_number
 
     assert read_number(typed) == read
+
+
+def test_templates_name_their_date_formats():
+    """Templates write dates with the formats of the language (``DATE_FORMAT``...), never a pattern
+    of their own: Kyrgyz writes "2026-жылдын 1-декабры" where a pattern would give "1 декабры 2026"."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    named = {
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "YEAR_MONTH_FORMAT",
+    }
+    found = []
+    for path in Path(settings.BASE_DIR).rglob("templates/**/*"):
+        if ".venv" in path.parts or path.suffix not in {".html", ".txt"}:
+            continue
+        for pattern in re.findall(r'\|date:"([^"]*)"', path.read_text()):
+            if pattern not in named:
+                found.append(f"{path.relative_to(settings.BASE_DIR)}: {pattern}")
+    assert found == []

@@ -52,7 +52,7 @@ def get(client, user, language: str, url: str) -> str:
     [
         ("en", "1 January 2026 – 31 March 2026", f"KGS{NBSP}150,000"),
         ("ru", "1 января 2026 – 31 марта 2026", f"150{NBSP}000{NBSP}сом"),
-        ("ky", "1 Январь 2026 – 31 Март 2026", f"150{NBSP}000{NBSP}сом"),
+        ("ky", "2026-жылдын 1-январы – 2026-жылдын 31-марты", f"150{NBSP}000{NBSP}сом"),
     ],
 )
 def test_the_project_page_writes_dates_and_money_one_way(client, municipality, language, period, amount):
@@ -130,7 +130,7 @@ def test_admin_lists_write_amounts_in_soms_and_sort_by_them(
 
 @pytest.mark.parametrize(
     ("language", "written"),
-    [("en", "1 December 2026, 17:00"), ("ru", "1 декабря 2026, 17:00"), ("ky", "1 Декабрь 2026, 17:00")],
+    [("en", "1 December 2026, 17:00"), ("ru", "1 декабря 2026, 17:00"), ("ky", "2026-жылдын 1-декабры, 17:00")],
 )
 def test_the_staff_competitions_list_writes_its_dates_one_way_day_first(
     client, finance_staff, municipality, language, written

@@ -265,3 +265,23 @@ def test_a_bad_language_of_a_document_request_is_404(municipality, finance_staff
 
     assert response.status_code == 404
     assert not Document.objects.exists()
+
+
+def test_a_row_not_yet_in_kyrgyz_may_stay_so_but_a_written_name_is_not_erased(
+    municipality, finance_staff, client_for
+):
+    competition = CompetitionFactory(municipality=municipality, criteria=True)
+    competition.criteria.filter(position=0).update(name_ky=None)
+    client = client_for(finance_staff)
+    url, _page = criteria_in(client, competition, "ky")
+    shown = ROWS_PAGES["criteria"].rows(competition, "ky")
+    stored = [{k: v for k, v in row.items() if k != "other_languages"} for row in shown]
+
+    untranslated = client.post(url, rows_post("criteria", stored, shown=shown), follow=True)
+    assert "Nothing was changed" in untranslated.content.decode()
+
+    data = rows_post("criteria", stored, shown=shown)
+    data["criteria-1-name"] = ""
+    erased = client.post(url, data)
+    assert erased.status_code == 400
+    assert competition.criteria.get(position=1).name_ky == "Approach (ky)"

@@ -27,7 +27,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from ssp_portal.languages import LANGUAGES, NATIVE_NAMES
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -43,6 +46,8 @@ AMENDABLE = (
     "project_start",
     "project_end",
     "contact",
+    # The description in each language; ``description`` alone is the page's language.
+    *[f"description_{language}" for language in LANGUAGES],
     "description",
 )
 
@@ -50,6 +55,7 @@ AMENDABLE = (
 MONEY, MOMENT, DAY, COUNT, TEXT = "money", "moment", "day", "count", "text"
 KINDS = {
     "description": TEXT,
+    **{f"description_{language}": TEXT for language in LANGUAGES},
     "budget": MONEY,
     "max_grant": MONEY,
     "projects_expected": COUNT,
@@ -60,6 +66,10 @@ KINDS = {
 }
 LABELS = {
     "description": _("Description"),
+    **{
+        f"description_{language}": format_lazy("{} — {}", _("Description"), NATIVE_NAMES[language])
+        for language in LANGUAGES
+    },
     "budget": _("Total budget"),
     "max_grant": _("Maximum grant per project"),
     "projects_expected": _("Number of projects expected"),
@@ -89,7 +99,7 @@ class TermChange:
     @property
     def long(self) -> bool:
         """A text shown in full apart (a description), not on one line."""
-        return self.name == "description"
+        return self.name.startswith("description")
 
     @property
     def old_kind(self) -> str:
@@ -214,6 +224,8 @@ def version_amendment(version: str) -> int | None:
 
 def _same(old: Any, new: Any) -> bool:
     """A text sent back with other line ends (a browser sends CR LF) is the same text."""
+    if old in ("", None) and new in ("", None):  # a language the text is not written in
+        return True
     if isinstance(old, str) and isinstance(new, str):
         return old.replace("\r\n", "\n") == new.replace("\r\n", "\n")
     return old == new

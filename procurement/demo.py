@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from organizations.demo import DemoWorld, demo_pdf
@@ -40,34 +40,183 @@ from ssp_portal.files import PDF
 
 ZONE = ZoneInfo("Asia/Bishkek")
 
+# Every text as Karakol publishes it: English, Russian, Kyrgyz.
 CRITERIA = [
-    services.CriterionData(
-        "Relevance to the priority issue",
-        "How well the project answers the need of the target group.",
+    (
+        (
+            "Relevance to the priority issue",
+            "Соответствие приоритетной социальной проблеме",
+            "Артыкчылыктуу социалдык көйгөйгө шайкештиги",
+        ),
+        (
+            "How well the project answers the need of the target group.",
+            "Насколько проект отвечает потребностям целевой группы.",
+            "Долбоор максаттуу топтун муктаждыгына канчалык жооп берет.",
+        ),
         10,
         30,
     ),
-    services.CriterionData(
-        "Quality of the approach", "Activities, methods and schedule are clear and realistic.", 10, 25
+    (
+        ("Quality of the approach", "Качество подхода", "Мамиленин сапаты"),
+        (
+            "Activities, methods and schedule are clear and realistic.",
+            "Мероприятия, методы и график понятны и реалистичны.",
+            "Иш-чаралар, ыкмалар жана график түшүнүктүү жана ишке ашырылчу.",
+        ),
+        10,
+        25,
     ),
-    services.CriterionData(
-        "Experience and capacity", "The organization's track record with this target group.", 10, 20
+    (
+        ("Experience and capacity", "Опыт и потенциал", "Тажрыйба жана мүмкүнчүлүк"),
+        (
+            "The organization's track record with this target group.",
+            "Опыт работы организации с этой целевой группой.",
+            "Уюмдун бул максаттуу топ менен иштөө тажрыйбасы.",
+        ),
+        10,
+        20,
     ),
-    services.CriterionData("Budget", "Costs are necessary, reasonable and justified.", 10, 15),
-    services.CriterionData("Sustainability", "Results last after the project ends.", 10, 10),
+    (
+        ("Budget", "Бюджет", "Бюджет"),
+        (
+            "Costs are necessary, reasonable and justified.",
+            "Расходы необходимы, разумны и обоснованы.",
+            "Чыгашалар зарыл, акылга сыярлык жана негизделген.",
+        ),
+        10,
+        15,
+    ),
+    (
+        ("Sustainability", "Устойчивость", "Туруктуулук"),
+        (
+            "Results last after the project ends.",
+            "Результаты сохраняются после завершения проекта.",
+            "Жыйынтыктар долбоор аяктагандан кийин да сакталат.",
+        ),
+        10,
+        10,
+    ),
 ]
 ELIGIBILITY = [
-    "A non-commercial organization registered in the Kyrgyz Republic for at least one year",
-    "No tax or social fund arrears",
-    "Experience of work with the target group",
-    "The project is carried out within the city of Karakol",
+    (
+        "A non-commercial organization registered in the Kyrgyz Republic for at least one year",
+        "Некоммерческая организация, зарегистрированная в Кыргызской Республике не менее одного года",
+        "Кыргыз Республикасында кеминде бир жыл мурун катталган коммерциялык эмес уюм",
+    ),
+    (
+        "No tax or social fund arrears",
+        "Отсутствие задолженности по налогам и в Социальный фонд",
+        "Салык жана Социалдык фонд боюнча карызы жок",
+    ),
+    (
+        "Experience of work with the target group",
+        "Опыт работы с целевой группой",
+        "Максаттуу топ менен иштөө тажрыйбасы",
+    ),
+    (
+        "The project is carried out within the city of Karakol",
+        "Проект реализуется в пределах города Каракол",
+        "Долбоор Каракол шаарынын аймагында ишке ашырылат",
+    ),
 ]
 DOCUMENTS = [
-    ("Project proposal", "On the portal's application form."),
-    ("Charter of the organization", "A scan of the registered charter."),
-    ("Certificate of state registration", ""),
-    ("Certificate of no tax arrears", "Issued within the last 30 days."),
+    (
+        ("Project proposal", "Проектное предложение", "Долбоордук сунуш"),
+        (
+            "On the portal's application form.",
+            "По форме заявки на портале.",
+            "Порталдагы табыштаманын формасы боюнча.",
+        ),
+    ),
+    (
+        ("Charter of the organization", "Устав организации", "Уюмдун уставы"),
+        (
+            "A scan of the registered charter.",
+            "Скан зарегистрированного устава.",
+            "Катталган уставдын сканы.",
+        ),
+    ),
+    (
+        (
+            "Certificate of state registration",
+            "Свидетельство о государственной регистрации",
+            "Мамлекеттик каттоо жөнүндө күбөлүк",
+        ),
+        ("", "", ""),
+    ),
+    (
+        (
+            "Certificate of no tax arrears",
+            "Справка об отсутствии налоговой задолженности",
+            "Салык карызы жок экендиги жөнүндө маалымкат",
+        ),
+        (
+            "Issued within the last 30 days.",
+            "Выдана не ранее 30 дней назад.",
+            "Акыркы 30 күндүн ичинде берилген.",
+        ),
+    ),
 ]
+#: The order of the texts above.
+WRITTEN_IN = ("en", "ru", "ky")
+
+
+def _texts(name: str, texts: tuple[str, str, str]) -> dict[str, str]:
+    """``title``, (English, Russian, Kyrgyz) → ``title_en``, ``title_ru``, ``title_ky``."""
+    return {f"{name}_{language}": text for language, text in zip(WRITTEN_IN, texts, strict=True)}
+
+
+def _set_rows_in_each_language(set_rows, competition: Competition, by: User, rows, at=None) -> None:
+    """A list of rows written in each language: ``rows(language_index)`` gives the row data of a
+    language (English first, which adds them; the others write their texts on the same rows)."""
+    ids: list[int | None] = []
+    for index, language in enumerate(WRITTEN_IN):
+        data = [
+            replace(row, id=pk) for row, pk in zip(rows(index), ids or [None] * len(rows(index)), strict=True)
+        ]
+        set_rows(competition, by, data, language, at)
+        if not ids:
+            ids = list(_related(set_rows, competition).values_list("pk", flat=True))
+
+
+def _related(set_rows, competition: Competition):
+    return {
+        _set_criteria: competition.criteria,
+        _set_documents: competition.required_documents,
+        _set_eligibility: competition.eligibility_requirements,
+    }[set_rows].order_by("position", "pk")
+
+
+def _set_criteria(competition, by, rows, language, at) -> None:
+    services.competition_set_criteria(competition=competition, by=by, criteria=rows, language=language, at=at)
+
+
+def _set_documents(competition, by, rows, language, at) -> None:
+    services.competition_set_required_documents(
+        competition=competition, by=by, documents=rows, language=language, at=at
+    )
+
+
+def _set_eligibility(competition, by, rows, language, at) -> None:
+    services.competition_set_eligibility(
+        competition=competition, by=by, requirements=rows, language=language, at=at
+    )
+
+
+def _criteria(rows) -> object:
+    return lambda i: [
+        services.CriterionData(name[i], notes[i], score, weight) for name, notes, score, weight in rows
+    ]
+
+
+def _documents(rows) -> object:
+    return lambda i: [services.DocumentData(name[i], notes[i]) for name, notes in rows]
+
+
+def _requirements(rows) -> object:
+    return lambda i: [services.RequirementData(text[i]) for text in rows]
+
+
 COMMISSION = [
     ("chair@karakol.example", "Nurlan Asanov", "chair", "Deputy mayor"),
     ("member1@karakol.example", "Aigul Mamytova", "member", "Deputy of the city council"),
@@ -82,11 +231,23 @@ class ProcurementWorld:
     public_order: Competition
 
 
-def _issue(world: DemoWorld, *, title: str, **fields: object) -> PriorityIssue:
+def _issue(
+    world: DemoWorld,
+    *,
+    title: tuple[str, str, str],
+    description: tuple[str, str, str],
+    target_group: tuple[str, str, str],
+    **fields: object,
+) -> PriorityIssue:
     finance = world.users["finance@karakol.example"]
-    issue = PriorityIssue.objects.filter(municipality=world.karakol, title=title).first()
+    issue = PriorityIssue.objects.filter(municipality=world.karakol, title_en=title[0]).first()
     if issue is None:
-        issue = priority_issue_create(municipality=world.karakol, by=finance, data={"title": title, **fields})
+        texts = {
+            **_texts("title", title),
+            **_texts("description", description),
+            **_texts("target_group", target_group),
+        }
+        issue = priority_issue_create(municipality=world.karakol, by=finance, data={**texts, **fields})
     if not issue.is_approved:
         issue = priority_issue_approve(issue=issue, by=finance)
     return issue
@@ -97,11 +258,17 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def _competition(
-    world: DemoWorld, *, title: str, issue: PriorityIssue, published: datetime.datetime, **terms
+    world: DemoWorld,
+    *,
+    title: tuple[str, str, str],
+    description: tuple[str, str, str],
+    issue: PriorityIssue,
+    published: datetime.datetime,
+    **terms,
 ):
     """The competition as a draft with its criteria, eligibility, documents and commission, published."""
     finance = world.users["finance@karakol.example"]
-    existing = Competition.objects.filter(municipality=world.karakol, title=title).first()
+    existing = Competition.objects.filter(municipality=world.karakol, title_en=title[0]).first()
     if existing is not None:
         return existing
     competition = services.competition_create(
@@ -109,7 +276,8 @@ def _competition(
         by=finance,
         at=published - datetime.timedelta(days=3),
         data={
-            "title": title,
+            **_texts("title", title),
+            **_texts("description", description),
             "priority_issue": issue,
             "announcement_date": published.date(),
             "contact": "Finance Department, Karakol Mayor's Office",
@@ -117,19 +285,9 @@ def _competition(
         },
     )
     drafted = published - datetime.timedelta(days=2)
-    services.competition_set_criteria(competition=competition, by=finance, criteria=CRITERIA, at=drafted)
-    services.competition_set_eligibility(
-        competition=competition,
-        by=finance,
-        requirements=[services.RequirementData(text) for text in ELIGIBILITY],
-        at=drafted,
-    )
-    services.competition_set_required_documents(
-        competition=competition,
-        by=finance,
-        documents=[services.DocumentData(name, notes) for name, notes in DOCUMENTS],
-        at=drafted,
-    )
+    _set_rows_in_each_language(_set_criteria, competition, finance, _criteria(CRITERIA), at=drafted)
+    _set_rows_in_each_language(_set_eligibility, competition, finance, _requirements(ELIGIBILITY), at=drafted)
+    _set_rows_in_each_language(_set_documents, competition, finance, _documents(DOCUMENTS), at=drafted)
     commission_set(
         competition=competition,
         by=finance,
@@ -143,24 +301,45 @@ def _draft_competition(world: DemoWorld, today: datetime.date) -> Competition:
     """Next year's call, still a draft: criteria and documents in place, the commission and the
     priority issue not yet ready, so that its publishing checklist has work left on it."""
     finance = world.users["finance@karakol.example"]
-    title = "Support for Older People Living Alone"
-    existing = Competition.objects.filter(municipality=world.karakol, title=title).first()
+    title = (
+        "Support for Older People Living Alone",
+        "Поддержка одиноко проживающих пожилых людей",
+        "Жалгыз жашаган улгайган адамдарды колдоо",
+    )
+    existing = Competition.objects.filter(municipality=world.karakol, title_en=title[0]).first()
     if existing is not None:
         return existing
-    issue = PriorityIssue.objects.filter(
-        municipality=world.karakol, title="Older people living alone"
-    ).first()
+    issue_title = (
+        "Older people living alone",
+        "Одиноко проживающие пожилые люди",
+        "Жалгыз жашаган улгайган адамдар",
+    )
+    issue = PriorityIssue.objects.filter(municipality=world.karakol, title_en=issue_title[0]).first()
     if issue is None:
         issue = priority_issue_create(
             municipality=world.karakol,
             by=finance,
             data={
-                "title": "Older people living alone",
-                "description": (
-                    "Older people whose children work abroad live alone; they need home visits, help with "
-                    "medicines and company."
+                **_texts("title", issue_title),
+                **_texts(
+                    "description",
+                    (
+                        "Older people whose children work abroad live alone; they need home visits, help "
+                        "with medicines and company.",
+                        "Пожилые люди, чьи дети работают за рубежом, живут одни; им нужны посещения на дому, "
+                        "помощь с лекарствами и общение.",
+                        "Балдары чет өлкөдө иштеген улгайган адамдар жалгыз жашашат; аларга үйгө барып "
+                        "туруу, дары-дармек менен жардам жана маек керек.",
+                    ),
                 ),
-                "target_group": "People over 70 living alone in Karakol",
+                **_texts(
+                    "target_group",
+                    (
+                        "People over 70 living alone in Karakol",
+                        "Люди старше 70 лет, одиноко проживающие в Караколе",
+                        "Караколдо жалгыз жашаган 70 жаштан өткөн адамдар",
+                    ),
+                ),
                 "need_source": PriorityIssue.NeedSource.PUBLIC_HEARING,
                 "year": today.year + 1,
                 "planned_budget": Decimal("150000.00"),
@@ -172,11 +351,18 @@ def _draft_competition(world: DemoWorld, today: datetime.date) -> Competition:
         municipality=world.karakol,
         by=finance,
         data={
-            "title": title,
+            **_texts("title", title),
             "priority_issue": issue,
-            "description": (
-                "The Karakol Mayor's Office invites non-commercial organizations to propose a project of "
-                "home visits and everyday help for older people who live alone."
+            **_texts(
+                "description",
+                (
+                    "The Karakol Mayor's Office invites non-commercial organizations to propose a project "
+                    "of home visits and everyday help for older people who live alone.",
+                    "Мэрия города Каракол приглашает некоммерческие организации предложить проект посещений "
+                    "на дому и повседневной помощи пожилым людям, которые живут одни.",
+                    "Каракол шаарынын мэриясы коммерциялык эмес уюмдарды жалгыз жашаган улгайган адамдарга "
+                    "үйгө барып туруу жана күнүмдүк жардам көрсөтүү долбоорун сунуштоого чакырат.",
+                ),
             ),
             "budget": Decimal("150000.00"),
             "max_grant": Decimal("150000.00"),
@@ -188,26 +374,34 @@ def _draft_competition(world: DemoWorld, today: datetime.date) -> Competition:
             "contact": "Finance Department, Karakol Mayor's Office",
         },
     )
-    services.competition_set_criteria(
-        competition=competition,
-        by=finance,
-        criteria=[
-            services.CriterionData("Relevance to the priority issue", "", 10, 35),
-            services.CriterionData("Quality of the approach", "", 10, 30),
-            services.CriterionData("Experience with older people", "", 10, 20),
-            services.CriterionData("Budget", "Costs are necessary and reasonable.", 10, 15),
-        ],
-    )
-    services.competition_set_required_documents(
-        competition=competition,
-        by=finance,
-        documents=[services.DocumentData(name, notes) for name, notes in DOCUMENTS[:3]],
-    )
-    services.competition_set_eligibility(
-        competition=competition,
-        by=finance,
-        requirements=[services.RequirementData(text) for text in ELIGIBILITY[:2]],
-    )
+    none = ("", "", "")
+    criteria = [
+        (CRITERIA[0][0], none, 10, 35),
+        (CRITERIA[1][0], none, 10, 30),
+        (
+            (
+                "Experience with older people",
+                "Опыт работы с пожилыми людьми",
+                "Улгайган адамдар менен иштөө тажрыйбасы",
+            ),
+            none,
+            10,
+            20,
+        ),
+        (
+            CRITERIA[3][0],
+            (
+                "Costs are necessary and reasonable.",
+                "Расходы необходимы и разумны.",
+                "Чыгашалар зарыл жана акылга сыярлык.",
+            ),
+            10,
+            15,
+        ),
+    ]
+    _set_rows_in_each_language(_set_criteria, competition, finance, _criteria(criteria))
+    _set_rows_in_each_language(_set_documents, competition, finance, _documents(DOCUMENTS[:3]))
+    _set_rows_in_each_language(_set_eligibility, competition, finance, _requirements(ELIGIBILITY[:2]))
     commission_set(
         competition=competition,
         by=finance,
@@ -247,7 +441,9 @@ def _evaluate(world: DemoWorld, competition: Competition, ineligible: dict[int, 
             application=application,
             by=finance,
             eligible=failed is None,
-            requirement=competition.eligibility_requirements.filter(text=failed).first() if failed else None,
+            requirement=competition.eligibility_requirements.filter(text_en=failed).first()
+            if failed
+            else None,
             note=_INELIGIBLE_NOTE if failed else "",
             at=day(3),
         )
@@ -347,7 +543,7 @@ def _fill(application: Application, proposal: Proposal, *, unattached: tuple[str
         for i, (title, start, end) in enumerate(proposal.activities)
     )
     member = User.objects.get(email=proposal.member)
-    for document in application.competition.required_documents.exclude(name__in=unattached):
+    for document in application.competition.required_documents.exclude(name_en__in=unattached):
         attachment = ApplicationAttachment(
             application=application,
             required_document=document,
@@ -524,43 +720,84 @@ def _seed_open_competition(world: DemoWorld, competition: Competition) -> None:
     Application.objects.filter(pk=draft.pk).update(problem="", expected_results="")
 
 
-@transaction.atomic
 def seed(world: DemoWorld) -> ProcurementWorld:
+    # Looked up and written by their English texts, whatever the language of the command.
+    with translation.override("en"):
+        return _seed(world)
+
+
+@transaction.atomic
+def _seed(world: DemoWorld) -> ProcurementWorld:
     today = timezone.localdate(timezone=ZONE)
     last_year = today.year - 1
     children_issue = _issue(
         world,
-        title="Children of labor migrants",
+        title=("Children of labor migrants", "Дети трудовых мигрантов", "Эмгек мигранттарынын балдары"),
         description=(
             "Many children in Karakol live with grandparents or relatives while their parents work in "
             "Russia or Kazakhstan. They need after-school care, psychological support and regular "
-            "contact with their parents."
+            "contact with their parents.",
+            "Многие дети в Караколе живут с бабушками, дедушками или родственниками, пока их родители "
+            "работают в России или Казахстане. Им нужны присмотр после школы, психологическая поддержка "
+            "и регулярная связь с родителями.",
+            "Караколдогу көп балдар ата-энеси Орусияда же Казакстанда иштеп жүргөндө чоң ата, чоң энеси "
+            "же туугандары менен жашашат. Аларга сабактан кийинки кам көрүү, психологиялык колдоо жана "
+            "ата-энеси менен үзгүлтүксүз байланыш керек.",
         ),
-        target_group="Children of labor migrants aged 7-17",
+        target_group=(
+            "Children of labor migrants aged 7-17",
+            "Дети трудовых мигрантов в возрасте 7–17 лет",
+            "7–17 жаштагы эмгек мигранттарынын балдары",
+        ),
         need_source=PriorityIssue.NeedSource.NEEDS_ASSESSMENT,
         year=last_year,
         planned_budget=Decimal("200000.00"),
     )
     women_issue = _issue(
         world,
-        title="Women - victims of domestic violence",
+        title=(
+            "Women - victims of domestic violence",
+            "Женщины — жертвы домашнего насилия",
+            "Үй-бүлөлүк зомбулуктан жабыр тарткан аялдар",
+        ),
         description=(
             "Women who suffer domestic violence need a safe place, legal and psychological help, and "
-            "support to find work and housing."
+            "support to find work and housing.",
+            "Женщинам, пострадавшим от домашнего насилия, нужны безопасное место, юридическая и "
+            "психологическая помощь, поддержка в поиске работы и жилья.",
+            "Үй-бүлөлүк зомбулуктан жабыр тарткан аялдарга коопсуз жай, юридикалык жана психологиялык "
+            "жардам, жумуш жана турак жай табууга колдоо керек.",
         ),
-        target_group="Women affected by domestic violence and their children",
+        target_group=(
+            "Women affected by domestic violence and their children",
+            "Женщины, пострадавшие от домашнего насилия, и их дети",
+            "Үй-бүлөлүк зомбулуктан жабыр тарткан аялдар жана алардын балдары",
+        ),
         need_source=PriorityIssue.NeedSource.PUBLIC_HEARING,
         year=last_year,
         planned_budget=Decimal("200000.00"),
     )
     order_issue = _issue(
         world,
-        title="Maintaining public order: work with homeless people",
+        title=(
+            "Maintaining public order: work with homeless people",
+            "Поддержание общественного порядка: работа с бездомными",
+            "Коомдук тартипти сактоо: үй-жайсыз адамдар менен иштөө",
+        ),
         description=(
             "Homeless people in Karakol need shelter in winter, documents, medical help and a way back "
-            "to work; the city council asked for a social approach to public order."
+            "to work; the city council asked for a social approach to public order.",
+            "Бездомным людям в Караколе нужны приют зимой, документы, медицинская помощь и возможность "
+            "вернуться к работе; городской кенеш попросил о социальном подходе к общественному порядку.",
+            "Караколдогу үй-жайсыз адамдарга кышында баш калкалоочу жай, документтер, медициналык жардам "
+            "жана жумушка кайтуу мүмкүнчүлүгү керек; шаардык кеңеш коомдук тартипке социалдык мамиле "
+            "кылууну сураган.",
         ),
-        target_group="Homeless people in Karakol",
+        target_group=(
+            "Homeless people in Karakol",
+            "Бездомные люди в Караколе",
+            "Караколдогу үй-жайсыз адамдар",
+        ),
         need_source=PriorityIssue.NeedSource.COUNCIL_DECISION,
         year=today.year,
         planned_budget=Decimal("200000.00"),
@@ -568,13 +805,19 @@ def seed(world: DemoWorld) -> ProcurementWorld:
 
     children = _competition(
         world,
-        title="Children of Labor Migrants",
+        title=("Children of Labor Migrants", "Дети трудовых мигрантов", "Эмгек мигранттарынын балдары"),
         issue=children_issue,
         published=_at(datetime.date(last_year, 2, 10)),
         description=(
             "The Karakol Mayor's Office invites non-commercial organizations to propose a project that "
             "protects the interests of labor migrants' children: after-school care, psychological "
-            "support and help to keep in touch with their parents."
+            "support and help to keep in touch with their parents.",
+            "Мэрия города Каракол приглашает некоммерческие организации предложить проект, защищающий "
+            "интересы детей трудовых мигрантов: присмотр после школы, психологическая поддержка и помощь "
+            "в поддержании связи с родителями.",
+            "Каракол шаарынын мэриясы коммерциялык эмес уюмдарды эмгек мигранттарынын балдарынын "
+            "кызыкчылыктарын коргогон долбоорду сунуштоого чакырат: сабактан кийинки кам көрүү, "
+            "психологиялык колдоо жана ата-энеси менен байланышты сактоого жардам.",
         ),
         budget=Decimal("200000.00"),
         max_grant=Decimal("200000.00"),
@@ -585,12 +828,20 @@ def seed(world: DemoWorld) -> ProcurementWorld:
     )
     women = _competition(
         world,
-        title="Women - Victims of Domestic Violence",
+        title=(
+            "Women - Victims of Domestic Violence",
+            "Женщины — жертвы домашнего насилия",
+            "Үй-бүлөлүк зомбулуктан жабыр тарткан аялдар",
+        ),
         issue=women_issue,
         published=_at(datetime.date(last_year, 2, 10)),
         description=(
             "The Karakol Mayor's Office invites non-commercial organizations to propose a project of "
-            "assistance and support to female victims of domestic violence."
+            "assistance and support to female victims of domestic violence.",
+            "Мэрия города Каракол приглашает некоммерческие организации предложить проект помощи и "
+            "поддержки женщинам — жертвам домашнего насилия.",
+            "Каракол шаарынын мэриясы коммерциялык эмес уюмдарды үй-бүлөлүк зомбулуктан жабыр тарткан "
+            "аялдарга жардам берүү жана колдоо долбоорун сунуштоого чакырат.",
         ),
         budget=Decimal("200000.00"),
         max_grant=Decimal("200000.00"),
@@ -603,13 +854,19 @@ def seed(world: DemoWorld) -> ProcurementWorld:
     deadline = _at(today + datetime.timedelta(days=25), 17)
     public_order = _competition(
         world,
-        title="Maintaining Public Order",
+        title=("Maintaining Public Order", "Поддержание общественного порядка", "Коомдук тартипти сактоо"),
         issue=order_issue,
         published=published,
         description=(
             "The Karakol Mayor's Office invites non-commercial organizations to propose a project of work "
             "with homeless people: outreach, winter shelter, help with documents and medical care, and "
-            "a way back to work."
+            "a way back to work.",
+            "Мэрия города Каракол приглашает некоммерческие организации предложить проект работы с "
+            "бездомными людьми: работа на улице, зимний приют, помощь с документами и медицинской "
+            "помощью, возвращение к работе.",
+            "Каракол шаарынын мэриясы коммерциялык эмес уюмдарды үй-жайсыз адамдар менен иштөө "
+            "долбоорун сунуштоого чакырат: көчөдө иштөө, кышкы баш калкалоочу жай, документтер жана "
+            "медициналык жардам боюнча көмөк, жумушка кайтуу.",
         ),
         budget=Decimal("200000.00"),
         max_grant=Decimal("200000.00"),

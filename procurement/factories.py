@@ -24,14 +24,29 @@ from procurement.models import (
 )
 
 
+def in_state_languages(name: str) -> tuple[factory.LazyAttribute, factory.LazyAttribute]:
+    """The Kyrgyz and Russian texts of a field the test writes in English (``title=`` writes
+    ``title_en``): the English marked with its language, so that each is told apart on a page."""
+
+    def text(language: str) -> factory.LazyAttribute:
+        return factory.LazyAttribute(
+            lambda o: f"{getattr(o, name)} ({language})" if getattr(o, name) else getattr(o, name)
+        )
+
+    return text("ky"), text("ru")
+
+
 class PriorityIssueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PriorityIssue
 
     municipality = factory.SubFactory(MunicipalityFactory)
     title = factory.Sequence(lambda n: f"Priority issue {n}")
+    title_ky, title_ru = in_state_languages("title")
     description = "A need found at a public hearing."
+    description_ky, description_ru = in_state_languages("description")
     target_group = "Families in need"
+    target_group_ky, target_group_ru = in_state_languages("target_group")
     need_source = PriorityIssue.NeedSource.PUBLIC_HEARING
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     planned_budget = Decimal("200000.00")
@@ -57,7 +72,9 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
     sequence = factory.Sequence(lambda n: n + 1)
     reference = factory.LazyAttribute(lambda o: f"{o.municipality.code}-{o.year}-{o.sequence:03d}")
     title = factory.Sequence(lambda n: f"Competition {n}")
+    title_ky, title_ru = in_state_languages("title")
     description = "Projects for the priority issue."
+    description_ky, description_ru = in_state_languages("description")
     budget = Decimal("400000.00")
     max_grant = Decimal("200000.00")
     projects_expected = 2
@@ -120,7 +137,13 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
 def add_criteria(competition: Competition) -> None:
     for position, (name, weight) in enumerate([("Relevance", 50), ("Approach", 30), ("Budget", 20)]):
         EvaluationCriterion.objects.create(
-            competition=competition, position=position, name=name, max_score=10, weight=weight
+            competition=competition,
+            position=position,
+            name=name,
+            name_ky=f"{name} (ky)",
+            name_ru=f"{name} (ru)",
+            max_score=10,
+            weight=weight,
         )
 
 
@@ -135,6 +158,7 @@ class EvaluationCriterionFactory(factory.django.DjangoModelFactory):
 
     competition = factory.SubFactory(CompetitionFactory)
     name = factory.Sequence(lambda n: f"Criterion {n}")
+    name_ky, name_ru = in_state_languages("name")
     max_score = 10
     weight = 100
 
@@ -145,6 +169,7 @@ class RequiredDocumentFactory(factory.django.DjangoModelFactory):
 
     competition = factory.SubFactory(CompetitionFactory)
     name = factory.Sequence(lambda n: f"Document {n}")
+    name_ky, name_ru = in_state_languages("name")
 
 
 class EligibilityRequirementFactory(factory.django.DjangoModelFactory):
@@ -153,6 +178,7 @@ class EligibilityRequirementFactory(factory.django.DjangoModelFactory):
 
     competition = factory.SubFactory(CompetitionFactory)
     text = factory.Sequence(lambda n: f"Requirement {n}")
+    text_ky, text_ru = in_state_languages("text")
 
 
 class CommissionMemberFactory(factory.django.DjangoModelFactory):

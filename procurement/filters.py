@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Municipality
 from procurement.forms import MONEY_ERRORS
 from procurement.models import Application, Competition, PriorityIssue
+from ssp_portal.languages import any_language, as_read
 from ssp_portal.rows.forms import DecimalInput, NumberField
 
 
@@ -49,9 +50,12 @@ class CompetitionFilter(BootstrapFilterSet):
     )
     priority_issue = django_filters.ModelChoiceFilter(
         label=_("Priority issue"),
-        queryset=PriorityIssue.objects.filter(status=PriorityIssue.Status.APPROVED)
-        .select_related("municipality")
-        .order_by("municipality__name", "-year", "title"),
+        # Read per request: the order is the reader's language's.
+        queryset=lambda request: (
+            PriorityIssue.objects.filter(status=PriorityIssue.Status.APPROVED)
+            .select_related("municipality")
+            .order_by("municipality__name", "-year", as_read("title"))
+        ),
         empty_label=_("All"),
     )
     state = django_filters.ChoiceFilter(
@@ -72,8 +76,11 @@ class CompetitionFilter(BootstrapFilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # In every language: a reader may know a competition by its name in another.
         return queryset.filter(
-            Q(title__icontains=value) | Q(reference__icontains=value) | Q(description__icontains=value)
+            any_language("title", "icontains", value)
+            | Q(reference__icontains=value)
+            | any_language("description", "icontains", value)
         )
 
 

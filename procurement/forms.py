@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,6 +17,7 @@ from organizations.models import Municipality, User
 from procurement.amendments import AMENDABLE, AmendmentPlan, amendment_plan, minimum_deadline, terms_version
 from procurement.models import CommissionMember, Competition, PriorityIssue
 from ssp_portal.formatting import format_date, format_datetime, format_soms
+from ssp_portal.languages import LANGUAGES, NATIVE_NAMES, STATE_LANGUAGES, as_read, current_language
 from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet
 from ssp_portal.validators import ANNOUNCEMENT, BUDGET_YEAR, DEADLINE, PROJECT_END, PROJECT_START, limit_dates
 
@@ -47,27 +49,103 @@ def _money_field(label: str, help_text: str = "", **kwargs: Any) -> NumberField:
     )
 
 
-class PriorityIssueForm(forms.ModelForm):
+def in_languages(*names: str) -> list[str]:
+    """The form fields of translatable texts: ``title`` → ``title_ky``, ``title_ru``, ``title_en``."""
+    return [f"{name}_{language}" for name in names for language in LANGUAGES]
+
+
+def language_label(label: str, language: str) -> str:
+    """ "Title — Кыргызча": each language named in itself; English is optional."""
+    if language in STATE_LANGUAGES:
+        return format_lazy("{} — {}", label, NATIVE_NAMES[language])
+    return format_lazy("{} — {} {}", label, NATIVE_NAMES[language], _("(optional)"))
+
+
+class TranslatedTextsMixin:
+    """A text written in each language, one field per language grouped by language (Kyrgyz,
+    Russian, English). ``texts`` maps each text to its label and whether it is required: a required
+    text is written in at least one language (the publishing checklist asks for both state
+    languages before a competition is published)."""
+
+    texts: dict[str, tuple[str, bool]] = {}
+
+    def setup_texts(self) -> None:
+        for name, (label, _required) in self.texts.items():
+            for language in LANGUAGES:
+                field = self.fields[f"{name}_{language}"]
+                field.label = language_label(label, language)
+                field.required = False
+
+    def language_fieldsets(self) -> list[Fieldset]:
+        return [
+            Fieldset(
+                NATIVE_NAMES[language]
+                if language in STATE_LANGUAGES
+                else format_lazy("{} {}", NATIVE_NAMES[language], _("(optional)")),
+                *[f"{name}_{language}" for name in self.texts],
+                css_class="translated-texts",
+                lang=language,
+            )
+            for language in LANGUAGES
+        ]
+
+    def check_texts(self, cleaned: dict[str, Any]) -> None:
+        language = current_language()
+        for name, (_label, required) in self.texts.items():
+            for column in (f"{name}_{code}" for code in LANGUAGES):
+                if column not in self.data:
+                    # A language the page did not send stays as it is.
+                    cleaned[column] = self[column].initial
+                if isinstance(cleaned.get(column), str):
+                    cleaned[column] = cleaned[column].strip()
+            if required and not any(cleaned.get(f"{name}_{code}") for code in LANGUAGES):
+                self.add_error(
+                    f"{name}_{language}",
+                    _("Write this text in at least one language."),
+                )
+
+
+class PriorityIssueForm(TranslatedTextsMixin, forms.ModelForm):
     planned_budget = _money_field(_("Planned budget (soms)"), min_value=Decimal("0"))
+    texts = {
+        "title": (_("Title"), True),
+        "target_group": (_("Target group"), True),
+        "description": (_("Description"), True),
+    }
 
     class Meta:
         model = PriorityIssue
-        fields = ["title", "year", "need_source", "target_group", "planned_budget", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        fields = [
+            *in_languages("title"),
+            "year",
+            "need_source",
+            *in_languages("target_group"),
+            "planned_budget",
+            *in_languages("description"),
+        ]
+        widgets = {f"description_{language}": forms.Textarea(attrs={"rows": 4}) for language in LANGUAGES}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.setup_texts()
         limit_dates(self, year=BUDGET_YEAR)
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "title",
-            Row(Column("year", css_class="col-md-4"), Column("need_source", css_class="col-md-8")),
-            Row(Column("target_group", css_class="col-md-8"), Column("planned_budget", css_class="col-md-4")),
-            "description",
+            Row(
+                Column("year", css_class="col-md-3"),
+                Column("need_source", css_class="col-md-5"),
+                Column("planned_budget", css_class="col-md-4"),
+            ),
+            *self.language_fieldsets(),
             Submit("submit", _("Save")),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_texts(cleaned)
+        return cleaned
 
 
 class CompetitionTermsMixin:
@@ -119,7 +197,8 @@ class CompetitionTermsMixin:
         return ZoneInfo(self.municipality.time_zone)
 
 
-class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
+class CompetitionForm(TranslatedTextsMixin, CompetitionTermsMixin, forms.ModelForm):
+    texts = {"title": (_("Title"), True), "description": (_("Description"), True)}
     budget = _money_field(_("Total budget (soms)"))
     max_grant = _money_field(_("Maximum grant per project (soms)"))
     deadline = forms.DateTimeField(
@@ -131,9 +210,9 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
     class Meta:
         model = Competition
         fields = [
-            "title",
+            *in_languages("title"),
             "priority_issue",
-            "description",
+            *in_languages("description"),
             "budget",
             "max_grant",
             "projects_expected",
@@ -145,7 +224,7 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
             "score_spread_margin",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
+            **{f"description_{language}": forms.Textarea(attrs={"rows": 5}) for language in LANGUAGES},
             "announcement_date": DATE,
             "project_start": DATE,
             "project_end": DATE,
@@ -155,6 +234,7 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
 
     def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.setup_texts()
         self.municipality = municipality
         limit_dates(
             self,
@@ -166,14 +246,15 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
         self.fields["score_spread_margin"].required = False
         self.fields["priority_issue"].queryset = PriorityIssue.objects.filter(
             municipality=municipality
-        ).order_by("-year", "title")
+        ).order_by("-year", as_read("title"))
         if self.instance.pk:
             self.initial["deadline"] = timezone.localtime(self.instance.deadline, self.zone).replace(
                 tzinfo=None
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("The call"), "title", "priority_issue", "description", "contact"),
+            Fieldset(_("The call"), "priority_issue", "contact"),
+            *self.language_fieldsets(),
             Fieldset(
                 _("Money"),
                 Row(
@@ -208,6 +289,7 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        self.check_texts(cleaned)
         self.check_money(cleaned)
         self.check_period(cleaned)
         deadline, announced = cleaned.get("deadline"), cleaned.get("announcement_date")
@@ -243,19 +325,12 @@ class CompetitionForm(CompetitionTermsMixin, forms.ModelForm):
         return cleaned
 
 
-class AmendmentForm(CompetitionTermsMixin, forms.Form):
+class AmendmentForm(TranslatedTextsMixin, CompetitionTermsMixin, forms.Form):
     """New terms for a published competition, checked as they will be after the amendment (the
     deadline moved by itself included: ``procurement.amendments``)."""
 
     deadline_may_move_earlier = False
 
-    explanation = forms.CharField(
-        label=_("What changed and why"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        help_text=_("Applicants see this with the competition."),
-    )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     budget = _money_field(_("Total budget (soms)"))
     max_grant = _money_field(_("Maximum grant per project (soms)"))
     projects_expected = forms.IntegerField(
@@ -293,7 +368,7 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
         initial = {
             name: getattr(competition, name)
             for name in (
-                "description",
+                *in_languages("description"),
                 "budget",
                 "max_grant",
                 "projects_expected",
@@ -306,9 +381,31 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
         initial["opened"] = self.version
         initial.update(kwargs.pop("initial", None) or {})
         super().__init__(*args, initial=initial, **kwargs)
+        for language in LANGUAGES:
+            self.fields[f"explanation_{language}"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+            )
+            self.fields[f"description_{language}"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 5}), required=False
+            )
+        self.setup_texts()
+        for language in LANGUAGES:
+            self.fields[f"explanation_{language}"].help_text = _("Applicants see this with the competition.")
         limit_dates(self, deadline=DEADLINE, project_start=PROJECT_START, project_end=PROJECT_END)
         self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *self.language_fieldsets(),
+            "budget",
+            "max_grant",
+            "projects_expected",
+            "deadline",
+            "project_start",
+            "project_end",
+            "contact",
+        )
         self.helper.add_input(Submit("submit", _("Publish the amendment…")))
+
+    texts = {"explanation": (_("What changed and why"), True), "description": (_("Description"), True)}
 
     def clean_deadline(self) -> datetime.datetime:
         value = self.cleaned_data["deadline"]
@@ -325,6 +422,12 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        self.check_texts(cleaned)
+        for language in STATE_LANGUAGES:
+            # A published competition keeps its text in each state language.
+            column = f"description_{language}"
+            if getattr(self.competition, column, None) and column in cleaned and not cleaned[column]:
+                self.add_error(column, _("Keep the description in this language; correct it instead."))
         self.check_money(cleaned)
         self.check_period(cleaned)
         start, chosen = cleaned.get("project_start"), cleaned.get("deadline")
@@ -359,6 +462,10 @@ class AmendmentForm(CompetitionTermsMixin, forms.Form):
     def changes(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name in AMENDABLE}
 
+    def explanations(self) -> dict[str, str]:
+        """What changed and why, in each language it is written in."""
+        return {language: self.cleaned_data.get(f"explanation_{language}") or "" for language in LANGUAGES}
+
     def plan(self) -> AmendmentPlan:
         """What the amendment will do (call once the form is valid)."""
         return amendment_plan(self.competition, self.changes(), at=self.at)
@@ -382,7 +489,30 @@ class ReasonForm(forms.Form):
 # Rows edited on the competition's page (the row editor: ssp_portal/rows) ----------------------
 
 
-class CriterionForm(RowForm):
+class TranslatedRowForm(RowForm):
+    """A row whose texts are edited in one language (``procurement.views.competitions.ROWS_PAGES``):
+    a required text may stay empty in this language when the row is written in another and not yet
+    in this one (a written name is corrected, not erased)."""
+
+    required_texts: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.required_texts:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        others = self.initial.get("other_languages") or {}
+        for name in self.required_texts:
+            untranslated = others.get(name) and not self.initial.get(name)
+            if name in cleaned and not (cleaned[name] or "").strip() and not untranslated:
+                self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
+        return cleaned
+
+
+class CriterionForm(TranslatedRowForm):
+    required_texts = ("name",)
     name = forms.CharField(label=_("Criterion"), max_length=200)
     description = forms.CharField(label=_("What is assessed"), max_length=2000, required=False)
     max_score = forms.IntegerField(label=_("Maximum score"), min_value=1, max_value=100)
@@ -404,7 +534,8 @@ class BaseCriterionFormSet(RowsFormSet):
             )
 
 
-class RequiredDocumentForm(RowForm):
+class RequiredDocumentForm(TranslatedRowForm):
+    required_texts = ("name",)
     name = forms.CharField(label=_("Document"), max_length=200)
     description = forms.CharField(label=_("Notes"), max_length=500, required=False)
 
@@ -416,7 +547,8 @@ class BaseRequiredDocumentFormSet(RowsFormSet):
         self.flag_duplicates("name", _("This document is already in the list."))
 
 
-class EligibilityForm(RowForm):
+class EligibilityForm(TranslatedRowForm):
+    required_texts = ("text",)
     text = forms.CharField(label=_("Requirement"), max_length=500)
 
 

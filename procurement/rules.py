@@ -11,6 +11,8 @@ cannot add up to 100 without criteria.
 - The priority issue is approved.
 - There is at least one criterion, and the criteria's weights add up to 100.
 - The commission has at least three members, and a chair.
+- The title, the description and every criterion, document and requirement are written in both
+  state languages, Kyrgyz and Russian (English is optional).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from procurement.models import CommissionMember, Competition
+from ssp_portal.languages import LANGUAGES, STATE_LANGUAGES, missing_languages, text_in
 from ssp_portal.templatetags.portal import soms
 
 MIN_COMMISSION = 3
@@ -33,6 +36,8 @@ EDIT = "edit"
 CRITERIA = "criteria"
 COMMISSION = "commission"
 PRIORITY_ISSUE = "priority-issue"
+DOCUMENTS = "documents"
+ELIGIBILITY = "eligibility"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Check:
     ok: bool
     message: str
     where: str
+    #: The language the fix is written in (the row editors open in it).
+    language: str = ""
 
 
 def _when(moment: datetime.datetime, competition: Competition) -> str:
@@ -142,6 +149,58 @@ def _commission_checks(competition: Competition) -> list[Check]:
     return [size, chair]
 
 
+def _missing_text() -> dict[tuple[str, str], str]:
+    return {
+        ("title", "ky"): _("Write the Kyrgyz title"),
+        ("title", "ru"): _("Write the Russian title"),
+        ("description", "ky"): _("Write the Kyrgyz description"),
+        ("description", "ru"): _("Write the Russian description"),
+    }
+
+
+def _missing_rows() -> dict[tuple[str, str], str]:
+    return {
+        (CRITERIA, "ky"): _("Criteria without Kyrgyz text: %(names)s"),
+        (CRITERIA, "ru"): _("Criteria without Russian text: %(names)s"),
+        (DOCUMENTS, "ky"): _("Documents without Kyrgyz text: %(names)s"),
+        (DOCUMENTS, "ru"): _("Documents without Russian text: %(names)s"),
+        (ELIGIBILITY, "ky"): _("Requirements without Kyrgyz text: %(names)s"),
+        (ELIGIBILITY, "ru"): _("Requirements without Russian text: %(names)s"),
+    }
+
+
+def _written_in(row, texts: tuple[str, ...], language: str) -> bool:
+    """The row has its name in ``language``, and its notes too when they are written at all."""
+    first, *notes = texts
+    return bool(text_in(row, first, language)) and all(
+        text_in(row, name, language) or not any(text_in(row, name, code) for code in LANGUAGES)
+        for name in notes
+    )
+
+
+def _language_checks(competition: Competition) -> list[Check]:
+    """Everything applicants read, in Kyrgyz and in Russian."""
+    checks = [
+        Check(False, _missing_text()[(name, language)], EDIT)
+        for name in ("title", "description")
+        for language in missing_languages(competition, name)
+    ]
+    rows = {
+        CRITERIA: (list(competition.criteria.all()), ("name", "description")),
+        DOCUMENTS: (list(competition.required_documents.all()), ("name", "description")),
+        ELIGIBILITY: (list(competition.eligibility_requirements.all()), ("text",)),
+    }
+    for where, (objects, texts) in rows.items():
+        for language in STATE_LANGUAGES:
+            lacking = [str(row) for row in objects if not _written_in(row, texts, language)]
+            if lacking:
+                names = "; ".join(f"«{name}»" for name in lacking)
+                checks.append(
+                    Check(False, _missing_rows()[(where, language)] % {"names": names}, where, language)
+                )
+    return checks or [Check(True, _("Written in Kyrgyz and Russian"), EDIT)]
+
+
 def publish_checks(competition: Competition, *, at: datetime.datetime) -> list[Check]:
     """Every publishing rule of the design, each with a sentence a finance officer understands."""
     issue = competition.priority_issue
@@ -155,6 +214,7 @@ def publish_checks(competition: Competition, *, at: datetime.datetime) -> list[C
         ),
         *_criteria_checks(competition),
         *_commission_checks(competition),
+        *_language_checks(competition),
     ]
 
 

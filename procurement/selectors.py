@@ -28,6 +28,7 @@ from procurement.models import (
 )
 from procurement.models.competitions import commission_order
 from procurement.scoring import Criterion, Ranked, rank
+from ssp_portal.languages import as_read
 
 
 def competition_list(*, user: User) -> QuerySet[Competition]:
@@ -114,7 +115,7 @@ def priority_issues_public() -> QuerySet[PriorityIssue]:
         .annotate(
             competition_count=Count("competitions", filter=~Q(competitions__state=Competition.State.DRAFT))
         )
-        .order_by("-year", "municipality__name", "title")
+        .order_by("-year", "municipality__name", as_read("title"))
     )
 
 
@@ -122,7 +123,7 @@ def priority_issues_for_staff(*, municipality: Municipality) -> QuerySet[Priorit
     return (
         PriorityIssue.objects.filter(municipality=municipality)
         .annotate(competition_count=Count("competitions"))
-        .order_by("-year", "title")
+        .order_by("-year", as_read("title"))
     )
 
 

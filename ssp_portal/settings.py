@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
+    # Before the admin, so that its forms show one field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -206,6 +208,12 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# What a municipality publishes is written in each language (procurement/translation.py): Kyrgyz
+# and Russian, the state languages, English when it is given. A reader sees their language, else
+# Russian, else Kyrgyz, else English: always some text, marked with the language it is in.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_LANGUAGES = ("ky", "ru", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "ky", "en")}
 # Dates day first and one decimal separator per language (ssp_portal/formats/<language>/).
 FORMAT_MODULE_PATH = ["ssp_portal.formats"]
 TIME_ZONE = "Asia/Bishkek"

@@ -13,9 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
+from ssp_portal.languages import LANGUAGES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.01"))]
+
+
+def unique_in_each_language(fields: list[str], text: str, name: str) -> list[models.UniqueConstraint]:
+    """``text`` is unique among ``fields``'s rows in each language (``text_ky``, ``text_ru``, …);
+    a language a row is not written in (NULL) meets no other."""
+    return [
+        models.UniqueConstraint(fields=[*fields, f"{text}_{language}"], name=f"{name}_{language}")
+        for language in LANGUAGES
+    ]
 
 
 class PriorityIssue(models.Model):
@@ -55,9 +65,7 @@ class PriorityIssue(models.Model):
         verbose_name_plural = _("priority issues")
         ordering = ["-year", "title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "year", "title"], name="priority_issue_unique_title"
-            ),
+            *unique_in_each_language(["municipality", "year"], "title", "priority_issue_unique_title"),
             models.CheckConstraint(
                 condition=Q(planned_budget__gte=0), name="priority_issue_budget_not_negative"
             ),
@@ -284,7 +292,7 @@ class EvaluationCriterion(Ordered):
         verbose_name = _("evaluation criterion")
         verbose_name_plural = _("evaluation criteria")
         constraints = [
-            models.UniqueConstraint(fields=["competition", "name"], name="criterion_name_unique"),
+            *unique_in_each_language(["competition"], "name", "criterion_name_unique"),
             models.CheckConstraint(condition=Q(max_score__gte=1), name="criterion_max_score_positive"),
             models.CheckConstraint(
                 condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_range"
@@ -309,7 +317,7 @@ class RequiredDocument(Ordered):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         constraints = [
-            models.UniqueConstraint(fields=["competition", "name"], name="required_document_name_unique"),
+            *unique_in_each_language(["competition"], "name", "required_document_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -329,7 +337,7 @@ class EligibilityRequirement(Ordered):
         verbose_name = _("eligibility requirement")
         verbose_name_plural = _("eligibility requirements")
         constraints = [
-            models.UniqueConstraint(fields=["competition", "text"], name="eligibility_requirement_unique"),
+            *unique_in_each_language(["competition"], "text", "eligibility_requirement_unique"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ and schedules follow-up work once the transaction commits.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,12 +31,17 @@ from procurement.models import (
 from procurement.rules import publish_problems
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
+from ssp_portal.languages import current_language, localized
 from ssp_portal.rows.sync import sync_rows
 
+#: A competition's terms; its texts in each language (``title_ky``…), or ``title`` for the
+#: page's language.
 TERMS = (
     "title",
+    *localized("title"),
     "priority_issue",
     "description",
+    *localized("description"),
     "budget",
     "max_grant",
     "projects_expected",
@@ -46,6 +52,7 @@ TERMS = (
     "contact",
     "score_spread_margin",
 )
+TEXT_COLUMNS = frozenset([*localized("title"), *localized("description")])
 ANNOUNCEMENT = "competition-announcement"
 
 
@@ -77,6 +84,21 @@ def _check_terms(competition: Competition) -> None:
         raise ValidationError({"priority_issue": _("Choose a priority issue of this municipality.")})
 
 
+def _same(stored: Any, wanted: Any) -> bool:
+    """A text not written is the same whether stored as NULL or empty."""
+    return stored == wanted or (stored in ("", None) and wanted in ("", None))
+
+
+def _texts(data: dict[str, Any]) -> dict[str, Any]:
+    """The terms of ``data``, a text left empty in a language stored as NULL (not written)."""
+    return {name: _text(name, data[name]) for name in TERMS if name in data}
+
+
+def _text(name: str, value: Any) -> Any:
+    """A language's text left empty is NULL: not written in that language."""
+    return None if value == "" and name in TEXT_COLUMNS else value
+
+
 def competition_create(
     *, municipality: Municipality, by: User, data: dict[str, Any], at: datetime.datetime | None = None
 ) -> Competition:
@@ -98,7 +120,7 @@ def competition_create(
             reference=f"{municipality.code}-{year}-{sequence:03d}",
             created_by=by,
             created_at=at,
-            **{name: data[name] for name in TERMS if name in data},
+            **_texts(data),
         )
         _check_terms(competition)
         competition.save()
@@ -115,9 +137,9 @@ def competition_update(*, competition: Competition, by: User, data: dict[str, An
             raise ValidationError(
                 _("Only a draft can be edited; correct a published competition with an amendment.")
             )
-        changed = [name for name in TERMS if name in data and getattr(locked, name) != data[name]]
+        changed = [name for name in TERMS if name in data and not _same(getattr(locked, name), data[name])]
         for name in changed:
-            setattr(locked, name, data[name])
+            setattr(locked, name, _text(name, data[name]))
         if changed:
             _check_terms(locked)
             locked.save(update_fields=changed)
@@ -162,6 +184,20 @@ def _require_draft(competition: Competition, what: str) -> None:
         raise ValidationError(refusal)
 
 
+class _InLanguage:
+    """A row as ``sync_rows`` reads it: its texts as the columns of ``language`` (``name`` →
+    ``name_ky``), a text left empty as NULL (not written in that language)."""
+
+    def __init__(self, row: Any, texts: tuple[str, ...], language: str) -> None:
+        self._row, self._texts, self._language = row, texts, language
+
+    def __getattr__(self, name: str) -> Any:
+        base, _sep, language = name.rpartition("_")
+        if base in self._texts and language == self._language:
+            return (getattr(self._row, base) or "").strip() or None
+        return getattr(self._row, name)
+
+
 def _set_rows(
     *,
     competition: Competition,
@@ -172,39 +208,60 @@ def _set_rows(
     duplicate: str,
     related: str,
     model: type,
-    fields: tuple[str, ...],
+    texts: tuple[str, ...],
+    shared: tuple[str, ...] = (),
+    language: str | None,
     verb: str,
     detail: str,
     at: datetime.datetime | None,
 ) -> bool:
-    """Make one list of a draft's rows exactly ``rows``, in order (``key`` names each row and is
-    unique in the list); False, with nothing written, when it is so already."""
+    """Make one list of a draft's rows exactly ``rows``, in order, their ``texts`` written in
+    ``language`` (the page's by default) and the ``shared`` fields; the other languages' texts of
+    each row stay as they are. ``key`` names each row and is unique in each language. False, with
+    nothing written, when the list is so already."""
     _require_manager(by, competition.municipality)
-    keys = [getattr(row, key).strip().casefold() for row in rows]
-    if len(set(keys)) != len(keys):
+    language = language or current_language()
+    if language not in settings.MODELTRANSLATION_LANGUAGES:
+        raise ValidationError(_("Choose one of the portal's languages."))
+    keys = [(getattr(row, key) or "").strip().casefold() for row in rows]
+    written = [k for k in keys if k]
+    if len(set(written)) != len(written):
         raise ValidationError(duplicate)
     with transaction.atomic():
         locked = _lock(competition)
         _require_draft(locked, what)
         changes = sync_rows(
             existing=getattr(locked, related).all(),
-            rows=rows,
-            fields=fields,
-            unique=(key,),
+            rows=[_InLanguage(row, texts, language) for row in rows],
+            fields=(*[f"{name}_{language}" for name in texts], *shared),
+            unique=(f"{key}_{language}",),
             build=lambda values: model(competition=locked, **values),
             clean=lambda row: row.full_clean(
                 exclude=["competition"], validate_unique=False, validate_constraints=False
             ),
         )
         if changes:
-            _audit(locked, by, verb, at or timezone.now(), **{detail: [getattr(row, key) for row in rows]})
+            _audit(
+                locked,
+                by,
+                verb,
+                at or timezone.now(),
+                language=language,
+                **{detail: [getattr(row, key) for row in rows]},
+            )
     return bool(changes)
 
 
 def competition_set_criteria(
-    *, competition: Competition, by: User, criteria: list[CriterionData], at: datetime.datetime | None = None
+    *,
+    competition: Competition,
+    by: User,
+    criteria: list[CriterionData],
+    language: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> bool:
-    """Make the evaluation criteria of a draft exactly ``criteria``, in order; False if nothing changed."""
+    """Make the evaluation criteria of a draft exactly ``criteria``, in order, their names and
+    descriptions in ``language``; False if nothing changed."""
     if criteria and sum(c.weight for c in criteria) != 100:
         raise ValidationError(_("Change the weights so that they add up to 100."))
     return _set_rows(
@@ -216,7 +273,9 @@ def competition_set_criteria(
         duplicate=_("Give each criterion its own name."),
         related="criteria",
         model=EvaluationCriterion,
-        fields=("name", "description", "max_score", "weight"),
+        texts=("name", "description"),
+        shared=("max_score", "weight"),
+        language=language,
         verb="competition.criteria_set",
         detail="criteria",
         at=at,
@@ -224,7 +283,12 @@ def competition_set_criteria(
 
 
 def competition_set_required_documents(
-    *, competition: Competition, by: User, documents: list[DocumentData], at: datetime.datetime | None = None
+    *,
+    competition: Competition,
+    by: User,
+    documents: list[DocumentData],
+    language: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> bool:
     """Make the list of documents applicants attach exactly ``documents``, in order."""
     return _set_rows(
@@ -236,7 +300,8 @@ def competition_set_required_documents(
         duplicate=_("List each document once."),
         related="required_documents",
         model=RequiredDocument,
-        fields=("name", "description"),
+        texts=("name", "description"),
+        language=language,
         verb="competition.documents_set",
         detail="documents",
         at=at,
@@ -248,6 +313,7 @@ def competition_set_eligibility(
     competition: Competition,
     by: User,
     requirements: list[RequirementData],
+    language: str | None = None,
     at: datetime.datetime | None = None,
 ) -> bool:
     """Make the eligibility requirements of a draft exactly ``requirements``, in order."""
@@ -260,7 +326,8 @@ def competition_set_eligibility(
         duplicate=_("List each requirement once."),
         related="eligibility_requirements",
         model=EligibilityRequirement,
-        fields=("text",),
+        texts=("text",),
+        language=language,
         verb="competition.eligibility_set",
         detail="requirements",
         at=at,
@@ -438,7 +505,7 @@ def competition_amend(
     *,
     competition: Competition,
     by: User,
-    explanation: str,
+    explanation: str | Mapping[str, str],
     changes: dict[str, Any],
     opened: str = "",
     at: datetime.datetime | None = None,
@@ -452,8 +519,12 @@ def competition_amend(
     """
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
-    explanation = explanation.strip()
-    if not explanation:
+    # In each language it is written in; a text alone is the page's language.
+    texts = explanation if isinstance(explanation, Mapping) else {current_language(): explanation}
+    texts = {language: (text or "").strip() for language, text in texts.items()}
+    if set(texts) - set(settings.MODELTRANSLATION_LANGUAGES):
+        raise ValidationError(_("Choose one of the portal's languages."))
+    if not any(texts.values()):
         raise ValidationError({"explanation": _("Say what changed and why; applicants read this.")})
     with transaction.atomic():
         locked = _lock(competition)
@@ -469,7 +540,7 @@ def competition_amend(
             raise ValidationError({"deadline": _("An amendment can extend the deadline, never shorten it.")})
         values = plan.values()
         for name, value in values.items():
-            setattr(locked, name, value)
+            setattr(locked, name, _text(name, value))
         _check_terms(locked)
         locked.save(update_fields=sorted(values))
         number = last + 1
@@ -477,7 +548,7 @@ def competition_amend(
         amendment = Amendment.objects.create(
             competition=locked,
             number=number,
-            explanation=explanation,
+            **{f"explanation_{language}": text or None for language, text in texts.items()},
             changes=diff,
             previous_deadline=plan.previous_deadline,
             new_deadline=locked.deadline,

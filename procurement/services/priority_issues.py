@@ -13,15 +13,35 @@ from organizations.models import Municipality, User
 from procurement import permissions
 from procurement.models import PriorityIssue
 from ssp_portal.audit.services import audit_record
+from ssp_portal.languages import localized
 
-FIELDS = ("title", "description", "target_group", "need_source", "year", "planned_budget")
+#: The texts in each language (``title_ky``…; ``title`` is the page's language), and the terms.
+TEXTS = ("title", "description", "target_group")
+TEXT_COLUMNS = frozenset(column for name in TEXTS for column in localized(name))
+FIELDS = (
+    *[column for name in TEXTS for column in (name, *localized(name))],
+    "need_source",
+    "year",
+    "planned_budget",
+)
+
+
+def _value(data: dict[str, Any], name: str) -> Any:
+    """A text left empty in a language is not written in it (NULL)."""
+    return None if data[name] == "" and name in TEXT_COLUMNS else data[name]
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    return stored == wanted or (stored in ("", None) and wanted in ("", None))
 
 
 def priority_issue_create(*, municipality: Municipality, by: User, data: dict[str, Any]) -> PriorityIssue:
     if not permissions.can_manage_municipality(by, municipality):
         raise PermissionDenied
     with transaction.atomic():
-        issue = PriorityIssue(municipality=municipality, **{name: data[name] for name in FIELDS})
+        issue = PriorityIssue(
+            municipality=municipality, **{name: _value(data, name) for name in FIELDS if name in data}
+        )
         issue.full_clean()
         issue.save()
         audit_record(actor=by, verb="priority_issue.created", target=issue, scope=municipality)
@@ -33,9 +53,9 @@ def priority_issue_update(*, issue: PriorityIssue, by: User, data: dict[str, Any
         raise PermissionDenied
     with transaction.atomic():
         locked = PriorityIssue.objects.select_for_update().get(pk=issue.pk)
-        changed = [name for name in FIELDS if name in data and getattr(locked, name) != data[name]]
+        changed = [name for name in FIELDS if name in data and not _same(getattr(locked, name), data[name])]
         for name in changed:
-            setattr(locked, name, data[name])
+            setattr(locked, name, _value(data, name))
         if changed:
             locked.full_clean()
             locked.save(update_fields=changed)

@@ -54,9 +54,9 @@ def snapshot(world: World) -> tuple:
 def new_competition(world: World) -> dict:
     deadline = timezone.localtime() + datetime.timedelta(days=45)
     return {
-        "title": "Support for older people",
+        "title_en": "Support for older people",
         "priority_issue": world.approved_issue.pk,
-        "description": "Home visits.",
+        "description_en": "Home visits.",
         "budget": "300000",
         "max_grant": "150000",
         "projects_expected": "2",
@@ -84,8 +84,8 @@ def amendment_post(world: World) -> dict:
     """The amendment form of the open competition with a larger budget."""
     competition = world.open
     return {
-        "explanation": "The council added 50 000 soms.",
-        "description": competition.description,
+        "explanation_en": "The council added 50 000 soms.",
+        "description_en": competition.description,
         "budget": "450000",
         "max_grant": str(competition.max_grant),
         "projects_expected": str(competition.projects_expected),
@@ -99,7 +99,7 @@ def amendment_post(world: World) -> dict:
 def amendment_token(world: World) -> str:
     form = forms.AmendmentForm(amendment_post(world), competition=world.open)
     assert form.is_valid(), form.errors
-    return competitions.amend_token(world.open, form.cleaned_data["explanation"], form.plan())
+    return competitions.amend_token(world.open, competitions._explanation_text(form), form.plan())
 
 
 STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
@@ -124,7 +124,7 @@ ROWS: dict[str, Row] = {
         "post",
         lambda w: [w.draft.reference],
         ACT_404,
-        data=lambda w: {**new_competition(w), "title": "Renamed"},
+        data=lambda w: {**new_competition(w), "title_en": "Renamed"},
         snapshot=snapshot,
     ),
     "procurement:competition-edit[open]": Row(

@@ -60,11 +60,14 @@ def url(competition: Competition) -> str:
 
 
 def typed(competition: Competition, **overrides) -> dict:
-    """The amendment form as it is shown (the current terms), with ``overrides`` typed in."""
+    """The amendment form as it is shown (the current terms), with ``overrides`` typed in (the
+    texts in English, the page's language)."""
     local = timezone.localtime(competition.deadline, competition.zone)
+    texts = {"description": "description_en", "explanation": "explanation_en"}
+    overrides = {texts.get(name, name): value for name, value in overrides.items()}
     return {
-        "explanation": "The council added 50 000 soms.",
-        "description": competition.description,
+        "explanation_en": "The council added 50 000 soms.",
+        "description_en": competition.description,
         "budget": "400000",
         "max_grant": "200000",
         "projects_expected": str(competition.projects_expected),
@@ -204,7 +207,7 @@ def test_the_deadline_that_moves_by_itself_is_said_before_with_the_reason(munici
     assert (
         "The deadline moved by itself so that applicants keep at least 30 days after the amendment." in page
     )
-    assert "Description : new text" in page
+    assert "Description — English : new text" in page
 
 
 def test_a_project_start_before_the_moved_deadline_is_refused_beside_the_field(municipality, staff):
@@ -341,8 +344,8 @@ def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(mun
 
     returned = {
         **data,
-        "description": "Outreach.\nWinter shelter.",
-        "explanation": "More money.\nSee the decision.",
+        "description_en": "Outreach.\nWinter shelter.",
+        "explanation_en": "More money.\nSee the decision.",
         "confirm": confirmation.context["token"],
     }
     assert staff.post(url(competition), returned).status_code == 302

@@ -42,9 +42,16 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
     page.locator("main").get_by_role("button", name="Sign In").click()
     page.locator("#main-nav").get_by_role("link", name="Karakol").click()
     page.get_by_role("link", name="New competition").click()
-    page.get_by_label("Title").fill("Maintaining Public Order")
+    # Written in both state languages, and in English.
+    page.get_by_label("Title — Кыргызча").fill("Коомдук тартипти сактоо")
+    page.get_by_label("Description — Кыргызча").fill("Көчөдө иштөө, кышкы баш калкалоочу жай.")
+    page.get_by_label("Title — Русский").fill("Поддержание общественного порядка")
+    page.get_by_label("Description — Русский").fill("Работа на улице, зимний приют.")
+    page.get_by_label("Title — English (optional)").fill("Maintaining Public Order")
     page.get_by_label("Priority issue").select_option(label=f"Work with homeless people ({today.year})")
-    page.get_by_label("Description").fill("Outreach, winter shelter and a way back to work.")
+    page.get_by_label("Description — English (optional)").fill(
+        "Outreach, winter shelter and a way back to work."
+    )
     page.get_by_label("Total budget (soms)").fill("200000")
     page.get_by_label("Maximum grant per project (soms)").fill("200000")
     page.get_by_label("Number of projects expected").fill("1")
@@ -56,7 +63,8 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
     reference = f"KRK-{today.year}-001"
     expect(page.get_by_text(reference).first).to_be_visible()
     checks = page.get_by_test_id("publish-checks")
-    expect(checks.locator('[data-done="yes"]')).to_have_count(4)
+    expect(checks.locator('[data-done="yes"]')).to_have_count(5)
+    expect(checks).to_contain_text("✓ Done: Written in Kyrgyz and Russian")
     expect(checks).to_contain_text(
         re.compile(r"Applicants have (39|40) days until the deadline \(at least 30\)")
     )
@@ -90,6 +98,26 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
     expect(page.get_by_test_id("criteria")).to_contain_text("Approach")
     expect(checks).to_contain_text("✓ Done: 3 evaluation criteria")
     expect(checks).to_contain_text("✓ Done: Their weights add up to 100")
+
+    # Written in English only, the criteria are translated through the checklist's links: the
+    # editor of each language shows the English under each name.
+    for language, names in (
+        ("ky", ["Актуалдуулугу", "Мамилеси", "Бюджет"]),
+        ("ru", ["Актуальность", "Подход", "Бюджет"]),
+    ):
+        missing = "Kyrgyz" if language == "ky" else "Russian"
+        checks.get_by_role("link", name=re.compile(f"Criteria without {missing} text")).click()
+        expect(page).to_have_url(f"{base}/competitions/{reference}/criteria/?lang={language}")
+        expect(page.get_by_test_id("other-language").filter(has_text="English: Relevance")).to_have_count(1)
+        for i, name in enumerate(names):
+            page.locator(f"#id_criteria-{i}-name").fill(name)
+        page.get_by_role("button", name="Save").click()
+        expect(checks).not_to_contain_text(f"Criteria without {missing} text")
+    assert list(Competition.objects.get().criteria.values_list("name_ky", "name_ru", "name_en")) == [
+        ("Актуалдуулугу", "Актуальность", "Relevance"),
+        ("Мамилеси", "Подход", "Approach"),
+        ("Бюджет", "Бюджет", "Budget"),
+    ]
 
     # The commission, through the checklist's link: a chair and two members, invited by e-mail.
     checks.get_by_role("link", name="Appoint a chair of the commission").click()
@@ -141,15 +169,22 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
     expect(page.get_by_test_id("deadline")).to_contain_text("17:00")
     expect(page.get_by_test_id("budget")).to_have_text("KGS\u00a0200,000")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download").click()
-    download = download_info.value
-    assert download.suggested_filename == f"announcement-{reference}.pdf"
-    with open(download.path(), "rb") as pdf:
-        text = pdf_text(pdf.read())
-    assert reference in text
-    assert "Maintaining Public Order" in text
-    assert "Relevance" in text
+    # The announcement is offered in each language it is written in.
+    texts = {}
+    for language in ("ky", "ru", "en"):
+        with page.expect_download() as download_info:
+            page.locator(f'[data-document-language="{language}"]').get_by_role(
+                "link", name="Download"
+            ).click()
+        download = download_info.value
+        assert download.suggested_filename == f"announcement-{reference}.pdf"
+        with open(download.path(), "rb") as pdf:
+            texts[language] = pdf_text(pdf.read())
+    assert reference in texts["en"]
+    assert "Maintaining Public Order" in texts["en"]
+    assert "Relevance" in texts["en"]
+    assert "Коомдук тартипти сактоо" in texts["ky"]
+    assert "Поддержание общественного порядка" in texts["ru"]
 
 
 def test_a_visitor_and_a_pending_organizations_member_each_see_their_next_step(page: Page, live_server):

@@ -31,9 +31,9 @@ def staff_client(finance_staff, client_for):
 def valid(municipality) -> dict:
     deadline = timezone.localtime() + datetime.timedelta(days=40)
     return {
-        "title": "Support for older people",
+        "title_en": "Support for older people",
         "priority_issue": PriorityIssueFactory(municipality=municipality).pk,
-        "description": "Home visits.",
+        "description_en": "Home visits.",
         "budget": "300000",
         "max_grant": "150000",
         "projects_expected": "2",
@@ -71,7 +71,7 @@ def test_a_valid_draft_is_created_with_the_deadline_in_bishkek_time(municipality
             "Lower the maximum grant to at most the total budget, KGS\u00a0300,000, or raise the budget.",
         ),
         ("projects_expected", "0", "Ensure this value is greater than or equal to 1."),
-        ("title", "", "This field is required."),
+        ("title_en", "", "Write this text in at least one language."),
         (
             "announcement_date",
             "2000-01-01",
@@ -143,8 +143,8 @@ def test_an_amendment_cannot_offer_to_move_the_deadline_earlier(municipality, st
     response = staff_client.post(
         reverse("procurement:competition-amend", args=[competition.reference]),
         {
-            "explanation": "Earlier start",
-            "description": competition.description,
+            "explanation_en": "Earlier start",
+            "description_en": competition.description,
             "budget": "400000",
             "max_grant": "200000",
             "projects_expected": "2",
@@ -280,16 +280,16 @@ def test_bad_priority_issue_input(municipality, staff_client):
     response = staff_client.post(
         reverse("procurement:priority-issue-create", args=[municipality.slug]),
         {
-            "title": "",
+            "title_en": "",
             "year": "1990",
             "need_source": "rumour",
-            "target_group": "x",
+            "target_group_en": "x",
             "planned_budget": "-1",
-            "description": "d",
+            "description_en": "d",
         },
     )
     errors = response.context["form"].errors
-    assert set(errors) == {"title", "year", "need_source", "planned_budget"}
+    assert set(errors) == {"title_en", "year", "need_source", "planned_budget"}
     assert not PriorityIssue.objects.exists()
 
 

@@ -48,9 +48,9 @@ PUBLISHED_AT = DEADLINE - datetime.timedelta(days=30)
 
 def terms(municipality, **overrides):
     return {
-        "title": "Children of Labor Migrants",
+        "title_en": "Children of Labor Migrants",
         "priority_issue": PriorityIssueFactory(municipality=municipality),
-        "description": "After-school care.",
+        "description_en": "After-school care.",
         "budget": Decimal("200000"),
         "max_grant": Decimal("200000"),
         "projects_expected": 1,

@@ -41,6 +41,7 @@ def test_a_ready_draft_states_each_fact(municipality):
         (True, "Their weights add up to 100"),
         (True, "3 commission members"),
         (True, f"Chair: {chair.get_full_name()}"),
+        (True, "Written in Kyrgyz and Russian"),
     ]
 
 

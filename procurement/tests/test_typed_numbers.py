@@ -39,9 +39,9 @@ def staff_client(finance_staff, client_for):
 def new_competition(municipality, **overrides) -> dict:
     deadline = timezone.localtime() + datetime.timedelta(days=40)
     return {
-        "title": "Support for older people",
+        "title_en": "Support for older people",
         "priority_issue": PriorityIssueFactory(municipality=municipality).pk,
-        "description": "Home visits.",
+        "description_en": "Home visits.",
         "budget": "300000",
         "max_grant": "150000",
         "projects_expected": "2",
@@ -58,9 +58,9 @@ def edited(competition: Competition, **overrides) -> dict:
     """The draft's edit form as it is shown, with ``overrides`` typed in."""
     local = timezone.localtime(competition.deadline, competition.zone)
     return {
-        "title": competition.title,
+        "title_en": competition.title,
         "priority_issue": competition.priority_issue_id,
-        "description": competition.description,
+        "description_en": competition.description,
         "budget": str(competition.budget),
         "max_grant": str(competition.max_grant),
         "projects_expected": str(competition.projects_expected),
@@ -142,12 +142,12 @@ def test_the_planned_budget_of_a_priority_issue_reads_a_decimal_comma(municipali
     url = reverse("procurement:priority-issue-edit", args=[issue.pk])
     assert 'inputmode="decimal"' in input_tag(staff_client.get(url).content.decode(), "planned_budget")
     data = {
-        "title": issue.title,
+        "title_en": issue.title,
         "year": str(issue.year),
         "need_source": issue.need_source,
-        "target_group": issue.target_group,
+        "target_group_en": issue.target_group,
         "planned_budget": "150000,50",
-        "description": issue.description,
+        "description_en": issue.description,
     }
     assert staff_client.post(url, data).status_code == 302
     issue.refresh_from_db()

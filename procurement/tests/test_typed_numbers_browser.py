@@ -80,7 +80,7 @@ def test_an_amendment_typed_with_a_decimal_comma_is_confirmed_old_to_new(
     )
     log_in(page, base, finance_staff.email)
     page.goto(f"{base}/competitions/{competition.reference}/amend/")
-    page.get_by_label("What changed and why").fill("The council added 50 000 soms.")
+    page.get_by_label("What changed and why — English (optional)").fill("The council added 50 000 soms.")
     type_into(page, "Total budget (soms)", "450000,50")
     page.get_by_role("button", name="Publish the amendment…").click()
 

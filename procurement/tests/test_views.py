@@ -145,7 +145,7 @@ def test_staff_publish_through_the_confirmation_page_and_see_what_is_left_to_do(
     add_criteria(competition)
     add_commission(competition)
     page = client.get(competition.get_absolute_url()).content.decode()
-    assert page.count('data-done="yes"') == 8  # every check is done
+    assert page.count('data-done="yes"') == 9  # every check is done
     assert 'data-done="no"' not in page
     response = client.get(url)
     assert response.context["problems"] == []
@@ -203,8 +203,8 @@ def test_amending_through_the_page(municipality, finance_staff, client_for):
     local = timezone.localtime(competition.deadline)
     url = reverse("procurement:competition-amend", args=[competition.reference])
     data = {
-        "explanation": "A letter of support is also needed.",
-        "description": "New description",
+        "explanation_en": "A letter of support is also needed.",
+        "description_en": "New description",
         "budget": "400000",
         "max_grant": "200000",
         "projects_expected": "2",
@@ -406,12 +406,12 @@ def test_priority_issues_are_public_once_approved(municipality, finance_staff, c
     staff.post(
         reverse("procurement:priority-issue-create", args=[municipality.slug]),
         {
-            "title": "Homeless people",
+            "title_en": "Homeless people",
             "year": "2026",
             "need_source": "council_decision",
-            "target_group": "Homeless people",
+            "target_group_en": "Homeless people",
             "planned_budget": "200000",
-            "description": "Winter shelter.",
+            "description_en": "Winter shelter.",
         },
     )
     from procurement.models import PriorityIssue

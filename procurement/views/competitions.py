@@ -30,6 +30,7 @@ from procurement.services.evaluation import completion_problems
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.formatting import format_datetime
+from ssp_portal.languages import LANGUAGES, NATIVE_NAMES, STATE_LANGUAGES, current_language, text_in
 from ssp_portal.rows.forms import RowsFormSet
 from ssp_portal.rows.views import edit_rows
 
@@ -87,11 +88,16 @@ def publish_checklist(competition: Competition, *, at: datetime.datetime) -> lis
         rules.EDIT: reverse("procurement:competition-edit", args=[competition.reference]),
         rules.CRITERIA: reverse("procurement:competition-criteria", args=[competition.reference]),
         rules.COMMISSION: reverse("procurement:competition-commission", args=[competition.reference]),
+        rules.DOCUMENTS: reverse("procurement:competition-documents", args=[competition.reference]),
+        rules.ELIGIBILITY: reverse("procurement:competition-eligibility", args=[competition.reference]),
         rules.PRIORITY_ISSUE: reverse(
             "procurement:priority-issue-manage", args=[competition.municipality.slug]
         ),
     }
-    return [(check, pages[check.where]) for check in rules.publish_checks(competition, at=at)]
+    return [
+        (check, pages[check.where] + (f"?lang={check.language}" if check.language else ""))
+        for check in rules.publish_checks(competition, at=at)
+    ]
 
 
 def _next_step(request: HttpRequest, competition: Competition, manager: bool) -> dict[str, Any]:
@@ -146,6 +152,15 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
             priority_issue=competition.priority_issue,
         ),
         "results": selectors.public_results(competition=competition),
+        # The announcement in each state language, and in English when it is written in English.
+        "announcement_languages": [
+            *STATE_LANGUAGES,
+            *(
+                ["en"]
+                if text_in(competition, "title", "en") and text_in(competition, "description", "en")
+                else []
+            ),
+        ],
         "receipts": selectors.receipt_ledger(competition=competition),
         **_next_step(request, competition, manager),
     }
@@ -236,24 +251,60 @@ def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @dataclass(frozen=True)
 class RowsPage:
-    """One kind of rows edited on the competition's page: criteria, documents, requirements, commission."""
+    """One kind of rows edited on the competition's page: criteria, documents, requirements, commission.
+
+    Rows with ``texts`` are edited one language at a time (``?lang=ky``): the page's language by
+    default, the other languages' texts of each row shown under its fields.
+    """
 
     title: str
     formset: type[RowsFormSet]
-    rows: Callable[[Competition], list[dict[str, Any]]]
-    save: Callable[[Competition, Any, list[dict[str, Any]]], bool]
+    rows: Callable[[Competition, str], list[dict[str, Any]]]
+    save: Callable[[Competition, Any, list[dict[str, Any]], str], bool]
     #: Why the list cannot change now ("" when it can): the page is then shown read-only.
     refusal: Callable[[Competition], str]
     help: str = ""
+    texts: tuple[str, ...] = ()
 
 
-def _save_criteria(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> bool:
+def _in_language(
+    objects: Any, language: str | None, texts: tuple[str, ...], shared: tuple[str, ...] = ()
+) -> list:
+    """Rows as the editor of ``language`` (the page's by default) shows them: that language's
+    texts, the shared fields, and the other languages' texts (``other_languages``: shown only)."""
+    language = language or current_language()
+    return [
+        {
+            "id": x.pk,
+            **{name: getattr(x, f"{name}_{language}") or "" for name in texts},
+            **{name: getattr(x, name) for name in shared},
+            "other_languages": {
+                name: [
+                    (code, getattr(x, f"{name}_{code}"))
+                    for code in LANGUAGES
+                    if code != language and getattr(x, f"{name}_{code}")
+                ]
+                for name in texts
+            },
+        }
+        for x in objects
+    ]
+
+
+def _save_criteria(
+    competition: Competition, by: Any, rows: list[dict[str, Any]], language: str | None = None
+) -> bool:
     return services.competition_set_criteria(
-        competition=competition, by=by, criteria=[services.CriterionData(**row) for row in rows]
+        competition=competition,
+        by=by,
+        criteria=[services.CriterionData(**row) for row in rows],
+        language=language,
     )
 
 
-def _save_commission(competition: Competition, by: Any, rows: list[dict[str, Any]]) -> bool:
+def _save_commission(
+    competition: Competition, by: Any, rows: list[dict[str, Any]], language: str | None = None
+) -> bool:
     return commission_services.commission_set(
         competition=competition, by=by, members=[commission_services.MemberData(**row) for row in rows]
     )
@@ -263,45 +314,44 @@ ROWS_PAGES = {
     "criteria": RowsPage(
         title=gettext_lazy("Evaluation criteria"),
         formset=forms.CriterionFormSet,
-        rows=lambda c: [
-            {
-                "id": x.pk,
-                "name": x.name,
-                "description": x.description,
-                "max_score": x.max_score,
-                "weight": x.weight,
-            }
-            for x in c.criteria.all()
-        ],
+        rows=lambda c, language=None: _in_language(
+            c.criteria.all(), language, ("name", "description"), ("max_score", "weight")
+        ),
         save=_save_criteria,
         refusal=lambda c: services.competition_rows_refusal(c, _("evaluation criteria")),
         help=gettext_lazy("In the order the commission scores them. The weights add up to 100."),
+        texts=("name", "description"),
     ),
     "documents": RowsPage(
         title=gettext_lazy("Documents applicants attach"),
         formset=forms.RequiredDocumentFormSet,
-        rows=lambda c: [
-            {"id": x.pk, "name": x.name, "description": x.description} for x in c.required_documents.all()
-        ],
-        save=lambda c, by, rows: services.competition_set_required_documents(
-            competition=c, by=by, documents=[services.DocumentData(**row) for row in rows]
+        rows=lambda c, language=None: _in_language(
+            c.required_documents.all(), language, ("name", "description")
+        ),
+        save=lambda c, by, rows, language=None: services.competition_set_required_documents(
+            competition=c, by=by, documents=[services.DocumentData(**row) for row in rows], language=language
         ),
         refusal=lambda c: services.competition_rows_refusal(c, _("required documents")),
+        texts=("name", "description"),
     ),
     "eligibility": RowsPage(
         title=gettext_lazy("Eligibility requirements"),
         formset=forms.EligibilityFormSet,
-        rows=lambda c: [{"id": x.pk, "text": x.text} for x in c.eligibility_requirements.all()],
-        save=lambda c, by, rows: services.competition_set_eligibility(
-            competition=c, by=by, requirements=[services.RequirementData(**row) for row in rows]
+        rows=lambda c, language=None: _in_language(c.eligibility_requirements.all(), language, ("text",)),
+        save=lambda c, by, rows, language=None: services.competition_set_eligibility(
+            competition=c,
+            by=by,
+            requirements=[services.RequirementData(**row) for row in rows],
+            language=language,
         ),
         refusal=lambda c: services.competition_rows_refusal(c, _("eligibility requirements")),
         help=gettext_lazy("Applications are screened against these after the deadline."),
+        texts=("text",),
     ),
     "commission": RowsPage(
         title=gettext_lazy("Commission"),
         formset=forms.CommissionFormSet,
-        rows=lambda c: [
+        rows=lambda c, language=None: [
             {
                 "id": m.pk,
                 "email": m.user.email,
@@ -321,6 +371,12 @@ ROWS_PAGES = {
 }
 
 
+def texts_language(request: HttpRequest) -> str:
+    """The language whose texts a row editor edits: ``?lang=``, else the page's."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in LANGUAGES else current_language()
+
+
 def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
     page = ROWS_PAGES[kind]
 
@@ -328,22 +384,28 @@ def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, reference: str) -> HttpResponse:
         competition = _managed_competition(request, reference)
+        language = texts_language(request)
         formset = page.formset(
             request.POST or None,
-            rows=page.rows(competition),
+            rows=page.rows(competition, language),
             read_only=page.refusal(competition),
             prefix=kind,
         )
+        here = reverse(f"procurement:competition-{kind}", args=[reference])
         return edit_rows(
             request,
             formset=formset,
-            save=lambda: page.save(competition, request.user, formset.rows()),
+            save=lambda: page.save(competition, request.user, formset.rows(), language),
             template="procurement/competition_rows.html",
             context={
                 "competition": competition,
                 "title": page.title,
                 "help": page.help,
                 "back_url": competition.get_absolute_url(),
+                "texts_language": language if page.texts else None,
+                "languages": [(code, NATIVE_NAMES[code], f"{here}?lang={code}") for code in LANGUAGES]
+                if page.texts
+                else [],
             },
             done=competition.get_absolute_url(),
             saved=_("%(what)s: saved.") % {"what": page.title},
@@ -559,7 +621,7 @@ def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
     if form.superseded:
         return _amend_superseded(request, competition, form)
     if request.method == "POST" and form.is_valid() and "change" not in request.POST:
-        explanation, plan = form.cleaned_data["explanation"], form.plan()
+        explanation, plan = _explanation_text(form), form.plan()
         if not plan.changed:
             form.add_error(None, _("Nothing in the terms changed: change a term, or go back."))
         else:
@@ -570,12 +632,17 @@ def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "procurement/competition_amend.html", {"competition": competition, "form": form})
 
 
+def _explanation_text(form: forms.AmendmentForm) -> str:
+    """The explanation in every language, as the confirmation shows it (one detail per language)."""
+    return "\n\n".join(f"{language}: {text}" for language, text in form.explanations().items() if text)
+
+
 def _amend(request: HttpRequest, competition: Competition, form: forms.AmendmentForm) -> HttpResponse:
     try:
         amendment = services.competition_amend(
             competition=competition,
             by=request.user,
-            explanation=form.cleaned_data["explanation"],
+            explanation=form.explanations(),
             changes=form.changes(),
             opened=form.opened_version,
         )
@@ -638,7 +705,7 @@ def _amend_confirmation(
             "competition": competition,
             "form": form,
             "plan": plan,
-            "explanation": form.cleaned_data["explanation"],
+            "explanations": [(language, text) for language, text in form.explanations().items() if text],
             "number": form.last_amendment + 1,
             "token": token,
             "stale": is_stale(request, token),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +17,7 @@ from ssp_portal.documents.registry import DocumentKind, get_kind
 from ssp_portal.documents.selectors import document_for_display
 from ssp_portal.documents.services import document_request
 from ssp_portal.files import open_stored_file
+from ssp_portal.languages import NATIVE_NAMES
 
 
 def _kind_or_404(code: str) -> DocumentKind:
@@ -51,6 +53,33 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _language(request: HttpRequest, data: dict) -> tuple[str, bool]:
+    """The language a document is asked in: ``language`` if given (one of the portal's languages,
+    else 404), else the page's; and whether it was given (a panel of that language alone)."""
+    asked = data.get("language")
+    if asked is None or asked == "":
+        return translation.get_language(), False
+    if asked not in dict(settings.LANGUAGES):
+        raise Http404
+    return asked, True
+
+
+def _panel(request: HttpRequest, document, kind, subject, language: str, exact: bool) -> HttpResponse:
+    return render(
+        request,
+        "documents/partials/document_panel.html",
+        {
+            "document": document,
+            "kind": kind,
+            "subject": subject,
+            "can_request": kind.requestable_by(request.user, subject),
+            "next_url": _page_url(request, subject),
+            "language": language if exact else "",
+            "language_name": NATIVE_NAMES.get(language, "") if exact else "",
+        },
+    )
+
+
 def _page_url(request: HttpRequest, subject: object) -> str:
     """The page an htmx request came from, else the subject's own page."""
     current = request.htmx.current_url_abs_path if request.htmx else None
@@ -67,24 +96,10 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
         subject = None
     if subject is None or not document_kind.requestable_by(request.user, subject):
         raise Http404
-    document = document_request(
-        subject=subject,
-        kind=kind,
-        requested_by=request.user,
-        language=translation.get_language(),
-    )
+    language, exact = _language(request, request.POST)
+    document = document_request(subject=subject, kind=kind, requested_by=request.user, language=language)
     if request.htmx:
-        return render(
-            request,
-            "documents/partials/document_panel.html",
-            {
-                "document": document,
-                "kind": document_kind,
-                "subject": subject,
-                "can_request": True,
-                "next_url": _page_url(request, subject),
-            },
-        )
+        return _panel(request, document, document_kind, subject, language, exact)
     messages.info(request, _("The document is being prepared. It will be ready in a moment."))
     return HttpResponseRedirect(_safe_next(request, _page_url(request, subject)))
 
@@ -95,20 +110,11 @@ def document_status(request: HttpRequest, pk: str) -> HttpResponse:
         document, kind = _visible_document(request, pk)
     except LoginNeededError:
         return redirect_to_login(request.get_full_path())
+    language, exact = _language(request, request.GET)
     latest = document_for_display(
-        subject=document.subject, kind=document.kind, language=translation.get_language()
+        subject=document.subject, kind=document.kind, language=language, exact=exact
     )
-    return render(
-        request,
-        "documents/partials/document_panel.html",
-        {
-            "document": latest,
-            "kind": kind,
-            "subject": document.subject,
-            "can_request": kind.requestable_by(request.user, document.subject),
-            "next_url": _page_url(request, document.subject),
-        },
-    )
+    return _panel(request, latest, kind, document.subject, language, exact)
 
 
 @require_GET

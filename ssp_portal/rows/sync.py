@@ -40,6 +40,11 @@ def _wanted(obj_or_model: models.Model | type[models.Model], name: str, value: A
     return value
 
 
+def _same(stored: Any, wanted: Any) -> bool:
+    """Equal, a text not written being the same stored as NULL or empty (a language's column)."""
+    return stored == wanted or (stored in ("", None) and wanted in ("", None))
+
+
 def _parked(obj: models.Model, name: str, offset: int) -> Any:
     """A value no real row has, held by a row while the others take their new unique values."""
     if isinstance(obj._meta.get_field(name), models.IntegerField):
@@ -86,7 +91,9 @@ def sync_rows(
             add.append(target)
             continue
         diff = {
-            name: value for name, value in target.items() if _stored(obj, name) != _wanted(obj, name, value)
+            name: value
+            for name, value in target.items()
+            if not _same(_stored(obj, name), _wanted(obj, name, value))
         }
         if not diff:
             continue

@@ -118,3 +118,13 @@ def row_control(field: BoundField) -> str:
     if max_length:
         attrs["maxlength"] = str(max_length)
     return _render("input", attrs)
+
+
+@register.filter
+def other_languages(field: BoundField) -> list[tuple[str, str, str]]:
+    """The row's text of ``field`` in the languages not being edited, as (code, name, text):
+    shown under the input so that a translator sees, say, the Russian while typing the Kyrgyz."""
+    from ssp_portal.languages import NATIVE_NAMES
+
+    texts = (field.form.initial.get("other_languages") or {}).get(field.name) or []
+    return [(code, NATIVE_NAMES.get(code, code), text) for code, text in texts]

@@ -87,8 +87,8 @@ def test_the_date_picker_gets_the_same_bounds(municipality):
 
 
 COMPETITION = {
-    "title": "Maintaining public order",
-    "description": "Work with homeless people.",
+    "title_en": "Maintaining public order",
+    "description_en": "Work with homeless people.",
     "budget": "400000",
     "max_grant": "200000",
     "projects_expected": "2",
@@ -141,8 +141,8 @@ def test_a_deadline_in_the_year_9999_is_refused_on_the_page(finance_staff, munic
 def test_an_amendment_cannot_move_the_deadline_past_its_window(municipality):
     competition = CompetitionFactory(municipality=municipality, published=True)
     data = {
-        "explanation": "More time.",
-        "description": competition.description,
+        "explanation_en": "More time.",
+        "description_en": competition.description,
         "budget": competition.budget,
         "max_grant": competition.max_grant,
         "projects_expected": competition.projects_expected,
@@ -158,7 +158,7 @@ def test_an_amendment_cannot_move_the_deadline_past_its_window(municipality):
 @pytest.mark.django_db
 @pytest.mark.parametrize("year", ["1999", str(years(6)), "9999"])
 def test_a_priority_issue_year_outside_its_window_is_refused(year):
-    form = PriorityIssueForm({"title": "Homeless people", "year": year, "planned_budget": "1"})
+    form = PriorityIssueForm({"title_en": "Homeless people", "year": year, "planned_budget": "1"})
     assert not form.is_valid()
     assert f"Enter a year from 2000 to {years(5)}." in form.errors["year"], form.errors
 

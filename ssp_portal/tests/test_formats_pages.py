@@ -130,7 +130,11 @@ def test_admin_lists_write_amounts_in_soms_and_sort_by_them(
 
 @pytest.mark.parametrize(
     ("language", "written"),
-    [("en", "1 December 2026, 17:00"), ("ru", "1 декабря 2026, 17:00"), ("ky", "2026-жылдын 1-декабры, 17:00")],
+    [
+        ("en", "1 December 2026, 17:00"),
+        ("ru", "1 декабря 2026, 17:00"),
+        ("ky", "2026-жылдын 1-декабры, 17:00"),
+    ],
 )
 def test_the_staff_competitions_list_writes_its_dates_one_way_day_first(
     client, finance_staff, municipality, language, written

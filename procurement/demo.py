@@ -462,9 +462,11 @@ def _evaluate(world: DemoWorld, competition: Competition, ineligible: dict[int, 
             if conflict and conflict[0] in eligible
             else []
         )
-        evaluation_services.declaration_sign(
-            competition=competition, by=member, conflicts=conflicts, at=day(4)
-        )
+        # The statement is written in the language the member reads and signs it in.
+        with translation.override(member.language):
+            evaluation_services.declaration_sign(
+                competition=competition, by=member, conflicts=conflicts, at=day(4)
+            )
         for applicant, application in eligible.items():
             scores = SCORES[applicant][position]
             if scores is None:

@@ -49,8 +49,9 @@ def _validate(members: list[MemberData]) -> None:
         raise ValidationError(_("The commission has at most one secretary."))
 
 
-def _account_for(member: MemberData) -> tuple[User, bool]:
-    """The member's account, created with a confirmed address when there is none."""
+def _account_for(member: MemberData, *, language: str) -> tuple[User, bool]:
+    """The member's account, created with a confirmed address when there is none; a new account
+    reads ``language`` (that of whoever appointed the person) until they choose their own."""
     email = member.email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
@@ -63,7 +64,7 @@ def _account_for(member: MemberData) -> tuple[User, bool]:
             _("%(email)s has no account yet: give the person's full name for the invitation.")
             % {"email": email}
         )
-    user = User.objects.create_user(email, None, full_name=member.full_name.strip())
+    user = User.objects.create_user(email, None, full_name=member.full_name.strip(), language=language)
     # The invitation goes to this address, so following its link confirms it.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, True
@@ -117,7 +118,7 @@ def commission_set(
                 current.save(update_fields=["role", "affiliation"])
                 result.append(current)
                 continue
-            user, created = _account_for(data)
+            user, created = _account_for(data, language=by.language or settings.LANGUAGE_CODE)
             member = CommissionMember.objects.create(
                 competition=locked, user=user, role=data.role, affiliation=data.affiliation, invited_at=now
             )

@@ -38,8 +38,9 @@ def test_an_email_is_rendered_in_the_recipients_language_and_sent_after_commit(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]
-    assert message.subject == 'Public Union "Ulukman Daryger" is verified'  # text is not HTML-escaped
-    assert "Hello, Meerim." in message.body
+    # In Kyrgyz; the subject is text, not HTML-escaped.
+    assert message.subject == 'Public Union "Ulukman Daryger" уюму текшерилди'
+    assert "Саламатсызбы, Meerim." in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<html lang="ky">' in html

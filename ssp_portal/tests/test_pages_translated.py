@@ -52,7 +52,7 @@ def walked(django_db_setup, django_db_blocker, tmp_path_factory):
                     with translation.override(language):
                         result[language][email] = [
                             (describe(page.url), page.html)
-                            for page in crawl(client, max_pages=120, per_name=2)
+                            for page in crawl(client, max_pages=150, per_name=3)
                         ]
             yield result
         finally:

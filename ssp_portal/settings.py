@@ -171,11 +171,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Django's rules, in the portal's words (organizations/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "organizations.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "organizations.passwords.MinimumLengthValidator"},
+    {"NAME": "organizations.passwords.CommonPasswordValidator"},
+    {"NAME": "organizations.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -192,6 +193,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SSP Portal] "
 ACCOUNT_ADAPTER = "organizations.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "organizations.forms.SignupExtraForm"
+ACCOUNT_FORMS = {
+    "login": "organizations.account_forms.LoginForm",
+    "signup": "organizations.account_forms.SignupForm",
+}
 ACCOUNT_RATE_LIMITS = {
     # Five failed log-ins for one address within 5 minutes, or 10 a minute from one IP,
     # lock further attempts for the rest of the window.

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 FORMS = {
     # "1 December 2026", "1 декабря 2026", "2026-жылдын 1-декабры"
-    "long": re.compile(rf"\b\d{{1,2}} (?:{MONTHS}|[а-яёА-ЯЁ]+) \d{{4}}\b|\b\d{{4}}-жылдын \d{{1,2}}-[а-яөүң]+"),
+    "long": re.compile(
+        rf"\b\d{{1,2}} (?:{MONTHS}|[а-яёА-ЯЁ]+) \d{{4}}\b" r"|\b\d{4}-жылдын \d{1,2}-[а-яөүң]+"
+    ),
     "short month": re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"),
     "dotted": re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"),
     "slashed": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),

@@ -362,7 +362,7 @@ def test_a_person_without_an_account_chooses_a_password_then_accepts(organizatio
 
     response = client.post(url, {"full_name": "Aida", "password1": "short", "password2": "short"})
     assert response.status_code == 400
-    assert "This password is too short." in response.content.decode()
+    assert "This password is too short: choose one of at least 8 characters." in response.content.decode()
     response = client.post(url, {"full_name": "Aida", "password1": PASSWORD, "password2": PASSWORD + "x"})
     assert response.status_code == 400
     assert "The two passwords are not the same." in response.content.decode()

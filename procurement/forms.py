@@ -402,6 +402,7 @@ class AmendmentForm(TranslatedTextsMixin, CompetitionTermsMixin, forms.Form):
             "project_start",
             "project_end",
             "contact",
+            "opened",
         )
         self.helper.add_input(Submit("submit", _("Publish the amendment…")))
 

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def log_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("E-mail").fill(email)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_test_id("account-menu")).to_be_visible()
@@ -37,7 +37,7 @@ def test_an_nco_signs_up_registers_and_is_verified_by_finance_staff(page: Page, 
     # A member of the NCO signs up.
     page.goto(base)
     page.get_by_role("link", name="Sign up as an organization").click()
-    page.get_by_label("Email").fill("cholpon@baldarga.example")
+    page.get_by_label("E-mail").fill("cholpon@baldarga.example")
     page.get_by_label("Full name").fill("Cholpon Abdyldaeva")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

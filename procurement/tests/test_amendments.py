@@ -433,7 +433,7 @@ def test_a_form_opened_before_another_amendment_is_refused_and_changes_nothing(c
     form = response.context["form"]
     assert not form.is_bound
     assert form["budget"].value() == Decimal("450000.00")
-    assert form["explanation"].value() == "The council added 50 000 soms."
+    assert form["explanation_en"].value() == "The council added 50 000 soms."
     assert form["opened"].value() != first_opened
     # With the form as it is now, the amendment goes on to its confirmation.
     again = first.post(

@@ -677,7 +677,11 @@ def _amend_superseded(
     since = competition.amendments.select_related("created_by").order_by("number")
     since = since.filter(number__gt=opened_after) if opened_after is not None else since.none()
     fresh = forms.AmendmentForm(
-        competition=competition, initial={"explanation": form.data.get(form.add_prefix("explanation"), "")}
+        competition=competition,
+        initial={
+            f"explanation_{language}": form.data.get(form.add_prefix(f"explanation_{language}"), "")
+            for language in LANGUAGES
+        },
     )
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -44,15 +45,10 @@ class DemoSite:
         return client
 
 
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo in one transaction for the module, rolled back after
-    it; each test runs inside it and is rolled back to it. ``pages`` holds, per demo person,
-    the pages reached from the home page by links (ssp_portal/tests/crawl.py)."""
-    from organizations.models import User
-    from ssp_portal.tests.crawl import crawl
-
-    media = tmp_path_factory.mktemp("demo-media")
+@contextmanager
+def seeded_demo(django_db_blocker, media):
+    """seed_demo in a transaction that is rolled back on leaving, with the demo's files in
+    ``media``, e-mails kept in memory and a fast password hasher."""
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -67,16 +63,29 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic.__enter__()
         try:
             call_command("seed_demo", "--quiet")
-            # Pages in English, whatever language the demo people chose.
-            User.objects.update(language="en")
-            site = DemoSite(media=media)
-            for email in DEMO_PEOPLE:
-                site.broken[email] = []
-                site.pages[email] = crawl(site.client(email), broken=site.broken[email])
-            yield site
+            yield
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo in one transaction for the module, rolled back after
+    it; each test runs inside it and is rolled back to it. ``pages`` holds, per demo person,
+    the pages reached from the home page by links (ssp_portal/tests/crawl.py)."""
+    from organizations.models import User
+    from ssp_portal.tests.crawl import crawl
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with seeded_demo(django_db_blocker, media):
+        # Pages in English, whatever language the demo people chose.
+        User.objects.update(language="en")
+        site = DemoSite(media=media)
+        for email in DEMO_PEOPLE:
+            site.broken[email] = []
+            site.pages[email] = crawl(site.client(email), broken=site.broken[email])
+        yield site
 
 
 @pytest.fixture

@@ -9,13 +9,10 @@ catalog (ssp_portal/tests/catalogs.py). What people typed (names, titles) is the
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import translation
 
 from ssp_portal.tests.catalogs import LANGUAGES, english_left
-from ssp_portal.tests.conftest import DEMO_PEOPLE, DemoSite, person_id
+from ssp_portal.tests.conftest import DEMO_PEOPLE, DemoSite, person_id, seeded_demo
 from ssp_portal.tests.crawl import crawl, describe
 
 pytestmark = pytest.mark.django_db
@@ -27,37 +24,20 @@ def walked(django_db_setup, django_db_blocker, tmp_path_factory):
     from organizations.models import User
 
     media = tmp_path_factory.mktemp("demo-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=media,
-            SSP_DEMO_ALLOWED=True,
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-        translation.override("en"),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", "--quiet")
-            site = DemoSite(media=media)
-            result: dict[str, dict] = {}
-            for language in LANGUAGES:
-                User.objects.update(language=language)
-                result[language] = {}
-                for email in DEMO_PEOPLE:
-                    client = site.client(email)
-                    client.cookies["django_language"] = language
-                    with translation.override(language):
-                        result[language][email] = [
-                            (describe(page.url), page.html)
-                            for page in crawl(client, max_pages=150, per_name=3)
-                        ]
-            yield result
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with seeded_demo(django_db_blocker, media):
+        site = DemoSite(media=media)
+        result: dict[str, dict] = {}
+        for language in LANGUAGES:
+            User.objects.update(language=language)
+            result[language] = {}
+            for email in DEMO_PEOPLE:
+                client = site.client(email)
+                client.cookies["django_language"] = language
+                with translation.override(language):
+                    result[language][email] = [
+                        (describe(page.url), page.html) for page in crawl(client, max_pages=150, per_name=3)
+                    ]
+        yield result
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -47,3 +47,18 @@ class ProcurementConfig(AppConfig):
                 "award.revoked": _("Award taken back"),
             }
         )
+        from procurement.models import Application
+        from ssp_portal.seals import register_sealed
+
+        register_sealed(Application, _sealed_application_ids)
+
+
+def _sealed_application_ids():
+    """Applications of competitions whose deadline has not passed: who applied is not yet known."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from procurement.models import Application
+    from procurement.models.applications import unsealed
+
+    return Application.objects.exclude(unsealed()).annotate(key=Cast("pk", CharField())).values("key")

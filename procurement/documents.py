@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from procurement import permissions
-from procurement.models import Application, Competition
+from procurement.models import Application, Competition, ScoreSheet
 from procurement.receipts import FIELDS, FORMAT
 from ssp_portal.documents.registry import DocumentKind
 
@@ -69,13 +69,28 @@ def _protocol_context(competition: Competition) -> dict:
 
     progress = selectors.evaluation_progress(competition=competition)
     applications = progress["applications"]
+    # Until every sheet is in, a protocol is a draft: it says so on every page and holds only the
+    # submitted sheets (blind scoring: a draft sheet is its member's alone).
+    final = competition.state == Competition.State.COMPLETED or permissions.scoring_finished(progress)
+    submitted = ScoreSheet.State.SUBMITTED
     return {
+        "is_draft": not final,
         "competition": competition,
         "municipality": competition.municipality,
         "criteria": list(competition.criteria.all()),
         "members": [row["member"] for row in progress["members"]],
         "declarations": list(progress["members"]),
-        "sheet_groups": [(a, selectors.sheets_for_application(application=a)) for a in applications],
+        "sheet_groups": [
+            (
+                a,
+                [
+                    sheet
+                    for sheet in selectors.sheets_for_application(application=a)
+                    if sheet.state == submitted
+                ],
+            )
+            for a in applications
+        ],
         "rows": selectors.ranking(competition=competition),
         "awards": list(competition.awards.select_related("application__organization", "decided_by")),
         "tie_rule": TIE_RULE,

@@ -101,5 +101,43 @@ def can_follow_evaluation(user: User, competition: Competition) -> bool:
     return can_manage_competition(user, competition) or commission_seat(user, competition) is not None
 
 
+def scoring_finished(progress: dict, seat=None) -> bool:
+    """Has every member (or ``seat`` alone) declared and submitted every sheet they can?
+
+    ``progress`` is ``selectors.evaluation_progress``.
+    """
+    rows = [r for r in progress["members"] if seat is None or r["member"].pk == seat.pk]
+    return bool(rows) and all(
+        row["declaration"] is not None and all(cell in ("submitted", "conflict") for cell in row["cells"])
+        for row in rows
+    )
+
+
+def can_see_scores(user: User, competition: Competition, progress: dict | None = None) -> bool:
+    """Blind scoring: the ranking and the members' scores are seen by the competition's staff, and by
+    a member once their own sheets are all in (or the competition is completed)."""
+    if can_manage_competition(user, competition):
+        return True
+    seat = commission_seat(user, competition)
+    if seat is None:
+        return False
+    if competition.state == Competition.State.COMPLETED:
+        return True
+    if progress is None:
+        from procurement.selectors import evaluation_progress
+
+        progress = evaluation_progress(competition=competition)
+    return scoring_finished(progress, seat)
+
+
 def can_view_protocol(user: User, competition: Competition) -> bool:
-    return can_follow_evaluation(user, competition)
+    """The protocol holds every score and comment: under the same rule as the ranking."""
+    return can_see_scores(user, competition)
+
+
+def can_reopen_sheet(user: User, sheet) -> bool:
+    """The chair, or the competition's staff, reopen a submitted sheet; never its own author."""
+    competition = sheet.application.competition
+    if sheet.member.user_id == user.pk:
+        return False
+    return is_chair(user, competition) or can_manage_competition(user, competition)

@@ -12,7 +12,12 @@ sorted order, no spaces, UTF-8, numbers written as text with two decimals:
   bytes, computed again from the stored file.
 
 Changing any field, row or a single byte of an attachment changes the digest. The receipt page
-shows this description; ``verify`` recomputes the digest and answers only whether it matches.
+shows this description. ``verify`` compares a digest with the one recorded at submission, in the
+same time whether or not the receipt exists, so that it tells nothing but match or no match;
+``manage.py receipts_verify`` computes every stored application's digest again.
+
+Receipt numbers are the competition's reference and a random code (``KRK-2026-001-7QX4MP``):
+they do not count the proposals, which stay sealed until the deadline.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -113,17 +119,28 @@ def compute(application: Application) -> str:
     return hashlib.sha256(canonical(application)).hexdigest()
 
 
-def verify(*, receipt_number: str, digest: str) -> bool:
-    """Does the stored application with this receipt still produce this digest?
+# Letters and digits that cannot be mistaken for one another when read from paper.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+RECEIPT_CODE_LENGTH = 6
+# Compared when no receipt has the number, so that an unknown number takes as long as a known one.
+_NO_RECEIPT = "0" * 64
 
-    Answers only yes or no: an unknown receipt number is simply no match.
+
+def new_receipt_number(reference: str) -> str:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_CODE_LENGTH))
+    return f"{reference}-{code}"
+
+
+def verify(*, receipt_number: str, digest: str) -> bool:
+    """Was this receipt issued with this digest? Answers only yes or no.
+
+    One indexed lookup and one constant-time comparison whether or not the receipt exists: no file
+    is read, so the time of the answer does not tell whether there is such a receipt.
     """
     receipt_number, digest = receipt_number.strip(), digest.strip().lower()
-    application = (
-        Application.objects.select_related("competition", "organization")
-        .filter(receipt_number=receipt_number)
-        .first()
+    stored = (
+        Application.objects.filter(receipt_number=receipt_number).values_list("digest", flat=True).first()
     )
-    if application is None or len(digest) != 64:
-        return False
-    return hmac.compare_digest(compute(application), digest)
+    known = bool(stored) and len(digest) == 64
+    matches = hmac.compare_digest((stored or _NO_RECEIPT).encode(), digest.encode().ljust(64, b"-")[:64])
+    return known and matches

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the time a request arrived, for deadlines (ssp_portal/arrival.py).
+    "ssp_portal.arrival.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +165,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "monitoring.tasks.remind_reports",
         "schedule": 60 * 60.0,
     },
+    # Documents and e-mails that stay queued (a worker stopped, the broker lost them) go again.
+    "requeue-stuck-documents": {
+        "task": "ssp_portal.documents.tasks.requeue_stuck_documents",
+        "schedule": 5 * 60.0,
+    },
+    "requeue-stuck-emails": {
+        "task": "ssp_portal.notifications.tasks.requeue_stuck_emails",
+        "schedule": 5 * 60.0,
+    },
+}
+# A job queued this long is stuck; after this many attempts it is marked failed.
+SSP_JOB_STUCK_MINUTES = env_int("SSP_JOB_STUCK_MINUTES", 10)
+SSP_JOB_MAX_ATTEMPTS = env_int("SSP_JOB_MAX_ATTEMPTS", 5)
+# A broker that does not answer is given up quickly: the sweep sends the work later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 
 # Accounts (django-allauth): e-mail log-in, verified e-mail addresses, throttled failures.
@@ -201,6 +222,8 @@ ACCOUNT_RATE_LIMITS = {
     # Five failed log-ins for one address within 5 minutes, or 10 a minute from one IP,
     # lock further attempts for the rest of the window.
     "login_failed": env_str("SSP_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    # The public receipt check (procurement/views/applications.py).
+    "receipt_verify": env_str("SSP_RECEIPT_VERIFY_RATE", "30/m/ip"),
 }
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True

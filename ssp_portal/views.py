@@ -7,8 +7,10 @@ import logging
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -76,6 +78,27 @@ def _database_state() -> str:
     return "ok"
 
 
+def _oldest_queued_job_seconds() -> int | None:
+    """The age of the oldest document or e-mail still waiting for a worker (None: nothing waits).
+
+    Monitoring alerts on it: the sweep sends stuck work again every few minutes, so a value that
+    keeps growing means no worker runs.
+    """
+    from ssp_portal.documents.models import Document
+    from ssp_portal.notifications.models import OutgoingEmail
+
+    oldest = [
+        Document.objects.filter(state=Document.State.QUEUED).aggregate(first=Min("requested_at"))["first"],
+        OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).aggregate(first=Min("created_at"))[
+            "first"
+        ],
+    ]
+    waiting = [moment for moment in oldest if moment is not None]
+    if not waiting:
+        return None
+    return max(0, int((timezone.now() - min(waiting)).total_seconds()))
+
+
 def _broker_state() -> str:
     if not settings.REDIS_URL:
         return "in-process"
@@ -98,6 +121,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """
     state = {"database": _database_state(), "broker": _broker_state()}
     healthy = state["database"] == "ok" and state["broker"] in {"ok", "in-process"}
+    if state["database"] == "ok":
+        state["oldest_queued_job_seconds"] = _oldest_queued_job_seconds()
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **state}, status=200 if healthy else 503
     )

@@ -496,31 +496,38 @@ def application_problems(application: Application) -> list[str]:
 
 
 def application_submit(
-    *, application: Application, by: User, at: datetime.datetime | None = None
+    *,
+    application: Application,
+    by: User,
+    arrived_at: datetime.datetime | None = None,
+    at: datetime.datetime | None = None,
 ) -> Application:
-    """Submit a draft: everything is checked at once, the deadline by the server clock, here.
+    """Submit a draft: everything is checked at once, the deadline by the server clock.
+
+    A submission counts by ``arrived_at``, the moment its request reached the server (pages pass
+    what ssp_portal.middleware.ArrivalMiddleware recorded before anything waited): one that arrived
+    before the deadline is accepted even when the work of submitting ends a moment after it.
+    Without it the time is now. ``at`` records a submission of the past (when loading records);
+    pages never pass it.
 
     Raises AlreadySubmittedError when the application was submitted a moment ago (another tab, a
-    double click); the caller shows that receipt. ``at`` records a submission of the past (when
-    loading records); pages never pass it.
+    double click); the caller shows that receipt.
     """
     _require_member(by, application)
+    now = at or timezone.now()
+    arrived = at or min(arrived_at or now, now)
     with transaction.atomic():
+        # Only this application's row is locked: submissions of other organizations go on at once.
         locked = _lock(application)
-        # Receipt numbers are given one at a time per competition; the row also holds the deadline.
-        competition = (
-            Competition.objects.select_for_update()
-            .select_related("municipality")
-            .get(pk=locked.competition_id)
-        )
-        locked.competition = competition
+        competition = locked.competition
         if locked.is_submitted:
             raise AlreadySubmittedError(locked)
         if locked.state != Application.State.DRAFT:
             raise ValidationError(_("Only a draft can be submitted."))
-        now = at or timezone.now()
         problems = []
-        if competition.effective_state_at(now) != Competition.State.PUBLISHED:
+        # Closed by the deadline task while this request waited still counts as open for it.
+        open_states = (Competition.State.PUBLISHED, Competition.State.CLOSED)
+        if not (arrived < competition.deadline and competition.state in open_states):
             problems.append(
                 _("The submission deadline passed at %(time)s; the application was not submitted.")
                 % {"time": format_datetime(competition.deadline, zone=competition.zone)}
@@ -528,13 +535,10 @@ def application_submit(
         problems += application_problems(locked)
         if problems:
             raise ValidationError(problems)
-        number = Application.objects.filter(competition=competition, receipt_number__isnull=False).count() + 1
-        locked.receipt_number = f"{competition.reference}-{number:04d}"
-        locked.submitted_at = now
+        locked.submitted_at = arrived
         locked.submitted_by = by
         locked.state = Application.State.SUBMITTED
-        locked.digest = receipts.compute(locked)
-        locked.save(update_fields=["receipt_number", "submitted_at", "submitted_by", "state", "digest"])
+        _give_receipt_number(locked)
         _audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
         document_request(
             subject=locked, kind=RECEIPT, requested_by=by, language=by.language or settings.LANGUAGE_CODE
@@ -544,8 +548,27 @@ def application_submit(
                 user=member.user,
                 template="procurement/email/application_submitted",
                 context={"application": locked, "competition": competition},
+                about=locked,
             )
     return locked
+
+
+def _give_receipt_number(application: Application) -> None:
+    """A random receipt number (procurement/receipts.py); a clash, once in millions, draws again."""
+    for _attempt in range(10):
+        application.receipt_number = receipts.new_receipt_number(application.competition.reference)
+        application.digest = receipts.compute(application)
+        try:
+            with transaction.atomic():
+                application.save(
+                    update_fields=["receipt_number", "submitted_at", "submitted_by", "state", "digest"]
+                )
+        except IntegrityError:
+            if Application.objects.filter(receipt_number=application.receipt_number).exists():
+                continue
+            raise
+        return
+    raise RuntimeError("No free receipt number was found.")
 
 
 def application_withdraw(*, application: Application, by: User) -> Application:
@@ -688,5 +711,6 @@ def application_screen(
                 user=member.user,
                 template="procurement/email/application_screened",
                 context={"application": locked, "competition": locked.competition},
+                about=locked,
             )
     return locked

@@ -373,8 +373,9 @@ def competition_publish(
         _audit(locked, by, "competition.published", at, **details)
         _announce(locked, by)
         from procurement.tasks import notify_followers
+        from ssp_portal.celery import send_when_possible
 
-        transaction.on_commit(lambda: notify_followers.delay(locked.pk))
+        transaction.on_commit(lambda: send_when_possible(notify_followers, locked.pk))
     return locked
 
 

@@ -230,9 +230,10 @@ def sheet_save(
 
 
 def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
-    """The chair reopens a submitted sheet for a correction, saying why."""
+    """The chair (or the competition's staff) reopens a submitted sheet for a correction, saying
+    why; a member's own sheet is reopened by someone else, not by its author."""
     competition = sheet.application.competition
-    if not permissions.is_chair(by, competition):
+    if not permissions.can_reopen_sheet(by, sheet):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:

@@ -52,6 +52,7 @@ def remind_unsent_drafts(*, now: datetime.datetime | None = None) -> int:
                 user=membership.user,
                 template="procurement/email/draft_reminder",
                 context={"application": application, "competition": application.competition, "days": days},
+                about=application,
             )
     return sent
 

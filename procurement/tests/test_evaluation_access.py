@@ -191,11 +191,12 @@ ROWS: dict[str, Row] = {
         only({"finance_staff": 302}, others=404),
         snapshot=sheets_snapshot,
     ),
-    "procurement:sheet-reopen": Row("get", lambda w: [w.sheet.pk], only({"chair": 200}, others=404)),
+    # The sheet is the chair's own: someone else reopens it (the competition's staff), not its author.
+    "procurement:sheet-reopen": Row("get", lambda w: [w.sheet.pk], only({"finance_staff": 200}, others=404)),
     "procurement:sheet-reopen[post]": Row(
         "post",
         lambda w: [w.sheet.pk],
-        only({"chair": 302}, others=404),
+        only({"finance_staff": 302}, others=404),
         data=lambda w: {"reason": "typo"},
         snapshot=sheets_snapshot,
     ),

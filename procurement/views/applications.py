@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
 from procurement.views.competitions import _visible_competition
+from ssp_portal.arrival import arrived_at
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
 from ssp_portal.formatting import format_soms
@@ -397,7 +399,9 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     try:
-        submitted = services.application_submit(application=application, by=request.user)
+        submitted = services.application_submit(
+            application=application, by=request.user, arrived_at=arrived_at(request)
+        )
     except services.AlreadySubmittedError as already:
         messages.info(request, _("This application was already submitted; here is its receipt."))
         return redirect("procurement:application-receipt", pk=already.application.pk)
@@ -461,12 +465,21 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
     """Anyone holding a receipt checks it against the stored application: match or no match."""
     form = forms.VerifyReceiptForm(request.GET or None)
     result = None
+    status = 200
     if form.is_bound and form.is_valid():
-        result = verify(
-            receipt_number=form.cleaned_data["receipt_number"], digest=form.cleaned_data["digest"]
-        )
+        # Limited per address (ACCOUNT_RATE_LIMITS["receipt_verify"]): no trying numbers by the thousand.
+        if ratelimit.consume(request, app="allauth.account", action="receipt_verify", limit_get=True):
+            result = verify(
+                receipt_number=form.cleaned_data["receipt_number"], digest=form.cleaned_data["digest"]
+            )
+        else:
+            form.add_error(None, _("Too many checks from your address. Wait a minute and check again."))
+            status = 429
     return render(
-        request, "procurement/receipt_verify.html", {"form": form, "result": result, "format": FORMAT}
+        request,
+        "procurement/receipt_verify.html",
+        {"form": form, "result": result, "format": FORMAT},
+        status=status,
     )
 
 

@@ -50,23 +50,8 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _finished_own_sheets(seat, progress: dict) -> bool:
-    """A member who has submitted every sheet they can may see the ranking (blind scoring)."""
-    row = next((r for r in progress["members"] if r["member"].pk == seat.pk), None)
-    return (
-        row is not None
-        and row["declaration"] is not None
-        and all(cell in ("submitted", "conflict") for cell in row["cells"])
-    )
-
-
 def _can_see_ranking(request: HttpRequest, competition: Competition, progress: dict) -> bool:
-    if permissions.can_manage_competition(request.user, competition):
-        return True
-    seat = permissions.commission_seat(request.user, competition)
-    if seat is None:
-        return False
-    return competition.state == Competition.State.COMPLETED or _finished_own_sheets(seat, progress)
+    return permissions.can_see_scores(request.user, competition, progress)
 
 
 @login_required
@@ -98,7 +83,9 @@ def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
             )
             for application in progress["applications"]
         ]
-    chair = seat is not None and seat.role == "chair"
+    reopens = (seat is not None and seat.role == "chair") or permissions.can_manage_competition(
+        request.user, competition
+    )
     return render(
         request,
         "procurement/evaluation_overview.html",
@@ -108,7 +95,12 @@ def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
             "declaration": getattr(seat, "declaration", None) if seat else None,
             "progress": progress,
             "my_rows": my_rows,
-            "submitted_sheets": selectors.submitted_sheets(competition=competition) if chair else [],
+            # Sheets this person may reopen: never their own.
+            "submitted_sheets": selectors.submitted_sheets(competition=competition).exclude(
+                member__user=request.user
+            )
+            if reopens
+            else [],
             "can_see_ranking": _can_see_ranking(request, competition, progress),
             "manager": permissions.can_manage_competition(request.user, competition),
         },
@@ -212,7 +204,7 @@ def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         ScoreSheet.objects.select_related("application__competition", "member__user"), pk=pk
     )
     competition = sheet.application.competition
-    if not permissions.is_chair(request.user, competition):
+    if not permissions.can_reopen_sheet(request.user, sheet):
         raise Http404
     form = ReasonForm(request.POST or None, submit_label=_("Reopen the sheet"))
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from ssp_portal.admin_mixins import ReadOnlyAdmin
 from ssp_portal.audit.models import AuditEvent
+from ssp_portal.seals import exclude_sealed
 
 
 @admin.register(AuditEvent)
@@ -13,3 +14,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["actor_label", "verb", "target_label", "target_id", "actor__email"]
     date_hierarchy = "created_at"
     list_select_related = ["target_type"]
+
+    def get_queryset(self, request):
+        # Events about applications still sealed would name who applied before the deadline.
+        return exclude_sealed(super().get_queryset(request), type_field="target_type", id_field="target_id")

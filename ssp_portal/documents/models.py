@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -49,6 +50,10 @@ class Document(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # When it was last handed to a worker, and how many times: the sweep sends a document that
+    # stays queued too long again, and gives up after SSP_JOB_MAX_ATTEMPTS.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -82,3 +87,12 @@ class Document(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == self.State.READY
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued for longer than a render can take: a worker stopped or the broker lost it."""
+        return self.state == self.State.QUEUED and self.queued_at < stuck_before()
+
+
+def stuck_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=settings.SSP_JOB_STUCK_MINUTES)

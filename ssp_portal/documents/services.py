@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ssp_portal.documents.models import Document
+from ssp_portal.documents.models import Document, stuck_before
 from ssp_portal.documents.registry import get_kind
 from ssp_portal.documents.rendering import html_to_pdf
 
@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 def document_request(
     *, subject: models.Model, kind: str, requested_by: models.Model | None, language: str
 ) -> Document:
-    """Queue a PDF of ``subject``; a request while one is being prepared returns that one."""
+    """Queue a PDF of ``subject``; a request while one is being prepared returns that one, sent
+    to a worker again if it is stuck (``Document.is_stuck``)."""
     get_kind(kind)  # an unknown kind fails here, not in the worker
     with transaction.atomic():
         pending = (
@@ -29,6 +30,8 @@ def document_request(
             .first()
         )
         if pending is not None:
+            if pending.is_stuck:
+                _requeue(pending)
             return pending
         document = Document.objects.create(
             kind=kind,
@@ -36,10 +39,39 @@ def document_request(
             language=language,
             requested_by=requested_by,
         )
-        from ssp_portal.documents.tasks import render_document
-
-        transaction.on_commit(lambda: render_document.delay(str(document.pk)))
+        _send(document)
     return document
+
+
+def _send(document: Document) -> None:
+    from ssp_portal.celery import send_when_possible
+    from ssp_portal.documents.tasks import render_document
+
+    transaction.on_commit(lambda: send_when_possible(render_document, str(document.pk)))
+
+
+def _requeue(document: Document) -> None:
+    """Send a stuck document to a worker again, or give up after SSP_JOB_MAX_ATTEMPTS."""
+    if document.attempts >= settings.SSP_JOB_MAX_ATTEMPTS:
+        _document_fail(document, f"No worker prepared it in {document.attempts} attempts.")
+        return
+    Document.objects.filter(pk=document.pk, state=Document.State.QUEUED).update(
+        attempts=document.attempts + 1, queued_at=timezone.now()
+    )
+    document.refresh_from_db()
+    _send(document)
+
+
+def documents_requeue_stuck() -> int:
+    """The periodic sweep: documents queued too long are sent again (or failed). Safe to run twice
+    at once: each row is taken under a lock that the other run skips."""
+    count = 0
+    with transaction.atomic():
+        stuck = Document.objects.filter(state=Document.State.QUEUED, queued_at__lt=stuck_before())
+        for document in stuck.select_for_update(skip_locked=True).order_by("queued_at")[:500]:
+            _requeue(document)
+            count += 1
+    return count
 
 
 def document_render(*, document_id: str) -> Document | None:

@@ -14,3 +14,8 @@ from ssp_portal.documents import services
 )
 def render_document(document_id: str) -> None:
     services.document_render(document_id=document_id)
+
+
+@shared_task
+def requeue_stuck_documents() -> int:
+    return services.documents_requeue_stuck()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,9 @@ class OutgoingEmail(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Handed to the mail server: a worker that stops now leaves it here, and it is not sent
+        # again (it may have been delivered).
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -34,8 +38,16 @@ class OutgoingEmail(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When it was last handed to a worker (or is next due, after a failed attempt).
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # The object the message is about (an application, say): while it is sealed the
+    # administration site does not list the message (ssp_portal/seals.py).
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    about_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -43,7 +55,7 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state__in=["queued", "sent", "failed"]),
+                condition=models.Q(state__in=["queued", "sending", "sent", "failed"]),
                 name="outgoingemail_state_valid",
             ),
         ]
@@ -69,6 +81,12 @@ class Reminder(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # The object the message is about (an application, say): while it is sealed the
+    # administration site does not list the message (ssp_portal/seals.py).
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    about_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reminder")

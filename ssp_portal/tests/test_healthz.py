@@ -11,7 +11,12 @@ def test_healthy_without_a_broker_when_tasks_run_in_process(client, settings):
     settings.REDIS_URL = ""
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "in-process",
+        "oldest_queued_job_seconds": None,
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -26,7 +31,12 @@ def test_a_broker_that_does_not_answer_gives_503(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unavailable",
+        "oldest_queued_job_seconds": None,
+    }
 
 
 def test_a_database_that_does_not_answer_gives_503(client, settings, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from organizations.documents import REGISTRATION_CARD
 from organizations.factories import OrganizationMembershipFactory
 from ssp_portal.celery import app as celery_app
 from ssp_portal.documents.models import Document
-from ssp_portal.documents.services import document_request
+from ssp_portal.documents.services import document_request, documents_requeue_stuck
 from ssp_portal.documents.tests.conftest import pdf_text
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
@@ -41,27 +42,24 @@ def _reset_connections() -> None:
     celery_app.__dict__.pop("amqp", None)
 
 
-@pytest.fixture
-def celery_worker(redis_url, tmp_path):
-    """A worker in its own process, on a queue of its own, sharing the test database and media."""
-    queue = f"test-{uuid.uuid4().hex}"
-    log = tmp_path / "worker.log"
+def _start_worker(queue: str, log: Path, redis_url: str, app: str = "ssp_portal", **extra_env: str):
     env = {
         **os.environ,
+        **extra_env,
         "DJANGO_SETTINGS_MODULE": "ssp_portal.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CONN_MAX_AGE": "0",
     }
-    with log.open("w") as output:
+    with log.open("a") as output:
         worker = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "celery",
                 "-A",
-                "ssp_portal",
+                app,
                 "worker",
                 "--queues",
                 queue,
@@ -82,19 +80,40 @@ def celery_worker(redis_url, tmp_path):
             stderr=subprocess.STDOUT,
             cwd=settings.BASE_DIR,
         )
+    return worker
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture
+def broker_queue(redis_url):
+    """The test's tasks go through Redis to a queue of their own."""
+    queue = f"test-{uuid.uuid4().hex}"
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
     celery_app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
     _reset_connections()
     try:
-        yield worker, log
+        yield queue
     finally:
         celery_app.conf.update(saved)
         _reset_connections()
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+
+
+@pytest.fixture
+def celery_worker(redis_url, broker_queue, tmp_path):
+    """A worker in its own process, on a queue of its own, sharing the test database and media."""
+    log = tmp_path / "worker.log"
+    worker = _start_worker(broker_queue, log, redis_url)
+    try:
+        yield worker, log
+    finally:
+        _stop(worker)
 
 
 def _wait_for(document: Document, worker: subprocess.Popen, log: Path, timeout: float = 90) -> Document:
@@ -126,3 +145,52 @@ def test_pdf_task_goes_through_the_broker_to_a_worker(celery_worker, kyrgyz_orga
         text = pdf_text(pdf.read())
     assert "Коомдук фонд «Балдарга Тирек» — Үмүт, Өнүгүү, Таң" in text
     assert "Чолпон Абдылдаева" in text
+
+
+def test_a_worker_killed_mid_render_leaves_a_document_that_is_prepared_exactly_once(
+    redis_url, broker_queue, tmp_path, kyrgyz_organization, settings
+):
+    """The worker dies in the middle of a render; the broker would hold the task for an hour. The
+    sweep sends it again, a new worker prepares it, and there is one document with one file."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    log = tmp_path / "worker.log"
+    slow = _start_worker(
+        broker_queue,
+        log,
+        redis_url,
+        app="ssp_portal.documents.tests.slow_worker",
+        SSP_TEST_MARKS=str(marks),
+        SSP_TEST_RENDER_SECONDS="60",
+    )
+    try:
+        document = document_request(
+            subject=kyrgyz_organization, kind=REGISTRATION_CARD, requested_by=None, language="ru"
+        )
+        started = time.monotonic()
+        while not (marks / "render-started").exists():
+            if slow.poll() is not None or time.monotonic() - started > 60:
+                pytest.fail(f"The render did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        slow.kill()  # SIGKILL in the middle of the render
+        slow.wait(timeout=20)
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+    document.refresh_from_db()
+    assert document.state == Document.State.QUEUED
+
+    Document.objects.filter(pk=document.pk).update(
+        queued_at=document.queued_at - datetime.timedelta(minutes=settings.SSP_JOB_STUCK_MINUTES + 1)
+    )
+    worker = _start_worker(broker_queue, log, redis_url)
+    try:
+        assert documents_requeue_stuck() == 1
+        document = _wait_for(document, worker, log)
+    finally:
+        _stop(worker)
+    assert document.state == Document.State.READY, document.error
+    assert document.attempts == 2
+    assert Document.objects.for_subject(kyrgyz_organization, REGISTRATION_CARD).count() == 1
+    stored = list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    assert [path.name for path in stored] == [Path(document.file.name).name]

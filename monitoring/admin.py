@@ -88,6 +88,11 @@ class ProjectAdmin(PortalModelAdmin):
         # A project starts from an award, on the portal's contracting page.
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A grant agreement is a public record; deleting it would take its reports, their
+        # attachments and the site-visit photos with it. It is terminated, with a reason.
+        return False
+
 
 class IndicatorValueInline(ReadOnlyInline):
     model = IndicatorValue

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from organizations import services
 from organizations.forms import KeepsStoredValuesMixin, PhoneField, RegistrationNumberField
 from organizations.models import (
     Municipality,
@@ -76,9 +77,19 @@ class MunicipalityMembershipInline(CheckedInputMixin, admin.TabularInline):
 
 
 class OrganizationMembershipInline(CheckedInputMixin, admin.TabularInline):
+    """Shown, not added or changed: a person joins an organization only by accepting an
+    invitation on the portal."""
+
     model = OrganizationMembership
     extra = 0
-    autocomplete_fields = ["user", "organization"]
+    fields = ["user", "organization", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -158,6 +169,14 @@ class OrganizationAdmin(PortalModelAdmin):
     inlines = [OrganizationMembershipInline, OrganizationDocumentInline]
     list_select_related = True
 
+    # Deleting goes through the service: the documents' files are removed after the commit and
+    # the deletion is recorded. (An organization that applied is protected by the database.)
+    def delete_model(self, request, obj: Organization) -> None:
+        services.organizations_delete(organizations=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.organizations_delete(organizations=list(queryset), by=request.user)
+
     @admin.display(description=_("page on the portal"))
     def portal_page(self, obj: Organization) -> str:
         if obj.pk is None:  # not saved yet: no page
@@ -170,8 +189,16 @@ class OrganizationMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "organization", "created_at"]
     list_filter = ["organization__verification_status", "created_at"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
-    autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+    readonly_fields = ["user", "organization", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        # A person joins an organization only by accepting an invitation, never by being added.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Changing the person of a membership would add someone who never accepted.
+        return False
 
 
 @admin.register(OrganizationDocument)
@@ -196,6 +223,14 @@ class OrganizationDocumentAdmin(PortalModelAdmin):
         # Documents are uploaded by the organization's members on the portal, where the
         # content is checked.
         return False
+
+    # Deleting, one or several, goes through the service: the file is removed after the commit
+    # and the organization's history records it.
+    def delete_model(self, request, obj: OrganizationDocument) -> None:
+        services.organization_documents_delete(documents=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.organization_documents_delete(documents=list(queryset), by=request.user)
 
     @admin.display(description=_("file"))
     def download(self, obj: OrganizationDocument) -> str:

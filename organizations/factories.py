@@ -93,7 +93,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     class Params:
         verified = factory.Trait(verification_status=Organization.Status.VERIFIED)
         suspended = factory.Trait(
-            verification_status=Organization.Status.SUSPENDED, status_reason="Documents expired."
+            verification_status=Organization.Status.SUSPENDED,
+            status_reason="Documents expired.",
+            suspended_from=Organization.Status.VERIFIED,
         )
 
 

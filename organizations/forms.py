@@ -5,7 +5,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from organizations.models import INVITATION_VALID_FOR, Organization, OrganizationDocument, User
 from organizations.validators import (
@@ -180,6 +180,28 @@ class SuspendForm(forms.Form):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
             raise forms.ValidationError(_("Say why the organization is suspended."))
+        return reason
+
+
+class LiftSuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The organization's members receive this reason by e-mail."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Say why the suspension is lifted.")
+        self.helper = FormHelper()
+        label = pgettext_lazy("organization status", "Lift the suspension")
+        self.helper.add_input(Submit("submit", label, css_class="btn-success"))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the suspension is lifted."))
         return reason
 
 

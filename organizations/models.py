@@ -272,6 +272,13 @@ class Organization(models.Model):
         _("verification"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     status_reason = models.TextField(_("reason"), blank=True)
+    suspended_from = models.CharField(
+        _("status before the suspension"),
+        max_length=16,
+        choices=[(Status.PENDING, Status.PENDING.label), (Status.VERIFIED, Status.VERIFIED.label)],
+        blank=True,
+        help_text=_("What lifting the suspension returns the organization to."),
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_changed_by = models.ForeignKey(
         User,
@@ -305,6 +312,16 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(inn__regex=r"^[0-9]{14}$"), name="organization_inn_14_digits"
             ),
+            # A suspension says why, and what lifting it returns to; nothing else has the latter.
+            models.CheckConstraint(
+                condition=~models.Q(verification_status="suspended")
+                | (~models.Q(status_reason="") & models.Q(suspended_from__in=["pending", "verified"])),
+                name="organization_suspension_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verification_status="suspended") | models.Q(suspended_from=""),
+                name="organization_suspended_from_only_when_suspended",
+            ),
         ]
         indexes = [models.Index(fields=["verification_status", "name"], name="org_status_name_idx")]
 
@@ -317,6 +334,10 @@ class Organization(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verification_status == self.Status.VERIFIED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.verification_status == self.Status.SUSPENDED
 
 
 class OrganizationMembership(models.Model):
@@ -362,20 +383,22 @@ class OrganizationInvitationQuerySet(models.QuerySet):
         return self.filter(state=OrganizationInvitation.State.OPEN, expires_at__gt=now or timezone.now())
 
     def pending(self) -> OrganizationInvitationQuerySet:
-        """Neither accepted nor cancelled: open, or expired and not yet sent again."""
+        """Not answered and not cancelled: open, or expired and not yet sent again."""
         return self.filter(state=OrganizationInvitation.State.OPEN)
 
 
 class OrganizationInvitation(models.Model):
     """A member's invitation to a colleague, by e-mail address, to join the organization.
 
-    No one becomes a member until the person with that address, logged in, accepts it. The key
-    in the e-mailed link finds the invitation; the address decides who may accept it.
+    No one becomes a member until the person with that address, logged in, accepts it; they may
+    decline it instead. The key in the e-mailed link finds the invitation; the address decides
+    who may answer it.
     """
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
         ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("invitation state", "Declined")
         CANCELLED = "cancelled", pgettext_lazy("invitation state", "Cancelled")
 
     organization = models.ForeignKey(
@@ -398,10 +421,10 @@ class OrganizationInvitation(models.Model):
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
     sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
     expires_at = models.DateTimeField(_("valid until"))
-    closed_at = models.DateTimeField(_("accepted or cancelled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("answered or cancelled at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         User,
-        verbose_name=_("accepted or cancelled by"),
+        verbose_name=_("answered or cancelled by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -421,7 +444,7 @@ class OrganizationInvitation(models.Model):
                 name="organization_invitation_one_open_per_address",
             ),
             models.CheckConstraint(
-                condition=models.Q(state__in=["open", "accepted", "cancelled"]),
+                condition=models.Q(state__in=["open", "accepted", "declined", "cancelled"]),
                 name="organization_invitation_state_valid",
             ),
             models.CheckConstraint(

@@ -1,4 +1,19 @@
-"""Who may do what with organizations and municipalities. Rules return booleans."""
+"""Who may do what with organizations and municipalities.
+
+Rules return booleans; a ``…_refusal`` function says why a person who holds the role still may
+not act (empty when they may).
+
+Power over an organization's status:
+
+- Verification: finance staff of any municipality, since an NCO registers once for the whole
+  country and applies to any municipality's competitions.
+- Suspension: finance staff of any municipality, with a reason that the organization's members
+  read on its page and in an e-mail (with whom to contact); it is recorded as an audit event.
+- Lifting a suspension, with a reason: another finance staff member than the one who suspended
+  it, or the administrator; never the person who suspended it, so that no one suspends and
+  reinstates an organization on their own.
+- No one acts on the status of an organization they are a member of.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +39,11 @@ def is_finance_staff(user: User, municipality: Municipality | None = None) -> bo
 def is_consultant(user: User, municipality: Municipality | None = None) -> bool:
     """Monitoring consultant of ``municipality``, or of any municipality when it is None."""
     return _has_municipality_role(user, MunicipalityMembership.Role.CONSULTANT, municipality)
+
+
+def is_administrator(user: User) -> bool:
+    """The platform's operator (Django's superuser)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def is_organization_member(user: User, organization: Organization) -> bool:
@@ -61,13 +81,73 @@ def can_edit_organization(user: User, organization: Organization) -> bool:
 
 
 def can_verify_organizations(user: User) -> bool:
-    """Finance staff of any municipality verify and suspend organizations."""
+    """Finance staff of any municipality verify organizations (and may suspend them): an NCO
+    registers once for the whole country."""
+    return is_finance_staff(user)
+
+
+def can_suspend_organizations(user: User) -> bool:
+    """Finance staff of any municipality suspend an organization, always with a reason."""
     return is_finance_staff(user)
 
 
 def can_change_organization_status(user: User, organization: Organization) -> bool:
     """Finance staff verify and suspend an organization, unless they are its members."""
     return can_verify_organizations(user) and not acts_for_own_organization(user, organization)
+
+
+def may_lift_suspensions(user: User) -> bool:
+    """The roles that lift suspensions: finance staff of any municipality, and the administrator.
+    Whether this person may lift this suspension: ``suspension_lift_refusal``."""
+    return is_finance_staff(user) or is_administrator(user)
+
+
+def suspension_lift_refusal(user: User, organization: Organization) -> str:
+    """Why a person with the role may not lift this organization's suspension; empty when they may.
+
+    The person who suspended it does not lift it: another finance staff member or the
+    administrator does. Members of the organization do not act on its status.
+    """
+    if acts_for_own_organization(user, organization):
+        return _("You are a member of %(organization)s, so you cannot lift its suspension.") % {
+            "organization": organization.name
+        }
+    if organization.is_suspended and organization.status_changed_by_id == user.pk:
+        return _(
+            "You suspended %(organization)s yourself: another finance staff member or the "
+            "administrator lifts the suspension."
+        ) % {"organization": organization.name}
+    return ""
+
+
+def can_lift_suspension(user: User, organization: Organization) -> bool:
+    return (
+        organization.is_suspended
+        and may_lift_suspensions(user)
+        and not suspension_lift_refusal(user, organization)
+    )
+
+
+def can_delete_organization_documents(user: User) -> bool:
+    """The administrator deletes organization documents in the admin (members remove their own on
+    the portal: ``can_edit_organization``)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("organizations.delete_organizationdocument")
+    )
+
+
+def can_delete_organizations(user: User) -> bool:
+    """The administrator deletes an organization registered in error (one that applied is kept by
+    the database)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("organizations.delete_organization")
+    )
 
 
 def can_view_municipality_workspace(user: User, municipality: Municipality) -> bool:

@@ -105,6 +105,37 @@ def organization_detail(*, user: User, pk: int) -> Organization | None:
     )
 
 
+@dataclass(frozen=True)
+class SuspensionContact:
+    """Whom the members of a suspended organization ask about it: the person who suspended it."""
+
+    name: str
+    email: str
+    phone: str
+    municipalities: list[str]
+
+
+def suspension_contact(*, organization: Organization) -> SuspensionContact | None:
+    """The person who suspended the organization, with the municipalities they work for as
+    finance staff (one query); None when the organization is not suspended or that account is
+    gone."""
+    person = organization.status_changed_by if organization.is_suspended else None
+    if person is None:
+        return None
+    municipalities = list(
+        MunicipalityMembership.objects.staff()
+        .filter(user=person)
+        .order_by("municipality__name")
+        .values_list("municipality__name", flat=True)
+    )
+    return SuspensionContact(
+        name=person.get_full_name(),
+        email=person.email,
+        phone=person.phone,
+        municipalities=municipalities,
+    )
+
+
 def municipality_workspace(*, municipality: Municipality) -> Municipality:
     """A municipality with its staff and consultants."""
     return Municipality.objects.prefetch_related(

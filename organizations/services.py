@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -25,7 +27,9 @@ from organizations.models import (
     OrganizationMembership,
     User,
 )
+from organizations.selectors import suspension_contact
 from ssp_portal.audit.services import audit_record
+from ssp_portal.documents.services import documents_delete_for
 from ssp_portal.files import FileType, display_name
 from ssp_portal.notifications.services import email_notify, email_queue, email_render
 
@@ -70,7 +74,12 @@ def organization_update(*, organization: Organization, by: User, data: dict[str,
         for name in changed:
             setattr(locked, name, data[name])
         update_fields = list(changed)
-        reverified = locked.is_verified and any(name in IDENTITY_FIELDS for name in changed)
+        identity_changed = any(name in IDENTITY_FIELDS for name in changed)
+        reverified = locked.is_verified and identity_changed
+        if locked.is_suspended and identity_changed and locked.suspended_from:
+            # Lifting the suspension then leads to a new verification.
+            locked.suspended_from = Organization.Status.PENDING
+            update_fields.append("suspended_from")
         if reverified:
             locked.verification_status = Organization.Status.PENDING
             locked.status_reason = ""
@@ -93,74 +102,136 @@ def organization_update(*, organization: Organization, by: User, data: dict[str,
     return locked
 
 
-def _organization_set_status(
+def _status_recorded(
     *,
-    organization: Organization,
+    locked: Organization,
     by: User,
     status: str,
-    allowed_from: tuple[str, ...],
     verb: str,
     reason: str = "",
+    suspended_from: str = "",
 ) -> Organization:
-    if not permissions.can_verify_organizations(by):
-        raise PermissionDenied
-    own = permissions.own_organization_refusal(by, organization)
-    if own:
-        raise ValidationError(own)
-    with transaction.atomic():
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
-        if locked.verification_status not in allowed_from:
-            raise ValidationError(
-                _("This organization is %(status)s; that cannot be changed this way.")
-                % {"status": locked.get_verification_status_display().lower()}
-            )
-        previous = locked.verification_status
-        locked.verification_status = status
-        locked.status_reason = reason
-        locked.status_changed_at = timezone.now()
-        locked.status_changed_by = by
-        locked.save(
-            update_fields=["verification_status", "status_reason", "status_changed_at", "status_changed_by"]
+    """Write the organization's new status, its audit event, and the e-mail to each member (in
+    their language), inside the caller's transaction and lock."""
+    previous = locked.verification_status
+    locked.verification_status = status
+    locked.status_reason = reason
+    locked.suspended_from = suspended_from
+    locked.status_changed_at = timezone.now()
+    locked.status_changed_by = by
+    locked.save(
+        update_fields=[
+            "verification_status",
+            "status_reason",
+            "suspended_from",
+            "status_changed_at",
+            "status_changed_by",
+        ]
+    )
+    audit_record(
+        actor=by,
+        verb=verb,
+        target=locked,
+        details={"from": previous, "to": status, **({"reason": reason} if reason else {})},
+    )
+    contact = suspension_contact(organization=locked) if locked.is_suspended else None
+    for membership in locked.memberships.select_related("user"):
+        email_notify(
+            user=membership.user,
+            template="organizations/email/status_changed",
+            context={"organization": locked, "reason": reason, "verb": verb, "suspension_contact": contact},
         )
-        audit_record(
-            actor=by,
-            verb=verb,
-            target=locked,
-            details={"from": previous, "to": status, **({"reason": reason} if reason else {})},
-        )
-        for membership in locked.memberships.select_related("user"):
-            email_notify(
-                user=membership.user,
-                template="organizations/email/status_changed",
-                context={"organization": locked, "reason": reason},
-            )
     return locked
 
 
+def _locked_for_status_change(organization: Organization, by: User) -> Organization:
+    own = permissions.own_organization_refusal(by, organization)
+    if own:
+        raise ValidationError(own)
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def _refuse_unless(locked: Organization, allowed_from: tuple[str, ...]) -> None:
+    if locked.verification_status not in allowed_from:
+        raise ValidationError(
+            _("This organization is %(status)s; that cannot be changed this way.")
+            % {"status": locked.get_verification_status_display().lower()}
+        )
+
+
 def organization_verify(*, organization: Organization, by: User) -> Organization:
-    """Finance staff confirm the organization's details against its documents."""
-    return _organization_set_status(
-        organization=organization,
-        by=by,
-        status=Organization.Status.VERIFIED,
-        allowed_from=(Organization.Status.PENDING, Organization.Status.SUSPENDED),
-        verb="organization.verified",
-    )
+    """Finance staff confirm a pending organization's details against its documents.
+
+    A suspended organization is not verified: its suspension is lifted, with a reason, by
+    someone other than the person who suspended it (``organization_suspension_lift``).
+    """
+    if not permissions.can_verify_organizations(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _locked_for_status_change(organization, by)
+        if locked.is_suspended:
+            raise ValidationError(
+                permissions.suspension_lift_refusal(by, locked)
+                or _("%(name)s is suspended: lift the suspension, with a reason, instead of verifying it.")
+                % {"name": locked.name}
+            )
+        _refuse_unless(locked, (Organization.Status.PENDING,))
+        return _status_recorded(
+            locked=locked, by=by, status=Organization.Status.VERIFIED, verb="organization.verified"
+        )
 
 
 def organization_suspend(*, organization: Organization, by: User, reason: str) -> Organization:
-    """Finance staff stop an organization from applying, saying why."""
+    """Finance staff of any municipality stop an organization from applying, saying why.
+
+    The members read the reason, and whom to contact, on the organization's page and in an
+    e-mail in their language. Lifting the suspension returns the organization to the status it
+    had (``suspended_from``), and is for someone else (``permissions.suspension_lift_refusal``).
+    """
+    if not permissions.can_suspend_organizations(by):
+        raise PermissionDenied
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the organization is suspended."))
-    return _organization_set_status(
-        organization=organization,
-        by=by,
-        status=Organization.Status.SUSPENDED,
-        allowed_from=(Organization.Status.PENDING, Organization.Status.VERIFIED),
-        verb="organization.suspended",
-        reason=reason,
-    )
+    with transaction.atomic():
+        locked = _locked_for_status_change(organization, by)
+        _refuse_unless(locked, (Organization.Status.PENDING, Organization.Status.VERIFIED))
+        return _status_recorded(
+            locked=locked,
+            by=by,
+            status=Organization.Status.SUSPENDED,
+            verb="organization.suspended",
+            reason=reason,
+            suspended_from=locked.verification_status,
+        )
+
+
+def organization_suspension_lift(*, organization: Organization, by: User, reason: str) -> Organization:
+    """Another finance staff member, or the administrator, lifts a suspension, saying why.
+
+    The organization returns to the status it had when it was suspended (pending, if its legal
+    details changed meanwhile); its members are told by e-mail.
+    """
+    if not permissions.may_lift_suspensions(by):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the suspension is lifted."))
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        if not locked.is_suspended:
+            raise ValidationError(_("%(name)s is not suspended.") % {"name": locked.name})
+        # Checked under the lock: the person who suspended it is the one recorded now.
+        refusal = permissions.suspension_lift_refusal(by, locked)
+        if refusal:
+            raise ValidationError(refusal)
+        return _status_recorded(
+            locked=locked,
+            by=by,
+            status=locked.suspended_from or Organization.Status.PENDING,
+            verb="organization.suspension_lifted",
+            reason=reason,
+        )
 
 
 def organization_document_add(
@@ -193,20 +264,82 @@ def organization_document_add(
     return document
 
 
+def _document_deleted(document: OrganizationDocument, *, by: User, verb: str) -> None:
+    """Delete the row and record it in the organization's history; the stored file goes once the
+    transaction commits (a rollback keeps row and file together)."""
+    audit_record(
+        actor=by,
+        verb=verb,
+        target=document.organization,
+        details={"document": document.pk, "kind": document.kind, "name": document.original_name},
+    )
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(partial(storage.delete, name))
+
+
 def organization_document_remove(*, document: OrganizationDocument, by: User) -> None:
+    """A member removes one of the organization's documents on the portal."""
     organization = document.organization
     if not permissions.can_edit_organization(by, organization):
         raise PermissionDenied
     with transaction.atomic():
-        audit_record(
-            actor=by,
-            verb="organization.document_removed",
-            target=organization,
-            details={"document": document.pk, "kind": document.kind, "name": document.original_name},
+        _document_deleted(document, by=by, verb="organization.document_removed")
+
+
+def organization_documents_delete(*, documents: Iterable[OrganizationDocument], by: User) -> int:
+    """The administrator deletes organization documents in the admin, one or several at once.
+
+    Each is an event in its organization's history; the files are removed after the commit.
+    Returns how many were deleted (a document deleted meanwhile is skipped).
+    """
+    if not permissions.can_delete_organization_documents(by):
+        raise PermissionDenied
+    pks = [document.pk for document in documents]
+    with transaction.atomic():
+        locked = (
+            OrganizationDocument.objects.select_for_update(of=("self",))
+            .select_related("organization")
+            .filter(pk__in=pks)
+            .order_by("pk")
         )
-        storage, name = document.file.storage, document.file.name
-        document.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        count = 0
+        for document in locked:
+            _document_deleted(document, by=by, verb="organization.document_deleted")
+            count += 1
+    return count
+
+
+def organizations_delete(*, organizations: Iterable[Organization], by: User) -> int:
+    """The administrator deletes organizations (a registration made in error, a duplicate).
+
+    Their documents' files and generated PDFs are removed after the commit, and each deletion is
+    recorded (the event outlives the organization). One that applied or holds a project is kept
+    by the database (``PROTECT``); the admin says so before anything is deleted.
+    """
+    if not permissions.can_delete_organizations(by):
+        raise PermissionDenied
+    pks = [organization.pk for organization in organizations]
+    with transaction.atomic():
+        count = 0
+        for organization in Organization.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            documents = list(organization.documents.order_by("pk"))
+            audit_record(
+                actor=by,
+                verb="organization.deleted",
+                target=organization,
+                details={
+                    "inn": organization.inn,
+                    "registration_number": organization.registration_number,
+                    "documents": [document.pk for document in documents],
+                },
+            )
+            for document in documents:
+                transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+            documents_delete_for(subject=organization)
+            organization.delete()
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)
@@ -346,6 +479,8 @@ def _locked_open_invitation(
     )
     if locked.state == OrganizationInvitation.State.ACCEPTED:
         raise ValidationError(_("This invitation has already been accepted."))
+    if locked.state == OrganizationInvitation.State.DECLINED:
+        raise ValidationError(_("This invitation was declined."))
     if locked.state == OrganizationInvitation.State.CANCELLED:
         raise ValidationError(_("This invitation was cancelled."))
     return locked
@@ -414,6 +549,33 @@ def organization_invitation_accept(
             at=now,
         )
     return membership
+
+
+def organization_invitation_decline(
+    *, invitation: OrganizationInvitation, user: User, now: datetime.datetime | None = None
+) -> OrganizationInvitation:
+    """The invited person, logged in with the invited address, says no: they do not join, and
+    the link stops working. The organization's members may invite the address again later."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_invitation(invitation)
+        if not owns_address(user, locked.email):
+            raise PermissionDenied(
+                _("This invitation is for %(email)s. Log in with that address to answer it.")
+                % {"email": locked.email}
+            )
+        locked.state = OrganizationInvitation.State.DECLINED
+        locked.closed_at = now
+        locked.closed_by = user
+        locked.save(update_fields=["state", "closed_at", "closed_by"])
+        audit_record(
+            actor=user,
+            verb="organization.invitation_declined",
+            target=locked.organization,
+            details={"member": locked.email, "invitation": locked.pk},
+            at=now,
+        )
+    return locked
 
 
 def invitation_account_create(

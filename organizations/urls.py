@@ -12,6 +12,11 @@ urlpatterns = [
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("organizations/<int:pk>/verify/", views.organization_verify, name="organization-verify"),
     path("organizations/<int:pk>/suspend/", views.organization_suspend, name="organization-suspend"),
+    path(
+        "organizations/<int:pk>/lift-suspension/",
+        views.organization_suspension_lift,
+        name="organization-lift-suspension",
+    ),
     path("organizations/<int:pk>/invitations/", views.invitation_create, name="invitation-create"),
     path(
         "organizations/<int:pk>/invitations/<int:invitation_pk>/cancel/",
@@ -25,6 +30,7 @@ urlpatterns = [
     ),
     path("invitations/<str:key>/", views.invitation_detail, name="invitation"),
     path("invitations/<str:key>/accept/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:key>/decline/", views.invitation_decline, name="invitation-decline"),
     path("invitations/<str:key>/account/", views.invitation_account, name="invitation-account"),
     path("organizations/<int:pk>/documents/upload/", views.document_upload, name="document-upload"),
     path(

@@ -17,6 +17,7 @@ from organizations import permissions, selectors, services
 from organizations.filters import OrganizationFilter
 from organizations.forms import (
     InvitationAccountForm,
+    LiftSuspensionForm,
     MemberInviteForm,
     OrganizationDocumentForm,
     OrganizationForm,
@@ -83,6 +84,8 @@ def _render_detail(
         raise Http404
     memberships = list(organization.memberships.all())
     is_member = any(m.user_id == request.user.pk for m in memberships)
+    user = request.user
+    may_lift = organization.is_suspended and permissions.may_lift_suspensions(user)
     return render(
         request,
         "organizations/organization_detail.html",
@@ -95,6 +98,9 @@ def _render_detail(
             "status_refusal": permissions.own_organization_refusal(request.user, organization)
             if permissions.can_verify_organizations(request.user)
             else "",
+            "can_lift": may_lift and permissions.can_lift_suspension(user, organization),
+            "lift_refusal": permissions.suspension_lift_refusal(user, organization) if may_lift else "",
+            "suspension_contact": selectors.suspension_contact(organization=organization),
             "document_form": (document_form or OrganizationDocumentForm()) if is_member else None,
             "invite_form": (invite_form or MemberInviteForm()) if is_member else None,
             "invitations": list(organization.invitations.all()) if is_member else [],
@@ -347,6 +353,27 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
+def invitation_decline(request: HttpRequest, key: str) -> HttpResponse:
+    """The invited person says no: they do not join, and the invitation's link stops working."""
+    invitation = _invitation(key)
+    if not request.user.is_authenticated:
+        return redirect_to_login(invitation.get_absolute_url())
+    try:
+        services.organization_invitation_decline(invitation=invitation, user=request.user)
+    except PermissionDenied:
+        return _render_invitation(request, invitation, status=403)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(invitation)
+    messages.success(
+        request,
+        _("You declined the invitation to join %(name)s. You are not a member of it.")
+        % {"name": invitation.organization.name},
+    )
+    return redirect("home")
+
+
+@require_POST
 def invitation_account(request: HttpRequest, key: str) -> HttpResponse:
     """A person without an account chooses a password from the invitation's link, and is logged in."""
     invitation = _invitation(key)
@@ -445,11 +472,16 @@ def organization_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    _reviewer(request)
+    """Finance staff of any municipality suspend an organization, saying why (its members read it)."""
+    if not permissions.can_suspend_organizations(request.user):
+        raise PermissionDenied
     organization = _visible_organization(request, pk)
     own = permissions.own_organization_refusal(request.user, organization)
     if own:
         messages.error(request, own)
+        return redirect(organization)
+    if organization.is_suspended:
+        messages.info(request, _("%(name)s is suspended.") % {"name": organization.name})
         return redirect(organization)
     form = SuspendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -464,6 +496,47 @@ def organization_suspend(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(organization)
     return render(
         request, "organizations/organization_suspend.html", {"organization": organization, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another finance staff member than the one who suspended the organization, or the
+    administrator, lifts the suspension, saying why. The person who suspended it is told so (403)."""
+    if not permissions.may_lift_suspensions(request.user):
+        raise PermissionDenied
+    organization = selectors.organization_detail(user=request.user, pk=pk)
+    if organization is None:
+        raise Http404
+    if not organization.is_suspended:
+        messages.info(request, _("%(name)s is not suspended.") % {"name": organization.name})
+        return redirect(organization)
+    refusal = permissions.suspension_lift_refusal(request.user, organization)
+    form = None if refusal else LiftSuspensionForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.organization_suspension_lift(
+                organization=organization, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The suspension of %(name)s is lifted.") % {"name": organization.name}
+            )
+        return redirect(organization)
+    return render(
+        request,
+        "organizations/organization_lift_suspension.html",
+        {
+            "organization": organization,
+            "form": form,
+            "refusal": refusal,
+            "returns_to": organization.suspended_from or Organization.Status.PENDING,
+            "suspension_contact": selectors.suspension_contact(organization=organization),
+        },
+        status=403 if refusal else 200,
     )
 
 

@@ -30,10 +30,12 @@ class World:
     municipality: object
     organization: object  # verified; nco_member belongs to it
     pending: object  # pending; nco_member belongs to it
+    suspended: object  # suspended by finance_staff; nobody of the personas belongs to it
     document: object
     card: object
     colleague: object  # a second member of ``organization``
     invitation: object  # of ``organization``, to an address without an account
+    invitation_for_no_role: object  # of ``organization``, to the address of ``no_role``
     other_invitation: object  # of another organization
     other_membership: object  # of another organization
 
@@ -122,6 +124,27 @@ ROWS: dict[str, Row] = {
     "organizations:organization-suspend": Row(
         "post", lambda w: [w.organization.pk], REVIEWERS_ONLY, data=lambda w: {"reason": "Charter expired"}
     ),
+    # Someone other than the person who suspended it lifts a suspension: another staff member
+    # (of any municipality) or the administrator.
+    "organizations:organization-lift-suspension": Row(
+        "get",
+        lambda w: [w.suspended.pk],
+        {**everyone(403), "anonymous": LOGIN, "other_staff": 200, "admin_user": 200},
+    ),
+    "organizations:organization-lift-suspension[post]": Row(
+        "post",
+        lambda w: [w.suspended.pk],
+        {**everyone(403), "anonymous": LOGIN, "other_staff": 302, "admin_user": 302},
+        data=lambda w: {"reason": "The renewed charter is checked."},
+        snapshot=statuses,
+    ),
+    "organizations:organization-lift-suspension[unknown organization]": Row(
+        "post",
+        lambda w: [999999],
+        {**everyone(403), "anonymous": LOGIN, "finance_staff": 404, "other_staff": 404, "admin_user": 404},
+        data=lambda w: {"reason": "The renewed charter is checked."},
+        snapshot=statuses,
+    ),
     "organizations:invitation-create": Row(
         "post",
         lambda w: [w.organization.pk],
@@ -180,6 +203,15 @@ ROWS: dict[str, Row] = {
         {**everyone(403), "anonymous": LOGIN},
         snapshot=memberships_and_invitations,
     ),
+    "organizations:invitation-decline": Row(
+        "post",
+        lambda w: [w.invitation_for_no_role.key],
+        {**everyone(403), "anonymous": LOGIN, "no_role": 302},
+        snapshot=memberships_and_invitations,
+    ),
+    "organizations:invitation-decline[unknown key]": Row(
+        "post", lambda w: ["not-a-key"], everyone(404), snapshot=memberships_and_invitations
+    ),
     "organizations:invitation-accept[unknown key]": Row(
         "post", lambda w: ["not-a-key"], everyone(404), snapshot=memberships_and_invitations
     ),
@@ -221,8 +253,10 @@ def world(
     other_staff,
     consultant,
     other_member,
+    no_role,
 ):
     pending = OrganizationFactory()
+    suspended = OrganizationFactory(suspended=True, status_changed_by=finance_staff)
     OrganizationMembershipFactory(organization=pending, user=nco_member)
     card = Document(kind=REGISTRATION_CARD, subject=organization, language="en", state="ready")
     card.file.save("card.pdf", SimpleUploadedFile("card.pdf", PDF_BYTES), save=False)
@@ -231,10 +265,14 @@ def world(
         municipality=municipality,
         organization=organization,
         pending=pending,
+        suspended=suspended,
         document=OrganizationDocumentFactory(organization=organization),
         card=card,
         colleague=OrganizationMembershipFactory(organization=organization),
         invitation=OrganizationInvitationFactory(organization=organization, invited_by=nco_member),
+        invitation_for_no_role=OrganizationInvitationFactory(
+            organization=organization, invited_by=nco_member, email=no_role.email
+        ),
         other_invitation=OrganizationInvitationFactory(organization=other_organization),
         other_membership=other_organization.memberships.get(user=other_member),
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -112,6 +113,23 @@ def document_render(*, document_id: str) -> Document | None:
         document.file.storage.delete(path)
     document.refresh_from_db()
     return document
+
+
+def documents_delete_for(*, subject: models.Model) -> int:
+    """Delete the generated documents of a subject that is itself being deleted; their files go
+    once the caller's transaction commits. Returns how many there were."""
+    from django.contrib.contenttypes.models import ContentType
+
+    documents = list(
+        Document.objects.select_for_update().filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
+        )
+    )
+    for document in documents:
+        if document.file:
+            transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+        document.delete()
+    return len(documents)
 
 
 def _document_fail(document: Document, error: str) -> Document:

@@ -36,7 +36,6 @@ def test_the_organization_change_page_links_to_the_portal(admin_client):
     ("url_name", "model", "fields"),
     [
         ("admin:organizations_municipalitymembership_add", MunicipalityMembership, ["user", "municipality"]),
-        ("admin:organizations_organizationmembership_add", OrganizationMembership, ["user", "organization"]),
     ],
 )
 def test_a_membership_with_ids_that_are_not_ids_is_refused_beside_the_field(
@@ -51,6 +50,17 @@ def test_a_membership_with_ids_that_are_not_ids_is_refused_beside_the_field(
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
     assert not model.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "1"])
+def test_no_organization_membership_is_added_in_the_admin_whatever_is_posted(admin_client, value):
+    """People join an organization by accepting an invitation; the admin offers no add."""
+    OrganizationFactory()
+    response = admin_client.post(
+        reverse("admin:organizations_organizationmembership_add"), {"user": value, "organization": value}
+    )
+    assert response.status_code == 403
+    assert not OrganizationMembership.objects.exists()
 
 
 def test_a_membership_still_shows_the_person_chosen_when_another_field_is_wrong(admin_client):

@@ -3,13 +3,27 @@ from __future__ import annotations
 from django.contrib import admin
 
 from ssp_portal.admin_mixins import ReadOnlyAdmin
-from ssp_portal.audit.models import AuditEvent
+from ssp_portal.audit.models import AuditEvent, PublishedHead
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_label", "verb", "target_type", "target_label"]
+    list_display = [
+        "position",
+        "created_at",
+        "recorded_at",
+        "actor_label",
+        "verb",
+        "target_type",
+        "target_label",
+    ]
     list_filter = ["verb", "target_type", "created_at"]
-    search_fields = ["actor_label", "verb", "target_label", "target_id", "actor__email"]
+    search_fields = ["actor_label", "verb", "target_label", "target_id", "actor__email", "hash"]
     date_hierarchy = "created_at"
     list_select_related = ["target_type"]
+
+
+@admin.register(PublishedHead)
+class PublishedHeadAdmin(ReadOnlyAdmin):
+    list_display = ["date", "count", "last_event_id", "hash", "published_at"]
+    date_hierarchy = "date"

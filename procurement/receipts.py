@@ -11,10 +11,14 @@ sorted order, no spaces, UTF-8, numbers written as text with two decimals:
   its display name, the required document it answers (or ""), its size and the SHA-256 of its
   bytes, computed again from the stored file.
 
+The required document is named in the language of the person who submitted (the format does
+not record which), so a digest is checked against the names in each of the portal's languages.
+
 Changing any field, row or a single byte of an attachment changes the digest. The receipt page
 shows this description. ``verify`` compares a digest with the one recorded at submission, in the
 same time whether or not the receipt exists, so that it tells nothing but match or no match;
-``manage.py receipts_verify`` computes every stored application's digest again.
+``receipts_check`` (``manage.py receipts_verify``) computes every receipt's digest again and says
+which file or field no longer matches.
 
 Receipt numbers are the competition's reference and a random code (``KRK-2026-001-7QX4MP``):
 they do not count the proposals, which stay sealed until the deadline.
@@ -26,12 +30,16 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from procurement.models import Application
-from ssp_portal.files import open_stored_file
+from ssp_portal.files import StoredFileMissingError, open_stored_file
 
 FORMAT = "ssp-application-v1"
 FIELDS = (
@@ -119,6 +127,20 @@ def compute(application: Application) -> str:
     return hashlib.sha256(canonical(application)).hexdigest()
 
 
+def matches(application: Application, digest: str) -> bool:
+    """Does the stored application give ``digest``, with its required documents named in the
+    reader's language or any other of the portal's?"""
+    languages = [
+        translation.get_language() or settings.LANGUAGE_CODE,
+        *(code for code, _ in settings.LANGUAGES),
+    ]
+    for language in dict.fromkeys(languages):
+        with translation.override(language):
+            if hmac.compare_digest(compute(application), digest):
+                return True
+    return False
+
+
 # Letters and digits that cannot be mistaken for one another when read from paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RECEIPT_CODE_LENGTH = 6
@@ -144,3 +166,66 @@ def verify(*, receipt_number: str, digest: str) -> bool:
     known = bool(stored) and len(digest) == 64
     matches = hmac.compare_digest((stored or _NO_RECEIPT).encode(), digest.encode().ljust(64, b"-")[:64])
     return known and matches
+
+
+@dataclass(frozen=True)
+class ReceiptMismatch:
+    application_id: int
+    receipt_number: str
+    problems: list[str]
+
+    def __str__(self) -> str:
+        return f"Receipt {self.receipt_number} (application {self.application_id}): " + " ".join(
+            self.problems
+        )
+
+
+def _attachment_problems(application: Application) -> list[str]:
+    """Which stored files no longer have the bytes that were uploaded."""
+    problems = []
+    for attachment in application.attachments.all():
+        name = f'attachment {attachment.pk} "{attachment.original_name}" ({attachment.file.name})'
+        try:
+            sha256 = _stored_sha256(attachment)
+        except StoredFileMissingError:
+            problems.append(f"{name}: the stored file is missing.")
+            continue
+        if sha256 != attachment.sha256:
+            problems.append(f"{name}: its bytes changed (SHA-256 {sha256}, uploaded as {attachment.sha256}).")
+    return problems
+
+
+def _with_receipts():
+    return Application.objects.exclude(receipt_number=None)
+
+
+def receipts_count() -> int:
+    return _with_receipts().count()
+
+
+def receipts_check(*, chunk_size: int = 100) -> Iterator[ReceiptMismatch]:
+    """Recompute the digest of every application that was submitted (withdrawn and screened ones
+    too: their receipts stand) against the one on its receipt.
+
+    Yields a ``ReceiptMismatch`` for each that differs, naming the attachments whose bytes
+    changed (or that are missing) when there are any.
+    """
+    applications = (
+        _with_receipts()
+        .select_related("competition", "organization")
+        .prefetch_related("activities", "budget_lines")
+        .order_by("pk")
+    )
+    for application in applications.iterator(chunk_size=chunk_size):
+        try:
+            if matches(application, application.digest):
+                continue
+            digest = compute(application)
+        except StoredFileMissingError:
+            digest = None
+        problems = [
+            "The digest computed again does not match the receipt's"
+            + (f" ({digest}, the receipt says {application.digest})." if digest else ".")
+        ]
+        problems += _attachment_problems(application) or ["A field or a row differs from what was submitted."]
+        yield ReceiptMismatch(application.pk, application.receipt_number, problems)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from ssp_portal.env import env_bool, env_int, env_list, env_str
@@ -173,6 +174,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "requeue-stuck-emails": {
         "task": "ssp_portal.notifications.tasks.requeue_stuck_emails",
         "schedule": 5 * 60.0,
+    },
+    # Just after midnight, Bishkek time: the audit chain's head of the day that ended.
+    "publish-audit-chain-heads": {
+        "task": "ssp_portal.audit.tasks.publish_chain_heads",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 # A job queued this long is stuck; after this many attempts it is marked failed.

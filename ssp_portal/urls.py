@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("documents/", include("ssp_portal.documents.urls")),
+    path("", include("ssp_portal.audit.urls")),
     path("", include("organizations.urls")),
     path("", include("procurement.urls")),
     path("", include("monitoring.urls")),

@@ -41,7 +41,11 @@ class AuditEvent(models.Model):
     """One state change: who did what to which object, when, with details.
 
     Rows are written once (services call ``audit_record``) and never changed: the model refuses
-    updates and deletes, and on PostgreSQL a trigger refuses them too.
+    updates and deletes, and on PostgreSQL triggers refuse them, and TRUNCATE, too. Each event is
+    a link of one hash chain (ssp_portal/audit/chain.py): ``position`` counts the events, ``hash``
+    covers the event's content and ``previous_hash``, the hash at the position before.
+    ``created_at`` is when it happened (a service may record the past); ``recorded_at`` is when
+    the database wrote it, so that a back-dated event shows.
     """
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -73,6 +77,10 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     scope_id = models.CharField(_("scope id"), max_length=64, blank=True)
+    position = models.PositiveBigIntegerField(_("position in the chain"), editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), editable=False)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -83,6 +91,12 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_target_idx"),
             models.Index(fields=["scope_type", "scope_id", "-created_at"], name="audit_scope_idx"),
+        ]
+        constraints = [
+            # One chain: a position is taken once and an event is followed by one event only.
+            models.UniqueConstraint(fields=["position"], name="audit_event_position_unique"),
+            models.UniqueConstraint(fields=["previous_hash"], name="audit_event_previous_hash_unique"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="audit_event_position_positive"),
         ]
 
     def __str__(self) -> str:
@@ -99,3 +113,44 @@ class AuditEvent(models.Model):
     @property
     def verb_label(self) -> str:
         return str(verb_label(self.verb))
+
+
+class PublishedHeadQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableEventError("Published heads cannot be changed.")
+
+    def delete(self):
+        raise ImmutableEventError("Published heads cannot be deleted.")
+
+
+class PublishedHead(models.Model):
+    """The chain's head at the end of a day, published for anyone to keep a copy of.
+
+    Written once a day by a periodic task and never changed (on PostgreSQL, triggers refuse
+    UPDATE, DELETE and TRUNCATE). ``audit_verify`` checks the chain against these rows and
+    against copies kept elsewhere: a rewritten chain no longer ends a day with this hash.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    last_event_id = models.BigIntegerField(_("last event"))
+    count = models.PositiveBigIntegerField(_("events"))
+    hash = models.CharField(_("hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    objects = PublishedHeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published chain head")
+        verbose_name_plural = _("published chain heads")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} #{self.count} {self.hash}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableEventError("Published heads cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEventError("Published heads cannot be deleted.")

@@ -5,6 +5,7 @@ from organizations.tests.test_access import ROWS as ORGANIZATION_ROWS
 from procurement.tests.test_access import ROWS as PROCUREMENT_ROWS
 from procurement.tests.test_application_access import ROWS as APPLICATION_ROWS
 from procurement.tests.test_evaluation_access import ROWS as EVALUATION_ROWS
+from ssp_portal.audit.tests.test_access import ROWS as AUDIT_ROWS
 from ssp_portal.tests.access import url_name, url_names
 
 
@@ -19,6 +20,7 @@ def test_every_url_has_an_access_row():
             *APPLICATION_ROWS,
             *EVALUATION_ROWS,
             *MONITORING_ROWS,
+            *AUDIT_ROWS,
         )
     }
     assert ours - covered == set(), "URLs without an access row"

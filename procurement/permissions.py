@@ -91,6 +91,15 @@ def commission_seat(user: User, competition: Competition):
     )
 
 
+def is_commission_member(user: User) -> bool:
+    """Sits on the commission of any competition, as chair or member."""
+    from procurement.models import CommissionMember
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return CommissionMember.objects.filter(user=user).exists()
+
+
 def is_chair(user: User, competition: Competition) -> bool:
     seat = commission_seat(user, competition)
     return seat is not None and seat.role == "chair"

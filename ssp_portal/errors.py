@@ -3,7 +3,7 @@
 Each page links to the page the person came from when it is a page of this site (never an
 outside Referer), to the home page, and for a visitor to log in and come back. The handlers are
 named in ssp_portal/urls.py (400, 403, 404, 500), in settings (CSRF_FAILURE_VIEW) and used by
-ssp_portal/middleware.py (405, a file missing from storage).
+ssp_portal/middleware.py (405, a file missing from storage, an address with a control character).
 """
 
 from __future__ import annotations
@@ -59,6 +59,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, "404.html", 404)
+
+
+def invalid_address(request: HttpRequest) -> HttpResponse:
+    """An address with a control character (ssp_portal/addresses.py): the 404 page, whose log-in
+    link leads home rather than back to that address."""
+    return error_page(request, "404.html", 404, after_login="/")
 
 
 def file_missing(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.bootstrap
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from ssp_portal.env import env_bool, env_int, env_list, env_str
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "csp",
     # The project package: template tags, error pages, shared templates.
     "ssp_portal",
     # Shared mechanisms: they import no domain app.
@@ -69,14 +71,23 @@ MIDDLEWARE = [
     # First: the time a request arrived, for deadlines (ssp_portal/arrival.py).
     "ssp_portal.arrival.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise, so that static files get the headers too; they are told apart from
+    # pages to a logged-in person by request.user, which only pages get.
+    "csp.middleware.CSPMiddleware",
+    "ssp_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.UserLanguageMiddleware",
+    # An address with a control character answers the 404 page before anything reads it: after
+    # only what that page needs (the person, their language, the CSRF cookie of its forms), and
+    # before CommonMiddleware, which would send a 404 on to the address with a slash added.
+    "ssp_portal.middleware.InvalidAddressMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ssp_portal.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -328,6 +339,53 @@ CSRF_FAILURE_VIEW = "ssp_portal.errors.csrf_failure"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts, styles and images from the portal itself, no
+# inline script or style attribute, no plugins, no framing. Templates keep their JavaScript in
+# static/js and their styles in static/css (ssp_portal/tests/test_csp_browser.py holds them to it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws its form icons as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: the browser features the portal never uses, turned off for it and for
+# anything it could be made to embed (ssp_portal.middleware.SecurityHeadersMiddleware). Only names
+# Chromium knows: it warns in the console of every page about any other.
+SSP_PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+# Finance staff, commission members, consultants and administrators are logged out after this
+# many minutes without a request (0: never); NCO members keep the session length.
+SSP_IDLE_TIMEOUT_MINUTES = env_int("SSP_IDLE_TIMEOUT_MINUTES", 30)
+if SSP_IDLE_TIMEOUT_MINUTES < 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SSP_IDLE_TIMEOUT_MINUTES must be 0 (no timeout) or more, not {SSP_IDLE_TIMEOUT_MINUTES}."
+    )
 
 # Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

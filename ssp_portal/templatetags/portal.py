@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ssp_portal.addresses import has_control_characters
 from ssp_portal.errors import way_back
 from ssp_portal.formatting import format_number, format_quantity, format_score, format_soms, plain_number
 
@@ -87,9 +88,10 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
 @register.simple_tag(takes_context=True)
 def language_next(context: template.Context) -> str:
     """Where the language switch comes back to: this page; after a form was sent (the address
-    of a POST may not open by GET), the page of this site the form was on, else the home page."""
+    of a POST may not open by GET), the page of this site the form was on, else the home page,
+    which is also where an address with a control character (a 404) sends it."""
     request = context.get("request")
-    if request is None:
+    if request is None or has_control_characters(request):
         return reverse("home")
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
@@ -101,11 +103,12 @@ def login_url(context) -> str:
     """The log-in page, with ``?next=`` the page being read, so that one comes back to it.
 
     Only a page that was asked for with GET can be asked for again; the account pages
-    themselves (log in, sign up, password reset) are no place to come back to.
+    themselves (log in, sign up, password reset) and an address with a control character (a
+    404) are no place to come back to.
     """
     url = reverse("account_login")
     request = context.get("request")
-    if request is None or request.method != "GET":
+    if request is None or request.method != "GET" or has_control_characters(request):
         return url
     match = getattr(request, "resolver_match", None)
     if match is not None and (match.url_name or "").startswith("account_"):

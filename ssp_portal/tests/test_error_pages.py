@@ -215,20 +215,19 @@ def test_a_request_for_another_host_gets_the_400_page(client):
 
 
 @pytest.mark.parametrize(
-    ("method", "address", "data"),
+    ("address", "data"),
     [
-        ("get", "/competitions/?q=a%00b", {}),
-        ("get", "/competitions/KRK%00/", {}),
-        ("post", "/following/add/", {"municipality": "kara\x00kol"}),
-        ("post", "/admin/organizations/municipalitymembership/add/", {"user": "\x00"}),
+        ("/following/add/", {"municipality": "kara\x00kol"}),
+        ("/admin/organizations/municipalitymembership/add/", {"user": "\x00"}),
     ],
 )
-def test_a_nul_character_anywhere_is_a_bad_request_and_changes_nothing(
-    admin_user, client_for, method, address, data
+def test_a_nul_character_in_a_form_is_a_bad_request_and_changes_nothing(
+    admin_user, client_for, address, data
 ):
+    """(One in the address is a 404: test_invalid_addresses.py.)"""
     from procurement.models import Subscription
 
-    response = getattr(client_for(admin_user), method)(address, data)
+    response = client_for(admin_user).post(address, data)
     assert response.status_code == 400
     assert "The request could not be understood" in response.content.decode()
     assert not Subscription.objects.exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -10,11 +12,12 @@ from django.conf import settings
 
 PRODUCTION = {
     "DEBUG": "false",
-    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-0123456789abcdefgh",
+    "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "ssp.example.kg",
     "DATABASE_URL": "postgres://ssp:secret@db.internal:5432/ssp",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "SSP_SITE_URL": "https://ssp.example.kg",
+    "SSP_IDLE_TIMEOUT_MINUTES": "20",
 }
 
 
@@ -39,6 +42,37 @@ def test_check_deploy_is_clean_in_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_answers_carry_the_security_headers():
+    """A request in production (``/healthz``, with a database and a broker that refuse at once)."""
+    script = (
+        "import json; from django.conf import settings; from django.test import Client; "
+        "r = Client().get('/healthz', secure=True, headers={'host': 'ssp.example.kg'}); "
+        "print(json.dumps({'status': r.status_code, 'headers': dict(r.headers), "
+        "'idle': settings.SSP_IDLE_TIMEOUT_MINUTES}))"
+    )
+    refusing = {"DATABASE_URL": "postgres://ssp:secret@127.0.0.1:1/ssp", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = manage("shell", "-c", script, env={**PRODUCTION, **refusing})
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = answer["headers"]
+    assert answer["status"] == 503
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "no-store" in headers["Cache-Control"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert answer["idle"] == 20
+
+
+def test_a_negative_idle_timeout_is_refused():
+    result = manage("check", env={"SSP_IDLE_TIMEOUT_MINUTES": "-5"})
+    assert result.returncode != 0
+    assert "SSP_IDLE_TIMEOUT_MINUTES must be 0 (no timeout) or more" in result.stderr
+    result = manage("check", env={"SSP_IDLE_TIMEOUT_MINUTES": "half an hour"})
+    assert result.returncode != 0
+    assert "SSP_IDLE_TIMEOUT_MINUTES must be an integer" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

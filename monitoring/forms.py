@@ -12,6 +12,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment, ReportRound
 from monitoring.services.projects import PeriodData, period_problems, reason_required_message
@@ -429,13 +430,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+# The photos of one site visit: the request that sends them may be this many uploads long.
+MAX_VISIT_PHOTOS = 10
+
+
 class PhotosField(PrivateFileField):
-    """Several photos at once, each checked like any upload."""
+    """Several photos at once (at most ``MAX_VISIT_PHOTOS``), each checked like any upload."""
 
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(uploads) > MAX_VISIT_PHOTOS:
+            raise ValidationError(
+                ngettext_lazy(
+                    "Attach at most %(count)s photo to one visit.",
+                    "Attach at most %(count)s photos to one visit.",
+                    "count",
+                ),
+                code="too_many_photos",
+                params={"count": MAX_VISIT_PHOTOS},
+            )
         return [PrivateFileField.clean(self, upload, initial) for upload in uploads]
 
 

@@ -344,6 +344,17 @@ class ReportAttachment(models.Model):
             "monitoring:report-attachment", kwargs={"pk": self.report_id, "attachment_pk": self.pk}
         )
 
+    def download_name(self) -> tuple[object, ...]:
+        """What its download is named after: the contract, the report, what the file is, its number."""
+        report = self.report
+        return (
+            report.project.contract_number,
+            report.get_kind_display(),
+            report.number,
+            self.get_kind_display(),
+            self.pk,
+        )
+
 
 # The parts of a report a reviewer comments on.
 REPORT_SECTIONS = {
@@ -490,3 +501,8 @@ class SiteVisitPhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:visit-photo", kwargs={"pk": self.visit.project_id, "photo_pk": self.pk})
+
+    def download_name(self) -> tuple[object, ...]:
+        """What its download is named after: the contract, "site visit photo", the day, its number."""
+        visit = self.visit
+        return (visit.project.contract_number, self._meta.verbose_name, visit.visited_on.isoformat(), self.pk)

@@ -30,7 +30,7 @@ from organizations.models import Municipality
 from procurement.models import Award
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
-from ssp_portal.files import stored_file_response
+from ssp_portal.files import accepts_files, stored_file_response
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
 
@@ -491,6 +491,7 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
     return render(request, "monitoring/confirm_tranche_paid.html", context)
 
 
+@accepts_files(forms.MAX_VISIT_PHOTOS)
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -521,8 +522,10 @@ def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     project = _visible_project(request, pk)
-    photo = get_object_or_404(SiteVisitPhoto, visit__project=project, pk=photo_pk)
-    return stored_file_response(photo, as_attachment=False)
+    photo = get_object_or_404(
+        SiteVisitPhoto.objects.select_related("visit__project"), visit__project=project, pk=photo_pk
+    )
+    return stored_file_response(photo, name=photo.download_name())
 
 
 # Reports ------------------------------------------------------------------------------------------
@@ -678,8 +681,10 @@ def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     report = _visible_report(request, pk)
-    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_pk)
-    return stored_file_response(attachment)
+    attachment = get_object_or_404(
+        ReportAttachment.objects.select_related("report__project"), report=report, pk=attachment_pk
+    )
+    return stored_file_response(attachment, name=attachment.download_name())
 
 
 @login_required

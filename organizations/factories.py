@@ -17,11 +17,12 @@ from organizations.models import (
     Region,
     User,
 )
+from ssp_portal.tests.samples import pdf_bytes
 
 PASSWORD = "correct-horse-battery-staple"
 
-# The smallest well-formed PDF header: enough for the content check.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A one-page PDF of a line of text: it passes the content check (ssp_portal/file_checks.py).
+PDF_BYTES = pdf_bytes(["Charter of the organization"])
 
 
 class UserFactory(factory.django.DjangoModelFactory):

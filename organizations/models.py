@@ -505,3 +505,8 @@ class OrganizationDocument(models.Model):
             "organizations:document-download",
             kwargs={"pk": self.organization_id, "document_pk": self.pk},
         )
+
+    def download_name(self) -> tuple[object, ...]:
+        """What its download is named after: the organization's registration number, the kind of
+        document, its number."""
+        return (self.organization.registration_number, self.get_kind_display(), self.pk)

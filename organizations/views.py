@@ -162,7 +162,7 @@ def _visible_document(request: HttpRequest, pk: int, document_pk: int) -> Organi
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = _visible_document(request, pk, document_pk)
-    return stored_file_response(document)
+    return stored_file_response(document, name=document.download_name())
 
 
 @login_required

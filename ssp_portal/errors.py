@@ -3,7 +3,8 @@
 Each page links to the page the person came from when it is a page of this site (never an
 outside Referer), to the home page, and for a visitor to log in and come back. The handlers are
 named in ssp_portal/urls.py (400, 403, 404, 500), in settings (CSRF_FAILURE_VIEW) and used by
-ssp_portal/middleware.py (405, a file missing from storage, an address with a control character).
+ssp_portal/middleware.py (405, 413, a file missing from storage, an address with a control
+character).
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ def method_not_allowed(request: HttpRequest, allow: str) -> HttpResponse:
     response = error_page(request, "405.html", 405, after_login=way_back(request) or "/")
     response["Allow"] = allow
     return response
+
+
+def request_too_large(request: HttpRequest, *, limit: int, files: int = 1) -> HttpResponse:
+    """A request longer than the form it is sent to takes (its files at most ``limit`` bytes each,
+    ``files`` of them), answered before its body is read: nothing of it was saved."""
+    return error_page(
+        request,
+        "413.html",
+        413,
+        after_login=way_back(request) or "/",
+        limit_mb=limit // (1024 * 1024),
+        files=files,
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -4,6 +4,7 @@
 - InvalidAddressMiddleware: an address with a control character is a 404, before anything reads it.
 - IdleTimeoutMiddleware: the powerful roles are logged out after a while without a request.
 - ErrorPagesMiddleware: the portal's error pages where Django would answer bare.
+- RequestSizeMiddleware: a request longer than its view accepts is a 413, before its body is read.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from organizations.permissions import is_consultant, is_finance_staff
 from procurement.permissions import is_commission_member
 from ssp_portal import errors
 from ssp_portal.addresses import has_control_characters
-from ssp_portal.files import StoredFileMissingError
+from ssp_portal.files import FORM_MARGIN_BYTES, StoredFileMissingError
 
 logger = logging.getLogger(__name__)
 
@@ -219,4 +220,32 @@ class ErrorPagesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, StoredFileMissingError):
             return errors.file_missing(request)
+        return None
+
+
+class RequestSizeMiddleware:
+    """A request that declares (``Content-Length``) more than its view takes is answered 413,
+    with the portal's page in the person's language, before anything reads its body.
+
+    A view takes one file of at most ``SSP_UPLOAD_MAX_BYTES``, or as many as it says with
+    ``ssp_portal.files.accepts_files``, and ``FORM_MARGIN_BYTES`` for the rest of the form. It is
+    placed before ``CsrfViewMiddleware``, whose ``process_view`` reads the form: every middleware's
+    ``__call__`` (sessions, language, the person) has run by then, no ``process_view`` yet.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:  # Django reads no body with a length it cannot read
+            return None
+        files = getattr(view_func, "upload_files", 1)
+        limit = settings.SSP_UPLOAD_MAX_BYTES
+        if declared > files * limit + FORM_MARGIN_BYTES:
+            return errors.request_too_large(request, limit=limit, files=files)
         return None

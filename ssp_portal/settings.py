@@ -17,6 +17,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from ssp_portal import clamd
 from ssp_portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CSRF, whose process_view reads the body: a request too long for its view is a 413.
+    "ssp_portal.middleware.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.UserLanguageMiddleware",
@@ -291,6 +294,18 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 SSP_UPLOAD_MAX_BYTES = env_int("SSP_UPLOAD_MAX_MB", 10) * 1024 * 1024
 SSP_APPLICATION_MAX_BYTES = env_int("SSP_APPLICATION_MAX_MB", 50) * 1024 * 1024
+# The virus scanner: when set, every upload is streamed to clamd ("host:port" or the path of its
+# unix socket) and refused when clamd finds a threat or cannot be asked (ssp_portal/clamd.py).
+SSP_CLAMD_ADDRESS = env_str("SSP_CLAMD_ADDRESS", "").strip()
+if SSP_CLAMD_ADDRESS:
+    try:
+        clamd.parse_address(SSP_CLAMD_ADDRESS)
+    except ValueError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"SSP_CLAMD_ADDRESS: {exc}.") from None
+# Seconds to wait for clamd to connect, read and answer.
+SSP_CLAMD_TIMEOUT = env_int("SSP_CLAMD_TIMEOUT", 30)
 # Days a submitted monitoring report may wait before its reviewers are reminded.
 SSP_REVIEW_WAIT_DAYS = env_int("SSP_REVIEW_WAIT_DAYS", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -406,5 +421,7 @@ LOGGING = {
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Each oddity of an uploaded PDF; a PDF that does not parse is logged by ssp_portal.file_checks.
+        "pypdf": {"level": "ERROR"},
     },
 }

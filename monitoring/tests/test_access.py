@@ -25,8 +25,9 @@ from organizations.factories import PDF_BYTES
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.tests.access import PERSONAS, Row, only, run_row, signed_in
+from ssp_portal.tests.samples import image_bytes
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG_BYTES = image_bytes("JPEG")
 
 
 @dataclass
@@ -365,7 +366,7 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
             "observed": "Classes.",
             "findings": "Fine.",
         },
-        photos=[checked("site.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, {PNG.code})],
+        photos=[checked("site.png", image_bytes("PNG"), {PNG.code})],
     )
     competition = CompetitionFactory(municipality=municipality, completed=True)
     fresh = ProjectFactory(

@@ -19,10 +19,11 @@ from organizations.factories import (
     OrganizationMembershipFactory,
 )
 from ssp_portal.documents.tests.conftest import pdf_text
+from ssp_portal.tests.samples import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 256
+JPEG_BYTES = image_bytes("JPEG")
 
 
 def log_in(page: Page, base: str, email: str) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,7 @@ from monitoring.services.reports import ReportDraft, Spending
 from monitoring.tests.pages import form_with, page_forms
 from monitoring.tests.world import build, fill
 from ssp_portal.audit.models import AuditEvent
+from ssp_portal.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -520,3 +522,16 @@ def test_the_service_refuses_a_draft_of_another_version(world):
         save(world, report, narrative={"activities": "Late."}, version="0" * 20)
     report.refresh_from_db()
     assert report.activities == ""
+
+
+def test_a_document_with_macros_is_refused_beside_the_field_and_nothing_is_stored(world, client_for):
+    report = world.reports[0]
+    macros = samples.docx_bytes(main=samples.DOCM_MAIN, parts={"word/vbaProject.bin": b"vba"})
+    response = client_for(world.member).post(
+        reverse("monitoring:report-attach", args=[report.pk]),
+        {"kind": "other", "file": SimpleUploadedFile("activities.docx", macros)},
+    )
+    assert response.status_code == 400
+    [message] = response.context["attachment_form"].errors["file"]
+    assert "This document contains macros" in message
+    assert not report.attachments.exists()

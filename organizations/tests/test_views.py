@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +16,7 @@ from organizations.factories import (
 )
 from organizations.models import Organization, OrganizationDocument
 from ssp_portal.audit.models import AuditEvent
+from ssp_portal.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +183,25 @@ def test_uploading_a_document(organization, nco_member, client_for):
     download = client.get(document.get_absolute_url())
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF_BYTES
-    assert (
-        "Свидетельство.pdf" in download["Content-Disposition"]
-        or "filename*" in download["Content-Disposition"]
+    # Named by the portal, in the page's language; not by the name the file was uploaded with.
+    assert "Свидетельство" not in download["Content-Disposition"]
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="{organization.registration_number.replace("ОФ", "OF")}'
+        f'-Certificate-of-state-registration-{document.pk}.pdf"; '
+        f"filename*=UTF-8''{quote(organization.registration_number)}"
+        f"%20Certificate%20of%20state%20registration%20{document.pk}.pdf"
     )
+
+
+def test_a_zip_bomb_is_refused_beside_the_field_and_nothing_is_stored(organization, nco_member, client_for):
+    response = client_for(nco_member).post(
+        reverse("organizations:document-upload", args=[organization.pk]),
+        {"kind": "charter", "file": SimpleUploadedFile("charter.docx", samples.docx_zip_bomb())},
+    )
+    assert response.status_code == 400
+    [message] = response.context["document_form"].errors["file"]
+    assert "zip bomb" in message
+    assert not OrganizationDocument.objects.exists()
 
 
 def test_uploading_a_disguised_file_is_refused_with_a_message(organization, nco_member, client_for):

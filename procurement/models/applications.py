@@ -370,3 +370,10 @@ class ApplicationAttachment(models.Model):
         return reverse(
             "procurement:attachment-download", kwargs={"pk": self.application_id, "attachment_pk": self.pk}
         )
+
+    def download_name(self) -> tuple[object, ...]:
+        """What its download is named after: the receipt number (in a draft, the competition's
+        reference), the document the competition asks for (or "attachment"), its number."""
+        application = self.application
+        title = self.required_document.name if self.required_document_id else self._meta.verbose_name
+        return (application.receipt_number or application.competition.reference, title, self.pk)

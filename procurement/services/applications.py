@@ -422,7 +422,9 @@ def application_attach_organization_document(
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
-        sha256 = receipts.file_sha256([content])
+        # The digest of what would be stored (an image is encoded again), as the attachments' are.
+        sha256 = receipts.file_sha256(copy.chunks())
+        copy.seek(0)
         if locked.attachments.filter(sha256=sha256, required_document=required_document).exists():
             raise ValidationError(_("This document is attached already."))
         return _store_attachment(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import zipfile
 from decimal import Decimal
@@ -26,6 +27,8 @@ from procurement.models import Application, ApplicationAttachment
 from procurement.services.reminders import remind_unsent_drafts
 from procurement.tasks import remind_unsent_drafts as remind_task
 from ssp_portal.notifications.models import Reminder
+from ssp_portal.tests import samples
+from ssp_portal.tests.samples import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -221,8 +224,8 @@ def test_allowed_office_files_and_images_are_accepted(draft, member_client):
         archive.writestr("xl/workbook.xml", "<x/>")
     for name, content in [
         ("budget.xlsx", buffer.getvalue()),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20),
-        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+        ("photo.jpg", image_bytes("JPEG")),
+        ("scan.png", image_bytes("PNG")),
     ]:
         assert upload(member_client, draft, name, content).status_code == 302, name
     assert sorted(draft.attachments.values_list("content_type", flat=True)) == [
@@ -412,3 +415,25 @@ def test_the_beat_task_twice_sends_each_reminder_once(municipality, organization
     assert remind_task.delay().get() == 1
     assert remind_task.delay().get() == 0
     assert Reminder.objects.get().key.endswith(":3d")
+
+
+def test_a_pdf_with_a_script_is_refused_beside_the_field_and_nothing_is_stored(draft, member_client):
+    hostile = samples.pdf_in_object_stream(catalog=f"/OpenAction {samples.JAVASCRIPT_ACTION}")
+    response = upload(member_client, draft, "charter.pdf", hostile)
+    assert response.status_code == 400
+    [message] = response.context["attachment_form"].errors["file"]
+    assert "Save the document as PDF without scripts" in message
+    assert "Save the document as PDF without scripts" in response.content.decode()
+    assert not ApplicationAttachment.objects.exists()
+
+
+def test_an_image_is_stored_as_encoded_again_and_its_digest_is_of_the_stored_file(draft, member_client):
+    polyglot = samples.png_html_polyglot()
+    assert upload(member_client, draft, "plan.png", polyglot).status_code == 302
+    attachment = ApplicationAttachment.objects.get()
+    with attachment.file.open("rb") as stored_file:
+        stored = stored_file.read()
+    assert b"<script" not in stored
+    assert stored != polyglot
+    assert attachment.size == len(stored)
+    assert attachment.sha256 == hashlib.sha256(stored).hexdigest()

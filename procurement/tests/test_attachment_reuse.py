@@ -28,11 +28,12 @@ from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.selectors import fitting_required_document
 from procurement.services import applications as services
 from ssp_portal.audit.models import AuditEvent
-from ssp_portal.files import PDF
+from ssp_portal.files import PDF, PrivateFileField
+from ssp_portal.tests.samples import pdf_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
-CHARTER_BYTES = PDF_BYTES.replace(b"%%EOF", b"% the charter of the organization\n%%EOF")
+CHARTER_BYTES = pdf_bytes(["Charter of the organization", "Adopted by the founders"])
 
 
 @pytest.fixture
@@ -141,7 +142,7 @@ def test_the_receipt_still_verifies_after_the_organization_replaces_and_removes_
     assert receipts.verify(receipt_number=submitted.receipt_number, digest=submitted.digest)
 
     # The organization uploads a new charter and removes the old one, file and all.
-    new = ContentFile(PDF_BYTES.replace(b"%%EOF", b"% amended charter\n%%EOF"), name="Устав 2026.pdf")
+    new = ContentFile(pdf_bytes(["Amended charter"]), name="Устав 2026.pdf")
     new.detected_type = PDF
     organization_services.organization_document_add(
         organization=draft.organization, by=nco_member, kind=OrganizationDocument.Kind.CHARTER, file=new
@@ -165,6 +166,25 @@ def test_the_same_document_twice_for_the_same_requirement_is_refused(
     document = required(competition, "Charter of the organization")
     post(client, draft, charter, document)
     response = post(client, draft, charter, document)  # a double click
+    assert response.status_code == 400
+    assert "This document is attached already." in response.content.decode()
+    assert draft.attachments.count() == 1
+
+
+def test_a_scanned_document_twice_is_refused_too_though_each_copy_is_encoded_again(
+    draft, organization, competition, nco_member, client_for
+):
+    """A photo's copy is encoded again, as an upload is: the copies are told apart by what is stored."""
+    scan = organization_services.organization_document_add(
+        organization=organization,
+        by=nco_member,
+        kind=OrganizationDocument.Kind.CHARTER,
+        file=PrivateFileField().clean(SimpleUploadedFile("charter.jpg", photo_bytes())),
+    )
+    client = client_for(nco_member)
+    document = required(competition, "Charter of the organization")
+    assert post(client, draft, scan, document).status_code == 302
+    response = post(client, draft, scan, document)
     assert response.status_code == 400
     assert "This document is attached already." in response.content.decode()
     assert draft.attachments.count() == 1

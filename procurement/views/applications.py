@@ -376,8 +376,12 @@ def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     application = _visible_application(request, pk)
-    attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
-    return stored_file_response(attachment)
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related("application__competition", "required_document"),
+        application=application,
+        pk=attachment_pk,
+    )
+    return stored_file_response(attachment, name=attachment.download_name())
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from ssp_portal.documents.models import Document
 from ssp_portal.documents.registry import DocumentKind, get_kind
 from ssp_portal.documents.selectors import document_for_display
 from ssp_portal.documents.services import document_request
+from ssp_portal.downloads import download_filename, download_response
 from ssp_portal.files import open_stored_file
 from ssp_portal.languages import NATIVE_NAMES
 
@@ -125,9 +126,8 @@ def download_document(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not document.is_ready:
         raise Http404
-    return FileResponse(
+    return download_response(
         open_stored_file(document.file),
-        as_attachment=True,
-        filename=kind.filename(document.subject),
+        filename=download_filename(kind.filename(document.subject).removesuffix(".pdf"), extension="pdf"),
         content_type="application/pdf",
     )

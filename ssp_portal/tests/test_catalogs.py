@@ -49,13 +49,23 @@ def test_catalogs_pass_msgfmt_check(language):
     gettext_tool("msgfmt", "--check", "-o", "/dev/null", str(po_path(language)))
 
 
-def test_catalogs_hold_every_string_of_the_code(tmp_path):
-    """`make messages` into a copy of the catalogs adds nothing and drops nothing."""
+def test_catalogs_hold_every_string_of_the_code(tmp_path, monkeypatch):
+    """`make messages` in a copy of the project adds nothing and drops nothing.
+
+    makemessages writes into the ``locale`` folder of the directory it runs in, whatever
+    LOCALE_PATHS says: it runs in a copy, so that the project's own catalogs stay as they are.
+    """
     if shutil.which("xgettext") is None:
         pytest.skip("needs xgettext")
-    copy = tmp_path / "locale"
-    shutil.copytree(settings.BASE_DIR / "locale", copy)
-    with override_settings(LOCALE_PATHS=[copy]):
+    copy = tmp_path / "project"
+    shutil.copytree(
+        settings.BASE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "__pycache__", "*.mo"),
+    )
+    before = {language: po_path(language).read_bytes() for language in LANGUAGES}
+    monkeypatch.chdir(copy)
+    with override_settings(LOCALE_PATHS=[copy / "locale"]):
         call_command(
             "makemessages",
             locale=list(LANGUAGES),
@@ -64,7 +74,8 @@ def test_catalogs_hold_every_string_of_the_code(tmp_path):
             verbosity=0,
         )
     for language in LANGUAGES:
-        fresh = msgids(copy / language / "LC_MESSAGES" / "django.po")
+        assert po_path(language).read_bytes() == before[language], "the project's catalog was written"
+        fresh = msgids(copy / "locale" / language / "LC_MESSAGES" / "django.po")
         stored = msgids(po_path(language))
         assert fresh - stored == set(), f"{language}: strings missing from the catalog: run `make messages`"
         assert stored - fresh == set(), f"{language}: strings no longer in the code: run `make messages`"

@@ -48,8 +48,8 @@ def _test_settings(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def _force_login_is_a_whole_log_in(monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_is_a_whole_log_in():
     """``client.force_login(user)`` stands for a finished log-in: the password and, for the roles
     that need one, the second factor (organizations.permissions.mfa_required). Without it every
     test of a staff page would first meet the enrolment the portal asks of staff. Tests of the
@@ -68,7 +68,10 @@ def _force_login_is_a_whole_log_in(monkeypatch):
         record_authentication(request, user, method="mfa", type="totp")
         request.session.save()
 
-    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+    # For the whole session: module fixtures (the walked demo) log in too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

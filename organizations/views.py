@@ -501,9 +501,5 @@ def profile(request: HttpRequest) -> HttpResponse:
 def second_factor_postpone(request: HttpRequest) -> HttpResponse:
     """Development only: use the portal without a second factor until the end of the session."""
     services.second_factor_postpone(user=request.user)
-    mfa.postpone(request)
-    messages.warning(
-        request,
-        _("You postponed the second factor for this session. Set it up before you log in next time."),
-    )
+    mfa.postpone(request)  # every page now says so (partials/second_factor_postponed.html)
     return redirect(mfa.next_after_enrolment(request))

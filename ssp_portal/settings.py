@@ -224,6 +224,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # (organizations.permissions.mfa_required); the Django admin opens only in a session that used it.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "SSP Portal"
+MFA_FORMS = {
+    "add_webauthn": "organizations.account_forms.AddWebAuthnForm",
+    "edit_webauthn": "organizations.account_forms.EditWebAuthnForm",
+}
 # Browsers offer security keys on http://127.0.0.1 and localhost: the development server.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # In development a person may postpone enrolment for the session (the demo logins work so, and

@@ -10,6 +10,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import Login
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -17,6 +19,7 @@ from django.utils import translation
 
 from organizations import mfa, throttling
 from organizations.models import User
+from organizations.permissions import mfa_required
 from ssp_portal.clients import client_ip
 from ssp_portal.notifications.services import RenderedEmail, email_queue
 
@@ -128,3 +131,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
         request = allauth_context.request
         return {"request": request, "current_site": get_current_site(request)}
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A person whose role needs a second factor keeps their last one: they add another before
+        removing it (allauth then says it cannot be deactivated)."""
+        user = authenticator.user
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES or not mfa_required(user):
+            return True
+        others = Authenticator.objects.filter(user=user, type__in=mfa.FACTOR_TYPES).exclude(
+            pk=authenticator.pk
+        )
+        return others.exists()

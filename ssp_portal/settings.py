@@ -222,6 +222,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery
 # codes. Finance staff, commission members, consultants and administrators must have one
 # (organizations.permissions.mfa_required); the Django admin opens only in a session that used it.
+MFA_ADAPTER = "organizations.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "SSP Portal"
 MFA_FORMS = {

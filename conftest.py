@@ -49,6 +49,32 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _force_login_is_a_whole_log_in():
+    """``client.force_login(user)`` stands for a finished log-in: the password and, for the roles
+    that need one, the second factor (organizations.permissions.mfa_required). Without it every
+    test of a staff page would first meet the enrolment the portal asks of staff. Tests of the
+    second factor log in through the log-in form instead, as people do."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.http import HttpRequest
+    from django.test.client import ClientMixin
+
+    force_login = ClientMixin.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        request = HttpRequest()
+        request.session = self.session
+        record_authentication(request, user, method="password", email=user.email)
+        record_authentication(request, user, method="mfa", type="totp")
+        request.session.save()
+
+    # For the whole session: module fixtures (the walked demo) log in too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tasks run in-process in tests, unless a test starts a real worker (see ``celery_worker``)."""
     from ssp_portal.celery import app

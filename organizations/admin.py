@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -29,6 +30,65 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(CheckedInputMixin, BaseGroupAdmin):
     pass
+
+
+admin.site.unregister(Authenticator)
+
+
+def _titled(base: type[admin.FieldListFilter], title: str) -> type[admin.FieldListFilter]:
+    """A list filter with a translated title (allauth's fields have no verbose names)."""
+
+    class Titled(base):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(CheckedInputMixin, admin.ModelAdmin):
+    """Who has which second factor. The administrator never sees a secret and adds none; they
+    remove a lost one (the person then enrols again at their next log-in), with an audit event."""
+
+    list_display = ("person", "kind", "added", "last_used")
+    list_filter = (
+        ("type", _titled(admin.ChoicesFieldListFilter, _("kind"))),
+        ("created_at", _titled(admin.DateFieldListFilter, _("created at"))),
+        ("last_used_at", _titled(admin.DateFieldListFilter, _("last used"))),
+    )
+    search_fields = ("user__email", "user__full_name")
+    fields = ("person", "kind", "added", "last_used")
+    readonly_fields = fields
+
+    @admin.display(description=_("person"), ordering="user__email")
+    def person(self, obj: Authenticator) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, obj: Authenticator) -> str:
+        return obj.get_type_display()
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def added(self, obj: Authenticator):
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj: Authenticator):
+        return obj.last_used_at
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj: Authenticator) -> None:
+        services.second_factor_remove(authenticator=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for authenticator in queryset.select_related("user"):
+            services.second_factor_remove(authenticator=authenticator, by=request.user)
 
 
 # Addresses typed without a scheme are read as https (Django 6's default).

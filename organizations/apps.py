@@ -32,5 +32,7 @@ class OrganizationsConfig(AppConfig):
                 "organization.member_removed": _("Member removed"),
                 "organization.member_left": _("Member left"),
                 "municipality.member_appointed": _("Staff or consultant appointed"),
+                "account.second_factor_postponed": _("Second factor postponed for a session"),
+                "account.second_factor_removed": _("Second factor removed by an administrator"),
             }
         )

@@ -17,6 +17,7 @@ Power over an organization's status:
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from organizations.models import Municipality, MunicipalityMembership, Organization, User
@@ -155,3 +156,39 @@ def can_view_municipality_workspace(user: User, municipality: Municipality) -> b
     if not user.is_authenticated or not user.is_active:
         return False
     return municipality.memberships.filter(user=user).exists()
+
+
+# Roles whose holders move money, score applications or run the platform, as conditions on
+# ``User``. The roles of this app are here; an app that defines another such role adds its
+# condition in its AppConfig.ready() (procurement: commission members), so mfa_required stays the
+# one rule and the dependencies still point one way.
+_SECOND_FACTOR_ROLES: list[Q] = [
+    Q(is_staff=True),
+    Q(is_superuser=True),
+    Q(
+        municipality_memberships__role__in=[
+            MunicipalityMembership.Role.STAFF,
+            MunicipalityMembership.Role.CONSULTANT,
+        ]
+    ),
+]
+
+
+def register_second_factor_role(condition: Q) -> None:
+    """Holders of a role matching ``condition`` (a filter on ``User``) must use a second factor."""
+    if condition not in _SECOND_FACTOR_ROLES:
+        _SECOND_FACTOR_ROLES.append(condition)
+
+
+def mfa_required(user: User) -> bool:
+    """Whether the person must log in with a second factor (an authenticator app or a security
+    key): finance staff, monitoring consultants and administrators (``is_staff`` or
+    ``is_superuser``), and the holders of every role another app registers (commission members).
+    NCO members and people without a role log in with a password. One query.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    condition = Q()
+    for role in _SECOND_FACTOR_ROLES:
+        condition |= role
+    return User.objects.filter(condition, pk=user.pk).exists()

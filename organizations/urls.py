@@ -6,6 +6,7 @@ app_name = "organizations"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/second-factor/postpone/", views.second_factor_postpone, name="second-factor-postpone"),
     path("organizations/register/", views.organization_register, name="organization-register"),
     path("organizations/review/", views.organization_review_list, name="organization-review-list"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations import permissions, selectors, services
+from organizations import mfa, permissions, selectors, services
 from organizations.filters import OrganizationFilter
 from organizations.forms import (
     InvitationAccountForm,
@@ -567,3 +567,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
         return response
     return render(request, "organizations/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def second_factor_postpone(request: HttpRequest) -> HttpResponse:
+    """Development only: use the portal without a second factor until the end of the session."""
+    services.second_factor_postpone(user=request.user)
+    mfa.postpone(request)  # every page now says so (partials/second_factor_postponed.html)
+    return redirect(mfa.next_after_enrolment(request))

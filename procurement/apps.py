@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,7 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
+        from organizations.permissions import register_second_factor_role
         from procurement.documents import announcement, protocol, receipt
         from ssp_portal.audit.registry import register_verbs
         from ssp_portal.documents.registry import register
@@ -16,6 +18,8 @@ class ProcurementConfig(AppConfig):
         register(announcement)
         register(receipt)
         register(protocol)
+        # Commission members score applications: they log in with a second factor.
+        register_second_factor_role(Q(commission_memberships__isnull=False))
         register_verbs(
             {
                 "priority_issue.created": _("Priority issue created"),

@@ -8,6 +8,7 @@ must be set, and the secure defaults below make `manage.py check --deploy` clean
 
 from __future__ import annotations
 
+import ipaddress
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "ssp_portal.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the account middleware: who needs a second factor and has none sees only enrolment.
+    "organizations.middleware.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Innermost: it renders error pages with everything the middleware above sets up.
     "ssp_portal.middleware.ErrorPagesMiddleware",
@@ -114,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.roles",
+                "organizations.context_processors.second_factor",
                 "procurement.context_processors.commission",
             ],
         },
@@ -238,15 +243,60 @@ ACCOUNT_FORMS = {
     "login": "organizations.account_forms.LoginForm",
     "signup": "organizations.account_forms.SignupForm",
 }
+# Failed log-ins slow down whoever fails; they never lock the owner out (organizations/throttling.py).
+# "ip" is one client address (see SSP_TRUSTED_PROXIES), "key" one account from one address: ten
+# failures a minute from an address, or five in five minutes for one account from one address,
+# make that address wait for the rest of the window (the form says how long). The account itself
+# is never locked: after SSP_LOGIN_ACCOUNT_FAILURES failures from anywhere within
+# SSP_LOGIN_ACCOUNT_WINDOW_MINUTES, the right password is followed by a second factor (the
+# authenticator when the person has one, else a code sent to their e-mail).
 ACCOUNT_RATE_LIMITS = {
-    # Five failed log-ins for one address within 5 minutes, or 10 a minute from one IP,
-    # lock further attempts for the rest of the window.
     "login_failed": env_str("SSP_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
     # The public receipt check (procurement/views/applications.py).
     "receipt_verify": env_str("SSP_RECEIPT_VERIFY_RATE", "30/m/ip"),
 }
+SSP_LOGIN_ACCOUNT_FAILURES = env_int("SSP_LOGIN_ACCOUNT_FAILURES", 10)
+SSP_LOGIN_ACCOUNT_WINDOW_MINUTES = env_int("SSP_LOGIN_ACCOUNT_WINDOW_MINUTES", 60)
+# The code e-mailed for such a log-in: it goes through the e-mail queue, so it lives 10 minutes.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+
+# Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery
+# codes. Finance staff, commission members, consultants and administrators must have one
+# (organizations.permissions.mfa_required); the Django admin opens only in a session that used it.
+MFA_ADAPTER = "organizations.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "SSP Portal"
+MFA_FORMS = {
+    "add_webauthn": "organizations.account_forms.AddWebAuthnForm",
+    "edit_webauthn": "organizations.account_forms.EditWebAuthnForm",
+}
+# Browsers offer security keys on http://127.0.0.1 and localhost: the development server.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# In development a person may postpone enrolment for the session (the demo logins work so, and
+# every page then says that the second factor is missing). Never in production.
+SSP_MFA_POSTPONE_ALLOWED = env_bool("SSP_MFA_POSTPONE_ALLOWED", DEBUG)
+if PRODUCTION and SSP_MFA_POSTPONE_ALLOWED:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SSP_MFA_POSTPONE_ALLOWED is for development only: unset it when DEBUG is false."
+    )
+
+# The reverse proxies in front of the portal (addresses or networks, comma-separated): only from
+# them is X-Forwarded-For believed, read from the right (ssp_portal/clients.py). Empty: no proxy,
+# and a forwarded header is ignored.
+SSP_TRUSTED_PROXIES = env_list("SSP_TRUSTED_PROXIES", [])
+for _proxy in SSP_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"SSP_TRUSTED_PROXIES: {_proxy!r} is neither an IP address nor a network (CIDR)."
+        ) from None
 
 # Internationalisation: Kyrgyz, Russian, English; times in the municipality's zone.
 LANGUAGE_CODE = "ru"

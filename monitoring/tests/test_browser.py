@@ -12,26 +12,18 @@ from playwright.sync_api import Page, expect
 from monitoring.models import MonitoringReport, PaymentTranche
 from monitoring.tests.world import build
 from organizations.factories import (
-    PASSWORD,
     MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
 )
 from ssp_portal.documents.tests.conftest import pdf_text
+from ssp_portal.tests.browser import log_in
 from ssp_portal.tests.samples import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 JPEG_BYTES = image_bytes("JPEG")
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

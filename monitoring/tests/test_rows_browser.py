@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from monitoring.models import MonitoringReport, PaymentTranche
 from monitoring.tests.world import build
-from organizations.factories import PASSWORD, OrganizationFactory
+from organizations.factories import OrganizationFactory
+from ssp_portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,11 +29,7 @@ def test_tranches_and_reports_are_corrected_around_what_is_paid_and_under_way(
     MonitoringReport.objects.filter(pk=world.reports[0].pk).update(activities="Twelve classes held.")
     finance_staff.language = "ru"
     finance_staff.save(update_fields=["language"])
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(finance_staff.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, base, finance_staff.email)
 
     # Tranches: 75,000 paid, 75,000 after report 1. The second is split in two.
     page.goto(f"{base}/projects/{project.pk}/tranches/")

@@ -21,6 +21,7 @@ from organizations.factories import (
 )
 from organizations.models import Organization, OrganizationInvitation, OrganizationMembership
 from organizations.views import member_remove_token, verify_token
+from ssp_portal.audit.models import AuditEvent
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, run_row, signed_in
 
@@ -72,6 +73,10 @@ def statuses(world: World) -> list:
     return list(Organization.objects.order_by("pk").values_list("pk", "verification_status"))
 
 
+def postponements(world: World) -> int:
+    return AuditEvent.objects.filter(verb="account.second_factor_postponed").count()
+
+
 def memberships_and_invitations(world: World) -> tuple:
     return (
         list(OrganizationMembership.objects.order_by("pk").values_list("pk", "organization", "user")),
@@ -97,6 +102,13 @@ ROWS: dict[str, Row] = {
     "healthz": Row("get", lambda w: [], everyone(200)),
     "set_language": Row("post", lambda w: [], everyone(302), data=lambda w: {"language": "ky", "next": "/"}),
     "organizations:profile": Row("get", lambda w: [], signed_in(200)),
+    # Development only: the roles that need a second factor may postpone it for a session.
+    "organizations:second-factor-postpone": Row(
+        "post",
+        lambda w: [],
+        {**signed_in(403), "finance_staff": 302, "other_staff": 302, "consultant": 302, "admin_user": 302},
+        snapshot=postponements,
+    ),
     "organizations:organization-register": Row("get", lambda w: [], signed_in(200)),
     "organizations:organization-review-list": Row(
         "get", lambda w: [], {**REVIEWERS_ONLY, "finance_staff": 200, "other_staff": 200}

@@ -9,16 +9,9 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from organizations.factories import PASSWORD, MunicipalityMembershipFactory
+from ssp_portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

@@ -18,6 +18,7 @@ from organizations.factories import (
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
 from procurement.models import Competition
 from ssp_portal.documents.tests.conftest import pdf_text
+from ssp_portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,10 +37,7 @@ def test_staff_publish_a_competition_that_a_visitor_finds_and_downloads(page: Pa
     deadline = today + datetime.timedelta(days=40)
 
     # Finance staff draft the competition.
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(staff.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
+    log_in(page, base, staff.email)
     page.locator("#main-nav").get_by_role("link", name="Karakol").click()
     page.get_by_role("link", name="New competition").click()
     # Written in both state languages, and in English.

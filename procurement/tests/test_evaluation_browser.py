@@ -6,19 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from organizations.factories import PASSWORD, MunicipalityMembershipFactory, OrganizationMembershipFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 from procurement.models import Application, Competition
 from procurement.tests.evaluation_world import build
+from ssp_portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

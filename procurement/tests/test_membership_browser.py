@@ -9,20 +9,13 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from organizations.factories import PASSWORD, OrganizationMembershipFactory
+from organizations.factories import OrganizationMembershipFactory
 from procurement.factories import ApplicationFactory, CompetitionFactory
+from ssp_portal.tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "a winter shelter for 35 people"
-
-
-def log_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(password)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
 
 
 def test_a_colleague_is_invited_joins_sees_the_draft_and_is_removed(

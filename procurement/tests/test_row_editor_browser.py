@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from organizations.factories import PASSWORD, OrganizationMembershipFactory
+from organizations.factories import OrganizationMembershipFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -16,17 +16,14 @@ from procurement.factories import (
     fill_application,
 )
 from procurement.models import Application, CommissionMember
+from ssp_portal.tests.browser import log_in as log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Page, base: str, email: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
+    log_in_as(page, base, email)
 
 
 def test_finance_staff_correct_the_criteria_documents_and_commission_of_a_draft(

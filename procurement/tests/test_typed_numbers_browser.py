@@ -10,20 +10,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from organizations.factories import PASSWORD
 from procurement.factories import CompetitionFactory, PriorityIssueFactory
 from procurement.models import Amendment, Competition, PriorityIssue
+from ssp_portal.tests.browser import log_in as log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Page, base: str, email: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign In").click()
-    expect(page.get_by_test_id("account-menu")).to_be_visible()
+    log_in_as(page, base, email)
 
 
 def type_into(page: Page, label: str, text: str) -> None:

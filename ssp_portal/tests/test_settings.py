@@ -93,3 +93,21 @@ def test_a_malformed_boolean_is_refused():
     result = manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+def test_postponing_the_second_factor_is_refused_in_production():
+    result = manage("check", env={**PRODUCTION, "SSP_MFA_POSTPONE_ALLOWED": "true"})
+    assert result.returncode != 0
+    assert "SSP_MFA_POSTPONE_ALLOWED is for development only" in result.stderr
+
+
+def test_postponing_is_off_by_default_in_production_and_on_in_development():
+    show = ["shell", "-c", "from django.conf import settings; print(settings.SSP_MFA_POSTPONE_ALLOWED)"]
+    assert manage(*show, env=PRODUCTION).stdout.strip().splitlines()[-1] == "False"
+    assert manage(*show, env={}).stdout.strip().splitlines()[-1] == "True"
+
+
+def test_a_trusted_proxy_that_is_no_address_is_refused():
+    result = manage("check", env={"SSP_TRUSTED_PROXIES": "10.0.0.1, proxy.internal"})
+    assert result.returncode != 0
+    assert "'proxy.internal' is neither an IP address nor a network" in result.stderr

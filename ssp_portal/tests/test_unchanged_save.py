@@ -38,6 +38,7 @@ ACTIONS = {
     "procurement:competition-amend",  # publishes an amendment to what it shows
     "monitoring:project-schedule-fill",  # replaces the reports with new ones every few months
     "procurement:attachment-from-organization",  # copies a document of the organization
+    "mfa_add_webauthn",  # adds a security key; the name it proposes is not stored data
 }
 
 

@@ -38,3 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {organizations_demo.DEMO_PASSWORD}):")
         for login in organizations_demo.LOGINS:
             self.stdout.write(f"  {login.email:<28} {login.description}")
+        # Operator output, in English like the rest of this command's.
+        self.stdout.write(
+            "Staff, commission, consultant and administrator logins set up a second factor after the "
+            "password, or postpone it for the session on this development server."
+        )

@@ -89,13 +89,23 @@ def test_a_person_who_is_also_finance_staff_times_out_as_finance_staff(nco_membe
     assert not logged_in(client)
 
 
-def test_logging_in_again_comes_back_to_the_page(finance_staff, municipality, client_for):
+def test_logging_in_again_comes_back_to_the_page(finance_staff, municipality, client_for, settings):
+    """Password, then the authenticator's code (finance staff need a second factor), then the page."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from organizations.tests.test_second_factor import totp_code
+
+    settings.MFA_TOTP_TOLERANCE = 1
+    secret = generate_totp_secret()
+    TOTP.activate(finance_staff, secret)
     client = client_for(finance_staff)
     idle_for(client, 40)
     page = reverse("procurement:staff-competitions", args=[municipality.slug])
     login = client.get(page)["Location"]
 
     response = client.post(login, {"login": finance_staff.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
 
     assert response.status_code == 302
     assert response["Location"] == page

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ssp_portal.audit.services import audit_record
+
 BEFORE = [("organizations", "0002_organization_invitations")]
 AFTER = [("organizations", "0004_suspension_constraints")]
 OTHERS = [("audit", "0003_audit_event_scope"), ("contenttypes", "0002_remove_content_type_name")]
@@ -40,12 +42,14 @@ def test_suspensions_made_earlier_return_to_the_status_their_event_records():
         )
 
     was_verified = organization(1, "suspended")
-    AuditEvent.objects.create(
+    # Through the service: the event takes its place in the audit chain, as it did then.
+    audit_record(
+        actor=None,
         verb="organization.suspended",
-        target_type=content_type,
-        target_id=str(was_verified.pk),
+        target=was_verified,
         details={"from": "verified", "to": "suspended", "reason": "Charter expired."},
     )
+    assert AuditEvent.objects.filter(target_type=content_type, target_id=str(was_verified.pk)).exists()
     unknown = organization(2, "suspended", reason="")
     verified = organization(3, "verified", reason="")
 

@@ -135,3 +135,10 @@ def test_a_form_sent_to_such_an_address_changes_nothing(municipality, client_for
 @pytest.mark.parametrize("address", ["/competitions/", "/competitions/?q=Karakol", "/competitions/?q=%D0%96"])
 def test_ordinary_addresses_are_not_touched(client, address):
     assert client.get(address).status_code == 200
+
+
+def test_a_multi_line_text_sent_by_get_is_not_an_invalid_address(client):
+    """A confirmation page carries a typed reason in its query: its line breaks and tabs are text."""
+    response = client.get(reverse("home"), {"reason": "First line.\r\nSecond\tline."})
+    assert response.status_code == 200
+    assert client.get(reverse("home"), {"reason": "bell\x07"}).status_code == 404

@@ -487,6 +487,28 @@ def _locked_open_invitation(
     return locked
 
 
+def _close_invitation(
+    locked: OrganizationInvitation,
+    state: str,
+    by: User,
+    now: datetime.datetime,
+    verb: str,
+    **details: Any,
+) -> None:
+    """Close a locked open invitation (its link stops working) and record who closed it and how."""
+    locked.state = state
+    locked.closed_at = now
+    locked.closed_by = by
+    locked.save(update_fields=["state", "closed_at", "closed_by"])
+    audit_record(
+        actor=by,
+        verb=verb,
+        target=locked.organization,
+        details={"member": locked.email, "invitation": locked.pk, **details},
+        at=now,
+    )
+
+
 def organization_invitation_cancel(
     *, invitation: OrganizationInvitation, by: User, now: datetime.datetime | None = None
 ) -> OrganizationInvitation:
@@ -494,16 +516,8 @@ def organization_invitation_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_open_invitation(invitation, member=by)
-        locked.state = OrganizationInvitation.State.CANCELLED
-        locked.closed_at = now
-        locked.closed_by = by
-        locked.save(update_fields=["state", "closed_at", "closed_by"])
-        audit_record(
-            actor=by,
-            verb="organization.invitation_cancelled",
-            target=locked.organization,
-            details={"member": locked.email, "invitation": locked.pk},
-            at=now,
+        _close_invitation(
+            locked, OrganizationInvitation.State.CANCELLED, by, now, "organization.invitation_cancelled"
         )
     return locked
 
@@ -534,20 +548,14 @@ def organization_invitation_accept(
         membership, _created = OrganizationMembership.objects.get_or_create(
             user=user, organization=locked.organization, defaults={"created_at": now}
         )
-        locked.state = OrganizationInvitation.State.ACCEPTED
-        locked.closed_at = now
-        locked.closed_by = user
-        locked.save(update_fields=["state", "closed_at", "closed_by"])
-        audit_record(
-            actor=user,
-            verb="organization.invitation_accepted",
-            target=locked.organization,
-            details={
-                "member": user.email,
-                "invitation": locked.pk,
-                "invited_by": locked.invited_by.email if locked.invited_by else "",
-            },
-            at=now,
+        _close_invitation(
+            locked,
+            OrganizationInvitation.State.ACCEPTED,
+            user,
+            now,
+            "organization.invitation_accepted",
+            member=user.email,
+            invited_by=locked.invited_by.email if locked.invited_by else "",
         )
     return membership
 
@@ -565,16 +573,8 @@ def organization_invitation_decline(
                 _("This invitation is for %(email)s. Log in with that address to answer it.")
                 % {"email": locked.email}
             )
-        locked.state = OrganizationInvitation.State.DECLINED
-        locked.closed_at = now
-        locked.closed_by = user
-        locked.save(update_fields=["state", "closed_at", "closed_by"])
-        audit_record(
-            actor=user,
-            verb="organization.invitation_declined",
-            target=locked.organization,
-            details={"member": locked.email, "invitation": locked.pk},
-            at=now,
+        _close_invitation(
+            locked, OrganizationInvitation.State.DECLINED, user, now, "organization.invitation_declined"
         )
     return locked
 

@@ -26,7 +26,7 @@ from monitoring.services.reports import (
     report_draft_version,
 )
 from monitoring.spending import LineSpend, SpendTotals, spend_totals
-from procurement.application_forms import amount_field
+from procurement.forms.applications import amount_field
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.formatting import format_soms, typed_number
 from ssp_portal.rows.forms import DecimalInput, NumberField, RowForm, RowsFormSet

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,28 +28,12 @@ from monitoring.services import reports as report_services
 from monitoring.spending import spend_for_report, spend_totals
 from organizations.models import Municipality
 from procurement.models import Award
+from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.files import accepts_files, stored_file_response
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
-        form.add_error(None, exc)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _status(request: HttpRequest) -> int:
-    """A form page shown again after a POST shows what was refused."""
-    return 400 if request.method == "POST" else 200
-
-
-def _refuse(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _contracting_municipality(request: HttpRequest, slug: str) -> Municipality:
@@ -143,7 +127,7 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
                 award=award, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("The grant agreement is recorded; the project has started."))
             return redirect(project)
@@ -353,7 +337,7 @@ def project_schedule_fill(request: HttpRequest, pk: int) -> HttpResponse:
                 due_days=generator.cleaned_data["due_days"],
             )
         except ValidationError as exc:
-            _form_errors(generator, exc)
+            web.form_errors(generator, exc)
         else:
             messages.success(request, _("The reporting schedule is filled in; adjust it below if needed."))
             return redirect("monitoring:project-schedule", pk=project.pk)
@@ -407,7 +391,8 @@ def project_state(request: HttpRequest, pk: int, state: str) -> HttpResponse:
         ],
     }
     if change.problems:
-        return render(request, "monitoring/confirm_project_state.html", context, status=_status(request))
+        status = web.form_status(request)
+        return render(request, "monitoring/confirm_project_state.html", context, status=status)
     if reasoned and not (form.is_bound and form.is_valid()):
         context["entering"] = True
         return render(
@@ -481,7 +466,7 @@ def tranche_paid(request: HttpRequest, pk: int, tranche_pk: int) -> HttpResponse
             return redirect(back_url)
     if refusal is not None:
         if hasattr(refusal, "error_dict"):
-            _form_errors(form, refusal)
+            web.form_errors(form, refusal)
         else:
             context["problems"] = [(message, None) for message in refusal.messages]
         return render(request, "monitoring/confirm_tranche_paid.html", context, status=400)
@@ -506,7 +491,7 @@ def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, by=request.user, data=data, photos=form.cleaned_data["photos"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("The site visit is recorded."))
             return redirect(f"{project.get_absolute_url()}#visits")
@@ -514,7 +499,7 @@ def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "monitoring/site_visit_form.html",
         {"project": project, "form": form},
-        status=_status(request),
+        status=web.form_status(request),
     )
 
 
@@ -604,7 +589,7 @@ def _save(request: HttpRequest, report: MonitoringReport, action, form_name: str
         try:
             action(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{report.get_absolute_url()}#{form_name}")
@@ -637,7 +622,7 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 # The report cannot change now (submitted, or the project stopped).
-                _refuse(request, exc)
+                web.refuse(request, exc)
         else:
             if submitting and not missing:
                 messages.success(request, _("The report is submitted for review."))
@@ -695,7 +680,7 @@ def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResp
     try:
         report_services.report_detach(attachment=attachment, by=request.user)
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
     return redirect(f"{report.get_absolute_url()}#attachment_form")
 
 
@@ -719,7 +704,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                 comments=form.comments(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("The review is recorded; the organization is told."))
             return redirect(report)

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
-from procurement.forms import MONEY_ERRORS
+from procurement.forms.competitions import MONEY_ERRORS
 from procurement.models import Application, Competition, PriorityIssue
 from ssp_portal.languages import any_language, as_read
 from ssp_portal.rows.forms import DecimalInput, NumberField

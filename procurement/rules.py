@@ -18,7 +18,6 @@ cannot add up to 100 without criteria.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import formats, timezone
@@ -27,6 +26,7 @@ from django.utils.translation import ngettext
 
 from procurement.models import CommissionMember, Competition
 from ssp_portal.languages import LANGUAGES, STATE_LANGUAGES, missing_languages, text_in
+from ssp_portal.rules import Check
 from ssp_portal.templatetags.portal import soms
 
 MIN_COMMISSION = 3
@@ -38,15 +38,6 @@ COMMISSION = "commission"
 PRIORITY_ISSUE = "priority-issue"
 DOCUMENTS = "documents"
 ELIGIBILITY = "eligibility"
-
-
-@dataclass(frozen=True)
-class Check:
-    ok: bool
-    message: str
-    where: str
-    #: The language the fix is written in (the row editors open in it).
-    language: str = ""
 
 
 def _when(moment: datetime.datetime, competition: Competition) -> str:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from procurement import forms, selectors
+from procurement import selectors
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
+from procurement.forms import competitions as forms
 from procurement.models import Amendment, Competition, PriorityIssue
 from procurement.views import competitions
 from procurement.views.competitions import ROWS_PAGES

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from procurement import rules
 from procurement.factories import CompetitionFactory, EvaluationCriterionFactory, RequiredDocumentFactory
-from procurement.forms import CompetitionForm
+from procurement.forms.competitions import CompetitionForm
 from procurement.models import Competition, EvaluationCriterion
 from procurement.services import competitions as services
 from procurement.views.competitions import ROWS_PAGES

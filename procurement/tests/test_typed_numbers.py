@@ -206,9 +206,9 @@ def test_the_award_amount_is_offered_as_text_and_read_with_a_decimal_comma(
 
 # The admin's forms are checked as the admin builds them (its read-only fields are not inputs).
 FORM_MODULES = [
-    "procurement.forms",
-    "procurement.application_forms",
-    "procurement.evaluation_forms",
+    "procurement.forms.competitions",
+    "procurement.forms.applications",
+    "procurement.forms.evaluation",
     "monitoring.forms",
     "organizations.forms",
 ]
@@ -236,7 +236,7 @@ def test_no_form_of_the_portal_takes_a_decimal_in_a_number_input():
 
 
 def test_the_score_sheet_takes_its_scores_as_typed(municipality):
-    from procurement.evaluation_forms import ScoreSheetForm
+    from procurement.forms.evaluation import ScoreSheetForm
 
     criterion = EvaluationCriterionFactory(competition__municipality=municipality)
     field = ScoreSheetForm(criteria=[criterion]).fields[f"score_{criterion.pk}"]

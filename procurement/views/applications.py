@@ -15,42 +15,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.models import Organization, OrganizationDocument
-from procurement import application_forms as forms
 from procurement import permissions, selectors
 from procurement.filters import ApplicationFilter
+from procurement.forms import applications as forms
 from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
-from procurement.views.competitions import _visible_competition
+from procurement.views import access
+from ssp_portal import web
 from ssp_portal.arrival import arrived_at
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
-
-
-def _visible_application(request: HttpRequest, pk: int) -> Application:
-    """An application the person may see: sealed ones are their organization's alone (else 404)."""
-    return get_object_or_404(
-        Application.objects.visible_to(request.user).select_related(
-            "competition__municipality", "organization", "ineligible_requirement"
-        ),
-        pk=pk,
-    )
-
-
-def _own_application(request: HttpRequest, pk: int) -> Application:
-    """Only the organization's members change it; others who may see it get 403."""
-    application = _visible_application(request, pk)
-    if not permissions.can_edit_application(request.user, application):
-        raise PermissionDenied
-    return application
-
-
-def _refuse(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
 
 # The organization's pages ------------------------------------------------------------------------
 
@@ -58,7 +35,7 @@ def _refuse(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def application_start(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _visible_competition(request, reference)
+    competition = access.visible_competition(request, reference)
     organizations = Organization.objects.verified().filter(memberships__user=request.user)
     form = forms.ApplyForm(request.POST, organizations=organizations)
     if not organizations.exists():
@@ -72,7 +49,7 @@ def application_start(request: HttpRequest, reference: str) -> HttpResponse:
             competition=competition, organization=form.cleaned_data["organization"], by=request.user
         )
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
         return redirect(competition)
     return redirect(application)
 
@@ -120,7 +97,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, pk: int) -> Application | None:
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     if not (application.is_draft and application.competition.is_open):
         messages.error(request, _("This application can no longer be changed."))
         return None
@@ -151,7 +128,7 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
                 # Saved by someone else meanwhile: the message above the form, the text as typed.
                 form.add_error(None, exc)
             else:
-                _refuse(request, exc)
+                web.refuse(request, exc)
         else:
             messages.success(request, _("Saved. You can come back to it at any time before the deadline."))
             return redirect(f"{application.get_absolute_url()}#section-{section}")
@@ -344,7 +321,7 @@ def _refused_attachment(request: HttpRequest, pk: int, *, attachment_form=None, 
 @require_POST
 def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """Attach one of the organization's documents: the application gets its own copy."""
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     document = get_object_or_404(OrganizationDocument, organization=application.organization, pk=document_pk)
     if not (application.is_draft and application.competition.is_open):
         messages.error(request, _("This application can no longer be changed."))
@@ -375,7 +352,7 @@ def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    application = _visible_application(request, pk)
+    application = access.visible_application(request, pk)
     attachment = get_object_or_404(
         ApplicationAttachment.objects.select_related("application__competition", "required_document"),
         application=application,
@@ -387,12 +364,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
     try:
         services.application_detach(attachment=attachment, by=request.user)
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
     else:
         messages.success(request, _("The file is removed."))
     return redirect(f"{application.get_absolute_url()}#section-attachments")
@@ -401,7 +378,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     try:
         submitted = services.application_submit(
             application=application, by=request.user, arrived_at=arrived_at(request)
@@ -411,7 +388,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("procurement:application-receipt", pk=already.application.pk)
     except ValidationError as exc:
         messages.error(request, _("The application was not submitted:"))
-        _refuse(request, exc)
+        web.refuse(request, exc)
         return redirect(application)
     messages.success(request, _("The application is submitted. Keep this receipt."))
     return redirect("procurement:application-receipt", pk=submitted.pk)
@@ -420,11 +397,11 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     try:
         services.application_withdraw(application=application, by=request.user)
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
     else:
         messages.success(
             request, _("The application is withdrawn. You may submit a new version before the deadline.")
@@ -435,11 +412,11 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = access.own_application(request, pk)
     try:
         copy = services.application_new_version(application=application, by=request.user)
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
         return redirect(application)
     messages.success(request, _("A new version is ready to edit, copied from the withdrawn one."))
     return redirect(copy)
@@ -448,7 +425,7 @@ def application_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def application_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
+    application = access.visible_application(request, pk)
     if not application.receipt_number:
         raise Http404
     return render(
@@ -493,7 +470,7 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _visible_competition(request, reference)
+    competition = access.visible_competition(request, reference)
     if not permissions.can_manage_competition(request.user, competition):
         raise PermissionDenied
     counts = selectors.application_counts(competition=competition)
@@ -520,7 +497,7 @@ def competition_applications(request: HttpRequest, reference: str) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
+    application = access.visible_application(request, pk)
     if not permissions.can_manage_competition(request.user, application.competition):
         raise PermissionDenied
     own = permissions.own_organization_refusal(request.user, application.organization, "screen")
@@ -538,7 +515,7 @@ def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _refuse(request, exc)
+            web.refuse(request, exc)
         else:
             messages.success(request, _("The screening decision is recorded; the organization is told."))
         return redirect("procurement:competition-applications", reference=application.competition.reference)

@@ -8,25 +8,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.models import Municipality, MunicipalityMembership, Organization
-from procurement import forms, permissions, rules, selectors
+from organizations.models import MunicipalityMembership, Organization
+from procurement import permissions, rules, selectors
 from procurement.amendments import AmendmentPlan, version_amendment
 from procurement.filters import CompetitionFilter
+from procurement.forms import competitions as forms
 from procurement.models import Application, CommissionMember, Competition
 from procurement.models.competitions import commission_order
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
 from procurement.services.evaluation import completion_problems
+from procurement.views import access
+from ssp_portal import web
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.formatting import format_datetime
@@ -35,41 +38,6 @@ from ssp_portal.rows.forms import RowsFormSet
 from ssp_portal.rows.views import edit_rows
 
 PAGE_SIZE = 20
-
-
-def _visible_competition(request: HttpRequest, reference: str) -> Competition:
-    return get_object_or_404(
-        Competition.objects.visible_to(request.user).select_related("municipality", "priority_issue"),
-        reference=reference,
-    )
-
-
-def _managed_competition(request: HttpRequest, reference: str) -> Competition:
-    """Its municipality's staff only: others who can see it get 403, a draft is 404 to them."""
-    competition = _visible_competition(request, reference)
-    if not permissions.can_manage_competition(request.user, competition):
-        raise PermissionDenied
-    return competition
-
-
-def _managed_municipality(request: HttpRequest, slug: str) -> Municipality:
-    municipality = get_object_or_404(Municipality, slug=slug, is_active=True)
-    if not permissions.can_manage_municipality(request.user, municipality):
-        raise Http404
-    return municipality
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: beside the field it names, else above the form."""
-    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
-        form.add_error(None, exc)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # Public -------------------------------------------------------------------------------------
@@ -179,7 +147,7 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = _managed_municipality(request, slug)
+    municipality = access.managed_municipality(request, slug)
     state = request.GET.get("state", "")
     competitions = selectors.competition_for_staff(municipality=municipality)
     if state in Competition.State.values:
@@ -201,7 +169,7 @@ def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_create(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = _managed_municipality(request, slug)
+    municipality = access.managed_municipality(request, slug)
     form = forms.CompetitionForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +177,7 @@ def competition_create(request: HttpRequest, slug: str) -> HttpResponse:
                 municipality=municipality, by=request.user, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -226,7 +194,7 @@ def competition_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _managed_competition(request, reference)
+    competition = access.managed_competition(request, reference)
     if not competition.is_draft:
         messages.info(request, _("A published competition is corrected with an amendment."))
         return redirect("procurement:competition-amend", reference=reference)
@@ -238,7 +206,7 @@ def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.competition_update(competition=fresh, by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(competition)
@@ -383,7 +351,7 @@ def _rows_view(kind: str) -> Callable[[HttpRequest, str], HttpResponse]:
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, reference: str) -> HttpResponse:
-        competition = _managed_competition(request, reference)
+        competition = access.managed_competition(request, reference)
         language = texts_language(request)
         formset = page.formset(
             request.POST or None,
@@ -424,11 +392,11 @@ competition_commission = _rows_view("commission")
 def _transition(
     request: HttpRequest, reference: str, action: Callable[..., Any], success: str
 ) -> HttpResponse:
-    competition = _managed_competition(request, reference)
+    competition = access.managed_competition(request, reference)
     try:
         action(competition=competition, by=request.user)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        web.refuse(request, exc)
     else:
         messages.success(request, success)
     return redirect(competition)
@@ -453,7 +421,7 @@ def publish_token(competition: Competition) -> str:
 @require_http_methods(["GET", "POST"])
 def competition_publish(request: HttpRequest, reference: str) -> HttpResponse:
     """GET, or a POST without a current confirmation: what publishing does; a confirmed POST publishes."""
-    _managed_competition(request, reference)
+    access.managed_competition(request, reference)
     competition = selectors.competition_detail(user=request.user, reference=reference)
     if not competition.is_draft:
         messages.info(request, _("%(reference)s is published.") % {"reference": reference})
@@ -516,7 +484,7 @@ def complete_token(competition: Competition, rows: list) -> str:
 @require_http_methods(["GET", "POST"])
 def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
     """GET, or a POST without a current confirmation: the results as they will be published."""
-    competition = _managed_competition(request, reference)
+    competition = access.managed_competition(request, reference)
     if competition.state == Competition.State.COMPLETED:
         messages.info(request, _("The results of %(reference)s are published.") % {"reference": reference})
         return redirect(competition)
@@ -564,7 +532,7 @@ def cancel_token(competition: Competition, reason: str) -> str:
 @require_http_methods(["GET", "POST"])
 def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     """The reason first; then what cancelling does, with the reason carried to the confirmation."""
-    competition = _managed_competition(request, reference)
+    competition = access.managed_competition(request, reference)
     if competition.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
         messages.error(request, _("A completed or cancelled competition cannot be cancelled."))
         return redirect(competition)
@@ -577,7 +545,7 @@ def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.competition_cancel(competition=competition, by=request.user, reason=reason)
             except ValidationError as exc:
-                _errors_to_messages(request, exc)
+                web.refuse(request, exc)
             else:
                 messages.success(request, _("%(reference)s is cancelled.") % {"reference": reference})
             return redirect(competition)
@@ -613,7 +581,7 @@ def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
     """The new terms; then, on a POST, what the amendment changes and who is told; a POST with the
     current confirmation publishes it ("change" goes back to the form with what was typed). A form
     opened before someone else's amendment is refused, so that it never undoes the other one."""
-    competition = _managed_competition(request, reference)
+    competition = access.managed_competition(request, reference)
     if not competition.is_open:
         messages.error(request, _("Only a competition open for proposals can be amended."))
         return redirect(competition)
@@ -647,9 +615,9 @@ def _amend(request: HttpRequest, competition: Competition, form: forms.Amendment
             opened=form.opened_version,
         )
     except services.TermsChangedError:
-        return _amend_superseded(request, _managed_competition(request, competition.reference), form)
+        return _amend_superseded(request, access.managed_competition(request, competition.reference), form)
     except ValidationError as exc:
-        _form_errors(form, exc)
+        web.form_errors(form, exc)
         return render(
             request, "procurement/competition_amend.html", {"competition": competition, "form": form}
         )

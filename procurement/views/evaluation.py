@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,39 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Organization
 from procurement import permissions, selectors
-from procurement.evaluation_forms import AwardForm, DeclarationForm, ReasonForm, ScoreSheetForm
+from procurement.forms.evaluation import AwardForm, DeclarationForm, ReasonForm, ScoreSheetForm
 from procurement.models import Application, Award, Competition, ScoreSheet
 from procurement.scoring import TIE_RULE
 from procurement.services import evaluation as services
-from procurement.views.competitions import _visible_competition
+from procurement.views import access
+from ssp_portal import web
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
-
-
-def _followed_competition(request: HttpRequest, reference: str) -> Competition:
-    """The commission and the municipality's staff; others get 404 for a draft, 403 otherwise."""
-    competition = _visible_competition(request, reference)
-    if not permissions.can_follow_evaluation(request.user, competition):
-        raise PermissionDenied
-    return competition
-
-
-def _managed(request: HttpRequest, reference: str) -> Competition:
-    competition = _visible_competition(request, reference)
-    if not permissions.can_manage_competition(request.user, competition):
-        raise PermissionDenied
-    return competition
-
-
-def _refuse(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
-        form.add_error(None, exc)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _can_see_ranking(request: HttpRequest, competition: Competition, progress: dict) -> bool:
@@ -67,7 +41,7 @@ def commission_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _followed_competition(request, reference)
+    competition = access.followed_competition(request, reference)
     seat = permissions.commission_seat(request.user, competition)
     progress = selectors.evaluation_progress(competition=competition)
     my_rows = []
@@ -110,7 +84,7 @@ def evaluation_overview(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _visible_competition(request, reference)
+    competition = access.visible_competition(request, reference)
     seat = permissions.commission_seat(request.user, competition)
     if seat is None:
         raise PermissionDenied
@@ -133,7 +107,7 @@ def declaration(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.declaration_sign(competition=competition, by=request.user, conflicts=form.conflicts())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("Your declaration is signed. You can now open the applications."))
             return redirect("procurement:evaluation", reference=reference)
@@ -172,7 +146,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            web.form_errors(form, exc)
         else:
             messages.success(request, _("The sheet is submitted.") if submit else _("The draft is saved."))
             return redirect("procurement:score-sheet", pk=pk)
@@ -211,7 +185,7 @@ def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.sheet_reopen(sheet=sheet, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _refuse(request, exc)
+            web.refuse(request, exc)
         else:
             messages.success(request, _("The sheet is open again for its member."))
         return redirect("procurement:evaluation", reference=competition.reference)
@@ -223,7 +197,7 @@ def sheet_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def ranking(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _followed_competition(request, reference)
+    competition = access.followed_competition(request, reference)
     progress = selectors.evaluation_progress(competition=competition)
     if not _can_see_ranking(request, competition, progress):
         messages.info(request, _("The ranking opens to you once you have submitted all your score sheets."))
@@ -245,7 +219,7 @@ def ranking(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def awards(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = _managed(request, reference)
+    competition = access.managed_competition(request, reference)
     rows = selectors.ranking(competition=competition)
     total = sum((row.application.award.amount for row in rows if hasattr(row.application, "award")), 0)
     return render(
@@ -337,7 +311,7 @@ def award_grant(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("procurement:awards", reference=competition.reference)
     if refusal is not None:
         if hasattr(refusal, "error_dict"):
-            _form_errors(form, refusal)
+            web.form_errors(form, refusal)
         else:
             context["problems"] = [(message, None) for message in refusal.messages]
         return render(request, "procurement/confirm_award.html", context, status=400)
@@ -368,7 +342,7 @@ def award_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.award_revoke(award=award, by=request.user)
     except ValidationError as exc:
-        _refuse(request, exc)
+        web.refuse(request, exc)
     else:
         messages.success(request, _("The award is taken back."))
     return redirect("procurement:awards", reference=award.competition.reference)

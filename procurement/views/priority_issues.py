@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procurement import forms, permissions, selectors
+from procurement import permissions, selectors
+from procurement.forms import competitions as forms
 from procurement.models import PriorityIssue
 from procurement.services import priority_issues as services
-from procurement.views.competitions import _managed_municipality
+from procurement.views import access
 
 
 def _managed_issue(request: HttpRequest, pk: int) -> PriorityIssue:
@@ -34,7 +35,7 @@ def priority_issue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def priority_issue_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = _managed_municipality(request, slug)
+    municipality = access.managed_municipality(request, slug)
     return render(
         request,
         "procurement/priority_issue_manage.html",
@@ -48,7 +49,7 @@ def priority_issue_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def priority_issue_create(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = _managed_municipality(request, slug)
+    municipality = access.managed_municipality(request, slug)
     form = forms.PriorityIssueForm(request.POST or None, instance=PriorityIssue(municipality=municipality))
     if request.method == "POST" and form.is_valid():
         services.priority_issue_create(municipality=municipality, by=request.user, data=form.cleaned_data)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,16 +12,11 @@ from organizations.models import Municipality
 from procurement import selectors
 from procurement.models import PriorityIssue, Subscription
 from procurement.services import subscriptions as services
+from ssp_portal.web import safe_next
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    # A path of this site only: anything else (a URL name, a number, another host) goes to the list.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return redirect("procurement:subscription-list")
+    return HttpResponseRedirect(safe_next(request, reverse("procurement:subscription-list")))
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from ssp_portal.documents.services import document_request
 from ssp_portal.downloads import download_filename, download_response
 from ssp_portal.files import open_stored_file
 from ssp_portal.languages import NATIVE_NAMES
+from ssp_portal.web import back_to, safe_next
 
 
 def _kind_or_404(code: str) -> DocumentKind:
@@ -42,16 +42,6 @@ def _visible_document(request: HttpRequest, pk: str) -> tuple[Document, Document
             raise LoginNeededError
         raise Http404
     return document, kind
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    # A path of this site only: ``redirect`` would read anything else as the name of a URL.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _language(request: HttpRequest, data: dict) -> tuple[str, bool]:
@@ -82,9 +72,7 @@ def _panel(request: HttpRequest, document, kind, subject, language: str, exact: 
 
 
 def _page_url(request: HttpRequest, subject: object) -> str:
-    """The page an htmx request came from, else the subject's own page."""
-    current = request.htmx.current_url_abs_path if request.htmx else None
-    return current or getattr(subject, "get_absolute_url", lambda: "/")()
+    return back_to(request, getattr(subject, "get_absolute_url", lambda: "/")())
 
 
 @login_required
@@ -102,7 +90,7 @@ def request_document(request: HttpRequest, kind: str, subject_id: str) -> HttpRe
     if request.htmx:
         return _panel(request, document, document_kind, subject, language, exact)
     messages.info(request, _("The document is being prepared. It will be ready in a moment."))
-    return HttpResponseRedirect(_safe_next(request, _page_url(request, subject)))
+    return HttpResponseRedirect(safe_next(request, _page_url(request, subject)))
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from monitoring.forms import ContractForm, ScheduleForm, SiteVisitForm, TrancheForm, TranchePaidForm
 from procurement.factories import CompetitionFactory, PriorityIssueFactory
-from procurement.forms import AmendmentForm, CompetitionForm, PriorityIssueForm
+from procurement.forms.competitions import AmendmentForm, CompetitionForm, PriorityIssueForm
 from procurement.models import Competition
 from ssp_portal.validators import DEADLINE, PAST, PORTAL_EARLIEST, PROJECT_END, DateWindow
 

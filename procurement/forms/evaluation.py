@@ -10,7 +10,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from procurement.application_forms import amount_field
+from procurement.forms.applications import amount_field
 from procurement.models import EvaluationCriterion, ScoreSheet
 from ssp_portal.rows.forms import DecimalInput, NumberField
 

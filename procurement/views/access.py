@@ -1,0 +1,64 @@
+"""Which competition, municipality or application a request may reach, and how it is refused.
+
+Every procurement view finds its object here: what the person may not see at all is 404 (a sealed
+application, a draft competition), what they may see but not change is 403. The rules themselves are
+:mod:`procurement.permissions`; these helpers only apply them to a request.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from organizations.models import Municipality
+from procurement import permissions
+from procurement.models import Application, Competition
+
+
+def visible_competition(request: HttpRequest, reference: str) -> Competition:
+    return get_object_or_404(
+        Competition.objects.visible_to(request.user).select_related("municipality", "priority_issue"),
+        reference=reference,
+    )
+
+
+def managed_competition(request: HttpRequest, reference: str) -> Competition:
+    """Its municipality's staff only: others who can see it get 403, a draft is 404 to them."""
+    competition = visible_competition(request, reference)
+    if not permissions.can_manage_competition(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def managed_municipality(request: HttpRequest, slug: str) -> Municipality:
+    municipality = get_object_or_404(Municipality, slug=slug, is_active=True)
+    if not permissions.can_manage_municipality(request.user, municipality):
+        raise Http404
+    return municipality
+
+
+def followed_competition(request: HttpRequest, reference: str) -> Competition:
+    """The commission and the municipality's staff; others get 404 for a draft, 403 otherwise."""
+    competition = visible_competition(request, reference)
+    if not permissions.can_follow_evaluation(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def visible_application(request: HttpRequest, pk: int) -> Application:
+    """An application the person may see: sealed ones are their organization's alone (else 404)."""
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "competition__municipality", "organization", "ineligible_requirement"
+        ),
+        pk=pk,
+    )
+
+
+def own_application(request: HttpRequest, pk: int) -> Application:
+    """Only the organization's members change it; others who may see it get 403."""
+    application = visible_application(request, pk)
+    if not permissions.can_edit_application(request.user, application):
+        raise PermissionDenied
+    return application

@@ -72,6 +72,7 @@ class ApplicationQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        # procurement.models.evaluation imports this module.
         from procurement.models.evaluation import ConflictedOrganization
 
         own = Q(organization__in=Organization.objects.filter(memberships__user=user).values("pk"))

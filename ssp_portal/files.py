@@ -147,7 +147,7 @@ class CheckedUpload(File):
     """
 
     def __init__(self, file: File, detected_type: FileType) -> None:
-        super().__init__(file, name=file.name)
+        super().__init__(file)
         self.detected_type = detected_type
 
     @property

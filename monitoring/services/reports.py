@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +28,16 @@ from monitoring.models import (
     Project,
     ReportAttachment,
     ReportRound,
+    SiteVisit,
+    SiteVisitPhoto,
 )
 from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
-from ssp_portal.files import FileType, display_name
+from ssp_portal.files import CheckedUpload
 from ssp_portal.formatting import format_quantity, format_soms, read_number, typed_number
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.private_files import discard, store
 from ssp_portal.versions import version_of
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -369,25 +371,11 @@ def report_save_draft(
     return changed
 
 
-def report_attach(*, report: MonitoringReport, by: User, kind: str, file: UploadedFile) -> ReportAttachment:
-    detected: FileType | None = getattr(file, "detected_type", None)
-    if detected is None:
-        raise ValueError("Upload the file through PrivateFileField, which checks its content.")
+def report_attach(*, report: MonitoringReport, by: User, kind: str, file: CheckedUpload) -> ReportAttachment:
     now = timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
-        attachment = ReportAttachment(
-            report=locked,
-            kind=kind,
-            original_name=display_name(file.name),
-            content_type=detected.content_type,
-            size=file.size,
-            uploaded_by=by,
-            uploaded_at=now,
-        )
-        attachment.file_extension = detected.extension
-        attachment.file.save("upload", file, save=False)
-        attachment.save()
+        attachment = store(ReportAttachment(report=locked, kind=kind, uploaded_by=by, uploaded_at=now), file)
         _touch(locked, now)
     return attachment
 
@@ -396,10 +384,8 @@ def report_detach(*, attachment: ReportAttachment, by: User) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = _writable(attachment.report, by)
-        storage, name = attachment.file.storage, attachment.file.name
-        attachment.delete()
+        discard(attachment)
         _touch(locked, now)
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 def report_problems(report: MonitoringReport) -> list[str]:
@@ -590,12 +576,10 @@ def site_visit_record(
     project: Project,
     by: User,
     data: dict[str, Any],
-    photos: list[UploadedFile],
+    photos: list[CheckedUpload],
     at: datetime.datetime | None = None,
-):
+) -> SiteVisit:
     """A consultant's visit to the project, with what was seen and found, and photos."""
-    from monitoring.models import SiteVisit, SiteVisitPhoto
-
     if not permissions.can_record_visit(by, project):
         raise PermissionDenied
     if data["visited_on"] > timezone.localdate(at):
@@ -605,16 +589,7 @@ def site_visit_record(
             project=project, recorded_by=by, recorded_at=at or timezone.now(), **data
         )
         for upload in photos:
-            detected: FileType = upload.detected_type
-            photo = SiteVisitPhoto(
-                visit=visit,
-                original_name=display_name(upload.name),
-                content_type=detected.content_type,
-                size=upload.size,
-            )
-            photo.file_extension = detected.extension
-            photo.file.save("upload", upload, save=False)
-            photo.save()
+            store(SiteVisitPhoto(visit=visit), upload)
         audit_record(
             actor=by,
             verb="project.site_visit",

@@ -21,6 +21,7 @@ from procurement.models.competitions import (
     RequiredDocument,
 )
 from ssp_portal.files import private_upload_to
+from ssp_portal.private_files import PrivateUpload
 
 # The largest amount a form accepts: a billion soms, far above any municipal budget.
 MAX_AMOUNT = Decimal("999999999.99")
@@ -335,7 +336,7 @@ class ActivityLine(Ordered):
         return self.title
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(PrivateUpload):
     """A file attached to an application: a document the competition requires, or another."""
 
     application = models.ForeignKey(
@@ -350,22 +351,12 @@ class ApplicationAttachment(models.Model):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to=private_upload_to("application-attachments"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["required_document__position", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse(

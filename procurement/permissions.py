@@ -236,6 +236,14 @@ def can_view_protocol(user: User, competition: Competition) -> Answer:
     return can_see_scores(user, competition)
 
 
+def can_edit_sheet(sheet: ScoreSheet | None) -> Answer:
+    """A member's sheet (None: not begun) is theirs to change until it is submitted; then it is locked."""
+    return answer(
+        sheet is None or not sheet.is_submitted,
+        _("This sheet is submitted and locked; only the chair can reopen it."),
+    )
+
+
 def can_see_others_scores(own_sheet: ScoreSheet | None) -> Answer:
     """Blind scoring: a member sees the others' sheets of an application once their own is submitted."""
     return answer(

@@ -228,8 +228,7 @@ def sheet_save(
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
             application=locked, member=seat
         )
-        if sheet.is_submitted:
-            raise ValidationError(_("This sheet is submitted and locked; only the chair can reopen it."))
+        _require(permissions.can_edit_sheet(sheet))
         _sheet_write(sheet, criteria, scores, overall_comment=overall_comment, submit=submit, at=now)
         if submit:
             _audit(locked, by, "score_sheet.submitted", now, locked.competition, member=by.get_full_name())

@@ -142,7 +142,7 @@ def _sheet_context(
         "application": application,
         "competition": competition,
         "sheet": sheet,
-        "locked": sheet is not None and sheet.is_submitted,
+        "locked": not permissions.can_edit_sheet(sheet),
         "see_others": see_others,
         "others": [
             s for s in selectors.sheets_for_application(application=application) if s.member_id != seat.pk

@@ -317,7 +317,50 @@ def test_completion_needs_every_eligible_application_scored(world, finance_staff
     assert info.value.messages == [
         "2 eligible applications have no submitted score sheet.",
         "Some score sheets are still drafts.",
+        "Members who have not yet submitted every score sheet: "
+        "Nurlan Asanov, Aigul Mamytova, Bakyt Toktosunov.",
     ]
+
+
+def test_one_members_sheets_do_not_finish_the_scoring(world, finance_staff):
+    """Every application has a submitted sheet, but two members have not scored: the ranking is not
+    yet the commission's, so neither an award nor the results."""
+    for user in (world.chair, world.member1, world.member2):
+        sign(world, user)
+    for application in world.applications:
+        score(world, world.chair, application, [9, 5])
+    score(world, world.member1, world.applications[0], [7, 4])
+    with pytest.raises(ValidationError) as info:
+        services.award_grant(application=world.applications[0], by=finance_staff, amount=Decimal("1000"))
+    assert info.value.messages == [
+        "Decide the awards once the scoring is finished.",
+        "Members who have not yet submitted every score sheet: Aigul Mamytova, Bakyt Toktosunov.",
+    ]
+    with pytest.raises(ValidationError) as info:
+        competition_services.competition_complete(competition=world.competition, by=finance_staff)
+    assert info.value.messages == [
+        "Members who have not yet submitted every score sheet: Aigul Mamytova, Bakyt Toktosunov."
+    ]
+    assert not Award.objects.exists()
+    assert Competition.objects.get(pk=world.competition.pk).state == Competition.State.EVALUATION
+
+
+def test_a_conflicted_application_is_not_owed_by_the_member_who_declared_it(world, finance_staff):
+    a, b, c = world.applications
+    sign(world, world.chair)
+    sign(world, world.member1)
+    sign(world, world.member2, [(a.organization, "My sister works there")])
+    for user in (world.chair, world.member1):
+        for application in world.applications:
+            score(world, user, application, [7, 4])
+    score(world, world.member2, b, [6, 3])
+    assert services.completion_problems(world.competition) == [
+        "Members who have not yet submitted every score sheet: Bakyt Toktosunov."
+    ]
+    score(world, world.member2, c, [6, 3])
+    assert services.completion_problems(world.competition) == []
+    services.award_grant(application=a, by=finance_staff, amount=Decimal("150000"))
+    competition_services.competition_complete(competition=world.competition, by=finance_staff)
 
 
 def test_completion_publishes_results_and_tells_every_applicant(

@@ -20,7 +20,8 @@ from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportA
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
 from monitoring.tests.world import ProjectWorld, build, fill
-from monitoring.views import project_state_token, tranche_paid_token
+from monitoring.views.projects import project_state_token
+from monitoring.views.tranches import tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField

@@ -9,7 +9,7 @@ from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.tests.pages import form_with
 from monitoring.tests.world import build, fill
-from monitoring.views import tranche_rows
+from monitoring.views.setup import tranche_rows
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db

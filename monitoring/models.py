@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from organizations.models import Municipality, Organization
-from procurement.models import MONEY, Award
+from procurement.models import MONEY, Award, BudgetLine
 from ssp_portal.files import private_upload_to
 from ssp_portal.private_files import PrivateFile, PrivateUpload
 
@@ -134,8 +134,6 @@ class ProjectBudgetLine(models.Model):
     @property
     def category_name(self) -> str:
         """The category in the reader's language; the label stored with the contract otherwise."""
-        from procurement.models import BudgetLine
-
         try:
             return str(BudgetLine.Category(self.category).label)
         except ValueError:

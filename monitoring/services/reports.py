@@ -619,17 +619,14 @@ def _review_comments(
 
 def _tell_reviewed(locked: MonitoringReport, current: ReportRound) -> None:
     """E-mail the organization's members the decision and the comments of the round."""
+    context = {
+        "report": locked,
+        "round": current,
+        "project": locked.project,
+        "comments": [(SECTIONS[section], text) for section, text in current.comments.items()],
+    }
     for membership in locked.project.organization.memberships.select_related("user"):
-        email_notify(
-            user=membership.user,
-            template="monitoring/email/report_reviewed",
-            context={
-                "report": locked,
-                "round": current,
-                "project": locked.project,
-                "comments": [(SECTIONS[section], text) for section, text in current.comments.items()],
-            },
-        )
+        email_notify(user=membership.user, template="monitoring/email/report_reviewed", context=context)
 
 
 def site_visit_record(

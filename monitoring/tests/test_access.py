@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from monitoring.documents import REPORT, SUMMARY
 from monitoring.factories import ProjectFactory, award_for
@@ -401,8 +402,6 @@ def test_access(key, persona, world, client_for, request, django_capture_on_comm
 @pytest.mark.django_db
 def test_what_each_allowed_request_changed(world, client_for, nco_member, consultant, finance_staff):
     """The allowed requests of the matrix do what they say."""
-    from django.urls import reverse
-
     client = client_for(nco_member)
     client.post(reverse("monitoring:report-save", args=[world.draft.pk]), draft(world))
     world.draft.refresh_from_db()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from monitoring.factories import ProjectFactory, award_for
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.tests.pages import form_with
 from monitoring.tests.world import build, fill
 from monitoring.views.setup import tranche_rows
+from procurement.factories import ApplicationFactory, CompetitionFactory
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
@@ -148,9 +150,6 @@ def test_tranches_that_do_not_add_up_are_refused(world, client_for):
 
 
 def test_a_schedule_date_outside_the_project_is_refused(world, client_for, finance_staff):
-    from monitoring.factories import ProjectFactory, award_for
-    from procurement.factories import ApplicationFactory, CompetitionFactory
-
     fresh = ProjectFactory(
         award=award_for(
             ApplicationFactory(

@@ -10,12 +10,20 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from monitoring.factories import award_for
 from monitoring.models import MonitoringReport, Project
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
 from monitoring.services.projects import approved_lines, schedule_periods
+from monitoring.services.reminders import remind_reports
 from monitoring.spending import spend_for_report
 from monitoring.tests.world import build, fill
+from organizations.factories import (
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+)
+from organizations.models import MunicipalityMembership
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import BudgetLine
 
@@ -48,8 +56,6 @@ def review(world, report, *, accept=True, comments=None):
 
 
 def test_approved_lines_are_scaled_to_the_award_and_add_up_exactly(finance_staff):
-    from monitoring.factories import award_for
-
     application = ApplicationFactory(competition=CompetitionFactory(completed=True), submit=True)
     application.budget_lines.all().delete()
     for i, (quantity, cost) in enumerate([(3, "33333.33"), (1, "50000.01"), (7, "1000")]):
@@ -322,12 +328,6 @@ def test_overdue_is_counted_in_bishkek_time(world):
 
 
 def test_overdue_is_counted_in_each_municipalitys_own_zone(world, finance_staff):
-    from organizations.factories import (
-        MunicipalityFactory,
-        MunicipalityMembershipFactory,
-        OrganizationFactory,
-    )
-
     western = MunicipalityFactory(name="Western", code="WST", time_zone="Asia/Tashkent")  # UTC+5
     staff = MunicipalityMembershipFactory(municipality=western).user
     other = build(western, OrganizationFactory(verified=True), staff)
@@ -378,8 +378,6 @@ def test_project_states(world):
 def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
     world, django_capture_on_commit_callbacks, settings
 ):
-    from monitoring.services.reminders import remind_reports
-
     settings.SSP_REVIEW_WAIT_DAYS = 5
     report = world.reports[0]  # due 2026-04-10, Bishkek
 
@@ -412,9 +410,6 @@ def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
 def test_without_a_consultant_the_finance_staff_are_reminded_of_a_waiting_report(
     world, django_capture_on_commit_callbacks, settings
 ):
-    from monitoring.services.reminders import remind_reports
-    from organizations.models import MunicipalityMembership
-
     settings.SSP_REVIEW_WAIT_DAYS = 5
     MunicipalityMembership.objects.filter(role=MunicipalityMembership.Role.CONSULTANT).delete()
     fill(world, world.reports[0])

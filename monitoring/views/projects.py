@@ -120,9 +120,7 @@ def state_actions(project: Project) -> tuple[list[StateAction], list[StateAction
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(user=request.user, pk=pk)
-    if project is None:
-        raise Http404
+    project = access.detailed_project(request, pk)
     [row] = selectors.project_rows(Project.objects.filter(pk=project.pk))
     values = selectors.latest_values([project])
     manager = permissions.can_manage_project(request.user, project)

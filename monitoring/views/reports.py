@@ -8,14 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from monitoring import forms, permissions, selectors
 from monitoring.changes import round_changes
-from monitoring.models import MonitoringReport, ReportAttachment, ReportRound
+from monitoring.models import MonitoringReport, ReportRound
 from monitoring.services import reports as report_services
 from monitoring.spending import spend_for_report, spend_totals
 from monitoring.views import access
@@ -90,9 +90,7 @@ def report_page(
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_detail(user=request.user, pk=pk)
-    if report is None:
-        raise Http404
+    report = access.detailed_report(request, pk)
     return render(request, "monitoring/report_detail.html", report_context(request, report))
 
 
@@ -131,18 +129,16 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     (``submit_report``) it is then submitted if nothing is missing. Whatever is wrong is shown
     beside its field, with everything as typed, and then nothing is saved or submitted."""
     access.written_report(request, pk)
-    report = selectors.report_detail(user=request.user, pk=pk)
+    report = access.detailed_report(request, pk)
     form = _draft_form(report, request.POST)
     submitting = "submit_report" in request.POST
     if form.is_valid():
         try:
             changed, missing = _save_draft(report, request.user, form, submitting)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                form.add_error(None, exc)
-            else:
-                # The report cannot change now (submitted, or the project stopped).
-                web.refuse(request, exc)
+            # Beside the fields; or, when the report cannot change now (submitted, or the project
+            # stopped), as messages.
+            web.show_refusal(request, form, exc)
         else:
             _say_saved(request, submitting, changed, missing)
             if submitting and not missing:
@@ -158,35 +154,30 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
 def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.written_report(request, pk)
     form = forms.ReportAttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            report_services.report_attach(
-                report=report, by=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            web.form_errors(form, exc)
-        else:
-            return web.done(request, _("Saved."), f"{report.get_absolute_url()}#attachment_form")
+    attached = web.form_saved(
+        form,
+        lambda: report_services.report_attach(
+            report=report, by=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+        ),
+    )
+    if attached:
+        return web.done(request, _("Saved."), f"{report.get_absolute_url()}#attachment_form")
     return report_page(request, report, status=400, attachment_form=form)
 
 
 @login_required
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    report = access.visible_report(request, pk)
-    attachment = get_object_or_404(
-        ReportAttachment.objects.select_related("report__project"), report=report, pk=attachment_pk
-    )
+    attachment = access.report_attachment(request, pk, attachment_pk)
     return stored_file_response(attachment, name=attachment.download_name())
 
 
 @login_required
 @require_POST
 def report_detach(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    report = access.written_report(request, pk)
-    attachment = get_object_or_404(ReportAttachment, report=report, pk=attachment_pk)
+    attachment = access.written_attachment(request, pk, attachment_pk)
     try:
         report_services.report_detach(attachment=attachment, by=request.user)
     except ValidationError as exc:
         web.refuse(request, exc)
-    return redirect(f"{report.get_absolute_url()}#attachment_form")
+    return redirect(f"{attachment.report.get_absolute_url()}#attachment_form")

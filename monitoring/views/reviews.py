@@ -23,16 +23,15 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not reviewer:
         return web.refused(request, ValidationError(reviewer.reason), report)
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            report_services.report_review(
-                report=report,
-                by=request.user,
-                accept=form.cleaned_data["decision"] == "accept",
-                comments=form.comments(),
-            )
-        except ValidationError as exc:
-            web.form_errors(form, exc)
-        else:
-            return web.done(request, _("The review is recorded; the organization is told."), report)
+    reviewed = web.form_saved(
+        form,
+        lambda: report_services.report_review(
+            report=report,
+            by=request.user,
+            accept=form.cleaned_data["decision"] == "accept",
+            comments=form.comments(),
+        ),
+    )
+    if reviewed:
+        return web.done(request, _("The review is recorded; the organization is told."), report)
     return report_page(request, report, status=400, review_form=form)

@@ -23,7 +23,6 @@ from organizations.models import User
 from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.files import stored_file_response
-from ssp_portal.rules import missing
 
 
 def _draft_form(report: MonitoringReport, data=None) -> forms.ReportDraftForm:
@@ -58,9 +57,7 @@ def report_context(request: HttpRequest, report: MonitoringReport, **forms_: Any
         "project": report.project,
         "review_refusal": review.reason,
         "editable": editable,
-        "problems": [check.message for check in missing(report_services.report_checks(report))]
-        if editable
-        else [],
+        "problems": report_services.report_problems(report) if editable else [],
         "rounds": rounds,
         "events": audit_timeline(target=report),
         "latest_comments": latest.section_comments

@@ -22,7 +22,6 @@ from monitoring.views import access
 from organizations.models import User
 from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
-from ssp_portal.files import stored_file_response
 
 
 def _draft_form(report: MonitoringReport, data=None) -> forms.ReportDraftForm:
@@ -166,7 +165,7 @@ def report_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = access.report_attachment(request, pk, attachment_pk)
-    return stored_file_response(attachment, name=attachment.download_name())
+    return attachment.file_response()
 
 
 @login_required

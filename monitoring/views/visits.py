@@ -12,7 +12,7 @@ from monitoring import forms
 from monitoring.services import reports as report_services
 from monitoring.views import access
 from ssp_portal import web
-from ssp_portal.files import accepts_files, stored_file_response
+from ssp_portal.files import accepts_files
 
 
 @accepts_files(forms.MAX_VISIT_PHOTOS)
@@ -44,4 +44,4 @@ def site_visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     photo = access.visit_photo(request, pk, photo_pk)
-    return stored_file_response(photo, name=photo.download_name())
+    return photo.file_response()

@@ -179,18 +179,20 @@ def own_organization_refusal(user: User, organization: Organization, action: str
     return messages[action] % {"organization": organization.name}
 
 
-def _screeners(
-    user: User, competition: Competition, applications: Iterable[Application]
+def _staff_answers(
+    user: User, competition: Competition, applications: Iterable[Application], action: str
 ) -> dict[int, Answer]:
+    """The competition's finance staff ``action`` ("screen", "award") each application, unless
+    they are members of its organization (said why); two queries for the list."""
     if not can_manage_competition(user, competition):
         return {application.pk: refused() for application in applications}
-    return _by_organization(user, applications, "screen")
+    return _by_organization(user, applications, action)
 
 
 def can_screen_application(user: User, application: Application) -> Answer:
     """Screen an application: the competition's finance staff, unless they are members of the
     applicant (said why)."""
-    return _screeners(user, application.competition, [application])[application.pk]
+    return _staff_answers(user, application.competition, [application], "screen")[application.pk]
 
 
 def screen_answers(
@@ -199,7 +201,7 @@ def screen_answers(
     """Which of the competition's applications the person may screen now: a submitted one, by
     :func:`can_screen_application`; the others are screened already (two queries for the list)."""
     applications = list(applications)
-    answers = _screeners(user, competition, applications)
+    answers = _staff_answers(user, competition, applications, "screen")
     return {
         application.pk: answers[application.pk]
         if application.state == Application.State.SUBMITTED
@@ -436,9 +438,7 @@ def award_answers(
     user: User, competition: Competition, applications: Iterable[Application]
 ) -> dict[int, Answer]:
     """:func:`can_award` for each of the competition's applications, in two queries."""
-    if not can_manage_competition(user, competition):
-        return {application.pk: refused() for application in applications}
-    return _by_organization(user, applications, "award")
+    return _staff_answers(user, competition, applications, "award")
 
 
 def can_award(user: User, application: Application) -> Answer:

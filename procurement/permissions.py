@@ -51,10 +51,14 @@ def can_view_competition(user: User, competition: Competition) -> bool:
     return not competition.is_draft or can_manage_competition(user, competition)
 
 
+def _accepting(competition: Competition, at: datetime.datetime | None, reason: str) -> Answer:
+    """While the competition accepts proposals (published, before its deadline); else ``reason``."""
+    return answer(competition.effective_state_at(at or timezone.now()) == Competition.State.PUBLISHED, reason)
+
+
 def may_amend(competition: Competition, *, at: datetime.datetime | None = None) -> Answer:
     """Its terms are corrected by an amendment while it is open for proposals (by its staff)."""
-    is_open = competition.effective_state_at(at or timezone.now()) == Competition.State.PUBLISHED
-    return answer(is_open, _("Only a competition open for proposals can be amended."))
+    return _accepting(competition, at, _("Only a competition open for proposals can be amended."))
 
 
 def may_complete(competition: Competition) -> Answer:
@@ -139,18 +143,17 @@ def may_change(application: Application, *, at: datetime.datetime) -> Answer:
     """Only a draft changes (and is submitted), and only while the competition accepts proposals."""
     if application.state != Application.State.DRAFT:
         return refused(_("Only a draft can be changed."))
-    if application.competition.effective_state_at(at) != Competition.State.PUBLISHED:
-        return refused(_("The submission deadline has passed; the application can no longer change."))
-    return ALLOWED
+    closed = _("The submission deadline has passed; the application can no longer change.")
+    return _accepting(application.competition, at, closed)
 
 
 def may_withdraw(application: Application, *, at: datetime.datetime) -> Answer:
     """A submitted application is taken back before the deadline (and may be submitted again)."""
     if application.state != Application.State.SUBMITTED:
         return refused(_("Only a submitted application can be withdrawn."))
-    if application.competition.effective_state_at(at) != Competition.State.PUBLISHED:
-        return refused(_("After the deadline an application can no longer be withdrawn."))
-    return ALLOWED
+    return _accepting(
+        application.competition, at, _("After the deadline an application can no longer be withdrawn.")
+    )
 
 
 def can_change_application(user: User, application: Application) -> Answer:

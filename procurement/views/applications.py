@@ -130,11 +130,8 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                # Saved by someone else meanwhile: the message above the form, the text as typed.
-                form.add_error(None, exc)
-            else:
-                web.refuse(request, exc)
+            # Saved by someone else meanwhile: the message above the form, the text as typed.
+            web.show_refusal(request, form, exc)
         else:
             message = _("Saved. You can come back to it at any time before the deadline.")
             return web.done(request, message, f"{application.get_absolute_url()}#section-{section}")

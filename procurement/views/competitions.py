@@ -177,14 +177,13 @@ def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.CompetitionForm(
         request.POST or None, instance=competition, municipality=competition.municipality
     )
-    if request.method == "POST" and form.is_valid():
-        fresh = Competition.objects.get(pk=competition.pk)
-        try:
-            services.competition_update(competition=fresh, by=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            web.form_errors(form, exc)
-        else:
-            return web.done(request, _("The draft is saved."), competition)
+    if request.method == "POST" and web.form_saved(
+        form,
+        lambda: services.competition_update(
+            competition=Competition.objects.get(pk=competition.pk), by=request.user, data=form.cleaned_data
+        ),
+    ):
+        return web.done(request, _("The draft is saved."), competition)
     return render(
         request,
         "procurement/competition_form.html",

@@ -234,8 +234,9 @@ def concerned(competition):
     one of another competition; followers; a person both a member and a follower."""
     drafting = ApplicationFactory(competition=competition, organization__name="Baldarga Tirek")
     submitted = ApplicationFactory(competition=competition, organization__name="Ulukman Daryger", submit=True)
-    withdrawn = ApplicationFactory(competition=competition, organization__name="Withdrawn One", submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(
+        competition=competition, organization__name="Withdrawn One", withdrawn=True
+    )
     elsewhere = ApplicationFactory(organization__name="Elsewhere")
     people = {
         "drafting": OrganizationMembershipFactory(organization=drafting.organization).user,

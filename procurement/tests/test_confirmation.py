@@ -20,7 +20,7 @@ from procurement.factories import (
 )
 from procurement.models import Application, Award, Competition, EvaluationCriterion
 from procurement.services import evaluation as evaluation_services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import build, score, sign
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -194,20 +194,20 @@ def test_a_published_competition_is_not_offered_for_publishing(municipality, fin
 @pytest.fixture
 def scored(municipality, finance_staff):
     """Every sheet in: A and B eligible and scored, C screened ineligible; A awarded 150,000."""
-    world = build(municipality)
-    Application.objects.filter(pk=world.applications[2].pk).update(state=Application.State.INELIGIBLE)
-    for member in (world.chair, world.member1, world.member2):
-        sign(world, member)
-        score(world, member, world.applications[0], [9, 5])
-        score(world, member, world.applications[1], [6, 3])
+    evaluation = build(municipality)
+    Application.objects.filter(pk=evaluation.applications[2].pk).update(state=Application.State.INELIGIBLE)
+    for member in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, member)
+        score(evaluation, member, evaluation.applications[0], [9, 5])
+        score(evaluation, member, evaluation.applications[1], [6, 3])
     evaluation_services.award_grant(
-        application=world.applications[0], by=finance_staff, amount=Decimal("150000")
+        application=evaluation.applications[0], by=finance_staff, amount=Decimal("150000")
     )
-    return world
+    return evaluation
 
 
-def complete_url(world) -> str:
-    return reverse("procurement:competition-complete", args=[world.competition.reference])
+def complete_url(evaluation) -> str:
+    return reverse("procurement:competition-complete", args=[evaluation.competition.reference])
 
 
 def test_the_results_confirmation_lists_awards_and_who_is_told(scored, finance_staff, client_for):
@@ -259,8 +259,8 @@ def test_confirmed_results_are_published_and_applicants_told(
 
 
 def test_unfinished_scoring_is_listed_instead_of_the_button(municipality, finance_staff, client_for):
-    world = build(municipality)
-    page = client_for(finance_staff).get(complete_url(world)).content.decode()
+    evaluation = build(municipality)
+    page = client_for(finance_staff).get(complete_url(evaluation)).content.decode()
     assert "3 eligible applications have no submitted score sheet." in page
     assert 'data-testid="confirmation-form"' not in page
 
@@ -274,8 +274,7 @@ def test_cancelling_shows_the_reason_and_what_stops_before_acting(
     competition = CompetitionFactory(municipality=municipality, published=True, ready=True)
     draft_application = ApplicationFactory(competition=competition)
     submitted = ApplicationFactory(competition=competition, submit=True)
-    withdrawn = ApplicationFactory(competition=competition, submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(competition=competition, withdrawn=True)
     told = [
         OrganizationMembershipFactory(organization=application.organization).user
         for application in (draft_application, submitted, withdrawn)
@@ -345,12 +344,12 @@ def test_a_completed_competition_offers_no_cancelling(municipality, finance_staf
 @pytest.fixture
 def ranked(municipality):
     """Every sheet in, nothing awarded: A first, B second, C third."""
-    world = build(municipality)
-    for member in (world.chair, world.member1, world.member2):
-        sign(world, member)
-        for application, values in zip(world.applications, ([9, 5], [7, 4], [5, 2]), strict=True):
-            score(world, member, application, values)
-    return world
+    evaluation = build(municipality)
+    for member in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, member)
+        for application, values in zip(evaluation.applications, ([9, 5], [7, 4], [5, 2]), strict=True):
+            score(evaluation, member, application, values)
+    return evaluation
 
 
 def award_url(application) -> str:
@@ -414,8 +413,8 @@ def test_an_award_confirmed_after_another_award_changed_the_budget_asks_again(
 
 
 def test_an_unfinished_scoring_refuses_the_award_without_a_form(municipality, finance_staff, client_for):
-    world = build(municipality)
-    response = client_for(finance_staff).post(award_url(world.applications[0]), {"amount": "1000"})
+    evaluation = build(municipality)
+    response = client_for(finance_staff).post(award_url(evaluation.applications[0]), {"amount": "1000"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Decide the awards once the scoring is finished." in page
@@ -446,8 +445,8 @@ def test_the_cancelling_reason_is_asked_with_get_and_confirmed_with_post(
 
 
 def test_the_award_page_says_at_once_when_the_scoring_is_unfinished(municipality, finance_staff, client_for):
-    world = build(municipality)
-    response = client_for(finance_staff).get(award_url(world.applications[0]))
+    evaluation = build(municipality)
+    response = client_for(finance_staff).get(award_url(evaluation.applications[0]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Decide the awards once the scoring is finished." in page

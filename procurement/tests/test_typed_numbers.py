@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from procurement.factories import CompetitionFactory, EvaluationCriterionFactory, PriorityIssueFactory
 from procurement.models import Competition, CriterionScore, PriorityIssue
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import build, score, sign
 from ssp_portal.rows.forms import DecimalInput, NumberField
 
 pytestmark = pytest.mark.django_db
@@ -162,16 +162,16 @@ def test_the_planned_budget_of_a_priority_issue_reads_a_decimal_comma(municipali
 
 
 def test_a_score_typed_with_a_decimal_comma_is_four_and_a_half(municipality, client_for):
-    world = build(municipality)
-    sign(world, world.member1)
-    application = world.applications[0]
-    client = client_for(world.member1)
+    evaluation = build(municipality)
+    sign(evaluation, evaluation.member1)
+    application = evaluation.applications[0]
+    client = client_for(evaluation.member1)
     url = reverse("procurement:score-sheet", args=[application.pk])
     page = client.get(url).content.decode()
-    first = world.criteria[0]
+    first = evaluation.criteria[0]
     assert 'type="number"' not in input_tag(page, f"score_{first.pk}")
 
-    data = {f"score_{c.pk}": "4,5" for c in world.criteria} | {"overall_comment": "", "save": "1"}
+    data = {f"score_{c.pk}": "4,5" for c in evaluation.criteria} | {"overall_comment": "", "save": "1"}
     assert client.post(url, data).status_code == 302
     assert set(CriterionScore.objects.values_list("score", flat=True)) == {Decimal("4.5")}
 
@@ -186,17 +186,17 @@ def test_a_score_typed_with_a_decimal_comma_is_four_and_a_half(municipality, cli
 def test_the_award_amount_is_offered_as_text_and_read_with_a_decimal_comma(
     municipality, finance_staff, client_for
 ):
-    world = build(municipality)
-    for member in (world.chair, world.member1, world.member2):
-        sign(world, member)
-        for application in world.applications:
-            score(world, member, application, [8, 4])
+    evaluation = build(municipality)
+    for member in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, member)
+        for application in evaluation.applications:
+            score(evaluation, member, application, [8, 4])
     client = client_for(finance_staff)
-    page = client.get(reverse("procurement:awards", args=[world.competition.reference])).content.decode()
+    page = client.get(reverse("procurement:awards", args=[evaluation.competition.reference])).content.decode()
     amount = input_tag(page, "amount")
     assert 'type="text"' in amount and 'inputmode="decimal"' in amount, amount
 
-    application = world.applications[0]
+    application = evaluation.applications[0]
     response = client.get(reverse("procurement:award-grant", args=[application.pk]), {"amount": "120000,50"})
     assert response.status_code == 200
     assert response.context["amount"] == Decimal("120000.50")

@@ -19,7 +19,7 @@ from monitoring.factories import ProjectFactory
 from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import ContractedProject, build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.views import project_state_token, tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import AwardFactory, CompetitionFactory
@@ -345,23 +345,22 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def monitored(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
-    built: ContractedProject = build(municipality, organization, finance_staff)
-    draft, submitted = built.reports[0], built.reports[1]
-    fill(built, draft)
+def monitored(municipality, organization, other_staff, consultant, other_member, contracted):
+    draft, submitted = contracted.reports[0], contracted.reports[1]
+    fill(contracted, draft)
     attachment = report_services.report_attach(
-        report=draft, by=built.member, kind="photo", file=checked("class.jpg", JPEG_BYTES, {JPEG.code})
+        report=draft, by=contracted.member, kind="photo", file=checked("class.jpg", JPEG_BYTES, {JPEG.code})
     )
-    fill(built, submitted)
-    report_services.report_submit(report=submitted, by=built.member)
-    revised = built.reports[2]
-    fill(built, revised)
-    report_services.report_submit(report=revised, by=built.member)
+    fill(contracted, submitted)
+    report_services.report_submit(report=submitted, by=contracted.member)
+    revised = contracted.reports[2]
+    fill(contracted, revised)
+    report_services.report_submit(report=revised, by=contracted.member)
     report_services.report_review(
         report=revised, by=consultant, accept=False, comments={"narrative": "List the classes."}
     )
     visit = report_services.site_visit_record(
-        project=built.project,
+        project=contracted.project,
         by=consultant,
         data={
             "visited_on": datetime.date(2026, 3, 2),
@@ -381,13 +380,13 @@ def monitored(municipality, organization, nco_member, finance_staff, other_staff
     return Monitored(
         municipality=municipality,
         award=award,
-        project=built.project,
+        project=contracted.project,
         fresh=fresh,
         draft=draft,
         submitted=submitted,
         revised=revised,
         attachment=attachment,
-        tranche=built.project.tranches.get(number=1),
+        tranche=contracted.project.tranches.get(number=1),
         photo=visit.photos.get(),
     )
 

@@ -8,18 +8,13 @@ from django.urls import reverse
 from monitoring.factories import ProjectFactory
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
 from monitoring.views import tranche_rows
 from procurement.factories import CompetitionFactory
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def stored(report: MonitoringReport) -> tuple:

@@ -12,37 +12,37 @@ from django.utils import timezone
 
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from ssp_portal.tests.dates import date_forms
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewed(municipality, organization, nco_member, finance_staff):
-    reviewed = build(municipality, organization, finance_staff)
-    first, second = reviewed.reports[0], reviewed.reports[1]
-    fill(reviewed, first)
-    report_services.report_submit(report=first, by=reviewed.member)
+def reviewed(contracted, finance_staff):
+    """Report 1 accepted after a revision, report 2 sent back, tranche 1 paid, a site visit."""
+    first, second = contracted.reports[0], contracted.reports[1]
+    fill(contracted, first)
+    report_services.report_submit(report=first, by=contracted.member)
     report_services.report_review(
-        report=first, by=reviewed.consultant, accept=False, comments={"narrative": "Say where."}
+        report=first, by=contracted.consultant, accept=False, comments={"narrative": "Say where."}
     )
-    fill(reviewed, first, answers={"narrative": "In the school."})
-    report_services.report_submit(report=first, by=reviewed.member)
-    report_services.report_review(report=first, by=reviewed.consultant, accept=True, comments={})
-    fill(reviewed, second)
-    report_services.report_submit(report=second, by=reviewed.member)
+    fill(contracted, first, answers={"narrative": "In the school."})
+    report_services.report_submit(report=first, by=contracted.member)
+    report_services.report_review(report=first, by=contracted.consultant, accept=True, comments={})
+    fill(contracted, second)
+    report_services.report_submit(report=second, by=contracted.member)
     report_services.report_review(
-        report=second, by=reviewed.consultant, accept=False, comments={"indicators": "Count the people."}
+        report=second, by=contracted.consultant, accept=False, comments={"indicators": "Count the people."}
     )
     services.tranche_mark_paid(
-        tranche=reviewed.project.tranches.get(number=1),
+        tranche=contracted.project.tranches.get(number=1),
         by=finance_staff,
         paid_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     report_services.site_visit_record(
-        project=reviewed.project,
-        by=reviewed.consultant,
+        project=contracted.project,
+        by=contracted.consultant,
         data={
             "visited_on": datetime.date(2026, 3, 2),
             "visitors": "A. Consultant",
@@ -51,7 +51,7 @@ def reviewed(municipality, organization, nco_member, finance_staff):
         },
         photos=[],
     )
-    return reviewed
+    return contracted
 
 
 def pages(reviewed) -> list[tuple[str, object, str]]:

@@ -22,11 +22,6 @@ from procurement.models import BudgetLine
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
-
-
 def submit(contracted, report):
     return report_services.report_submit(report=report, by=contracted.member)
 

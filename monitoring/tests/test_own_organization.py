@@ -15,15 +15,10 @@ from django.utils.html import escape
 from monitoring.models import MonitoringReport, PaymentTranche
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from organizations.factories import OrganizationMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def _submitted(contracted) -> MonitoringReport:

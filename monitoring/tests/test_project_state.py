@@ -18,7 +18,7 @@ from django.utils import timezone
 from monitoring.models import PaymentTranche, Project
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import page_forms, text_of, texts_of
 from organizations.factories import OrganizationMembershipFactory
 from ssp_portal.audit.models import AuditEvent
@@ -28,10 +28,10 @@ pytestmark = pytest.mark.django_db
 REASON = "The organization stopped the classes in May.\r\nThe premises were closed."
 
 
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    OrganizationMembershipFactory(organization=organization, user__full_name="A. Second")
-    return build(municipality, organization, finance_staff)
+@pytest.fixture(autouse=True)
+def second_member(organization, nco_member):
+    """The organization has two members, ``nco_member`` first: both are told of a new state."""
+    return OrganizationMembershipFactory(organization=organization, user__full_name="A. Second")
 
 
 def url(contracted, state: str) -> str:

@@ -15,17 +15,12 @@ from django.urls import reverse
 from monitoring.models import Expenditure, IndicatorValue, MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.services.reports import ReportDraft, Spending
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with, page_forms
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.tests import samples
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def parts(contracted):

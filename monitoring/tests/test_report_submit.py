@@ -14,17 +14,12 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with, page_forms
 
 pytestmark = pytest.mark.django_db
 
 SUBMIT = {"submit_report": "1"}
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def page(client, report) -> str:

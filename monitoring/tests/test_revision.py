@@ -14,7 +14,7 @@ from monitoring.changes import snapshot_changes, word_diff
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.services.reports import ReportDraft, Spending
-from monitoring.tests.contracted_project import build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
 from organizations.factories import MunicipalityMembershipFactory
 from organizations.models import MunicipalityMembership
@@ -25,11 +25,6 @@ COMMENTS = {
     "narrative": "Say where the classes were held.",
     "expenditure": "The supplies line looks high: attach the invoices.",
 }
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def submitted(contracted, report, **fill_args):

@@ -16,12 +16,12 @@ MEANING = "its reports cannot be changed or submitted, and its tranches are not 
 
 
 @pytest.fixture
-def suspended(municipality, organization, nco_member, finance_staff):
-    suspended = build(municipality, organization, finance_staff)
+def suspended(contracted, finance_staff):
+    """The contracted project, suspended by the finance department with a reason."""
     project_services.project_change_state(
-        project=suspended.project, by=finance_staff, state="suspended", reason="Audit of the books"
+        project=contracted.project, by=finance_staff, state="suspended", reason="Audit of the books"
     )
-    return suspended
+    return contracted
 
 
 def test_the_report_page_says_the_project_is_suspended_and_why(suspended, client_for):

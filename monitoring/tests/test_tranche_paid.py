@@ -12,15 +12,9 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 
 from monitoring.models import PaymentTranche
-from monitoring.tests.contracted_project import build
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def url(contracted, number: int) -> str:

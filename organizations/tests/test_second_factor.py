@@ -15,14 +15,12 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 
 from organizations import permissions
 from organizations.factories import PASSWORD, UserFactory
 from organizations.permissions import mfa_required
-from procurement.factories import CommissionMemberFactory
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +30,9 @@ ENROL = reverse("mfa_index")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _totp_tolerance(settings):
     # A code computed as its 30 seconds end still counts when the server checks it.
     settings.MFA_TOTP_TOLERANCE = 1
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commission_member(db):
-    return CommissionMemberFactory().user
 
 
 def totp_code(secret: str) -> str:

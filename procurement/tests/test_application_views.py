@@ -20,7 +20,6 @@ from organizations.factories import PDF_BYTES, OrganizationMembershipFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
-    RequiredDocumentFactory,
     fill_application,
 )
 from procurement.models import Application, ApplicationAttachment
@@ -31,18 +30,6 @@ from ssp_portal.tests import samples
 from ssp_portal.tests.samples import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def competition(municipality):
-    competition = CompetitionFactory(municipality=municipality, published=True)
-    RequiredDocumentFactory(competition=competition, name="Charter")
-    return competition
-
-
-@pytest.fixture
-def draft(competition, organization, nco_member):
-    return ApplicationFactory(competition=competition, organization=organization)
 
 
 @pytest.fixture

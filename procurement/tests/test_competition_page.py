@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def competition(municipality):
+    """In place of the shared one (conftest.py): an open competition with criteria and a commission."""
     return CompetitionFactory(municipality=municipality, published=True, ready=True)
 
 

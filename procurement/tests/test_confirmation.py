@@ -43,7 +43,7 @@ def state(competition: Competition) -> str:
 
 
 @pytest.fixture
-def draft(municipality):
+def draft_competition(municipality):
     # 17:00 in Bishkek, 40 days on.
     day = timezone.localdate() + datetime.timedelta(days=40)
     deadline = datetime.datetime.combine(
@@ -56,109 +56,114 @@ def publish_url(competition: Competition) -> str:
     return reverse("procurement:competition-publish", args=[competition.reference])
 
 
-def test_the_publishing_confirmation_says_what_will_happen(draft, finance_staff, client_for):
-    SubscriptionFactory(municipality=draft.municipality)
-    both = SubscriptionFactory(municipality=draft.municipality).user
-    SubscriptionFactory(user=both, municipality=None, priority_issue=draft.priority_issue)  # counted once
-    SubscriptionFactory(user=UserFactory(is_active=False), municipality=draft.municipality)
-    SubscriptionFactory(municipality=None, priority_issue=draft.priority_issue)
+def test_the_publishing_confirmation_says_what_will_happen(draft_competition, finance_staff, client_for):
+    SubscriptionFactory(municipality=draft_competition.municipality)
+    both = SubscriptionFactory(municipality=draft_competition.municipality).user
+    SubscriptionFactory(
+        user=both, municipality=None, priority_issue=draft_competition.priority_issue
+    )  # counted once
+    SubscriptionFactory(user=UserFactory(is_active=False), municipality=draft_competition.municipality)
+    SubscriptionFactory(municipality=None, priority_issue=draft_competition.priority_issue)
 
-    response = client_for(finance_staff).get(publish_url(draft))
+    response = client_for(finance_staff).get(publish_url(draft_competition))
 
     assert response.status_code == 200
     page = response.content.decode()
-    day = draft.deadline.astimezone(draft.zone)
-    assert f"{draft.reference} becomes public" in page
+    day = draft_competition.deadline.astimezone(draft_competition.zone)
+    assert f"{draft_competition.reference} becomes public" in page
     assert (
         f"Organizations can apply until {day.day} {day.strftime('%B')} {day.year}, 17:00 (Bishkek time)"
         in page
     )
     assert "its terms change only through amendments" in page
-    assert f"3 people who follow {draft.municipality.name} or this priority issue receive an e-mail." in page
+    assert (
+        f"3 people who follow {draft_competition.municipality.name} or this priority issue receive an e-mail."
+        in page
+    )
     assert "Relevance (50%), Approach (30%), Budget (20%)" in page
     assert 'data-testid="confirmation-form"' in page
-    assert state(draft) == Competition.State.DRAFT
+    assert state(draft_competition) == Competition.State.DRAFT
 
 
-def test_the_publishing_confirmation_promises_no_open_data(draft, finance_staff, client_for):
-    page = client_for(finance_staff).get(publish_url(draft)).content.decode()
-    assert f"{draft.reference} becomes public: anyone can read it on the portal." in page
+def test_the_publishing_confirmation_promises_no_open_data(draft_competition, finance_staff, client_for):
+    page = client_for(finance_staff).get(publish_url(draft_competition)).content.decode()
+    assert f"{draft_competition.reference} becomes public: anyone can read it on the portal." in page
     assert "open data" not in page
 
 
 def test_a_draft_announced_for_later_is_announced_the_day_it_is_published(
-    draft, finance_staff, client_for, client
+    draft_competition, finance_staff, client_for, client
 ):
     planned = timezone.localdate() + datetime.timedelta(days=20)
-    Competition.objects.filter(pk=draft.pk).update(announcement_date=planned)
+    Competition.objects.filter(pk=draft_competition.pk).update(announcement_date=planned)
     staff = client_for(finance_staff)
     today = timezone.localdate()
 
-    response = staff.get(publish_url(draft))
+    response = staff.get(publish_url(draft_competition))
 
     page = response.content.decode()
     assert (
         f"It is announced today, {today.day} {today.strftime('%B')} {today.year}, not on "
         f"{planned.day} {planned.strftime('%B')} {planned.year} as the draft says."
     ) in page
-    staff.post(publish_url(draft), {"confirm": response.context["token"]})
-    assert state(draft) == Competition.State.PUBLISHED
-    public = re.sub(r"\s+", " ", client.get(draft.get_absolute_url()).content.decode())
+    staff.post(publish_url(draft_competition), {"confirm": response.context["token"]})
+    assert state(draft_competition) == Competition.State.PUBLISHED
+    public = re.sub(r"\s+", " ", client.get(draft_competition.get_absolute_url()).content.decode())
     assert f'Announced</dt><dd class="col-sm-8">{today.day} {today.strftime("%B")} {today.year}<' in public
 
 
-def test_without_followers_it_says_no_one_is_e_mailed(draft, finance_staff, client_for):
-    page = client_for(finance_staff).get(publish_url(draft)).content.decode()
+def test_without_followers_it_says_no_one_is_e_mailed(draft_competition, finance_staff, client_for):
+    page = client_for(finance_staff).get(publish_url(draft_competition)).content.decode()
     assert "No one follows" in page and "so no e-mail is sent" in page
 
 
 def test_a_post_without_the_confirmation_publishes_nothing(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    SubscriptionFactory(municipality=draft.municipality)
+    SubscriptionFactory(municipality=draft_competition.municipality)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(finance_staff).post(publish_url(draft))  # the old form's post
+        response = client_for(finance_staff).post(publish_url(draft_competition))  # the old form's post
     assert response.status_code == 200
     assert 'data-testid="confirmation-form"' in response.content.decode()
-    assert state(draft) == Competition.State.DRAFT
-    assert verbs(draft) == []
+    assert state(draft_competition) == Competition.State.DRAFT
+    assert verbs(draft_competition) == []
     assert mail.outbox == []
 
 
 def test_a_confirmation_of_terms_changed_since_asks_again(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(finance_staff)
-    token = client.get(publish_url(draft)).context["token"]
+    token = client.get(publish_url(draft_competition)).context["token"]
     # Meanwhile, in another tab, a weight moves from one criterion to another.
-    EvaluationCriterion.objects.filter(competition=draft, name="Relevance").update(weight=40)
-    EvaluationCriterion.objects.filter(competition=draft, name="Approach").update(weight=40)
+    EvaluationCriterion.objects.filter(competition=draft_competition, name="Relevance").update(weight=40)
+    EvaluationCriterion.objects.filter(competition=draft_competition, name="Approach").update(weight=40)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(publish_url(draft), {"confirm": token})
+        response = client.post(publish_url(draft_competition), {"confirm": token})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="confirmation-stale"' in page
     assert "Relevance (40%), Approach (40%)" in page
-    assert state(draft) == Competition.State.DRAFT
-    assert verbs(draft) == []
+    assert state(draft_competition) == Competition.State.DRAFT
+    assert verbs(draft_competition) == []
 
 
 def test_a_confirmed_post_publishes_once_and_followers_are_e_mailed(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    follower = SubscriptionFactory(municipality=draft.municipality).user
+    follower = SubscriptionFactory(municipality=draft_competition.municipality).user
     client = client_for(finance_staff)
-    token = client.get(publish_url(draft)).context["token"]
+    token = client.get(publish_url(draft_competition)).context["token"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(publish_url(draft), {"confirm": token})
-        again = client.post(publish_url(draft), {"confirm": token})  # a double click
+        first = client.post(publish_url(draft_competition), {"confirm": token})
+        again = client.post(publish_url(draft_competition), {"confirm": token})  # a double click
 
     assert first.status_code == again.status_code == 302
-    assert state(draft) == Competition.State.PUBLISHED
-    assert verbs(draft) == ["competition.published"]
+    assert state(draft_competition) == Competition.State.PUBLISHED
+    assert verbs(draft_competition) == ["competition.published"]
     assert [m.to for m in mail.outbox] == [[follower.email]]
 
 

@@ -12,7 +12,7 @@ from procurement.factories import AwardFactory, CommissionMemberFactory
 from procurement.models import ScoreSheet
 from procurement.services import competitions as competition_services
 from procurement.services import evaluation as services
-from procurement.tests.competition_in_evaluation import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 from procurement.views.evaluation import award_token
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import PERSONAS, Row, run_row
@@ -26,8 +26,9 @@ def only(allowed, *, others):
 
 
 @pytest.fixture
-def evaluation_under_way(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
-    evaluation = build(municipality)
+def evaluation_under_way(
+    municipality, finance_staff, other_staff, consultant, nco_member, other_member, evaluation
+):
     # nco_member belongs to Organization A; the conflicted member declared a conflict with A.
     evaluation.applications[0].organization.memberships.create(user=nco_member)
     sign(evaluation, evaluation.chair)

@@ -15,7 +15,7 @@ from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, Award, ConflictedOrganization, ScoreSheet
 from procurement.services import applications as application_services
 from procurement.services import evaluation as services
-from procurement.tests.competition_in_evaluation import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +71,6 @@ def test_other_staff_still_screen_it(own_submission, municipality):
 
 
 # Commission members: scoring ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def evaluation(municipality):
-    return build(municipality)
 
 
 def test_a_commission_member_of_an_applicant_is_conflicted_automatically(evaluation):

@@ -11,7 +11,7 @@ from organizations.factories import UserFactory
 from procurement.documents import PROTOCOL
 from procurement.factories import CommissionMemberFactory
 from procurement.models import CommissionMember
-from procurement.tests.competition_in_evaluation import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.services import document_request
 from ssp_portal.documents.tests.conftest import pdf_text
@@ -20,22 +20,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scored_evaluation(municipality):
-    scored_evaluation = build(municipality)
+def scored_evaluation(evaluation):
+    """Every member of the commission, and a secretary, has scored every eligible application."""
     # Appointed last, listed second: the chair, then the secretary, then the members.
     secretary = UserFactory(full_name="Cholpon Sydykova")
     CommissionMemberFactory(
-        competition=scored_evaluation.competition,
+        competition=evaluation.competition,
         user=secretary,
         role=CommissionMember.Role.SECRETARY,
         affiliation="Finance Department",
     )
-    scored_evaluation.secretary = secretary
-    for user in (scored_evaluation.chair, scored_evaluation.member1, scored_evaluation.member2, secretary):
-        sign(scored_evaluation, user)
-        for application, values in zip(scored_evaluation.applications, ([7, 4], [5, 3], [9, 2]), strict=True):
-            score(scored_evaluation, user, application, values)
-    return scored_evaluation
+    evaluation.secretary = secretary
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2, secretary):
+        sign(evaluation, user)
+        for application, values in zip(evaluation.applications, ([7, 4], [5, 3], [9, 2]), strict=True):
+            score(evaluation, user, application, values)
+    return evaluation
 
 
 def protocol_text(scored_evaluation, language: str, django_capture_on_commit_callbacks) -> str:

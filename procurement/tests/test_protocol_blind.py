@@ -9,7 +9,7 @@ from django.urls import reverse
 from procurement.documents import PROTOCOL
 from procurement.models import ScoreSheet
 from procurement.services import evaluation as services
-from procurement.tests.competition_in_evaluation import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.services import document_request
 from ssp_portal.documents.tests.conftest import pdf_text
@@ -18,16 +18,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def partly_scored(municipality):
-    partly_scored = build(municipality)
-    for user in (partly_scored.chair, partly_scored.member1, partly_scored.member2):
-        sign(partly_scored, user)
-    # The chair and member 1 have scored everything; member 2 has one draft sheet and nothing else.
-    for user in (partly_scored.chair, partly_scored.member1):
-        for application in partly_scored.applications:
-            score(partly_scored, user, application, [7, 4])
-    score(partly_scored, partly_scored.member2, partly_scored.applications[0], [1, 1], submit=False)
-    return partly_scored
+def partly_scored(evaluation):
+    """Every member has declared; the chair and member 1 have scored everything; member 2 has one
+    draft sheet and nothing else."""
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+    for user in (evaluation.chair, evaluation.member1):
+        for application in evaluation.applications:
+            score(evaluation, user, application, [7, 4])
+    score(evaluation, evaluation.member2, evaluation.applications[0], [1, 1], submit=False)
+    return evaluation
 
 
 def _protocol(partly_scored, by, django_capture_on_commit_callbacks) -> tuple[Document, str]:

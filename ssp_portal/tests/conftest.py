@@ -1,4 +1,5 @@
-"""The Karakol demo in the test database, walked through as each demo person, once per module."""
+"""The Karakol demo in the test database: walked through as each demo person once per module
+(``demo``), or seeded for one test (``demo_data``); the administrator's client."""
 
 from __future__ import annotations
 
@@ -93,3 +94,17 @@ def demo(demo_site, db, settings):
     """The demo site for one test (its changes are rolled back), with the demo's files."""
     settings.MEDIA_ROOT = demo_site.media
     return demo_site
+
+
+@pytest.fixture
+def demo_data(settings):
+    """seed_demo in this test's own database, not walked: for tests that change it or drive a
+    live server."""
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+
+
+@pytest.fixture
+def admin_client(admin_user, client_for):
+    """The test client, logged in as the administrator."""
+    return client_for(admin_user)

@@ -23,11 +23,6 @@ from ssp_portal.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(admin_user, client_for):
-    return client_for(admin_user)
-
-
 def removed_events(organization) -> list[dict]:
     return list(
         AuditEvent.objects.for_target(organization)

@@ -13,11 +13,6 @@ from procurement.models import CommissionMember, Competition
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(admin_user, client_for):
-    return client_for(admin_user)
-
-
 def test_the_organization_add_page_opens(admin_client):
     response = admin_client.get(reverse("admin:organizations_organization_add"))
     assert response.status_code == 200

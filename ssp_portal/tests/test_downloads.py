@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring.services import reports as report_services
-from monitoring.tests.contracted_project import build
 from organizations import services as organization_services
 from organizations.models import OrganizationDocument
 from procurement.factories import (
@@ -151,11 +150,6 @@ def test_an_organization_document_is_named_by_the_registration_number_and_its_ki
         f"{number.replace('ОФ', 'OF')}-Charter-{document.pk}.pdf",
         f"{number} Charter {document.pk}.pdf",
     )
-
-
-@pytest.fixture
-def contracted(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff, contract="KRK-2026-001/1")
 
 
 def test_a_report_attachment_is_named_by_the_contract_the_report_and_what_it_is(contracted, client_for):

@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -365,12 +364,6 @@ def test_the_staff_panel_counts_reports_to_review_without_growing(finance_staff,
 # The demo's people ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SSP_DEMO_ALLOWED = True
-    call_command("seed_demo", "--quiet")
-
-
 def demo_client(client_for, email: str):
     """A demo person, reading English (some of them chose Russian), as the assertions do."""
     user = User.objects.get(email=email)
@@ -379,7 +372,7 @@ def demo_client(client_for, email: str):
     return client_for(user)
 
 
-def test_the_demo_commission_sees_its_competitions(demo, client_for):
+def test_the_demo_commission_sees_its_competitions(demo_data, client_for):
     open_order = Competition.objects.get(title="Maintaining Public Order")
     # The draft for older people has a chair and member 1 so far.
     draft = Competition.objects.get(title="Support for Older People Living Alone")
@@ -393,7 +386,7 @@ def test_the_demo_commission_sees_its_competitions(demo, client_for):
         assert 'data-testid="no-role-home"' not in page
 
 
-def test_the_demo_organizations_see_their_reports_and_applications(demo, client_for):
+def test_the_demo_organizations_see_their_reports_and_applications(demo_data, client_for):
     baldarga = home(demo_client(client_for, "baldarga@ngo.example"))
     # Its second report was sent back for a revision and its final report is overdue.
     assert len(re.findall('data-testid="due-report"', baldarga)) == 2
@@ -410,7 +403,7 @@ def test_the_demo_organizations_see_their_reports_and_applications(demo, client_
     assert "things are left before you can submit." in ulukman
 
 
-def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo, client_for):
+def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo_data, client_for):
     overdue = MonitoringReport.objects.overdue().filter(project__municipality__slug="karakol").count()
     assert overdue == 3
     for email in ("finance@karakol.example", "consultant@dpi.example"):
@@ -420,7 +413,7 @@ def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo, client_f
 
 
 @pytest.mark.parametrize("language", ["ky", "ru", "en"])
-def test_every_demo_home_renders_in_each_language(demo, client_for, language):
+def test_every_demo_home_renders_in_each_language(demo_data, client_for, language):
     for email in (
         "chair@karakol.example",
         "member2@karakol.example",
@@ -436,7 +429,7 @@ def test_every_demo_home_renders_in_each_language(demo, client_for, language):
         assert f'<html lang="{language}">' in page, email
 
 
-def test_a_new_account_sees_no_work_but_the_invitation(demo, client_for):
+def test_a_new_account_sees_no_work_but_the_invitation(demo_data, client_for):
     page = home(client_for(UserFactory()))
     assert 'data-testid="no-role-home"' in page
     assert 'data-testid="commission-competition"' not in page

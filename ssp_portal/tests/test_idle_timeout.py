@@ -12,7 +12,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from organizations.factories import PASSWORD
-from procurement.factories import CommissionMemberFactory
 from procurement.models import Subscription
 from ssp_portal.middleware import LAST_REQUEST_KEY
 
@@ -23,11 +22,6 @@ NOT_SAVED = (
     "You were logged out after 30 minutes without activity, so what you sent was not saved. "
     "Log in, then send it again."
 )
-
-
-@pytest.fixture
-def commission_member(db):
-    return CommissionMemberFactory().user
 
 
 POWERFUL = ["finance_staff", "commission_member", "consultant", "admin_user"]

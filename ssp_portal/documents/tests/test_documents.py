@@ -16,12 +16,6 @@ from ssp_portal.documents.tests.conftest import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the work scheduled for after the commit (the render task) as it would be."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_request_renders_the_registration_card_with_cyrillic_and_kyrgyz_letters(
     kyrgyz_organization, on_commit
 ):

@@ -124,7 +124,7 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["original_name", "report__project__contract_number"]
     list_select_related = ["report__project"]
-    exclude = ["file"]
+    fields = ["report", "kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
 @admin.register(SiteVisit)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from monitoring import permissions
+from monitoring import permissions, selectors
 from monitoring.models import MonitoringReport, Project
+from monitoring.spending import spend_for_report
 from ssp_portal.documents.registry import DocumentKind
 
 REPORT = "monitoring-report"
@@ -13,8 +14,6 @@ SUMMARY = "project-summary"
 
 
 def _report_context(report: MonitoringReport) -> dict:
-    from monitoring.spending import spend_for_report
-
     return {
         "report": report,
         "project": report.project,
@@ -27,8 +26,6 @@ def _report_context(report: MonitoringReport) -> dict:
 
 
 def _summary_context(project: Project) -> dict:
-    from monitoring import selectors
-
     [row] = selectors.project_rows(Project.objects.filter(pk=project.pk))
     values = selectors.latest_values([project])
     return {

@@ -82,6 +82,10 @@ class BaseIndicatorFormSet(RowsFormSet):
     locked_reason = _("Reported on")
     add_label = _("Add an indicator")
 
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        self.project = project
+        super().__init__(*args, **kwargs)
+
     def clean_rows(self, rows: list[dict[str, Any]]) -> None:
         self.flag_duplicates("name", _("Another indicator has this name."))
 

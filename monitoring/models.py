@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from organizations.models import Municipality, Organization
-from procurement.models import MONEY, Award
+from procurement.models import MONEY, Award, BudgetLine
 from ssp_portal.files import private_upload_to
+from ssp_portal.private_files import PrivateFile, PrivateUpload
 
 MAX_AMOUNT = Decimal("999999999.99")
 
@@ -133,8 +134,6 @@ class ProjectBudgetLine(models.Model):
     @property
     def category_name(self) -> str:
         """The category in the reader's language; the label stored with the contract otherwise."""
-        from procurement.models import BudgetLine
-
         try:
             return str(BudgetLine.Category(self.category).label)
         except ValueError:
@@ -311,7 +310,7 @@ class Expenditure(models.Model):
         return f"{self.budget_line}: {self.amount}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(PrivateUpload):
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
         RECEIPT = "receipt", _("Receipt or invoice")
@@ -323,21 +322,11 @@ class ReportAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=private_upload_to("report-attachments"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
         ordering = ["kind", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -483,21 +472,15 @@ class SiteVisit(models.Model):
         return f"{self.project.contract_number} · {self.visited_on}"
 
 
-class SiteVisitPhoto(models.Model):
+class SiteVisitPhoto(PrivateFile):
     visit = models.ForeignKey(
         SiteVisit, verbose_name=_("site visit"), on_delete=models.CASCADE, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to=private_upload_to("site-visit-photos"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
 
     class Meta:
         verbose_name = _("site visit photo")
         verbose_name_plural = _("site visit photos")
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:visit-photo", kwargs={"pk": self.visit.project_id, "photo_pk": self.pk})

@@ -1,12 +1,25 @@
-"""Who may do what with projects."""
+"""Who may do what with projects and their reports.
+
+- Contracting, a project's set-up and its state: the municipality's finance staff.
+- A project's indicators, tranches and reporting schedule change only while it is active.
+- Reports are written by the project's organization, while a draft or sent back for a revision
+  and while the project is active; they are reviewed by the municipality's consultants or its
+  finance staff.
+- Tranches are paid by the municipality's finance staff.
+- No one reviews the reports or pays the tranches of an organization they are a member of.
+
+A rule whose refusal a page shows answers with an ``Answer`` (``ssp_portal.rules``), so that the
+page that hides a button and the service that refuses the action say the same thing.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from monitoring.models import Project
+from monitoring.models import MonitoringReport, Project
 from organizations.models import Municipality, User
 from organizations.permissions import acts_for_own_organization, is_consultant, is_finance_staff
+from ssp_portal.rules import ALLOWED, Answer, answer, refused
 
 
 def can_contract(user: User, municipality: Municipality) -> bool:
@@ -27,21 +40,60 @@ def is_project_member(user: User, project: Project) -> bool:
     return project.organization.memberships.filter(user=user).exists()
 
 
-def can_write_report(user: User, report) -> bool:
+def project_setup_open(project: Project) -> Answer:
+    """A project's indicators, tranches and reporting schedule change only while it is active."""
+    reason = {
+        Project.State.SUSPENDED: _(
+            "The project is suspended: its indicators, tranches and reporting schedule cannot change."
+        ),
+        Project.State.TERMINATED: _(
+            "The project is terminated: its indicators, tranches and reporting schedule cannot change."
+        ),
+        Project.State.COMPLETED: _(
+            "The project is completed: its indicators, tranches and reporting schedule cannot change."
+        ),
+    }.get(project.state, "")
+    return answer(not reason, reason)
+
+
+def can_set_up_project(user: User, project: Project) -> Answer:
+    """The municipality's finance staff, while the project is active."""
+    if not can_manage_project(user, project):
+        return refused()
+    return project_setup_open(project)
+
+
+def can_write_report(user: User, report: MonitoringReport) -> bool:
     """Only the project's organization writes its reports."""
     return is_project_member(user, report.project)
 
 
-def own_organization_refusal(user: User, project: Project, action: str) -> str:
-    """Why the person may not ``action`` ("review" its reports, "pay" its tranches) on this
-    project: they are a member of its organization. Empty when they are not."""
+def report_open(report: MonitoringReport) -> Answer:
+    """A report changes while it is a draft or sent back for a revision, and its project is active."""
+    if not report.editable:
+        return refused(_("This report is submitted; it can change only if a revision is requested."))
+    if report.project.state != Project.State.ACTIVE:
+        return refused(_("The project is not active."))
+    return ALLOWED
+
+
+def can_edit_report(user: User, report: MonitoringReport) -> Answer:
+    """The project's organization, while the report is open (``report_open``)."""
+    if not can_write_report(user, report):
+        return refused()
+    return report_open(report)
+
+
+def _not_own_organization(user: User, project: Project, action: str) -> Answer:
+    """Refused, with the reason, to a member of the project's organization: they may not
+    ``action`` ("review" its reports, "pay" its tranches)."""
     if not acts_for_own_organization(user, project.organization):
-        return ""
-    messages = {
+        return ALLOWED
+    reasons = {
         "review": _("You are a member of %(organization)s, so you cannot review its reports."),
         "pay": _("You are a member of %(organization)s, so you cannot record the payment of its tranches."),
     }
-    return messages[action] % {"organization": project.organization.name}
+    return refused(reasons[action] % {"organization": project.organization.name})
 
 
 def reviews_for(user: User, municipality: Municipality) -> bool:
@@ -49,16 +101,19 @@ def reviews_for(user: User, municipality: Municipality) -> bool:
     return is_consultant(user, municipality) or is_finance_staff(user, municipality)
 
 
-def can_review_report(user: User, report) -> bool:
-    """A consultant of the municipality, or its finance staff, unless a member of the organization."""
-    return reviews_for(user, report.project.municipality) and not acts_for_own_organization(
-        user, report.project.organization
-    )
+def can_review_report(user: User, report: MonitoringReport) -> Answer:
+    """A consultant of the municipality, or its finance staff, unless a member of the organization
+    (then with the reason)."""
+    if not reviews_for(user, report.project.municipality):
+        return refused()
+    return _not_own_organization(user, report.project, "review")
 
 
-def can_pay_tranches(user: User, project: Project) -> bool:
-    """The municipality's finance staff, unless a member of the organization."""
-    return can_manage_project(user, project) and not acts_for_own_organization(user, project.organization)
+def can_pay_tranches(user: User, project: Project) -> Answer:
+    """The municipality's finance staff, unless a member of the organization (then with the reason)."""
+    if not can_manage_project(user, project):
+        return refused()
+    return _not_own_organization(user, project, "pay")
 
 
 def can_record_visit(user: User, project: Project) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monitoring.models import (
     Indicator,
@@ -52,8 +54,6 @@ class ProjectRow:
 
 def _risks(projects: list[Project], now: datetime.datetime | None = None) -> dict[int, list[str]]:
     """Why a project is at risk: overdue reports, overspent lines, targets missed at the end."""
-    from django.utils.translation import gettext as _
-
     overdue = {}
     for report in MonitoringReport.objects.overdue(now).filter(project__in=projects).values("project"):
         overdue[report["project"]] = overdue.get(report["project"], 0) + 1
@@ -159,25 +159,34 @@ class Queue:
     at_risk: list[ProjectRow]
 
 
-def reviewer_queue(*, user: User, municipality: str = "", show: str = "") -> Queue:
-    """A consultant's (or finance officer's) work across their municipalities."""
-    municipalities = Municipality.objects.filter(
+# The sections of the consultant's work list: reports to review, overdue reports, projects at risk.
+QUEUE_SECTIONS = ("review", "overdue", "risk")
+
+
+def _reviewed_municipalities(user: User) -> QuerySet[Municipality]:
+    """Where the person reviews reports: as a consultant, or as finance staff."""
+    return Municipality.objects.filter(
         memberships__user=user,
         memberships__role__in=[MunicipalityMembership.Role.CONSULTANT, MunicipalityMembership.Role.STAFF],
     )
-    if municipality:
-        municipalities = municipalities.filter(slug=municipality)
-    projects = Project.objects.filter(municipality__in=municipalities).select_related(
+
+
+def reviewed_projects(*, user: User) -> QuerySet[Project]:
+    """The projects of the municipalities where the person reviews reports."""
+    return Project.objects.filter(municipality__in=_reviewed_municipalities(user)).select_related(
         "organization", "municipality"
     )
+
+
+def reviewer_queue(*, projects: QuerySet[Project], sections: Collection[str] = QUEUE_SECTIONS) -> Queue:
+    """A consultant's (or finance officer's) work across ``projects`` (``reviewed_projects``,
+    filtered by ``filters.WorkListFilter``); a section not in ``sections`` is left empty."""
     reports = MonitoringReport.objects.filter(project__in=projects).select_related(
         "project__organization", "project__municipality"
     )
-    to_review = (
-        [] if show in ("overdue", "risk") else list(reports.filter(state=MonitoringReport.State.SUBMITTED))
-    )
-    overdue = [] if show in ("review", "risk") else list(reports.overdue().order_by("due_date"))
-    at_risk = [] if show in ("review", "overdue") else [row for row in project_rows(projects) if row.risks]
+    to_review = list(reports.filter(state=MonitoringReport.State.SUBMITTED)) if "review" in sections else []
+    overdue = list(reports.overdue().order_by("due_date")) if "overdue" in sections else []
+    at_risk = [row for row in project_rows(projects) if row.risks] if "risk" in sections else []
     return Queue(to_review=to_review, overdue=overdue, at_risk=at_risk)
 
 
@@ -244,10 +253,7 @@ def member_reports(*, user: User, now: datetime.datetime | None = None) -> Membe
 def review_counts(*, user: User) -> dict[int, dict[str, int]]:
     """Per municipality where the person reviews reports (consultant or finance staff): how many
     reports wait for a review and how many are overdue (three queries)."""
-    municipalities = Municipality.objects.filter(
-        memberships__user=user,
-        memberships__role__in=[MunicipalityMembership.Role.CONSULTANT, MunicipalityMembership.Role.STAFF],
-    ).values("pk")
+    municipalities = _reviewed_municipalities(user).values("pk")
     reports = MonitoringReport.objects.filter(project__municipality__in=municipalities).order_by()
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"to_review": 0, "overdue": 0})
     for row in (

@@ -7,12 +7,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import Login
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import translation
@@ -53,7 +56,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth's "key" limit counts one account's failures; with the address in the key it
         # counts one account's failures from one address, so no one locks the owner out.
-        from django.contrib.sites.shortcuts import get_current_site
 
         return throttling.attempts_key(
             domain=get_current_site(request).domain,
@@ -93,8 +95,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def _logged_in_recently(self) -> bool:
-        from allauth.account import app_settings
-
         request = self.request
         if request is None or not request.user.is_authenticated:
             return False
@@ -126,9 +126,6 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def _site_context(self) -> dict:
-        from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
-
         request = allauth_context.request
         return {"request": request, "current_site": get_current_site(request)}
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from organizations import mfa
+from organizations.permissions import mfa_required
 from organizations.selectors import Roles, user_roles
 
 
@@ -43,9 +45,6 @@ def second_factor(request: HttpRequest) -> dict:
 
 
 def _second_factor(request: HttpRequest) -> SecondFactor:
-    from organizations import mfa
-    from organizations.permissions import mfa_required
-
     if not mfa_required(request.user):
         return SecondFactor()
     enrolled = mfa.has_second_factor(request.user)

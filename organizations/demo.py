@@ -24,7 +24,7 @@ from organizations.models import (
     Region,
     User,
 )
-from ssp_portal.files import PDF
+from ssp_portal.files import PDF, CheckedUpload
 
 DEMO_PASSWORD = "ssp-demo-2026"
 # Invited by Ulukman Daryger's member; no account, so the invitation's link offers to choose a password.
@@ -104,8 +104,8 @@ def _pdf_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def demo_pdf(lines: list[str], *, name: str) -> ContentFile:
-    """A one-page PDF with a few lines of Latin text in a standard font, checked as a PDF upload."""
+def demo_pdf(lines: list[str], *, name: str) -> CheckedUpload:
+    """A one-page PDF with a few lines of Latin text in a standard font, as a checked PDF upload."""
     text = "BT /F1 14 Tf 50 780 Td " + " ".join(f"({_pdf_text(line)}) Tj 0 -22 Td" for line in lines) + " ET"
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
@@ -123,9 +123,7 @@ def demo_pdf(lines: list[str], *, name: str) -> ContentFile:
     body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
     body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
     body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    file = ContentFile(body.encode("latin-1", "replace"), name=name)
-    file.detected_type = PDF
-    return file
+    return CheckedUpload(ContentFile(body.encode("latin-1", "replace"), name=name), PDF)
 
 
 # The founding documents every demo organization keeps on the portal, reused in its applications.

@@ -7,6 +7,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 
+from organizations import mfa
+from organizations.permissions import mfa_required
+
 
 class UserLanguageMiddleware:
     """A logged-in person sees the portal in the language saved in their profile."""
@@ -62,9 +65,6 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
-        from organizations import mfa
-        from organizations.permissions import mfa_required
-
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or mfa.session_used_second_factor(request):
             return None
@@ -88,8 +88,6 @@ class SecondFactorMiddleware:
         return self._to_enrolment(request)
 
     def _to_enrolment(self, request: HttpRequest) -> HttpResponse:
-        from organizations import mfa
-
         htmx = getattr(request, "htmx", False)
         if request.method == "GET" and not htmx:
             mfa.remember_next(request, request.get_full_path())

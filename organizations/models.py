@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from organizations.validators import validate_organization_inn
 from ssp_portal.files import private_upload_to
+from ssp_portal.private_files import PrivateUpload
 
 
 class Region(models.TextChoices):
@@ -463,7 +464,7 @@ class OrganizationInvitation(models.Model):
         return self.state == self.State.OPEN and self.expires_at <= (now or timezone.now())
 
 
-class OrganizationDocument(models.Model):
+class OrganizationDocument(PrivateUpload):
     """A founding document of an organization, kept private."""
 
     class Kind(models.TextChoices):
@@ -479,18 +480,6 @@ class OrganizationDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=private_upload_to("organization-documents"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        User,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("organization document")

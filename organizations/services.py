@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organizations import permissions
 from organizations.models import (
@@ -31,8 +30,14 @@ from organizations.models import (
 from organizations.selectors import suspension_contact
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import documents_delete_for
-from ssp_portal.files import FileType, display_name
+from ssp_portal.files import CheckedUpload
 from ssp_portal.notifications.services import email_notify, email_queue, email_render
+from ssp_portal.private_files import delete_file_on_commit, discard, store
+
+# Why the last member can be neither removed nor leave (the confirmation page says it too).
+KEEPS_ONE_MEMBER = gettext_lazy(
+    "An organization keeps at least one member. Invite a colleague, and leave once they have joined."
+)
 
 # Changing any of these after verification sends the organization back to be verified again.
 IDENTITY_FIELDS = ("name", "legal_form", "registration_number", "inn", "registration_date")
@@ -236,26 +241,13 @@ def organization_suspension_lift(*, organization: Organization, by: User, reason
 
 
 def organization_document_add(
-    *, organization: Organization, by: User, kind: str, file: UploadedFile
+    *, organization: Organization, by: User, kind: str, file: CheckedUpload
 ) -> OrganizationDocument:
     """Store a founding document under a random name; the form checked its type and size."""
     if not permissions.can_edit_organization(by, organization):
         raise PermissionDenied
-    detected: FileType | None = getattr(file, "detected_type", None)
-    if detected is None:
-        raise ValueError("Upload the file through PrivateFileField, which checks its content.")
     with transaction.atomic():
-        document = OrganizationDocument(
-            organization=organization,
-            kind=kind,
-            original_name=display_name(file.name),
-            content_type=detected.content_type,
-            size=file.size,
-            uploaded_by=by,
-        )
-        document.file_extension = detected.extension
-        document.file.save("upload", file, save=False)
-        document.save()
+        document = store(OrganizationDocument(organization=organization, kind=kind, uploaded_by=by), file)
         audit_record(
             actor=by,
             verb="organization.document_added",
@@ -274,9 +266,7 @@ def _document_deleted(document: OrganizationDocument, *, by: User, verb: str) ->
         target=document.organization,
         details={"document": document.pk, "kind": document.kind, "name": document.original_name},
     )
-    storage, name = document.file.storage, document.file.name
-    document.delete()
-    transaction.on_commit(partial(storage.delete, name))
+    discard(document)
 
 
 def organization_document_remove(*, document: OrganizationDocument, by: User) -> None:
@@ -336,7 +326,7 @@ def organizations_delete(*, organizations: Iterable[Organization], by: User) -> 
                 },
             )
             for document in documents:
-                transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+                delete_file_on_commit(document)
             documents_delete_for(subject=organization)
             organization.delete()
             count += 1
@@ -413,6 +403,45 @@ def _locked_for_member(organization_id: int, by: User) -> Organization:
     return locked
 
 
+def _refuse_member_address(locked: Organization, by: User, email: str) -> None:
+    """One's own address and a member's are not invited."""
+    if owns_address(by, email):
+        raise ValidationError(_("This is your own address: you are already a member."))
+    account = account_for_address(email)
+    if account is not None and locked.memberships.filter(user=account).exists():
+        raise ValidationError(
+            _("%(email)s is already a member of %(organization)s.")
+            % {"email": email, "organization": locked.name}
+        )
+
+
+def _invitation_sent(
+    locked: Organization, *, by: User, email: str, now: datetime.datetime
+) -> tuple[OrganizationInvitation, bool]:
+    """The address's waiting invitation, valid for another period from ``now``, or a new one; and
+    whether it was waiting."""
+    invitation = (
+        OrganizationInvitation.objects.select_for_update()
+        .filter(organization=locked, email=email, state=OrganizationInvitation.State.OPEN)
+        .first()
+    )
+    if invitation is None:
+        invitation = OrganizationInvitation.objects.create(
+            organization=locked,
+            email=email,
+            invited_by=by,
+            created_at=now,
+            sent_at=now,
+            expires_at=now + INVITATION_VALID_FOR,
+        )
+        return invitation, False
+    invitation.sent_at = now
+    invitation.expires_at = now + INVITATION_VALID_FOR
+    invitation.save(update_fields=["sent_at", "expires_at"])
+    invitation.organization = locked
+    return invitation, True
+
+
 def organization_invite(
     *, organization: Organization, by: User, email: str, now: datetime.datetime | None = None
 ) -> Invited:
@@ -425,34 +454,8 @@ def organization_invite(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_for_member(organization.pk, by)
-        if owns_address(by, email):
-            raise ValidationError(_("This is your own address: you are already a member."))
-        account = account_for_address(email)
-        if account is not None and locked.memberships.filter(user=account).exists():
-            raise ValidationError(
-                _("%(email)s is already a member of %(organization)s.")
-                % {"email": email, "organization": locked.name}
-            )
-        invitation = (
-            OrganizationInvitation.objects.select_for_update()
-            .filter(organization=locked, email=email, state=OrganizationInvitation.State.OPEN)
-            .first()
-        )
-        resent = invitation is not None
-        if invitation is None:
-            invitation = OrganizationInvitation.objects.create(
-                organization=locked,
-                email=email,
-                invited_by=by,
-                created_at=now,
-                sent_at=now,
-                expires_at=now + INVITATION_VALID_FOR,
-            )
-        else:
-            invitation.sent_at = now
-            invitation.expires_at = now + INVITATION_VALID_FOR
-            invitation.save(update_fields=["sent_at", "expires_at"])
-        invitation.organization = locked
+        _refuse_member_address(locked, by, email)
+        invitation, resent = _invitation_sent(locked, by=by, email=email, now=now)
         audit_record(
             actor=by,
             verb="organization.invitation_resent" if resent else "organization.invitation_sent",
@@ -623,12 +626,7 @@ def organization_member_remove(
             raise ValidationError(_("This person is no longer a member."))
         leaving = locked.user_id == by.pk
         if organization.memberships.count() <= 1:
-            raise ValidationError(
-                _(
-                    "An organization keeps at least one member. Invite a colleague, and leave once "
-                    "they have joined."
-                )
-            )
+            raise ValidationError(str(KEEPS_ONE_MEMBER))
         member = locked.user
         locked.delete()
         audit_record(

@@ -33,7 +33,6 @@ from organizations.models import (
 )
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
-from ssp_portal.files import stored_file_response
 
 
 def _visible_organization(request: HttpRequest, pk: int) -> Organization:
@@ -162,7 +161,7 @@ def _visible_document(request: HttpRequest, pk: int, document_pk: int) -> Organi
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = _visible_document(request, pk, document_pk)
-    return stored_file_response(document, name=document.download_name())
+    return document.file_response()
 
 
 @login_required
@@ -231,6 +230,26 @@ def member_remove_token(membership: OrganizationMembership) -> str:
     return confirmation_token(membership.pk, membership.organization_id, membership.user_id)
 
 
+def _member_removed(
+    request: HttpRequest, organization: Organization, membership: OrganizationMembership, leaving: bool
+) -> HttpResponse:
+    """Remove the member (or leave) as confirmed, and say what happened."""
+    try:
+        services.organization_member_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(organization)
+    if leaving:
+        messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
+        return redirect("home")
+    messages.success(
+        request,
+        _("%(person)s is no longer a member of %(name)s.")
+        % {"person": membership.user.get_full_name(), "name": organization.name},
+    )
+    return redirect(organization)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
@@ -243,31 +262,9 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     leaving = membership.user_id == request.user.pk
     token = member_remove_token(membership)
     if is_confirmed(request, token):
-        try:
-            services.organization_member_remove(membership=membership, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(organization)
-        if leaving:
-            messages.success(request, _("You have left %(name)s.") % {"name": organization.name})
-            return redirect("home")
-        messages.success(
-            request,
-            _("%(person)s is no longer a member of %(name)s.")
-            % {"person": membership.user.get_full_name(), "name": organization.name},
-        )
-        return redirect(organization)
-    problems = []
-    if organization.memberships.count() <= 1:
-        problems.append(
-            (
-                _(
-                    "An organization keeps at least one member. Invite a colleague, and leave once "
-                    "they have joined."
-                ),
-                f"{organization.get_absolute_url()}#members",
-            )
-        )
+        return _member_removed(request, organization, membership, leaving)
+    members_url = f"{organization.get_absolute_url()}#members"
+    last_member = organization.memberships.count() <= 1
     return render(
         request,
         "organizations/confirm_member_remove.html",
@@ -277,8 +274,8 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
             "leaving": leaving,
             "token": token,
             "stale": is_stale(request, token),
-            "problems": problems,
-            "back_url": f"{organization.get_absolute_url()}#members",
+            "problems": [(services.KEEPS_ONE_MEMBER, members_url)] if last_member else [],
+            "back_url": members_url,
         },
     )
 

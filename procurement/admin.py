@@ -29,6 +29,7 @@ from procurement.models import (
     ScoreSheet,
     Subscription,
 )
+from procurement.models.applications import unsealed
 from ssp_portal.admin_mixins import PortalModelAdmin, ReadOnlyInline, soms_column
 from ssp_portal.rows.forms import DecimalInput, NumberField
 from ssp_portal.validators import BUDGET_YEAR, limit_dates
@@ -186,8 +187,6 @@ class SealedAdminMixin:
     application_path = "application"
 
     def get_queryset(self, request):
-        from procurement.models.applications import unsealed
-
         queryset = super().get_queryset(request)
         prefix = f"{self.application_path}__" if self.application_path else ""
         return queryset.filter(unsealed(prefix=f"{prefix}competition__")).exclude(

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -36,7 +35,8 @@ from procurement.services import competitions as services
 from procurement.services import evaluation as evaluation_services
 from procurement.services.commission import MemberData, commission_set
 from procurement.services.priority_issues import priority_issue_approve, priority_issue_create
-from ssp_portal.files import PDF
+from ssp_portal.files import CheckedUpload
+from ssp_portal.private_files import store
 
 ZONE = ZoneInfo("Asia/Bishkek")
 
@@ -507,7 +507,7 @@ class Proposal:
     lines: list[tuple[str, str, str, str, str]]  # category, description, unit, quantity, unit cost
 
 
-def _attachment_pdf(title: str, organization: Organization) -> ContentFile:
+def _attachment_pdf(title: str, organization: Organization) -> CheckedUpload:
     """A one-page PDF naming the document and the organization (Latin text, standard font)."""
     return demo_pdf(
         [title, organization.name, "Demo document of the SSP Portal."], name=f"{slugify(title)}.pdf"
@@ -546,20 +546,14 @@ def _fill(application: Application, proposal: Proposal, *, unattached: tuple[str
     )
     member = User.objects.get(email=proposal.member)
     for document in application.competition.required_documents.exclude(name_en__in=unattached):
+        upload = _attachment_pdf(document.name, proposal.organization)
         attachment = ApplicationAttachment(
             application=application,
             required_document=document,
-            original_name=f"{slugify(document.name)}.pdf",
-            content_type=PDF.content_type,
+            sha256=hashlib.sha256(upload.read()).hexdigest(),
             uploaded_by=member,
         )
-        file = _attachment_pdf(document.name, proposal.organization)
-        attachment.size = file.size
-        attachment.sha256 = hashlib.sha256(file.read()).hexdigest()
-        file.seek(0)
-        attachment.file_extension = PDF.extension
-        attachment.file.save("upload", file, save=False)
-        attachment.save()
+        store(attachment, upload)
 
 
 def _apply(

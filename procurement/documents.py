@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from procurement import permissions
+from procurement import permissions, selectors
 from procurement.models import Application, Competition, ScoreSheet
 from procurement.receipts import FIELDS, FORMAT
+from procurement.scoring import TIE_RULE
 from ssp_portal.documents.registry import DocumentKind
 
 ANNOUNCEMENT = "competition-announcement"
@@ -64,9 +65,6 @@ PROTOCOL = "evaluation-protocol"
 
 
 def _protocol_context(competition: Competition) -> dict:
-    from procurement import selectors
-    from procurement.scoring import TIE_RULE
-
     progress = selectors.evaluation_progress(competition=competition)
     applications = progress["applications"]
     # Until every sheet is in, a protocol is a draft: it says so on every page and holds only the

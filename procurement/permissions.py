@@ -1,12 +1,30 @@
-"""Who may do what with priority issues and competitions."""
+"""Who may do what with priority issues, competitions and their evaluation.
+
+The evaluation's rules answer with their reason (``ssp_portal.rules.Answer``): the page that hides
+an action and the service that refuses it say the same thing. An answer with no reason is one
+about which nothing may be said (the person has no seat, the organization is one they declared a
+conflict with): the service refuses it with ``PermissionDenied``.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Collection, Iterable
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Municipality, Organization, User
 from organizations.permissions import acts_for_own_organization, is_finance_staff
-from procurement.models import Competition, PriorityIssue
+from procurement import selectors
+from procurement.models import (
+    Application,
+    CommissionMember,
+    Competition,
+    PriorityIssue,
+    ScoreSheet,
+)
+from ssp_portal.rules import ALLOWED, Answer, answer, refused
 
 
 def can_manage_municipality(user: User, municipality: Municipality) -> bool:
@@ -62,26 +80,19 @@ def can_screen_application(user: User, application) -> bool:
     )
 
 
-def can_award(user: User, application) -> bool:
-    """The competition's finance staff, unless they are members of the applicant."""
-    return can_manage_competition(user, application.competition) and not acts_for_own_organization(
-        user, application.organization
-    )
-
-
 def can_view_application(user: User, application) -> bool:
-    from procurement.models import Application
-
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
 
 
 # Evaluation --------------------------------------------------------------------------------------
 
 
-def commission_seat(user: User, competition: Competition):
-    """The person's seat on the competition's commission, or None."""
-    from procurement.models import CommissionMember
+def _under_evaluation(competition: Competition, at: datetime.datetime | None) -> bool:
+    return competition.effective_state_at(at or timezone.now()) == Competition.State.EVALUATION
 
+
+def commission_seat(user: User, competition: Competition) -> CommissionMember | None:
+    """The person's seat on the competition's commission, or None."""
     if not user.is_authenticated or not user.is_active:
         return None
     return (
@@ -93,24 +104,98 @@ def commission_seat(user: User, competition: Competition):
 
 def is_commission_member(user: User) -> bool:
     """Sits on the commission of any competition, as chair or member."""
-    from procurement.models import CommissionMember
-
     if not user.is_authenticated or not user.is_active:
         return False
     return CommissionMember.objects.filter(user=user).exists()
 
 
-def is_chair(user: User, competition: Competition) -> bool:
-    seat = commission_seat(user, competition)
-    return seat is not None and seat.role == "chair"
+def is_chair(user: User, competition: Competition, *, seat: CommissionMember | None = None) -> bool:
+    """``seat`` is the person's seat when the caller has it already (it saves the query)."""
+    seat = seat or commission_seat(user, competition)
+    return seat is not None and seat.role == CommissionMember.Role.CHAIR
 
 
-def can_follow_evaluation(user: User, competition: Competition) -> bool:
+def own_organizations(user: User) -> set[int]:
+    """The organizations the person is a member of: never theirs to score or award."""
+    return set(user.organization_memberships.values_list("organization_id", flat=True))
+
+
+def conflicted_organizations(seat: CommissionMember) -> set[int]:
+    """The organizations the member neither opens nor scores: those declared, and those the member
+    belongs to (a member of an organization is conflicted with it whether declared or not)."""
+    declaration = getattr(seat, "declaration", None)
+    if declaration is None:
+        return set()
+    declared = set(declaration.conflicts.values_list("organization_id", flat=True))
+    return declared | own_organizations(seat.user)
+
+
+def _by_organization(
+    user: User, applications: Iterable[Application], action: str, *, conflicted: Collection[int] = frozenset()
+) -> dict[int, Answer]:
+    """For each application: refused, saying why, when the person is a member of the organization;
+    refused without a word when it is one of ``conflicted``; else allowed."""
+    own = own_organizations(user)
+    return {
+        application.pk: refused(own_organization_refusal(user, application.organization, action))
+        if application.organization_id in own
+        else answer(application.organization_id not in conflicted)
+        for application in applications
+    }
+
+
+def can_follow_evaluation(user: User, competition: Competition) -> Answer:
     """Progress of the scoring (who has scored what, no numbers): the commission and the staff."""
-    return can_manage_competition(user, competition) or commission_seat(user, competition) is not None
+    return answer(can_manage_competition(user, competition) or commission_seat(user, competition) is not None)
 
 
-def scoring_finished(progress: dict, seat=None) -> bool:
+def can_declare(
+    competition: Competition, *, seat: CommissionMember | None, at: datetime.datetime | None = None
+) -> Answer:
+    """A member (``seat`` is the person's seat, or None) signs their declaration of interest after
+    the deadline, when the applicants are known, and before the results."""
+    if seat is None:
+        return refused()
+    return answer(
+        competition.effective_state_at(at or timezone.now())
+        in (Competition.State.CLOSED, Competition.State.EVALUATION),
+        _("Declarations are signed after the deadline, when the applicants are known."),
+    )
+
+
+def score_answers(
+    user: User, seat: CommissionMember, applications: Iterable[Application]
+) -> dict[int, Answer]:
+    """Which of the applications the member may open and score, as far as their organizations go:
+    not one of an organization the member belongs to (said why), nor one they declared a conflict
+    with (nothing more to say: the application is not theirs to see)."""
+    return _by_organization(user, applications, "score", conflicted=conflicted_organizations(seat))
+
+
+def can_score(
+    user: User,
+    application: Application,
+    *,
+    seat: CommissionMember | None,
+    at: datetime.datetime | None = None,
+) -> Answer:
+    """A member scores an eligible application while the competition is under evaluation, once their
+    declaration is signed, unless it is their own organization's or one they are conflicted with."""
+    if seat is None:
+        return refused()
+    if not hasattr(seat, "declaration"):
+        return refused(_("Sign your declaration of interest first."))
+    organization = score_answers(user, seat, [application])[application.pk]
+    if not organization:
+        return organization
+    if not _under_evaluation(application.competition, at):
+        return refused(_("Applications are scored while the competition is under evaluation."))
+    return answer(
+        application.state == Application.State.ELIGIBLE, _("Only an eligible application is scored.")
+    )
+
+
+def scoring_finished(progress: dict, seat: CommissionMember | None = None) -> bool:
     """Has every member (or ``seat`` alone) declared and submitted every sheet they can?
 
     ``progress`` is ``selectors.evaluation_progress``.
@@ -122,31 +207,102 @@ def scoring_finished(progress: dict, seat=None) -> bool:
     )
 
 
-def can_see_scores(user: User, competition: Competition, progress: dict | None = None) -> bool:
+def can_see_scores(
+    user: User,
+    competition: Competition,
+    progress: dict | None = None,
+    *,
+    seat: CommissionMember | None = None,
+) -> Answer:
     """Blind scoring: the ranking and the members' scores are seen by the competition's staff, and by
     a member once their own sheets are all in (or the competition is completed)."""
     if can_manage_competition(user, competition):
-        return True
-    seat = commission_seat(user, competition)
+        return ALLOWED
+    seat = seat or commission_seat(user, competition)
     if seat is None:
-        return False
+        return refused()
     if competition.state == Competition.State.COMPLETED:
-        return True
+        return ALLOWED
     if progress is None:
-        from procurement.selectors import evaluation_progress
+        progress = selectors.evaluation_progress(competition=competition)
+    return answer(
+        scoring_finished(progress, seat),
+        _("The ranking opens to you once you have submitted all your score sheets."),
+    )
 
-        progress = evaluation_progress(competition=competition)
-    return scoring_finished(progress, seat)
 
-
-def can_view_protocol(user: User, competition: Competition) -> bool:
+def can_view_protocol(user: User, competition: Competition) -> Answer:
     """The protocol holds every score and comment: under the same rule as the ranking."""
     return can_see_scores(user, competition)
 
 
-def can_reopen_sheet(user: User, sheet) -> bool:
+def can_edit_sheet(sheet: ScoreSheet | None) -> Answer:
+    """A member's sheet (None: not begun) is theirs to change until it is submitted; then it is locked."""
+    return answer(
+        sheet is None or not sheet.is_submitted,
+        _("This sheet is submitted and locked; only the chair can reopen it."),
+    )
+
+
+def can_see_others_scores(own_sheet: ScoreSheet | None) -> Answer:
+    """Blind scoring: a member sees the others' sheets of an application once their own is submitted."""
+    return answer(
+        own_sheet is not None and own_sheet.is_submitted,
+        _("You see the other members' scores once you have submitted your own sheet."),
+    )
+
+
+def can_reopen_sheets(
+    user: User, competition: Competition, *, seat: CommissionMember | None = None
+) -> Answer:
+    """The chair, or the competition's staff, reopen submitted sheets (never their own: see
+    :func:`reopenable_sheets`)."""
+    return answer(is_chair(user, competition, seat=seat) or can_manage_competition(user, competition))
+
+
+def reopenable_sheets(
+    user: User,
+    competition: Competition,
+    sheets: Iterable[ScoreSheet],
+    *,
+    seat: CommissionMember | None = None,
+) -> list[ScoreSheet]:
+    """Of the competition's ``sheets``, those the person may reopen: none of their own."""
+    if not can_reopen_sheets(user, competition, seat=seat):
+        return []
+    return [sheet for sheet in sheets if sheet.member.user_id != user.pk]
+
+
+def can_reopen_sheet(user: User, sheet: ScoreSheet) -> Answer:
     """The chair, or the competition's staff, reopen a submitted sheet; never its own author."""
-    competition = sheet.application.competition
-    if sheet.member.user_id == user.pk:
-        return False
-    return is_chair(user, competition) or can_manage_competition(user, competition)
+    return answer(bool(reopenable_sheets(user, sheet.application.competition, [sheet])))
+
+
+def reopening_open(competition: Competition, *, at: datetime.datetime | None = None) -> Answer:
+    """Sheets are reopened while the scoring goes on: under evaluation."""
+    return answer(
+        _under_evaluation(competition, at),
+        _("Sheets are reopened only while the competition is under evaluation."),
+    )
+
+
+def award_answers(
+    user: User, competition: Competition, applications: Iterable[Application]
+) -> dict[int, Answer]:
+    """:func:`can_award` for each of the competition's applications, in two queries."""
+    if not can_manage_competition(user, competition):
+        return {application.pk: refused() for application in applications}
+    return _by_organization(user, applications, "award")
+
+
+def can_award(user: User, application: Application) -> Answer:
+    """Decide an application's award, or take it back: the competition's finance staff, unless they
+    are members of the applicant."""
+    return award_answers(user, application.competition, [application])[application.pk]
+
+
+def awards_open(competition: Competition, *, at: datetime.datetime | None = None) -> Answer:
+    """Awards are decided, and taken back, while the competition is under evaluation."""
+    return answer(
+        _under_evaluation(competition, at), _("Awards are decided while the competition is under evaluation.")
+    )

@@ -533,15 +533,8 @@ def _commission_step(state: str, *, declared: bool, to_score: int, all_done: boo
     return "decision" if all_done else "waiting"
 
 
-def commission_work(*, user: User, now: datetime.datetime | None = None) -> list[CommissionWork]:
-    """The competitions a person sits on, each with the step they are at (one query).
-
-    The member's own numbers and the progress of the whole commission come from one query over
-    every seat of those competitions: no number of competitions or applications adds a query.
-    """
-    if not user.is_authenticated:
-        return []
-    now = now or timezone.now()
+def _seats_with_counts(user: User) -> list[CommissionMember]:
+    """Every seat of the competitions the person sits on, each with its member's numbers (one query)."""
     conflicted = ConflictedOrganization.objects.filter(declaration__member=OuterRef(OuterRef("pk"))).values(
         "organization"
     )
@@ -549,7 +542,7 @@ def commission_work(*, user: User, now: datetime.datetime | None = None) -> list
         competition=OuterRef("competition"), state__in=SCORED_STATES
     ).exclude(organization__in=conflicted)
     sheets = ScoreSheet.objects.filter(member=OuterRef("pk"), application__state__in=SCORED_STATES)
-    seats = list(
+    return list(
         CommissionMember.objects.filter(
             competition__in=CommissionMember.objects.filter(user=user).values("competition")
         )
@@ -560,36 +553,53 @@ def commission_work(*, user: User, now: datetime.datetime | None = None) -> list
             draft_count=_count(sheets.filter(state=ScoreSheet.State.DRAFT)),
         )
     )
+
+
+def _members_done(seats: list[CommissionMember]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per competition: how many members have declared and submitted every sheet they can, of how many."""
     done: dict[int, int] = defaultdict(int)
     members: dict[int, int] = defaultdict(int)
     for seat in seats:
         members[seat.competition_id] += 1
         if hasattr(seat, "declaration") and seat.submitted_count >= seat.scorable_count:
             done[seat.competition_id] += 1
-    work = []
-    for seat in seats:
-        if seat.user_id != user.pk:
-            continue
-        competition = seat.competition
-        competition.effective_state = competition.effective_state_at(now)
-        to_score = max(seat.scorable_count - seat.submitted_count, 0)
-        step = _commission_step(
-            competition.effective_state,
-            declared=hasattr(seat, "declaration"),
-            to_score=to_score,
-            all_done=done[competition.pk] == members[competition.pk],
-        )
-        work.append(
-            CommissionWork(
-                seat=seat,
-                step=step,
-                scorable=seat.scorable_count,
-                submitted=seat.submitted_count,
-                drafts=seat.draft_count,
-                members_done=done[competition.pk],
-                members=members[competition.pk],
-            )
-        )
+    return done, members
+
+
+def _work_of(
+    seat: CommissionMember, *, now: datetime.datetime, done: dict[int, int], members: dict[int, int]
+) -> CommissionWork:
+    competition = seat.competition
+    competition.effective_state = competition.effective_state_at(now)
+    step = _commission_step(
+        competition.effective_state,
+        declared=hasattr(seat, "declaration"),
+        to_score=max(seat.scorable_count - seat.submitted_count, 0),
+        all_done=done[competition.pk] == members[competition.pk],
+    )
+    return CommissionWork(
+        seat=seat,
+        step=step,
+        scorable=seat.scorable_count,
+        submitted=seat.submitted_count,
+        drafts=seat.draft_count,
+        members_done=done[competition.pk],
+        members=members[competition.pk],
+    )
+
+
+def commission_work(*, user: User, now: datetime.datetime | None = None) -> list[CommissionWork]:
+    """The competitions a person sits on, each with the step they are at (one query).
+
+    The member's own numbers and the progress of the whole commission come from one query over
+    every seat of those competitions: no number of competitions or applications adds a query.
+    """
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    seats = _seats_with_counts(user)
+    done, members = _members_done(seats)
+    work = [_work_of(seat, now=now, done=done, members=members) for seat in seats if seat.user_id == user.pk]
     order = {step: i for i, step in enumerate(COMMISSION_STEPS)}
     work.sort(key=lambda w: -w.competition.deadline.timestamp())
     work.sort(key=lambda w: order.get(w.step, len(order)))

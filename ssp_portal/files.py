@@ -7,6 +7,10 @@ encoded again); and, when ``SSP_CLAMD_ADDRESS`` is set, the virus scanner (ssp_p
 which refuses the file when it finds a threat and when it cannot be asked (the file is then not
 known to be clean).
 
+What passes comes out of the form's field as a ``CheckedUpload``: the file with the type the
+checks found. ``ssp_portal.private_files.store`` is the one way such an upload becomes a record
+(the models of private files share ``ssp_portal.private_files.PrivateFile``).
+
 Files live under MEDIA_ROOT, which no URL serves; views that repeat the permission check stream
 them, under a name the portal makes (ssp_portal/downloads.py). The name a person gave a file is
 kept only as display text.
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
@@ -133,6 +138,24 @@ def detect_file_type(file: UploadedFile) -> FileType | None:
     return detected
 
 
+class CheckedUpload(File):
+    """An upload that passed the checks (``PrivateFileField``), with the type they found.
+
+    It reads as the file to store (for an image, the one encoded again) and keeps the name it was
+    uploaded with, which is display text only. Only the field makes one from what a person sent;
+    the demo and tests make one for bytes whose type they know.
+    """
+
+    def __init__(self, file: File, detected_type: FileType) -> None:
+        super().__init__(file)
+        self.detected_type = detected_type
+
+    @property
+    def original_name(self) -> str:
+        """The name it was uploaded with, reduced to display text."""
+        return display_name(self.name or "")
+
+
 def accepts_files(count: int):
     """Mark a view whose form takes up to ``count`` files at once: its requests may be ``count``
     times the upload limit long (ssp_portal.middleware.RequestSizeMiddleware)."""
@@ -148,8 +171,8 @@ def accepts_files(count: int):
 class private_upload_to:  # noqa: N801 (used like a function in model fields)
     """An ``upload_to`` that ignores the given name: ``<prefix>/<random>.<extension>``.
 
-    The extension comes from the detected type, which the service sets on the instance as
-    ``file_extension``.
+    The extension is the instance's ``file_extension``: the detected type's, which
+    ``ssp_portal.private_files.store`` sets.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -167,7 +190,8 @@ class private_upload_to:  # noqa: N801 (used like a function in model fields)
 
 
 class PrivateFileField(forms.FileField):
-    """A file field that accepts only allow-listed types (by content) up to a size."""
+    """A file field that accepts only allow-listed types (by content) up to a size; it cleans to a
+    ``CheckedUpload``."""
 
     def __init__(
         self,
@@ -232,8 +256,7 @@ class PrivateFileField(forms.FileField):
         if checked is not file:  # encoded again: the size that counts is that of the stored file
             self._check_size(checked)
         scan_for_viruses(file)
-        checked.detected_type = detected
-        return checked
+        return CheckedUpload(checked, detected)
 
 
 def scan_for_viruses(file: UploadedFile) -> None:

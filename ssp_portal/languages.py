@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 #: Every language a text may be written in, in the order forms show them.
@@ -56,9 +58,6 @@ def missing_languages(obj: Any, name: str, languages: tuple[str, ...] = STATE_LA
 def as_read(name: str):
     """An expression of ``name`` as the reader sees it (their language, then the fallbacks), to
     order by: ``order_by("title")`` would read the page's language alone, untranslated rows last."""
-    from django.db.models import F, TextField, Value
-    from django.db.models.functions import Coalesce, NullIf
-
     language = current_language()
     order = (language, *[code for code in FALLBACK if code != language])
     text = TextField()
@@ -69,8 +68,6 @@ def as_read(name: str):
 
 def any_language(name: str, lookup: str, value: Any):
     """A filter matching ``name`` in any language: ``title__icontains`` in ky, ru or en."""
-    from django.db.models import Q
-
     query = Q()
     for column in localized(name):
         query |= Q(**{f"{column}__{lookup}": value})

@@ -20,6 +20,8 @@ from organizations import selectors as organization_selectors
 from organizations.context_processors import request_roles
 from procurement import selectors as procurement_selectors
 from ssp_portal.audit.selectors import audit_scope_timeline
+from ssp_portal.documents.models import Document
+from ssp_portal.notifications.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +86,6 @@ def _oldest_queued_job_seconds() -> int | None:
     Monitoring alerts on it: the sweep sends stuck work again every few minutes, so a value that
     keeps growing means no worker runs.
     """
-    from ssp_portal.documents.models import Document
-    from ssp_portal.notifications.models import OutgoingEmail
-
     oldest = [
         Document.objects.filter(state=Document.State.QUEUED).aggregate(first=Min("requested_at"))["first"],
         OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).aggregate(first=Min("created_at"))[

@@ -1,14 +1,17 @@
 """What every view of the portal does the same way: show a refusal, answer a form, redirect with a message.
 
 A service refuses with a ``ValidationError``; a view shows it either on the form it came from
-(:func:`form_errors`, beside the field it names) or as messages on the next page (:func:`refuse`).
+(:func:`form_errors`, beside the field it names) or as messages on the next page (:func:`refuse`);
+:func:`show_refusal` chooses by whether it names fields.
 A form page shown again after a POST answers 400 (:func:`form_status`), so that a refused form is
-never mistaken for a saved one. :func:`done` is the one way to say "saved" and move on, and
-:func:`back_to` the page an htmx request came from.
+never mistaken for a saved one. :func:`form_saved` checks a form, then makes its one service call.
+:func:`done` is the one way to say "saved" and move on, and :func:`back_to` the page an htmx
+request came from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,10 +29,32 @@ def form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def form_saved(form: Any, action: Callable[[], Any]) -> bool:
+    """Whether ``form`` is valid and ``action`` (its one service call) is done; a refusal of the
+    service is shown on the form (:func:`form_errors`), and then it is False as for an invalid form."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as exc:
+        form_errors(form, exc)
+        return False
+    return True
+
+
 def refuse(request: HttpRequest, exc: ValidationError) -> None:
     """A service's refusal shown as messages on the page the person goes to next."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+def show_refusal(request: HttpRequest, form: Any, exc: ValidationError) -> None:
+    """A refusal of what was typed (it names fields) on the form (:func:`form_errors`); a refusal
+    of the action itself (the object can no longer change) as messages (:func:`refuse`)."""
+    if hasattr(exc, "error_dict"):
+        form_errors(form, exc)
+    else:
+        refuse(request, exc)
 
 
 def refused(request: HttpRequest, exc: ValidationError, to: Any, *args: Any) -> HttpResponse:

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from ssp_portal.audit.services import audit_record
 from ssp_portal.formatting import format_date, format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
+from ssp_portal.rules import Check, missing
 
 # Days after the end of a period by which its report is due.
 REPORT_DUE_DAYS = 10
@@ -67,47 +69,28 @@ def project_create_from_award(
     at: datetime.datetime | None = None,
 ) -> Project:
     """The grant agreement of an award: the project, with the awarded amount, begins."""
-    competition = award.competition
-    if not permissions.can_contract(by, competition.municipality):
-        raise PermissionDenied
+    _require_contracting(by, award.competition)
     now = at or timezone.now()
-    if competition.state != Competition.State.COMPLETED:
-        raise ValidationError(_("Projects are contracted once the competition's results are published."))
-    contract_number = contract_number.strip()
+    project = _contracted_project(
+        award,
+        by,
+        now,
+        contract_number=contract_number.strip(),
+        contract_date=contract_date,
+        start_date=start_date,
+        end_date=end_date,
+    )
     try:
         with transaction.atomic():
-            project = Project(
-                award=award,
-                municipality=competition.municipality,
-                organization=award.application.organization,
-                title=award.application.project_title or competition.title,
-                contract_number=contract_number,
-                contract_date=contract_date,
-                amount=award.amount,
-                start_date=start_date,
-                end_date=end_date,
-                created_at=now,
-                created_by=by,
-            )
             project.full_clean(exclude=["award"])
             project.save()
-            ProjectBudgetLine.objects.bulk_create(
-                ProjectBudgetLine(
-                    project=project,
-                    position=i,
-                    category=line.category,
-                    category_label=line.get_category_display(),
-                    description=line.description,
-                    approved_amount=amount,
-                )
-                for i, (line, amount) in enumerate(approved_lines(award))
-            )
+            ProjectBudgetLine.objects.bulk_create(_approved_budget(project, award))
             _audit(
                 project,
                 by,
                 "project.contracted",
                 now,
-                contract_number=contract_number,
+                contract_number=project.contract_number,
                 amount=str(award.amount),
             )
     except IntegrityError:
@@ -115,29 +98,55 @@ def project_create_from_award(
     return project
 
 
+def _require_contracting(by: User, competition: Competition) -> None:
+    if not permissions.can_contract(by, competition.municipality):
+        raise PermissionDenied
+    if competition.state != Competition.State.COMPLETED:
+        raise ValidationError(_("Projects are contracted once the competition's results are published."))
+
+
+def _contracted_project(award: Award, by: User, now: datetime.datetime, **agreement: Any) -> Project:
+    """The award's project as the grant agreement (number, date, period) makes it, not saved yet."""
+    competition = award.competition
+    return Project(
+        award=award,
+        municipality=competition.municipality,
+        organization=award.application.organization,
+        title=award.application.project_title or competition.title,
+        amount=award.amount,
+        created_at=now,
+        created_by=by,
+        **agreement,
+    )
+
+
+def _approved_budget(project: Project, award: Award) -> list[ProjectBudgetLine]:
+    """The project's budget: the application's lines as approved (``approved_lines``)."""
+    return [
+        ProjectBudgetLine(
+            project=project,
+            position=i,
+            category=line.category,
+            category_label=line.get_category_display(),
+            description=line.description,
+            approved_amount=amount,
+        )
+        for i, (line, amount) in enumerate(approved_lines(award))
+    ]
+
+
 # Set-up: indicators, tranches, the reporting schedule ------------------------------------------------
 
 
-def project_setup_refusal(project: Project) -> str:
-    """Why the project's indicators, tranches and reporting schedule cannot change now, or "":
-    they change only while the project is active."""
-    return {
-        Project.State.SUSPENDED: _(
-            "The project is suspended: its indicators, tranches and reporting schedule cannot change."
-        ),
-        Project.State.TERMINATED: _(
-            "The project is terminated: its indicators, tranches and reporting schedule cannot change."
-        ),
-        Project.State.COMPLETED: _(
-            "The project is completed: its indicators, tranches and reporting schedule cannot change."
-        ),
-    }.get(project.state, "")
-
-
 def _require_setup_open(locked: Project) -> None:
-    refusal = project_setup_refusal(locked)
-    if refusal:
-        raise ValidationError(refusal)
+    setup = permissions.project_setup_open(locked)
+    if not setup:
+        raise ValidationError(setup.reason)
+
+
+def reported_indicators(project: Project) -> set[int]:
+    """Indicators a report has a value of: they neither change nor are removed."""
+    return set(Indicator.objects.filter(project=project, values__isnull=False).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -162,9 +171,7 @@ def project_set_indicators(
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         _require_setup_open(locked)
-        reported = set(
-            Indicator.objects.filter(project=locked, values__isnull=False).values_list("pk", flat=True)
-        )
+        reported = reported_indicators(locked)
         changes = sync_rows(
             existing=locked.indicators.all(),
             rows=indicators,
@@ -269,9 +276,9 @@ def tranche_mark_paid(
 ) -> PaymentTranche:
     """Record a payment (see ``tranche_payment_refusal`` for when it is refused)."""
     _require_manager(by, tranche.project)
-    own = permissions.own_organization_refusal(by, tranche.project, "pay")
-    if own:
-        raise ValidationError(own)
+    payer = permissions.can_pay_tranches(by, tranche.project)
+    if not payer:
+        raise ValidationError(payer.reason)
     with transaction.atomic():
         # The project is locked too: a payment and a change of the project's state wait for each other.
         locked = (
@@ -342,20 +349,7 @@ def project_set_schedule(
 ) -> list[MonitoringReport]:
     """The reporting schedule: interim reports for each period, and a final one."""
     _require_manager(by, project)
-    if not every_months and not period_ends:
-        raise ValidationError(_("Give a number of months between reports, or the dates their periods end."))
-    for day in period_ends or []:
-        if not project.start_date <= day <= project.end_date:
-            raise ValidationError(
-                {
-                    "period_ends": _("%(date)s is outside the project (%(start)s to %(end)s).")
-                    % {
-                        "date": format_date(day),
-                        "start": format_date(project.start_date),
-                        "end": format_date(project.end_date),
-                    }
-                }
-            )
+    _check_period_ends(project, every_months, period_ends)
     periods = schedule_periods(
         start=project.start_date, end=project.end_date, every_months=every_months, period_ends=period_ends
     )
@@ -383,6 +377,26 @@ def project_set_schedule(
         )
         _audit(locked, by, "project.schedule_set", at, reports=len(reports), every_months=every_months)
     return reports
+
+
+def _check_period_ends(
+    project: Project, every_months: int | None, period_ends: list[datetime.date] | None
+) -> None:
+    """A schedule is filled in every few months or by the dates its periods end, within the project."""
+    if not every_months and not period_ends:
+        raise ValidationError(_("Give a number of months between reports, or the dates their periods end."))
+    for day in period_ends or []:
+        if not project.start_date <= day <= project.end_date:
+            raise ValidationError(
+                {
+                    "period_ends": _("%(date)s is outside the project (%(start)s to %(end)s).")
+                    % {
+                        "date": format_date(day),
+                        "start": format_date(project.start_date),
+                        "end": format_date(project.end_date),
+                    }
+                }
+            )
 
 
 def started_reports(project: Project) -> set[int]:
@@ -454,21 +468,7 @@ def project_set_report_periods(
     problems = period_problems(project, periods)
     if problems:
         raise ValidationError([message for _index, _field, message in problems])
-    rows = []
-    start = project.start_date
-    for index, period in enumerate(periods):
-        rows.append(
-            {
-                "id": period.id,
-                "period_start": start,
-                "period_end": period.period_end,
-                "due_date": period.due_date or period.period_end + datetime.timedelta(days=REPORT_DUE_DAYS),
-                "kind": MonitoringReport.Kind.FINAL
-                if index == len(periods) - 1
-                else MonitoringReport.Kind.INTERIM,
-            }
-        )
-        start = period.period_end + datetime.timedelta(days=1)
+    rows = _period_rows(project, periods)
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         _require_setup_open(locked)
@@ -480,7 +480,7 @@ def project_set_report_periods(
         )
         changes = sync_rows(
             existing=locked.reports.all(),
-            rows=[SimpleNamespace(**row) for row in rows],
+            rows=rows,
             fields=("period_start", "period_end", "due_date", "kind"),
             order_field="number",
             first=1,
@@ -500,6 +500,27 @@ def project_set_report_periods(
     return bool(changes)
 
 
+def _period_rows(project: Project, periods: list[PeriodData]) -> list[SimpleNamespace]:
+    """The schedule's reports as rows: each starts the day after the one before ends, is due
+    ``REPORT_DUE_DAYS`` after its end unless given, and the last is the final report."""
+    rows = []
+    start = project.start_date
+    for index, period in enumerate(periods):
+        rows.append(
+            SimpleNamespace(
+                id=period.id,
+                period_start=start,
+                period_end=period.period_end,
+                due_date=period.due_date or period.period_end + datetime.timedelta(days=REPORT_DUE_DAYS),
+                kind=MonitoringReport.Kind.FINAL
+                if index == len(periods) - 1
+                else MonitoringReport.Kind.INTERIM,
+            )
+        )
+        start = period.period_end + datetime.timedelta(days=1)
+    return rows
+
+
 # The project's state ------------------------------------------------------------------------------------
 
 TRANSITIONS = {
@@ -513,6 +534,11 @@ REASONED = (Project.State.SUSPENDED, Project.State.TERMINATED)
 FINAL = (Project.State.COMPLETED, Project.State.TERMINATED)
 
 
+def next_states(project: Project) -> list[str]:
+    """The states the project can be put in now, in the order of ``TRANSITIONS``."""
+    return [state for state, sources in TRANSITIONS.items() if project.state in sources]
+
+
 @dataclass(frozen=True)
 class StateChange:
     """What putting a project in ``state`` means, as the confirmation and the e-mail say it.
@@ -522,7 +548,7 @@ class StateChange:
     is lifted, and a project made active again expects by their due dates. ``unpaid``: the
     tranches not paid yet (see ``tranche_payment_refusal`` for which are still paid).
     ``recipients``: the organization's members, who are e-mailed. ``problems``: what stands in
-    the way, as (message, report or None).
+    the way, each a check left to do; one about a report is done on the report's page (``where``).
     """
 
     project: Project
@@ -530,31 +556,35 @@ class StateChange:
     pending: list[MonitoringReport]
     unpaid: list[PaymentTranche]
     recipients: list[User]
-    problems: list[tuple[str, MonitoringReport | None]]
+    problems: list[Check]
+
+
+def state_checks(project: Project, state: str, reports: list[MonitoringReport]) -> list[Check]:
+    """What changing ``project`` to ``state`` needs: a transition of ``TRANSITIONS``, and to
+    complete it, every report accepted."""
+    if project.state not in TRANSITIONS.get(state, ()):
+        return [
+            Check(
+                False,
+                _("A project that is %(current)s cannot become %(new)s.")
+                % {"current": project.get_state_display().lower(), "new": Project.State(state).label.lower()},
+            )
+        ]
+    if state != Project.State.COMPLETED:
+        return []
+    return [
+        Check(
+            report.state == MonitoringReport.State.ACCEPTED,
+            _("%(report)s is not accepted yet.") % {"report": f"{report.get_kind_display()} {report.number}"},
+            where=report.get_absolute_url(),
+        )
+        for report in reports
+    ]
 
 
 def state_change(*, project: Project, state: str) -> StateChange:
     """What changing ``project`` to ``state`` would do now (three queries)."""
     reports = list(project.reports.order_by("number"))
-    problems: list[tuple[str, MonitoringReport | None]] = []
-    if project.state not in TRANSITIONS.get(state, ()):
-        problems.append(
-            (
-                _("A project that is %(current)s cannot become %(new)s.")
-                % {"current": project.get_state_display().lower(), "new": Project.State(state).label.lower()},
-                None,
-            )
-        )
-    elif state == Project.State.COMPLETED:
-        for report in reports:
-            if report.state != MonitoringReport.State.ACCEPTED:
-                problems.append(
-                    (
-                        _("%(report)s is not accepted yet.")
-                        % {"report": f"{report.get_kind_display()} {report.number}"},
-                        report,
-                    )
-                )
     return StateChange(
         project=project,
         state=state,
@@ -565,7 +595,7 @@ def state_change(*, project: Project, state: str) -> StateChange:
                 organization_memberships__organization=project.organization_id, is_active=True
             ).order_by("email")
         ),
-        problems=problems,
+        problems=missing(state_checks(project, state, reports)),
     )
 
 
@@ -584,8 +614,8 @@ def project_change_state(*, project: Project, by: User, state: str, reason: str 
         )
         change = state_change(project=locked, state=state)
         if change.problems:
-            messages = [message for message, _report in change.problems]
-            if any(report is not None for _message, report in change.problems):
+            messages = [check.message for check in change.problems]
+            if any(check.where for check in change.problems):
                 messages.insert(0, _("A project is completed once every report is accepted."))
             raise ValidationError(messages)
         previous = locked.state

@@ -28,6 +28,11 @@ def remind_reports(*, now: datetime.datetime | None = None) -> int:
     """E-mail the organizations whose reports are due soon or overdue, and the reviewers whose
     queue has waited too long. Safe to run repeatedly and concurrently."""
     now = now or timezone.now()
+    return _remind_due(now) + _remind_waiting(now)
+
+
+def _remind_due(now: datetime.datetime) -> int:
+    """The organization's members, of each report due in 7 days, in 1 day, and overdue."""
     sent = 0
     pending = (
         MonitoringReport.objects.filter(
@@ -49,7 +54,12 @@ def remind_reports(*, now: datetime.datetime | None = None) -> int:
                 template="monitoring/email/report_due",
                 context={"report": report, "project": report.project, "step": step},
             )
+    return sent
 
+
+def _remind_waiting(now: datetime.datetime) -> int:
+    """The reviewers of each report submitted ``SSP_REVIEW_WAIT_DAYS`` ago and not reviewed yet."""
+    sent = 0
     waiting_since = now - datetime.timedelta(days=settings.SSP_REVIEW_WAIT_DAYS)
     waiting = list(
         MonitoringReport.objects.filter(

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +28,17 @@ from monitoring.models import (
     Project,
     ReportAttachment,
     ReportRound,
+    SiteVisit,
+    SiteVisitPhoto,
 )
 from monitoring.spending import LineSpend, spend_for_report
 from organizations.models import MunicipalityMembership, User
 from ssp_portal.audit.services import audit_record
-from ssp_portal.files import FileType, display_name
+from ssp_portal.files import CheckedUpload
 from ssp_portal.formatting import format_quantity, format_soms, read_number, typed_number
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.private_files import discard, store
+from ssp_portal.rules import Check, missing, refusal
 from ssp_portal.versions import version_of
 
 NARRATIVE = ("activities", "results", "beneficiaries_reached", "problems")
@@ -63,10 +66,9 @@ def _writable(report: MonitoringReport, by: User) -> MonitoringReport:
     if not permissions.can_write_report(by, report):
         raise PermissionDenied
     locked = _lock(report)
-    if not locked.editable:
-        raise ValidationError(_("This report is submitted; it can change only if a revision is requested."))
-    if locked.project.state != Project.State.ACTIVE:
-        raise ValidationError(_("The project is not active."))
+    open_ = permissions.report_open(locked)
+    if not open_:
+        raise ValidationError(open_.reason)
     return locked
 
 
@@ -244,17 +246,9 @@ def _draft_spending(
             _refuse(errors, _("That budget line is not one of this project's."))
     spending = {line_id: entry for line_id, entry in spending.items() if line_id in lines}
     for line_id, entry in spending.items():
-        amount = entry.amount
-        if amount is None:
-            if _text(entry.explanation):
-                # An explanation without its amount would be lost: ask for the amount.
-                errors[f"amount_{line_id}"] = [
-                    _("Enter the amount (0 if nothing was spent) that this explanation is for.")
-                ]
-        elif not amount.is_finite() or amount < 0:
-            errors[f"amount_{line_id}"] = [_("The amount cannot be negative.")]
-        elif amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-            errors[f"amount_{line_id}"] = [_("Enter an amount in soms, for example 150000 or 150000.50.")]
+        error = _amount_error(entry)
+        if error:
+            errors[f"amount_{line_id}"] = [error]
     if any(key.startswith("amount_") for key in errors):
         return [], [], []
     stored = {e.budget_line_id: e for e in locked.expenditures.all()}
@@ -269,24 +263,34 @@ def _draft_spending(
         if entry.amount is None:
             if own is not None:
                 delete.append(own)
-            continue
-        if row.needs_explanation and not explanation:
+        elif row.needs_explanation and not explanation:
             errors[f"explanation_{row.line.pk}"] = [overspending_message(row)]
-            continue
-        if own is None:
-            create.append(
-                Expenditure(
-                    report=locked,
-                    budget_line=row.line,
-                    amount=entry.amount,
-                    explanation=explanation,
-                    overspent=row.overspent,
-                )
-            )
+        elif own is None:
+            create.append(_expenditure(locked, row, entry.amount, explanation))
         elif (own.amount, own.explanation, own.overspent) != (entry.amount, explanation, row.overspent):
             own.amount, own.explanation, own.overspent = entry.amount, explanation, row.overspent
             update.append(own)
     return create, update, delete
+
+
+def _amount_error(entry: Spending) -> str:
+    """What is wrong with the amount entered for a line, or ""."""
+    amount = entry.amount
+    if amount is None:
+        if _text(entry.explanation):
+            # An explanation without its amount would be lost: ask for the amount.
+            return _("Enter the amount (0 if nothing was spent) that this explanation is for.")
+    elif not amount.is_finite() or amount < 0:
+        return _("The amount cannot be negative.")
+    elif amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+        return _("Enter an amount in soms, for example 150000 or 150000.50.")
+    return ""
+
+
+def _expenditure(locked: MonitoringReport, row: LineSpend, amount: Decimal, explanation: str) -> Expenditure:
+    return Expenditure(
+        report=locked, budget_line=row.line, amount=amount, explanation=explanation, overspent=row.overspent
+    )
 
 
 def _draft_answers(current: ReportRound | None, answers: dict[str, str], errors: dict) -> ReportRound | None:
@@ -332,62 +336,71 @@ def report_save_draft(
         locked = _writable(report, by)
         if draft.version and draft.version != report_draft_version(locked, answerable_round(locked)):
             raise ValidationError({NON_FIELD_ERRORS: [DRAFT_STALE]})
-        errors: dict[str, list] = {}
-        narrative = _draft_narrative(locked, draft.narrative or {}, errors)
-        values = _draft_values(locked, draft.values or {}, errors)
-        spending = _draft_spending(locked, draft.spending or {}, errors)
-        answered = None
-        if draft.answers is not None:
-            current = locked.rounds.select_for_update().order_by("-number").first()
-            answerable = answerable_round(locked, latest=current)
-            answered = _draft_answers(answerable, draft.answers, errors)
-        if errors:
-            raise ValidationError(errors)
-        changed = []
-        if narrative:
-            changed.append("narrative")
-        if any(values):
-            create, update, delete = values
-            IndicatorValue.objects.filter(pk__in=[v.pk for v in delete]).delete()
-            IndicatorValue.objects.bulk_update(update, ["value"])
-            IndicatorValue.objects.bulk_create(create)
-            changed.append("indicators")
-        if any(spending):
-            create, update, delete = spending
-            Expenditure.objects.filter(pk__in=[e.pk for e in delete]).delete()
-            Expenditure.objects.bulk_update(update, ["amount", "explanation", "overspent"])
-            Expenditure.objects.bulk_create(create)
-            changed.append("expenditure")
-        if answered is not None:
-            answered.save(update_fields=["answers"])
-            changed.append("answers")
+        changes = _draft_changes(locked, draft)
+        changed = _write_draft(changes)
         if not changed:
             return []
         locked.updated_at = now
-        locked.save(update_fields=[*narrative, "updated_at"])
+        locked.save(update_fields=[*changes.narrative, "updated_at"])
         _audit(locked, by, "report.draft_saved", now, sections=changed)
     return changed
 
 
-def report_attach(*, report: MonitoringReport, by: User, kind: str, file: UploadedFile) -> ReportAttachment:
-    detected: FileType | None = getattr(file, "detected_type", None)
-    if detected is None:
-        raise ValueError("Upload the file through PrivateFileField, which checks its content.")
+@dataclass(frozen=True)
+class _DraftChanges:
+    """What a draft changes: the narrative fields set on the report, indicator values and
+    expenditures to create, update and delete, and the round whose answers changed."""
+
+    narrative: list[str]
+    values: tuple[list, list, list]
+    spending: tuple[list, list, list]
+    answered: ReportRound | None
+
+
+def _draft_changes(locked: MonitoringReport, draft: ReportDraft) -> _DraftChanges:
+    """Everything the draft changes, checked; refused with every error beside its field."""
+    errors: dict[str, list] = {}
+    narrative = _draft_narrative(locked, draft.narrative or {}, errors)
+    values = _draft_values(locked, draft.values or {}, errors)
+    spending = _draft_spending(locked, draft.spending or {}, errors)
+    answered = None
+    if draft.answers is not None:
+        current = locked.rounds.select_for_update().order_by("-number").first()
+        answerable = answerable_round(locked, latest=current)
+        answered = _draft_answers(answerable, draft.answers, errors)
+    if errors:
+        raise ValidationError(errors)
+    return _DraftChanges(narrative=narrative, values=values, spending=spending, answered=answered)
+
+
+def _write_draft(changes: _DraftChanges) -> list[str]:
+    """Write what changed (the narrative is saved with the report); the sections that changed."""
+    changed = []
+    if changes.narrative:
+        changed.append("narrative")
+    if any(changes.values):
+        create, update, delete = changes.values
+        IndicatorValue.objects.filter(pk__in=[v.pk for v in delete]).delete()
+        IndicatorValue.objects.bulk_update(update, ["value"])
+        IndicatorValue.objects.bulk_create(create)
+        changed.append("indicators")
+    if any(changes.spending):
+        create, update, delete = changes.spending
+        Expenditure.objects.filter(pk__in=[e.pk for e in delete]).delete()
+        Expenditure.objects.bulk_update(update, ["amount", "explanation", "overspent"])
+        Expenditure.objects.bulk_create(create)
+        changed.append("expenditure")
+    if changes.answered is not None:
+        changes.answered.save(update_fields=["answers"])
+        changed.append("answers")
+    return changed
+
+
+def report_attach(*, report: MonitoringReport, by: User, kind: str, file: CheckedUpload) -> ReportAttachment:
     now = timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
-        attachment = ReportAttachment(
-            report=locked,
-            kind=kind,
-            original_name=display_name(file.name),
-            content_type=detected.content_type,
-            size=file.size,
-            uploaded_by=by,
-            uploaded_at=now,
-        )
-        attachment.file_extension = detected.extension
-        attachment.file.save("upload", file, save=False)
-        attachment.save()
+        attachment = store(ReportAttachment(report=locked, kind=kind, uploaded_by=by, uploaded_at=now), file)
         _touch(locked, now)
     return attachment
 
@@ -396,42 +409,67 @@ def report_detach(*, attachment: ReportAttachment, by: User) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = _writable(attachment.report, by)
-        storage, name = attachment.file.storage, attachment.file.name
-        attachment.delete()
+        discard(attachment)
         _touch(locked, now)
-        transaction.on_commit(lambda: storage.delete(name))
 
 
-def report_problems(report: MonitoringReport) -> list[str]:
-    """What stops the report from being submitted."""
-    problems = []
-    if not report.activities.strip():
-        problems.append(_("Describe the activities carried out."))
-    if not report.results.strip():
-        problems.append(_("Describe the results."))
-    if report.beneficiaries_reached is None:
-        problems.append(_("Give the number of beneficiaries reached."))
+def report_checks(report: MonitoringReport) -> list[Check]:
+    """What a report needs before it is submitted, each check said as what to do and named by the
+    field of the draft form where it is done: the narrative, a value for every indicator, the
+    spending on every approved line (0 where nothing was spent), and an answer to every comment
+    of the reviewer when a revision was requested."""
     reported = {v.indicator_id for v in report.indicator_values.all()}
-    for indicator in report.project.indicators.all():
-        if indicator.pk not in reported:
-            problems.append(_("Give the value of the indicator “%(name)s”.") % {"name": indicator.name})
+    return [
+        Check(bool(report.activities.strip()), _("Describe the activities carried out."), "activities"),
+        Check(bool(report.results.strip()), _("Describe the results."), "results"),
+        Check(
+            report.beneficiaries_reached is not None,
+            _("Give the number of beneficiaries reached."),
+            "beneficiaries_reached",
+        ),
+        *(
+            Check(
+                indicator.pk in reported,
+                _("Give the value of the indicator “%(name)s”.") % {"name": indicator.name},
+                f"value_{indicator.pk}",
+            )
+            for indicator in report.project.indicators.all()
+        ),
+        *_spending_checks(report),
+        *_answer_checks(report),
+    ]
+
+
+def _spending_checks(report: MonitoringReport) -> list[Check]:
     spent = {e.budget_line_id for e in report.expenditures.all()}
     lines = list(report.project.budget_lines.all())
     if lines and not spent:
-        problems.append(_("Enter the spending of the period (0 where nothing was spent)."))
-    elif lines:
-        for line in lines:
-            if line.pk not in spent:
-                problems.append(
-                    _("Enter the spending on “%(line)s” (0 where nothing was spent).")
-                    % {"line": line.description}
-                )
+        return [Check(False, _("Enter the spending of the period (0 where nothing was spent)."))]
+    return [
+        Check(
+            line.pk in spent,
+            _("Enter the spending on “%(line)s” (0 where nothing was spent).") % {"line": line.description},
+            f"amount_{line.pk}",
+        )
+        for line in lines
+    ]
+
+
+def _answer_checks(report: MonitoringReport) -> list[Check]:
     answering = answerable_round(report)
-    if answering is not None:
-        for _section, label, _comment, answer in answering.comments_and_answers:
-            if not answer:
-                problems.append(_("Answer the reviewer's comment on “%(section)s”.") % {"section": label})
-    return problems
+    return [
+        Check(
+            bool(answer),
+            _("Answer the reviewer's comment on “%(section)s”.") % {"section": label},
+            f"answer_{section}",
+        )
+        for section, label, _comment, answer in (answering.comments_and_answers if answering else [])
+    ]
+
+
+def report_problems(report: MonitoringReport) -> list[str]:
+    """What stops the report from being submitted (``report_checks`` left to do)."""
+    return [check.message for check in missing(report_checks(report))]
 
 
 def _snapshot(report: MonitoringReport) -> dict[str, Any]:
@@ -464,9 +502,9 @@ def report_submit(
     now = at or timezone.now()
     with transaction.atomic():
         locked = _writable(report, by)
-        problems = report_problems(locked)
-        if problems:
-            raise ValidationError(problems)
+        problems = refusal(report_checks(locked))
+        if problems is not None:
+            raise problems
         previous = locked.rounds.select_related("reviewer").order_by("-number").first()
         number = previous.number + 1 if previous else 1
         current = ReportRound.objects.create(
@@ -536,16 +574,7 @@ def report_review(
     at: datetime.datetime | None = None,
 ) -> MonitoringReport:
     """Accept the report, or ask for a revision with comments per section."""
-    if not permissions.reviews_for(by, report.project.municipality):
-        raise PermissionDenied
-    own = permissions.own_organization_refusal(by, report.project, "review")
-    if own:
-        raise ValidationError(own)
-    comments = {
-        section: text.strip() for section, text in comments.items() if section in SECTIONS and text.strip()
-    }
-    if not accept and not comments:
-        raise ValidationError(_("Say what must change: comment at least one section."))
+    comments = _review_comments(report, by, accept, comments)
     now = at or timezone.now()
     with transaction.atomic():
         locked = _lock(report)
@@ -564,25 +593,40 @@ def report_review(
         )
         locked.accepted_at = now if accept else None
         locked.save(update_fields=["state", "accepted_at"])
-        _audit(
-            locked,
-            by,
-            "report.accepted" if accept else "report.revision_requested",
-            now,
-            round=current.number,
-        )
-        for membership in locked.project.organization.memberships.select_related("user"):
-            email_notify(
-                user=membership.user,
-                template="monitoring/email/report_reviewed",
-                context={
-                    "report": locked,
-                    "round": current,
-                    "project": locked.project,
-                    "comments": [(SECTIONS[section], text) for section, text in comments.items()],
-                },
-            )
+        verb = "report.accepted" if accept else "report.revision_requested"
+        _audit(locked, by, verb, now, round=current.number)
+        _tell_reviewed(locked, current)
     return locked
+
+
+def _review_comments(
+    report: MonitoringReport, by: User, accept: bool, comments: dict[str, str]
+) -> dict[str, str]:
+    """The review's comments as kept, per section; refused when the person may not review the
+    report, or asks for a revision without a comment."""
+    if not permissions.reviews_for(by, report.project.municipality):
+        raise PermissionDenied
+    reviewer = permissions.can_review_report(by, report)
+    if not reviewer:
+        raise ValidationError(reviewer.reason)
+    comments = {
+        section: text.strip() for section, text in comments.items() if section in SECTIONS and text.strip()
+    }
+    if not accept and not comments:
+        raise ValidationError(_("Say what must change: comment at least one section."))
+    return comments
+
+
+def _tell_reviewed(locked: MonitoringReport, current: ReportRound) -> None:
+    """E-mail the organization's members the decision and the comments of the round."""
+    context = {
+        "report": locked,
+        "round": current,
+        "project": locked.project,
+        "comments": [(SECTIONS[section], text) for section, text in current.comments.items()],
+    }
+    for membership in locked.project.organization.memberships.select_related("user"):
+        email_notify(user=membership.user, template="monitoring/email/report_reviewed", context=context)
 
 
 def site_visit_record(
@@ -590,12 +634,10 @@ def site_visit_record(
     project: Project,
     by: User,
     data: dict[str, Any],
-    photos: list[UploadedFile],
+    photos: list[CheckedUpload],
     at: datetime.datetime | None = None,
-):
+) -> SiteVisit:
     """A consultant's visit to the project, with what was seen and found, and photos."""
-    from monitoring.models import SiteVisit, SiteVisitPhoto
-
     if not permissions.can_record_visit(by, project):
         raise PermissionDenied
     if data["visited_on"] > timezone.localdate(at):
@@ -605,16 +647,7 @@ def site_visit_record(
             project=project, recorded_by=by, recorded_at=at or timezone.now(), **data
         )
         for upload in photos:
-            detected: FileType = upload.detected_type
-            photo = SiteVisitPhoto(
-                visit=visit,
-                original_name=display_name(upload.name),
-                content_type=detected.content_type,
-                size=upload.size,
-            )
-            photo.file_extension = detected.extension
-            photo.file.save("upload", upload, save=False)
-            photo.save()
+            store(SiteVisitPhoto(visit=visit), upload)
         audit_record(
             actor=by,
             verb="project.site_visit",

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from monitoring.documents import REPORT, SUMMARY
 from monitoring.factories import ProjectFactory
@@ -20,7 +21,8 @@ from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportA
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
 from monitoring.tests.contracted_project import fill
-from monitoring.views import project_state_token, tranche_paid_token
+from monitoring.views.projects import project_state_token
+from monitoring.views.tranches import tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import AwardFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
@@ -401,8 +403,6 @@ def test_access(key, persona, monitored, client_for, request, django_capture_on_
 @pytest.mark.django_db
 def test_what_each_allowed_request_changed(monitored, client_for, nco_member, consultant, finance_staff):
     """The allowed requests of the matrix do what they say."""
-    from django.urls import reverse
-
     client = client_for(nco_member)
     client.post(reverse("monitoring:report-save", args=[monitored.draft.pk]), draft(monitored))
     monitored.draft.refresh_from_db()

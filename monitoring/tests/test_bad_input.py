@@ -10,7 +10,7 @@ from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
-from monitoring.views import tranche_rows
+from monitoring.views.setup import tranche_rows
 from procurement.factories import CompetitionFactory
 from ssp_portal.tests.rows import rows_post
 

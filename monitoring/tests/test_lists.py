@@ -202,3 +202,20 @@ def test_the_tranche_rows_in_russian_keep_dates_and_amounts_typable(late, client
     assert '<html lang="ru">' in page
     assert f'value="{late.project.start_date.isoformat()}"' in page
     assert 'value="75000"' in page
+
+
+def test_the_queue_reads_its_filter_as_before(late, consultant, client_for):
+    """An unknown section shows all three; a municipality the person does not review lists nothing."""
+    fill(late, late.reports[0])
+    report_services.report_submit(report=late.reports[0], by=late.member)
+    client = client_for(consultant)
+    url = reverse("monitoring:queue")
+
+    unknown = client.get(url, {"show": "everything-else"}).content.decode()
+    for section in ("to-review", "overdue", "at-risk"):
+        assert f'data-testid="{section}"' in unknown
+    overdue = client.get(url, {"show": "overdue"}).content.decode()
+    assert 'data-testid="overdue"' in overdue and 'data-testid="to-review"' not in overdue
+    assert '<option value="overdue" selected>' in overdue
+    elsewhere = client.get(url, {"municipality": "nowhere"}).content.decode()
+    assert "Interim report" not in elsewhere

@@ -14,8 +14,15 @@ from monitoring.models import MonitoringReport, Project
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
 from monitoring.services.projects import approved_lines, schedule_periods
+from monitoring.services.reminders import remind_reports
 from monitoring.spending import spend_for_report
 from monitoring.tests.contracted_project import build, fill
+from organizations.factories import (
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+)
+from organizations.models import MunicipalityMembership
 from procurement.factories import ApplicationFactory, AwardFactory, CompetitionFactory
 from procurement.models import BudgetLine
 
@@ -321,12 +328,6 @@ def test_overdue_is_counted_in_bishkek_time(contracted):
 
 
 def test_overdue_is_counted_in_each_municipalitys_own_zone(contracted, finance_staff):
-    from organizations.factories import (
-        MunicipalityFactory,
-        MunicipalityMembershipFactory,
-        OrganizationFactory,
-    )
-
     western = MunicipalityFactory(name="Western", code="WST", time_zone="Asia/Tashkent")  # UTC+5
     staff = MunicipalityMembershipFactory(municipality=western).user
     other = build(western, OrganizationFactory(verified=True), staff)
@@ -377,8 +378,6 @@ def test_project_states(contracted):
 def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
     contracted, django_capture_on_commit_callbacks, settings
 ):
-    from monitoring.services.reminders import remind_reports
-
     settings.SSP_REVIEW_WAIT_DAYS = 5
     report = contracted.reports[0]  # due 2026-04-10, Bishkek
 
@@ -411,9 +410,6 @@ def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
 def test_without_a_consultant_the_finance_staff_are_reminded_of_a_waiting_report(
     contracted, django_capture_on_commit_callbacks, settings
 ):
-    from monitoring.services.reminders import remind_reports
-    from organizations.models import MunicipalityMembership
-
     settings.SSP_REVIEW_WAIT_DAYS = 5
     MunicipalityMembership.objects.filter(role=MunicipalityMembership.Role.CONSULTANT).delete()
     fill(contracted, contracted.reports[0])

@@ -16,7 +16,7 @@ from monitoring.models import MonitoringReport, PaymentTranche
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
 from monitoring.tests.contracted_project import fill
-from organizations.factories import OrganizationMembershipFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,6 @@ def test_a_colleague_who_is_not_a_member_still_reviews(contracted, organization,
 
 
 def test_a_member_consultant_is_not_told_that_a_report_arrived(contracted, organization, municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     other = MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
     OrganizationMembershipFactory(organization=organization, user=contracted.consultant)
     report = contracted.reports[0]

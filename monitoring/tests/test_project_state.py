@@ -285,3 +285,23 @@ def test_a_payment_reads_the_projects_state_as_it_is_now(contracted, finance_sta
         services.tranche_mark_paid(
             tranche=tranche, by=finance_staff, paid_on=timezone.localdate() - datetime.timedelta(days=1)
         )
+
+
+def test_the_state_card_offers_the_changes_the_project_allows(contracted, finance_staff, client_for):
+    """A suspended project is made active again or terminated; a terminated one no longer changes."""
+    client = client_for(finance_staff)
+    services.project_change_state(
+        project=contracted.project, by=finance_staff, state="suspended", reason="Audit"
+    )
+    page = client.get(contracted.project.get_absolute_url()).content.decode()
+    forms = {f.action: f for f in page_forms(page) if "/state/" in f.action}
+    assert set(forms) == {url(contracted, "active"), url(contracted, "terminated")}
+    assert "reason" in forms[url(contracted, "terminated")].fields
+    assert "formaction" not in page
+
+    services.project_change_state(
+        project=contracted.project, by=finance_staff, state="terminated", reason="Closed"
+    )
+    page = client.get(contracted.project.get_absolute_url()).content.decode()
+    assert not [f for f in page_forms(page) if "/state/" in f.action]
+    assert "The project is terminated; its state no longer changes." in page

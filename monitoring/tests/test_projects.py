@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.factories import ProjectFactory
@@ -104,9 +106,6 @@ def test_contracting_through_the_page(award, finance_staff, client_for):
 
 
 def test_project_list_queries_do_not_grow(municipality, finance_staff, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(finance_staff)
     url = reverse("monitoring:municipality-projects", args=[municipality.slug])
 

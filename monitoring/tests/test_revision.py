@@ -8,9 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.changes import snapshot_changes, word_diff
+from monitoring.documents import REPORT
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.services.reports import ReportDraft, Spending
@@ -18,6 +21,9 @@ from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
 from organizations.factories import MunicipalityMembershipFactory
 from organizations.models import MunicipalityMembership
+from ssp_portal.documents.models import Document
+from ssp_portal.documents.services import document_request
+from ssp_portal.documents.tests.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -291,9 +297,6 @@ def test_a_resubmission_goes_to_the_consultants_when_the_reviewer_left(
 
 
 def test_the_report_page_makes_the_same_queries_however_many_rounds(contracted, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     report = contracted.reports[0]
     client = client_for(contracted.consultant)
     counts = []
@@ -309,11 +312,6 @@ def test_the_report_page_makes_the_same_queries_however_many_rounds(contracted, 
 
 
 def test_the_report_pdf_keeps_the_answers_with_the_comments(contracted, django_capture_on_commit_callbacks):
-    from monitoring.documents import REPORT
-    from ssp_portal.documents.models import Document
-    from ssp_portal.documents.services import document_request
-    from ssp_portal.documents.tests.conftest import pdf_text
-
     report = contracted.reports[0]
     submitted(contracted, report)
     send_back(contracted, report, comments={"narrative": "Say where the classes were held."})

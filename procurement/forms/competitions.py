@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
@@ -192,8 +193,6 @@ class CompetitionTermsMixin:
 
     @property
     def zone(self):
-        from zoneinfo import ZoneInfo
-
         return ZoneInfo(self.municipality.time_zone)
 
 

@@ -21,6 +21,7 @@ from procurement.models.competitions import (
     RequiredDocument,
 )
 from ssp_portal.files import private_upload_to
+from ssp_portal.private_files import PrivateUpload
 
 # The largest amount a form accepts: a billion soms, far above any municipal budget.
 MAX_AMOUNT = Decimal("999999999.99")
@@ -72,6 +73,7 @@ class ApplicationQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        # procurement.models.evaluation imports this module.
         from procurement.models.evaluation import ConflictedOrganization
 
         own = Q(organization__in=Organization.objects.filter(memberships__user=user).values("pk"))
@@ -334,7 +336,7 @@ class ActivityLine(Ordered):
         return self.title
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(PrivateUpload):
     """A file attached to an application: a document the competition requires, or another."""
 
     application = models.ForeignKey(
@@ -349,22 +351,12 @@ class ApplicationAttachment(models.Model):
         related_name="+",
     )
     file = models.FileField(_("file"), upload_to=private_upload_to("application-attachments"))
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["required_document__position", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse(

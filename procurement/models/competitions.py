@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
+from procurement import amendments
 from ssp_portal.languages import LANGUAGES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -441,9 +442,7 @@ class Amendment(models.Model):
     @property
     def changed_terms(self) -> list:
         """Each changed term, old and new (``procurement.amendments.TermChange``)."""
-        from procurement.amendments import read
-
-        return read(self.changes or {})
+        return amendments.read(self.changes or {})
 
 
 class Subscription(models.Model):

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.files.base import ContentFile, File
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -34,9 +35,10 @@ from procurement.models import (
 )
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
-from ssp_portal.files import DOCUMENT_TYPES, FileType, PrivateFileField, display_name, open_stored_file
+from ssp_portal.files import DOCUMENT_TYPES, CheckedUpload, PrivateFileField, open_stored_file
 from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.private_files import discard, store
 from ssp_portal.rows.sync import sync_rows
 from ssp_portal.versions import version_of
 
@@ -300,49 +302,42 @@ def application_save_budget(
 # Attachments ------------------------------------------------------------------------------------
 
 
-def _store_attachment(
-    locked: Application,
-    *,
-    by: User,
-    file: File,
-    detected: FileType,
-    name: str,
-    required_document: RequiredDocument | None,
-    now: datetime.datetime,
-    **source: Any,
-) -> ApplicationAttachment:
-    """Store a checked file as the application's own, under a new random name, and record it.
-
-    The application as a whole is limited (``SSP_APPLICATION_MAX_BYTES``). ``source`` says where
-    the file came from, for the audit event; the event names no file, which is sealed content.
-    """
+def _check_room(locked: Application, upload: CheckedUpload) -> None:
+    """The application as a whole is limited (``SSP_APPLICATION_MAX_BYTES``)."""
     used = locked.attachments.aggregate(total=Sum("size"))["total"] or 0
     limit = settings.SSP_APPLICATION_MAX_BYTES
-    if used + file.size > limit:
-        from django.template.defaultfilters import filesizeformat
-
+    if used + upload.size > limit:
         raise ValidationError(
             {
                 "file": _("The application's files may take %(limit)s in all; %(used)s is used already.")
                 % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
             }
         )
-    file.seek(0)
-    sha256 = receipts.file_sha256(file.chunks())
-    file.seek(0)
+
+
+def _store_attachment(
+    locked: Application,
+    *,
+    by: User,
+    upload: CheckedUpload,
+    required_document: RequiredDocument | None,
+    now: datetime.datetime,
+    **source: Any,
+) -> ApplicationAttachment:
+    """Store a checked file as the application's own, under a new random name, and record it.
+
+    ``source`` says where the file came from, for the audit event; the event names no file, which
+    is sealed content.
+    """
+    _check_room(locked, upload)
     attachment = ApplicationAttachment(
         application=locked,
         required_document=required_document,
-        original_name=display_name(name),
-        content_type=detected.content_type,
-        size=file.size,
-        sha256=sha256,
+        sha256=receipts.file_sha256(upload.chunks()),
         uploaded_by=by,
         uploaded_at=now,
     )
-    attachment.file_extension = detected.extension
-    attachment.file.save("upload", file, save=False)
-    attachment.save()
+    store(attachment, upload)
     _touch(locked, now)
     _audit(
         locked,
@@ -365,29 +360,34 @@ def application_attach(
     *,
     application: Application,
     by: User,
-    file: UploadedFile,
+    file: CheckedUpload,
     required_document: RequiredDocument | None = None,
 ) -> ApplicationAttachment:
     """Store an upload under a random name; the form has checked its type and size by content."""
     _require_member(by, application)
-    detected: FileType | None = getattr(file, "detected_type", None)
-    if detected is None:
-        raise ValueError("Upload the file through PrivateFileField, which checks its content.")
     _check_required_document(application, required_document)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
         return _store_attachment(
-            locked,
-            by=by,
-            file=file,
-            detected=detected,
-            name=file.name,
-            required_document=required_document,
-            now=now,
-            source="upload",
+            locked, by=by, upload=file, required_document=required_document, now=now, source="upload"
         )
+
+
+def _organization_document_copy(document: OrganizationDocument) -> CheckedUpload:
+    """The organization's document read as an upload, through the field an upload goes through, so
+    that the copy meets the same type and size rules."""
+    try:
+        with document.file.open("rb") as stored:
+            content = stored.read()
+    except (FileNotFoundError, OSError, ValueError):
+        raise ValidationError(
+            _("The organization's copy of this document cannot be read; upload the file instead.")
+        ) from None
+    return PrivateFileField(allowed=DOCUMENT_TYPES).clean(
+        SimpleUploadedFile(document.original_name, content, document.content_type)
+    )
 
 
 def application_attach_organization_document(
@@ -407,32 +407,19 @@ def application_attach_organization_document(
     if document.organization_id != application.organization_id:
         raise PermissionDenied
     _check_required_document(application, required_document)
-    try:
-        with document.file.open("rb") as stored:
-            content = stored.read()
-    except (FileNotFoundError, OSError, ValueError):
-        raise ValidationError(
-            _("The organization's copy of this document cannot be read; upload the file instead.")
-        ) from None
-    # The field an upload goes through, so that the copy meets the same type and size rules.
-    copy = PrivateFileField(allowed=DOCUMENT_TYPES).clean(
-        SimpleUploadedFile(document.original_name, content, document.content_type)
-    )
+    copy = _organization_document_copy(document)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
         # The digest of what would be stored (an image is encoded again), as the attachments' are.
         sha256 = receipts.file_sha256(copy.chunks())
-        copy.seek(0)
         if locked.attachments.filter(sha256=sha256, required_document=required_document).exists():
             raise ValidationError(_("This document is attached already."))
         return _store_attachment(
             locked,
             by=by,
-            file=copy,
-            detected=copy.detected_type,
-            name=document.original_name,
+            upload=copy,
             required_document=required_document,
             now=now,
             source="organization_document",
@@ -447,11 +434,9 @@ def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
     with transaction.atomic():
         locked = _lock(application)
         _require_editable(locked, now)
-        storage, name = attachment.file.storage, attachment.file.name
         _audit(locked, by, "application.file_removed", now, attachment=attachment.pk)
-        attachment.delete()
+        discard(attachment)
         _touch(locked, now)
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 # What is missing --------------------------------------------------------------------------------

@@ -86,6 +86,49 @@ def commission_refusal(competition: Competition) -> str:
     return ""
 
 
+def _seat_new_member(
+    competition: Competition, data: MemberData, *, by: User, at: datetime.datetime
+) -> CommissionMember:
+    """A new member's seat, with an account made when they have none, and the e-mail that tells them
+    (an invitation to choose a password, or the appointment)."""
+    user, created = _account_for(data, language=by.language or settings.LANGUAGE_CODE)
+    member = CommissionMember.objects.create(
+        competition=competition, user=user, role=data.role, affiliation=data.affiliation, invited_at=at
+    )
+    context = {"competition": competition, "member": member}
+    if created:
+        context["password_url"] = password_link(user)
+        email_notify(user=user, template="procurement/email/commission_invitation", context=context)
+    else:
+        email_notify(user=user, template="procurement/email/commission_appointed", context=context)
+    return member
+
+
+def _commission_seats(
+    competition: Competition,
+    existing: dict[str, CommissionMember],
+    wanted: dict[str, MemberData],
+    *,
+    by: User,
+    at: datetime.datetime,
+) -> tuple[list[CommissionMember], list[CommissionMember]]:
+    """The seats made as ``wanted`` (by e-mail address): the members kept and added, and those removed."""
+    removed = [existing[email] for email in existing if email not in wanted]
+    # Free the chair and secretary seats before anyone takes them.
+    CommissionMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
+    CommissionMember.objects.filter(competition=competition).update(role=CommissionMember.Role.MEMBER)
+    result = []
+    for email, data in wanted.items():
+        current = existing.get(email)
+        if current is None:
+            result.append(_seat_new_member(competition, data, by=by, at=at))
+            continue
+        current.role, current.affiliation = data.role, data.affiliation
+        current.save(update_fields=["role", "affiliation"])
+        result.append(current)
+    return result, removed
+
+
 def commission_set(
     *, competition: Competition, by: User, members: list[MemberData], at: datetime.datetime | None = None
 ) -> bool:
@@ -106,29 +149,7 @@ def commission_set(
             email: (m.role, m.affiliation.strip()) for email, m in wanted.items()
         }:
             return False
-        removed = [existing[email] for email in existing if email not in wanted]
-        # Free the chair and secretary seats before anyone takes them.
-        CommissionMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
-        CommissionMember.objects.filter(competition=locked).update(role=CommissionMember.Role.MEMBER)
-        result = []
-        for email, data in wanted.items():
-            current = existing.get(email)
-            if current is not None:
-                current.role, current.affiliation = data.role, data.affiliation
-                current.save(update_fields=["role", "affiliation"])
-                result.append(current)
-                continue
-            user, created = _account_for(data, language=by.language or settings.LANGUAGE_CODE)
-            member = CommissionMember.objects.create(
-                competition=locked, user=user, role=data.role, affiliation=data.affiliation, invited_at=now
-            )
-            result.append(member)
-            context = {"competition": locked, "member": member}
-            if created:
-                context["password_url"] = password_link(user)
-                email_notify(user=user, template="procurement/email/commission_invitation", context=context)
-            else:
-                email_notify(user=user, template="procurement/email/commission_appointed", context=context)
+        result, removed = _commission_seats(locked, existing, wanted, by=by, at=now)
         audit_record(
             actor=by,
             verb="competition.commission_set",

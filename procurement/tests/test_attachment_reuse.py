@@ -28,7 +28,7 @@ from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.selectors import fitting_required_document
 from procurement.services import applications as services
 from ssp_portal.audit.models import AuditEvent
-from ssp_portal.files import PDF, PrivateFileField
+from ssp_portal.files import PDF, CheckedUpload, PrivateFileField
 from ssp_portal.tests.samples import pdf_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,7 @@ def competition(municipality):
 
 @pytest.fixture
 def charter(organization, nco_member):
-    file = ContentFile(CHARTER_BYTES, name="Устав.pdf")
-    file.detected_type = PDF
+    file = CheckedUpload(ContentFile(CHARTER_BYTES, name="Устав.pdf"), PDF)
     return organization_services.organization_document_add(
         organization=organization, by=nco_member, kind=OrganizationDocument.Kind.CHARTER, file=file
     )
@@ -139,8 +138,7 @@ def test_the_receipt_still_verifies_after_the_organization_replaces_and_removes_
     assert receipts.verify(receipt_number=submitted.receipt_number, digest=submitted.digest)
 
     # The organization uploads a new charter and removes the old one, file and all.
-    new = ContentFile(pdf_bytes(["Amended charter"]), name="Устав 2026.pdf")
-    new.detected_type = PDF
+    new = CheckedUpload(ContentFile(pdf_bytes(["Amended charter"]), name="Устав 2026.pdf"), PDF)
     organization_services.organization_document_add(
         organization=draft.organization, by=nco_member, kind=OrganizationDocument.Kind.CHARTER, file=new
     )

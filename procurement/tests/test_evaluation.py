@@ -316,7 +316,50 @@ def test_completion_needs_every_eligible_application_scored(evaluation, finance_
     assert info.value.messages == [
         "2 eligible applications have no submitted score sheet.",
         "Some score sheets are still drafts.",
+        "Members who have not yet submitted every score sheet: "
+        "Nurlan Asanov, Aigul Mamytova, Bakyt Toktosunov.",
     ]
+
+
+def test_one_members_sheets_do_not_finish_the_scoring(evaluation, finance_staff):
+    """Every application has a submitted sheet, but two members have not scored: the ranking is not
+    yet the commission's, so neither an award nor the results."""
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+    for application in evaluation.applications:
+        score(evaluation, evaluation.chair, application, [9, 5])
+    score(evaluation, evaluation.member1, evaluation.applications[0], [7, 4])
+    with pytest.raises(ValidationError) as info:
+        services.award_grant(application=evaluation.applications[0], by=finance_staff, amount=Decimal("1000"))
+    assert info.value.messages == [
+        "Decide the awards once the scoring is finished.",
+        "Members who have not yet submitted every score sheet: Aigul Mamytova, Bakyt Toktosunov.",
+    ]
+    with pytest.raises(ValidationError) as info:
+        competition_services.competition_complete(competition=evaluation.competition, by=finance_staff)
+    assert info.value.messages == [
+        "Members who have not yet submitted every score sheet: Aigul Mamytova, Bakyt Toktosunov."
+    ]
+    assert not Award.objects.exists()
+    assert Competition.objects.get(pk=evaluation.competition.pk).state == Competition.State.EVALUATION
+
+
+def test_a_conflicted_application_is_not_owed_by_the_member_who_declared_it(evaluation, finance_staff):
+    a, b, c = evaluation.applications
+    sign(evaluation, evaluation.chair)
+    sign(evaluation, evaluation.member1)
+    sign(evaluation, evaluation.member2, [(a.organization, "My sister works there")])
+    for user in (evaluation.chair, evaluation.member1):
+        for application in evaluation.applications:
+            score(evaluation, user, application, [7, 4])
+    score(evaluation, evaluation.member2, b, [6, 3])
+    assert services.completion_problems(evaluation.competition) == [
+        "Members who have not yet submitted every score sheet: Bakyt Toktosunov."
+    ]
+    score(evaluation, evaluation.member2, c, [6, 3])
+    assert services.completion_problems(evaluation.competition) == []
+    services.award_grant(application=a, by=finance_staff, amount=Decimal("150000"))
+    competition_services.competition_complete(competition=evaluation.competition, by=finance_staff)
 
 
 def test_completion_publishes_results_and_tells_every_applicant(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organizations.factories import OrganizationMembershipFactory
+from procurement import permissions
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, Award, ConflictedOrganization, ScoreSheet
 from procurement.services import applications as application_services
@@ -82,7 +83,7 @@ def test_a_commission_member_of_an_applicant_is_conflicted_automatically(evaluat
         ConflictedOrganization.objects.filter(declaration=declaration).values_list("organization", flat=True)
     ) == [own.pk]
     assert own.name in declaration.statement
-    assert services.conflicted_organizations(declaration.member) == {own.pk}
+    assert permissions.conflicted_organizations(declaration.member) == {own.pk}
     with pytest.raises(ValidationError, match="so you cannot score its application"):
         score(evaluation, evaluation.member1, evaluation.applications[0], [9, 5])
     assert not ScoreSheet.objects.filter(application=evaluation.applications[0]).exists()

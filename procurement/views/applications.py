@@ -25,7 +25,6 @@ from procurement.views import access
 from ssp_portal import web
 from ssp_portal.arrival import arrived_at
 from ssp_portal.audit.selectors import audit_timeline
-from ssp_portal.files import stored_file_response
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
 
@@ -358,7 +357,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         application=application,
         pk=attachment_pk,
     )
-    return stored_file_response(attachment, name=attachment.download_name())
+    return attachment.file_response()
 
 
 @login_required

@@ -5,11 +5,13 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ssp_portal.celery import send_when_possible
 from ssp_portal.documents.models import Document, stuck_before
 from ssp_portal.documents.registry import get_kind
 from ssp_portal.documents.rendering import html_to_pdf
@@ -45,7 +47,7 @@ def document_request(
 
 
 def _send(document: Document) -> None:
-    from ssp_portal.celery import send_when_possible
+    # The tasks module imports this one.
     from ssp_portal.documents.tasks import render_document
 
     transaction.on_commit(lambda: send_when_possible(render_document, str(document.pk)))
@@ -118,8 +120,6 @@ def document_render(*, document_id: str) -> Document | None:
 def documents_delete_for(*, subject: models.Model) -> int:
     """Delete the generated documents of a subject that is itself being deleted; their files go
     once the caller's transaction commits. Returns how many there were."""
-    from django.contrib.contenttypes.models import ContentType
-
     documents = list(
         Document.objects.select_for_update().filter(
             subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ssp_portal.celery import send_when_possible
 from ssp_portal.notifications.models import OutgoingEmail, Reminder
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def email_queue(
 
 
 def _send(email: OutgoingEmail) -> None:
-    from ssp_portal.celery import send_when_possible
+    # The tasks module imports this one.
     from ssp_portal.notifications.tasks import deliver_email
 
     transaction.on_commit(lambda: send_when_possible(deliver_email, email.pk))

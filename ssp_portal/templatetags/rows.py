@@ -7,6 +7,7 @@ from django.forms import BoundField
 from django.utils.html import format_html, format_html_join
 
 from ssp_portal.formatting import format_date, format_quantity, format_soms, read_number
+from ssp_portal.languages import NATIVE_NAMES
 from ssp_portal.rows.forms import NumberField
 
 register = template.Library()
@@ -124,7 +125,5 @@ def row_control(field: BoundField) -> str:
 def other_languages(field: BoundField) -> list[tuple[str, str, str]]:
     """The row's text of ``field`` in the languages not being edited, as (code, name, text):
     shown under the input so that a translator sees, say, the Russian while typing the Kyrgyz."""
-    from ssp_portal.languages import NATIVE_NAMES
-
     texts = (field.form.initial.get("other_languages") or {}).get(field.name) or []
     return [(code, NATIVE_NAMES.get(code, code), text) for code, text in texts]

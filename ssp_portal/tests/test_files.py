@@ -8,8 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from monitoring.models import SiteVisitPhoto
 from ssp_portal import file_checks
-from ssp_portal.files import PrivateFileField, detect_file_type, display_name, private_upload_to
+from ssp_portal.files import (
+    CheckedUpload,
+    PrivateFileField,
+    detect_file_type,
+    display_name,
+    private_upload_to,
+)
+from ssp_portal.private_files import store
 from ssp_portal.tests import samples
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -75,6 +83,18 @@ def test_field_rejects_a_file_over_the_limit_with_sizes_in_the_message():
 def test_field_accepts_an_allowed_file_and_records_its_type():
     cleaned = PrivateFileField().clean(SimpleUploadedFile("Устав.docx", DOCX))
     assert cleaned.detected_type.code == "docx"
+
+
+def test_field_hands_over_a_checked_upload_named_for_display_only():
+    cleaned = PrivateFileField().clean(SimpleUploadedFile("C:\\Мои документы\\Устав.docx", DOCX))
+    assert isinstance(cleaned, CheckedUpload)
+    assert cleaned.original_name == "Устав.docx"
+    assert cleaned.read() == DOCX
+
+
+def test_store_refuses_an_upload_the_field_did_not_check():
+    with pytest.raises(ValueError, match="PrivateFileField"):
+        store(SiteVisitPhoto(), SimpleUploadedFile("charter.docx", DOCX))
 
 
 def test_stored_names_are_random_and_keep_only_the_detected_extension():

@@ -39,24 +39,12 @@ def build(
     )
     application = ApplicationFactory(competition=competition, organization=organization, submit=True)
     application.budget_lines.all().delete()
-    BudgetLine.objects.create(
-        application=application,
-        position=0,
-        category="staff",
-        description="Staff",
-        unit="month",
-        quantity=10,
-        unit_cost=10000,
-    )
-    BudgetLine.objects.create(
-        application=application,
-        position=1,
-        category="equipment",
-        description="Supplies",
-        unit="set",
-        quantity=50,
-        unit_cost=1000,
-    )
+    fields = ("category", "description", "unit", "quantity", "unit_cost")
+    lines = [("staff", "Staff", "month", 10, 10000), ("equipment", "Supplies", "set", 50, 1000)]
+    for position, values in enumerate(lines):
+        BudgetLine.objects.create(
+            application=application, position=position, **dict(zip(fields, values, strict=True))
+        )
     award = AwardFactory(application=application, amount=Decimal("150000"))
     project = services.project_create_from_award(
         award=award,

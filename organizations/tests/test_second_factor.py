@@ -9,12 +9,14 @@ import time
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
 )
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
 
@@ -73,8 +75,6 @@ def test_either_admin_flag_is_enough():
 
 
 def test_an_inactive_account_or_a_visitor_needs_nothing(finance_staff):
-    from django.contrib.auth.models import AnonymousUser
-
     finance_staff.is_active = False
     assert not mfa_required(finance_staff)
     assert not mfa_required(AnonymousUser())
@@ -261,8 +261,6 @@ def test_a_role_that_needs_a_second_factor_cannot_remove_its_last_one(finance_st
 
 
 def test_an_administrator_removes_a_lost_authenticator_and_the_log_says_so(admin_user, finance_staff, client):
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     totp = TOTP.activate(finance_staff, generate_totp_secret()).instance
     RecoveryCodes.activate(finance_staff)
     client.force_login(admin_user)

@@ -5,19 +5,25 @@ organizations with an application and the followers are e-mailed once."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.factories import OrganizationMembershipFactory, UserFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory, UserFactory
+from procurement.amendments import terms_version, version_amendment
 from procurement.factories import ApplicationFactory, CompetitionFactory, SubscriptionFactory
 from procurement.models import Amendment, Application, Competition
 from procurement.services import competitions as services
 from ssp_portal.audit.models import AuditEvent
+from ssp_portal.documents.models import Document
+from ssp_portal.documents.tests.conftest import pdf_text
 from ssp_portal.notifications.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -303,9 +309,6 @@ def test_applicants_and_followers_are_e_mailed_once(
 def test_the_announcement_shows_the_changed_terms(
     competition, finance_staff, client, django_capture_on_commit_callbacks
 ):
-    from ssp_portal.documents.models import Document
-    from ssp_portal.documents.tests.conftest import pdf_text
-
     with django_capture_on_commit_callbacks(execute=True):
         services.competition_amend(
             competition=competition,
@@ -352,10 +355,6 @@ def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(mun
 def test_amendments_made_before_the_field_get_their_minimum_period_from_the_audit_trail(
     municipality, finance_staff
 ):
-    import importlib
-
-    from django.apps import apps
-
     migration = importlib.import_module("procurement.migrations.0004_amendments_record_the_minimum_period")
     moved = CompetitionFactory(
         municipality=municipality,
@@ -399,10 +398,6 @@ def publish(client, competition: Competition, data: dict) -> None:
 @pytest.fixture
 def two_staff(municipality, finance_staff):
     """Two people of the municipality's staff, each in a browser of their own."""
-    from django.test import Client
-
-    from organizations.factories import MunicipalityMembershipFactory
-
     first, second = Client(), Client()
     first.force_login(finance_staff)
     second.force_login(MunicipalityMembershipFactory(municipality=municipality).user)
@@ -461,8 +456,6 @@ def test_a_confirmation_opened_before_another_amendment_is_refused_and_changes_n
 
 
 def test_the_service_refuses_terms_that_changed_since_the_form_was_opened(competition, finance_staff):
-    from procurement.amendments import terms_version
-
     version = terms_version(competition, last_amendment=0)
     services.competition_amend(
         competition=competition, by=finance_staff, explanation="More.", changes={"budget": Decimal("450000")}
@@ -481,8 +474,6 @@ def test_the_service_refuses_terms_that_changed_since_the_form_was_opened(compet
 
 
 def test_the_version_of_the_terms_changes_with_any_amendment(competition):
-    from procurement.amendments import terms_version, version_amendment
-
     version = terms_version(competition, last_amendment=0)
     assert terms_version(Competition.objects.get(pk=competition.pk), last_amendment=0) == version
     assert terms_version(competition, last_amendment=1) != version

@@ -20,7 +20,9 @@ from organizations.factories import PDF_BYTES, OrganizationMembershipFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
+    EligibilityRequirementFactory,
     fill_application,
+    mark_submitted,
 )
 from procurement.models import Application, ApplicationAttachment
 from procurement.services.reminders import remind_unsent_drafts
@@ -329,7 +331,6 @@ def test_staff_list_filters_and_keeps_its_query_count(municipality, finance_staf
     assert queries(client, url) == few
     big = ApplicationFactory(competition=competition, complete=True)
     Application.objects.filter(pk=big.pk).update(requested_amount=Decimal("190000"))
-    from procurement.factories import mark_submitted
 
     mark_submitted(Application.objects.get(pk=big.pk))
     response = client.get(url, {"min_amount": "180000"})
@@ -342,8 +343,6 @@ def test_staff_list_filters_and_keeps_its_query_count(municipality, finance_staf
 def test_screening_through_the_page(
     municipality, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    from procurement.factories import EligibilityRequirementFactory
-
     competition = CompetitionFactory(municipality=municipality, past_deadline=True)
     requirement = EligibilityRequirementFactory(competition=competition, text="Registered for a year")
     application = ApplicationFactory(competition=competition, submit=True)

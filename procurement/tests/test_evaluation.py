@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 
+from organizations.factories import OrganizationFactory
+from procurement.documents import PROTOCOL
 from procurement.models import Application, Award, Competition, ConflictDeclaration, ScoreSheet
 from procurement.selectors import ranking
 from procurement.services import competitions as competition_services
 from procurement.services import evaluation as services
+from procurement.services.reminders import remind_missing_score_sheets
+from procurement.tasks import remind_missing_score_sheets as task
 from procurement.tests.competition_in_evaluation import score, sign
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.documents.models import Document
+from ssp_portal.documents.services import document_request
+from ssp_portal.documents.tests.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +56,6 @@ def test_a_conflict_names_applicants_with_reasons(evaluation):
 
 
 def test_a_conflict_must_be_with_an_applicant_and_have_a_reason(evaluation):
-    from organizations.factories import OrganizationFactory
-
     with pytest.raises(ValidationError, match="did not apply"):
         sign(evaluation, evaluation.member2, [(OrganizationFactory(), "x")])
     with pytest.raises(ValidationError, match="reason"):
@@ -81,8 +88,6 @@ def test_a_sheet_is_saved_as_a_draft_then_submitted_and_locked(evaluation):
 
 def test_a_draft_sheet_in_russian_shows_its_half_points_as_typed(evaluation, client_for):
     """A score is written in its field as the page writes numbers (7,5 in Russian) and read back."""
-    from django.urls import reverse
-
     sign(evaluation, evaluation.member1)
     score(evaluation, evaluation.member1, evaluation.applications[0], [Decimal("7.5"), None], submit=False)
     evaluation.member1.language = "ru"
@@ -101,10 +106,6 @@ def test_the_other_members_scores_are_written_as_the_members_own_field_writes_th
     evaluation, client_for, language, whole, half
 ):
     """One way for scores on the sheet: ``9`` in the field and in the other sheets, never ``9,0``."""
-    import re
-
-    from django.urls import reverse
-
     for member, values in ((evaluation.member1, [9, Decimal("3.5")]), (evaluation.member2, [9, 3])):
         sign(evaluation, member)
         score(evaluation, member, evaluation.applications[0], values)
@@ -124,12 +125,6 @@ def test_the_other_members_scores_are_written_as_the_members_own_field_writes_th
 
 
 def test_scores_are_written_one_way_in_the_protocol(evaluation, django_capture_on_commit_callbacks):
-    import re
-
-    from procurement.documents import PROTOCOL
-    from ssp_portal.documents.services import document_request
-    from ssp_portal.documents.tests.conftest import pdf_text
-
     for member in (evaluation.chair, evaluation.member1, evaluation.member2):
         sign(evaluation, member)
         for application in evaluation.applications:
@@ -398,11 +393,6 @@ def test_completion_publishes_results_and_tells_every_applicant(
 def test_members_with_missing_sheets_are_reminded_once_per_step(
     evaluation, django_capture_on_commit_callbacks
 ):
-    import datetime
-
-    from procurement.services.reminders import remind_missing_score_sheets
-    from procurement.tasks import remind_missing_score_sheets as task
-
     sign(evaluation, evaluation.chair)
     for application in evaluation.applications:
         score(evaluation, evaluation.chair, application, [5, 5])  # the chair is done

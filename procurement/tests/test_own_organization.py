@@ -10,10 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from organizations.factories import OrganizationMembershipFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 from procurement import permissions
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, Award, ConflictedOrganization, ScoreSheet
+from procurement.selectors import evaluation_progress
 from procurement.services import applications as application_services
 from procurement.services import evaluation as services
 from procurement.tests.competition_in_evaluation import score, sign
@@ -63,8 +64,6 @@ def test_the_staff_pages_say_why_there_is_no_screen_button(
 
 
 def test_other_staff_still_screen_it(own_submission, municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     colleague = MunicipalityMembershipFactory(municipality=municipality).user
     application_services.application_screen(application=own_submission, by=colleague, eligible=True)
     own_submission.refresh_from_db()
@@ -161,8 +160,6 @@ def test_finance_staff_cannot_take_back_the_award_of_their_own_organization(eval
 
 
 def test_the_progress_counts_a_later_membership_as_a_conflict(evaluation):
-    from procurement.selectors import evaluation_progress
-
     sign(evaluation, evaluation.member2)
     OrganizationMembershipFactory(
         organization=evaluation.applications[2].organization, user=evaluation.member2

@@ -14,15 +14,24 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import django_filters
 import pytest
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_filters.utils import get_model_field
 
-from procurement.factories import CompetitionFactory, EvaluationCriterionFactory, PriorityIssueFactory
-from procurement.models import Competition, CriterionScore, PriorityIssue
+from procurement.factories import (
+    ApplicationFactory,
+    CompetitionFactory,
+    EvaluationCriterionFactory,
+    PriorityIssueFactory,
+)
+from procurement.forms.evaluation import ScoreSheetForm
+from procurement.models import Application, Competition, CriterionScore, PriorityIssue
 from procurement.tests.competition_in_evaluation import build, score, sign
 from ssp_portal.rows.forms import DecimalInput, NumberField
 
@@ -231,8 +240,6 @@ def test_no_form_of_the_portal_takes_a_decimal_in_a_number_input():
 
 
 def test_the_score_sheet_takes_its_scores_as_typed(municipality):
-    from procurement.forms.evaluation import ScoreSheetForm
-
     criterion = EvaluationCriterionFactory(competition__municipality=municipality)
     field = ScoreSheetForm(criteria=[criterion]).fields[f"score_{criterion.pk}"]
     assert isinstance(field, NumberField) and isinstance(field.widget, DecimalInput)
@@ -275,10 +282,6 @@ FILTER_MODULES = ["procurement.filters", "monitoring.filters", "organizations.fi
 
 
 def test_no_filter_of_the_portal_takes_a_decimal_in_a_number_input():
-    import django_filters
-    from django.db import models
-    from django_filters.utils import get_model_field
-
     offending = []
     for module_name in FILTER_MODULES:
         try:
@@ -307,9 +310,6 @@ def test_no_filter_of_the_portal_takes_a_decimal_in_a_number_input():
 @pytest.fixture
 def applications_list(municipality):
     """A competition past its deadline with submitted applications of 150 000, 200 000 and 200 000,50."""
-    from procurement.factories import ApplicationFactory
-    from procurement.models import Application
-
     competition = CompetitionFactory(municipality=municipality, past_deadline=True)
     amounts = {}
     for amount in ("150000", "200000", "200000.50"):

@@ -13,6 +13,9 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import translation
 
+from organizations.models import User
+from ssp_portal.tests.crawl import crawl
+
 DEMO_PEOPLE = [
     None,  # the anonymous visitor
     "finance@karakol.example",
@@ -38,8 +41,6 @@ class DemoSite:
     broken: dict[str | None, list] = field(default_factory=dict)
 
     def client(self, email: str | None) -> Client:
-        from organizations.models import User
-
         client = Client(raise_request_exception=False)  # a 500 is an answer to check
         if email:
             client.force_login(User.objects.get(email=email))
@@ -75,9 +76,6 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo in one transaction for the module, rolled back after
     it; each test runs inside it and is rolled back to it. ``pages`` holds, per demo person,
     the pages reached from the home page by links (ssp_portal/tests/crawl.py)."""
-    from organizations.models import User
-    from ssp_portal.tests.crawl import crawl
-
     media = tmp_path_factory.mktemp("demo-media")
     with seeded_demo(django_db_blocker, media):
         # Pages in English, whatever language the demo people chose.

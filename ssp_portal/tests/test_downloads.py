@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from monitoring.services import reports as report_services
 from organizations import services as organization_services
+from organizations.documents import REGISTRATION_CARD
 from organizations.models import OrganizationDocument
 from procurement.factories import (
     ApplicationFactory,
@@ -20,6 +21,7 @@ from procurement.factories import (
     mark_submitted,
 )
 from procurement.services import applications as application_services
+from ssp_portal.documents.services import document_request
 from ssp_portal.downloads import ascii_filename, content_disposition, download_filename
 from ssp_portal.files import DOCUMENT_TYPES, IMAGE_TYPES, PrivateFileField
 from ssp_portal.tests import samples
@@ -188,9 +190,6 @@ def test_a_site_visit_photo_is_a_download_named_by_the_contract_and_the_day(cont
 def test_a_generated_document_is_a_download_with_nosniff(
     organization, nco_member, client_for, django_capture_on_commit_callbacks
 ):
-    from organizations.documents import REGISTRATION_CARD
-    from ssp_portal.documents.services import document_request
-
     with django_capture_on_commit_callbacks(execute=True):
         document = document_request(
             subject=organization, kind=REGISTRATION_CARD, requested_by=nco_member, language="en"

@@ -16,6 +16,7 @@ from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, BudgetLine
 from procurement.tests.competition_in_evaluation import build as build_evaluation
 from procurement.tests.competition_in_evaluation import score, sign
+from ssp_portal.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +147,6 @@ def test_the_staff_competitions_list_writes_its_dates_one_way_day_first(
 ):
     """The deadlines in the municipality's zone, and the history beside them, in the long form the
     other staff lists use: never ``01.12.2026`` beside ``1 декабря 2026``."""
-    from ssp_portal.audit.services import audit_record
-
     deadline = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=datetime.UTC)  # 17:00 in Bishkek
     competition = CompetitionFactory(municipality=municipality, published=True, deadline=deadline)
     audit_record(actor=finance_staff, verb="competition.published", target=competition, scope=municipality)

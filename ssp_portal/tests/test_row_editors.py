@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from monitoring.services import projects as project_services
 from monitoring.tests.contracted_project import build
-from organizations.factories import OrganizationMembershipFactory
+from organizations.factories import OrganizationMembershipFactory, UserFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -513,8 +516,6 @@ def test_numbers_in_the_fields_use_the_page_s_decimal_sign(editable, client_for,
 
 
 def test_a_person_with_an_account_joins_the_commission_without_retyping_their_name(editable, client_for):
-    from organizations.factories import UserFactory
-
     known = UserFactory(full_name="Bakyt Toktosunov")
     client = client_for(editable.staff)
     url = EDITORS["commission"].url(editable)
@@ -566,8 +567,6 @@ def _freeze_project(editable, state: str) -> None:
 
 
 def _freeze_competition(editable, state: str) -> None:
-    from django.utils import timezone
-
     type(editable.competition).objects.filter(pk=editable.competition.pk).update(
         state=state, published_at=timezone.now()
     )
@@ -622,10 +621,6 @@ def test_an_editor_of_rows_that_cannot_change_is_read_only_and_refuses_a_save(
 
 @pytest.mark.parametrize("state", ["suspended", "terminated", "completed"])
 def test_the_services_refuse_to_set_up_a_project_that_is_not_active(state, editable):
-    from django.core.exceptions import ValidationError
-
-    from monitoring.services import projects as project_services
-
     _freeze_project(editable, state)
     with pytest.raises(ValidationError, match=f"The project is {state}"):
         project_services.project_set_indicators(project=editable.project, by=editable.staff, indicators=[])

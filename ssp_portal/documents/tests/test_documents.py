@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import urllib.request
 
 import pytest
 from django.urls import reverse
 
 from organizations.documents import REGISTRATION_CARD
 from organizations.factories import OrganizationMembershipFactory
+from ssp_portal.documents import registry
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.rendering import html_to_pdf
 from ssp_portal.documents.services import document_render, document_request
@@ -68,8 +70,6 @@ def test_rendering_twice_keeps_the_first_file(organization, nco_member, on_commi
 
 
 def test_a_template_error_marks_the_document_failed(organization, nco_member, monkeypatch, on_commit):
-    from ssp_portal.documents import registry
-
     broken = dataclasses.replace(
         registry.get_kind(REGISTRATION_CARD), template="organizations/pdf/missing.html"
     )
@@ -86,8 +86,6 @@ def test_a_template_error_marks_the_document_failed(organization, nco_member, mo
 
 
 def test_documents_never_fetch_from_the_network(monkeypatch):
-    import urllib.request
-
     def refuse(*args, **kwargs):
         raise AssertionError("a document tried to reach the network")
 

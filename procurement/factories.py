@@ -230,6 +230,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory, verified=True)
 
     class Params:
+        # Each adds a step of its own: a trait's value never reaches a post-generation hook (``submit``).
         eligible = factory.Trait(outcome=submitted_as(Application.State.ELIGIBLE))
         ineligible = factory.Trait(outcome=submitted_as(Application.State.INELIGIBLE))
         withdrawn = factory.Trait(outcome=submitted_as(Application.State.WITHDRAWN))

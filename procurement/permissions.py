@@ -1,15 +1,21 @@
-"""Who may do what with priority issues, competitions and their evaluation.
+"""Who may do what with priority issues, competitions, applications and their evaluation.
 
-The evaluation's rules answer with their reason (``ssp_portal.rules.Answer``): the page that hides
-an action and the service that refuses it say the same thing. An answer with no reason is one
-about which nothing may be said (the person has no seat, the organization is one they declared a
-conflict with): the service refuses it with ``PermissionDenied``.
+Rules whose refusal a page shows answer with their reason (``ssp_portal.rules.Answer``): the page
+that hides an action and the service that refuses it say the same thing. An answer with no reason
+is one about which nothing may be said (the person has no seat, the organization is one they
+declared a conflict with): the service refuses it with ``PermissionDenied``.
+
+Pages get the actions a person may take from here (``application_actions``,
+``competition_actions``, ``next_step``, ``screen_answers``) rather than working them out from
+states. ``may_…`` rules say what a state allows (the service asks them of the row it has locked);
+the others ask who the person is as well.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,19 +51,122 @@ def can_view_competition(user: User, competition: Competition) -> bool:
     return not competition.is_draft or can_manage_competition(user, competition)
 
 
+def _accepting(competition: Competition, at: datetime.datetime | None, reason: str) -> Answer:
+    """While the competition accepts proposals (published, before its deadline); else ``reason``."""
+    return answer(competition.effective_state_at(at or timezone.now()) == Competition.State.PUBLISHED, reason)
+
+
+def may_amend(competition: Competition, *, at: datetime.datetime | None = None) -> Answer:
+    """Its terms are corrected by an amendment while it is open for proposals (by its staff)."""
+    return _accepting(competition, at, _("Only a competition open for proposals can be amended."))
+
+
+def may_complete(competition: Competition) -> Answer:
+    """Its results are published at the end of the evaluation (by its staff)."""
+    evaluated = competition.state == Competition.State.EVALUATION
+    return answer(evaluated, _("Only a competition under evaluation can be completed."))
+
+
+def may_cancel(competition: Competition) -> Answer:
+    """It can be stopped until its results are published (by its staff, saying why)."""
+    stopped = competition.state in (Competition.State.COMPLETED, Competition.State.CANCELLED)
+    return answer(not stopped, _("A completed or cancelled competition cannot be cancelled."))
+
+
+def competition_actions(competition: Competition) -> dict[str, Answer]:
+    """What its staff may do with the competition now (its page's manage panel)."""
+    return {"amend": may_amend(competition), "cancel": may_cancel(competition)}
+
+
 def can_follow(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def can_apply(user: User, organization) -> bool:
+def can_apply(user: User, organization: Organization) -> bool:
     """Members of an organization apply for it (the service checks it is verified)."""
     return bool(
         user.is_authenticated and user.is_active and organization.memberships.filter(user=user).exists()
     )
 
 
-def can_edit_application(user: User, application) -> bool:
+def may_apply_for(organization: Organization, own_applications: Iterable[Application]) -> bool:
+    """A verified organization applies once; again only after withdrawing its application
+    (``own_applications``: the person's organizations' applications to the competition)."""
+    return organization.is_verified and not any(
+        application.organization_id == organization.pk and application.state != Application.State.WITHDRAWN
+        for application in own_applications
+    )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a person can do about a competition now, and if not, what happens next."""
+
+    #: "apply", "wait" (for verification), "register" (an organization), "log_in", or None.
+    step: str | None
+    apply_organizations: list[Organization] = field(default_factory=list)
+    #: Their organizations not verified (waiting, or suspended): why they cannot apply.
+    waiting_organizations: list[Organization] = field(default_factory=list)
+
+
+def next_step(
+    user: User, competition: Competition, options: selectors.ApplyOptions | None, *, manager: bool
+) -> NextStep:
+    """Apply for each organization that may; else wait for verification; else register an
+    organization, unless the person runs or judges competitions (one query then). ``options`` is
+    ``selectors.apply_options`` (None when logged out)."""
+    if options is None:
+        return NextStep("log_in" if competition.is_open else None)
+    organizations = options.organizations
+    apply = [o for o in organizations if may_apply_for(o, options.own_applications)]
+    waiting = [o for o in organizations if not o.is_verified]
+    if not competition.is_open:
+        step = None
+    elif apply:
+        step = "apply"
+    elif waiting:
+        step = "wait"
+    elif organizations or manager or selectors.is_official(user=user, competition=competition):
+        # People who run or judge competitions are not invited to register an organization.
+        step = None
+    else:
+        step = "register"
+    return NextStep(step, apply, waiting)
+
+
+def can_edit_application(user: User, application: Application) -> bool:
+    """Its organization's members (what they may change depends on its state: ``application_actions``)."""
     return can_apply(user, application.organization)
+
+
+def may_change(application: Application, *, at: datetime.datetime) -> Answer:
+    """Only a draft changes (and is submitted), and only while the competition accepts proposals."""
+    if application.state != Application.State.DRAFT:
+        return refused(_("Only a draft can be changed."))
+    closed = _("The submission deadline has passed; the application can no longer change.")
+    return _accepting(application.competition, at, closed)
+
+
+def may_withdraw(application: Application, *, at: datetime.datetime) -> Answer:
+    """A submitted application is taken back before the deadline (and may be submitted again)."""
+    if application.state != Application.State.SUBMITTED:
+        return refused(_("Only a submitted application can be withdrawn."))
+    return _accepting(
+        application.competition, at, _("After the deadline an application can no longer be withdrawn.")
+    )
+
+
+def can_change_application(user: User, application: Application) -> Answer:
+    """Its organization's members change and submit a draft while the competition is open."""
+    if not can_edit_application(user, application):
+        return refused()
+    return _changeable(application)
+
+
+def _changeable(application: Application) -> Answer:
+    """``may_change`` now, said as the pages say it."""
+    change = may_change(application, at=timezone.now())
+    return answer(bool(change), _("This application can no longer be changed."))
 
 
 def own_organization_refusal(user: User, organization: Organization, action: str) -> str:
@@ -73,14 +182,56 @@ def own_organization_refusal(user: User, organization: Organization, action: str
     return messages[action] % {"organization": organization.name}
 
 
-def can_screen_application(user: User, application) -> bool:
-    """The competition's finance staff, unless they are members of the applicant."""
-    return can_manage_competition(user, application.competition) and not acts_for_own_organization(
-        user, application.organization
-    )
+def _staff_answers(
+    user: User, competition: Competition, applications: Iterable[Application], action: str
+) -> dict[int, Answer]:
+    """The competition's finance staff ``action`` ("screen", "award") each application, unless
+    they are members of its organization (said why); two queries for the list."""
+    if not can_manage_competition(user, competition):
+        return {application.pk: refused() for application in applications}
+    return _by_organization(user, applications, action)
 
 
-def can_view_application(user: User, application) -> bool:
+def can_screen_application(user: User, application: Application) -> Answer:
+    """Screen an application: the competition's finance staff, unless they are members of the
+    applicant (said why)."""
+    return _staff_answers(user, application.competition, [application], "screen")[application.pk]
+
+
+def screen_answers(
+    user: User, competition: Competition, applications: Iterable[Application]
+) -> dict[int, Answer]:
+    """Which of the competition's applications the person may screen now: a submitted one, by
+    :func:`can_screen_application`; the others are screened already (two queries for the list)."""
+    applications = list(applications)
+    answers = _staff_answers(user, competition, applications, "screen")
+    return {
+        application.pk: answers[application.pk]
+        if application.state == Application.State.SUBMITTED
+        else refused()
+        for application in applications
+    }
+
+
+def application_actions(user: User, application: Application) -> dict[str, Answer]:
+    """What the person may do on the application's page now, each with why not where that is said:
+    ``change`` (and submit) the draft, ``withdraw`` it, start a ``new_version`` of it, ``screen`` it."""
+    member = can_edit_application(user, application)
+    state = application.state
+    return {
+        "change": _changeable(application) if member else refused(),
+        "withdraw": may_withdraw(application, at=timezone.now()) if member else refused(),
+        "new_version": answer(
+            member
+            and state == Application.State.WITHDRAWN
+            and application.competition.is_open
+            and not hasattr(application, "next_version")
+        ),
+        "screen": screen_answers(user, application.competition, [application])[application.pk],
+    }
+
+
+def can_view_application(user: User, application: Application) -> bool:
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
 
 
@@ -290,9 +441,7 @@ def award_answers(
     user: User, competition: Competition, applications: Iterable[Application]
 ) -> dict[int, Answer]:
     """:func:`can_award` for each of the competition's applications, in two queries."""
-    if not can_manage_competition(user, competition):
-        return {application.pk: refused() for application in applications}
-    return _by_organization(user, applications, "award")
+    return _staff_answers(user, competition, applications, "award")
 
 
 def can_award(user: User, application: Application) -> Answer:

@@ -1,7 +1,8 @@
-"""The checks a competition must pass before it is published, in plain words.
+"""What is missing before a competition is published, and before an application is submitted.
 
-One list serves the competition's page (its publishing checklist), the confirmation page and the
-service that refuses to publish. Each check is either done, said as a fact ("3 criteria"), or left
+Each is one list of ``ssp_portal.rules.Check``. Before publishing, one list serves the
+competition's page (its publishing checklist), the confirmation page and the service that refuses
+to publish. Each check is either done, said as a fact ("3 criteria"), or left
 to do, said as what to do ("Add at least one evaluation criterion"), with ``where`` naming the page
 on which it is done. A check that depends on another is never done while the other is not: weights
 cannot add up to 100 without criteria.
@@ -13,6 +14,19 @@ cannot add up to 100 without criteria.
 - The commission has at least three members, and a chair.
 - The title, the description and every criterion, document and requirement are written in both
   state languages, Kyrgyz and Russian (English is optional).
+
+Before submitting, one list serves the application's page ("Still missing before you can
+submit"), the organization's home page and the service that refuses to submit. The page lists
+only what is left, so each check is said as what to do, with ``where`` naming the section of the
+application in which it is done:
+
+- Every section is written: title, summary, problem, objectives, target group, expected results,
+  and the number of beneficiaries; at least one activity and the budget lines.
+- The requested amount is given, is at most the maximum grant and, once within it, equals the
+  total of the budget lines.
+- Every document the competition asks for is attached.
+- The submission arrived before the deadline (checked by the service alone, by the moment the
+  request reached the server).
 """
 
 from __future__ import annotations
@@ -24,9 +38,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from procurement.models import CommissionMember, Competition
+from procurement.models import Application, CommissionMember, Competition
+from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.languages import LANGUAGES, STATE_LANGUAGES, missing_languages, text_in
-from ssp_portal.rules import Check
+from ssp_portal.rules import Check, missing
 from ssp_portal.templatetags.portal import soms
 
 MIN_COMMISSION = 3
@@ -211,4 +226,97 @@ def publish_checks(competition: Competition, *, at: datetime.datetime) -> list[C
 
 def publish_problems(competition: Competition, *, at: datetime.datetime) -> list[str]:
     """What is left to do before publishing, in the same words as the checklist."""
-    return [check.message for check in publish_checks(competition, at=at) if not check.ok]
+    return [check.message for check in missing(publish_checks(competition, at=at))]
+
+
+# Before an application is submitted -----------------------------------------------------------
+
+# The sections of the application (its page's ``#section-…``) where a check is done.
+PROJECT = "project"
+PROBLEM = "problem"
+OBJECTIVES = "objectives"
+TARGET_GROUP = "target_group"
+ACTIVITIES = "activities"
+BUDGET = "budget"
+ATTACHMENTS = "attachments"
+
+
+def _written_checks(application: Application) -> list[Check]:
+    def written(name: str) -> bool:
+        return bool(str(getattr(application, name) or "").strip())
+
+    return [
+        Check(written("project_title"), _("Give the project a title."), PROJECT),
+        Check(written("summary"), _("Write the summary."), PROJECT),
+        Check(written("problem"), _("Describe the problem and its evidence."), PROBLEM),
+        Check(written("objectives"), _("State the objectives."), OBJECTIVES),
+        Check(written("target_group"), _("Describe the target group."), TARGET_GROUP),
+        Check(written("expected_results"), _("Describe the expected results."), OBJECTIVES),
+        Check(bool(application.beneficiaries), _("Give the number of beneficiaries."), TARGET_GROUP),
+    ]
+
+
+def max_grant_check(*, competition: Competition, requested: Decimal | None) -> Check:
+    """The requested amount (when given) is at most the competition's maximum grant."""
+    return Check(
+        requested is None or requested <= competition.max_grant,
+        _("The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s).")
+        % {"max": format_soms(competition.max_grant), "requested": format_soms(requested)},
+        BUDGET,
+    )
+
+
+def budget_checks(*, competition: Competition, requested: Decimal | None, lines: list) -> list[Check]:
+    """The requested amount is within the maximum grant; once it is, the lines add up to it (when
+    both are given)."""
+    within = max_grant_check(competition=competition, requested=requested)
+    if not within.ok:
+        return [within]
+    total = sum((line.total for line in lines), Decimal("0"))
+    adds_up = Check(
+        requested is None or not lines or total == requested,
+        _(
+            "The budget lines add up to %(total)s, but the requested amount is %(requested)s: make them "
+            "equal, or leave the requested amount empty to ask for the total of the lines."
+        )
+        % {"total": format_soms(total), "requested": format_soms(requested)},
+        BUDGET,
+    )
+    return [within, adds_up]
+
+
+def submission_checks(application: Application) -> list[Check]:
+    """Everything a submission needs but its deadline, each said as what to do."""
+    competition = application.competition
+    lines = list(application.budget_lines.all())
+    requested = application.requested_amount
+    attached = {a.required_document_id for a in application.attachments.all()}
+    return [
+        *_written_checks(application),
+        Check(bool(list(application.activities.all())), _("List at least one activity."), ACTIVITIES),
+        Check(bool(lines), _("Add the budget lines."), BUDGET),
+        Check(bool(requested), _("Give the requested amount."), BUDGET),
+        *(budget_checks(competition=competition, requested=requested, lines=lines) if requested else []),
+        *(
+            Check(
+                document.pk in attached, _("Attach: %(document)s.") % {"document": document.name}, ATTACHMENTS
+            )
+            for document in competition.required_documents.all()
+        ),
+    ]
+
+
+def application_problems(application: Application) -> list[str]:
+    """What is left to do before submitting, in plain words (the deadline is checked apart)."""
+    return [check.message for check in missing(submission_checks(application))]
+
+
+def deadline_check(competition: Competition, *, arrived: datetime.datetime) -> Check:
+    """A submission counts by the moment it arrived: before the deadline, while the competition
+    is published, or closed by the deadline task while the request waited."""
+    open_states = (Competition.State.PUBLISHED, Competition.State.CLOSED)
+    return Check(
+        arrived < competition.deadline and competition.state in open_states,
+        _("The submission deadline passed at %(time)s; the application was not submitted.")
+        % {"time": format_datetime(competition.deadline, zone=competition.zone)},
+    )

@@ -12,7 +12,14 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from organizations.models import Municipality, OrganizationDocument, OrganizationMembership, User
+from organizations.models import (
+    Municipality,
+    Organization,
+    OrganizationDocument,
+    OrganizationMembership,
+    User,
+)
+from procurement import rules
 from procurement.amendments import MONEY
 from procurement.models import (
     Amendment,
@@ -58,6 +65,33 @@ def competition_detail(*, user: User, reference: str) -> Competition | None:
         )
         .filter(reference=reference)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    """A signed-in person's organizations and their applications to one competition."""
+
+    own_applications: list[Application]
+    organizations: list[Organization]
+
+
+def apply_options(*, user: User, competition: Competition) -> ApplyOptions | None:
+    """What ``permissions.next_step`` decides from (two queries; None when logged out)."""
+    if not user.is_authenticated:
+        return None
+    own = Application.objects.of_member(user).filter(competition=competition).select_related("organization")
+    return ApplyOptions(
+        own_applications=list(own),
+        organizations=list(Organization.objects.filter(memberships__user=user).order_by("name")),
+    )
+
+
+def is_official(*, user: User, competition: Competition) -> bool:
+    """Works for a municipality, or sits on this competition's commission (one query)."""
+    return (
+        user.municipality_memberships.exists()
+        or CommissionMember.objects.filter(user=user, competition=competition).exists()
     )
 
 
@@ -241,8 +275,6 @@ def member_applications_in_progress(
     *, user: User, now: datetime.datetime | None = None
 ) -> MemberApplications:
     """The person's organizations' drafts still open and submissions awaiting results (five queries)."""
-    from procurement.services.applications import application_problems
-
     now = now or timezone.now()
     applications = list(
         Application.objects.of_member(user)
@@ -268,7 +300,7 @@ def member_applications_in_progress(
     )
     drafts = [a for a in applications if a.is_draft]
     for draft in drafts:
-        draft.missing = application_problems(draft)
+        draft.missing = rules.application_problems(draft)
     return MemberApplications(drafts=drafts, waiting=[a for a in applications if not a.is_draft])
 
 
@@ -301,7 +333,7 @@ def application_detail(*, user: User, pk: int) -> Application | None:
 class MaximumLowered:
     """An application that requests more than the maximum grant, which an amendment lowered."""
 
-    problem: str  # the budget check's own words (``max_grant_problem``)
+    problem: str  # the budget check's own words (``rules.max_grant_check``)
     amendment: int | None  # the number of the amendment that lowered it, if one did
     previous: Decimal | None  # the maximum before that amendment
 
@@ -309,14 +341,13 @@ class MaximumLowered:
 def maximum_lowered(*, application: Application) -> MaximumLowered | None:
     """While the competition is open, a draft or submitted application that now requests more than
     the maximum grant, with the last amendment that lowered it (one query; none when within)."""
-    from procurement.services.applications import max_grant_problem
-
     competition = application.competition
     if application.state not in (Application.State.DRAFT, Application.State.SUBMITTED):
         return None
-    problem = max_grant_problem(competition=competition, requested=application.requested_amount)
-    if not problem or not competition.is_open:
+    within = rules.max_grant_check(competition=competition, requested=application.requested_amount)
+    if within.ok or not competition.is_open:
         return None
+    problem = within.message
     for amendment in competition.amendments.filter(changes__has_key="max_grant").order_by("-number"):
         change = next(change for change in amendment.changed_terms if change.name == "max_grant")
         if change.old_kind == change.new_kind == MONEY and change.new < change.old:

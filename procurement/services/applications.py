@@ -7,6 +7,7 @@ the transaction that records it, and issues a receipt with the digest of what wa
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,14 +17,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from organizations.models import Organization, OrganizationDocument, User
-from procurement import permissions, receipts
+from procurement import permissions, receipts, rules
 from procurement.models import (
     ActivityLine,
     Application,
@@ -36,10 +37,10 @@ from procurement.models import (
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
 from ssp_portal.files import DOCUMENT_TYPES, CheckedUpload, PrivateFileField, open_stored_file
-from ssp_portal.formatting import format_datetime, format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.private_files import discard, store
 from ssp_portal.rows.sync import sync_rows
+from ssp_portal.rules import missing, refusal
 from ssp_portal.versions import version_of
 
 RECEIPT = "application-receipt"
@@ -96,10 +97,9 @@ def _require_member(by: User, application: Application) -> None:
 
 
 def _require_editable(locked: Application, now: datetime.datetime) -> None:
-    if locked.state != Application.State.DRAFT:
-        raise ValidationError(_("Only a draft can be changed."))
-    if locked.competition.effective_state_at(now) != Competition.State.PUBLISHED:
-        raise ValidationError(_("The submission deadline has passed; the application can no longer change."))
+    change = permissions.may_change(locked, at=now)
+    if not change:
+        raise ValidationError(change.reason)
 
 
 def _touch(locked: Application, now: datetime.datetime) -> None:
@@ -250,29 +250,6 @@ def application_set_budget_lines(*, application: Application, by: User, lines: l
     return bool(changes)
 
 
-def max_grant_problem(*, competition: Competition, requested: Decimal | None) -> str:
-    """A requested amount above the maximum grant, in plain words ('' when within it)."""
-    if requested is None or requested <= competition.max_grant:
-        return ""
-    return _(
-        "The maximum grant of this competition is %(max)s: ask for that much or less (now %(requested)s)."
-    ) % {"max": format_soms(competition.max_grant), "requested": format_soms(requested)}
-
-
-def budget_problems(*, competition: Competition, requested: Decimal | None, lines: list[Any]) -> str:
-    """What is wrong with a requested amount and its lines, in plain words ('' when nothing)."""
-    total = sum((line.total for line in lines), Decimal("0"))
-    problem = max_grant_problem(competition=competition, requested=requested)
-    if problem:
-        return problem
-    if requested is not None and lines and total != requested:
-        return _(
-            "The budget lines add up to %(total)s, but the requested amount is %(requested)s: make them "
-            "equal, or leave the requested amount empty to ask for the total of the lines."
-        ) % {"total": format_soms(total), "requested": format_soms(requested)}
-    return ""
-
-
 def application_save_budget(
     *,
     application: Application,
@@ -286,11 +263,12 @@ def application_save_budget(
     amounts = dict(amounts)
     if amounts.get("requested_amount") is None and lines:
         amounts["requested_amount"] = sum((line.total for line in lines), Decimal("0"))
-    problem = budget_problems(
+    checks = rules.budget_checks(
         competition=application.competition, requested=amounts.get("requested_amount"), lines=lines
     )
-    if problem:
-        raise ValidationError({"requested_amount": problem})
+    left = missing(checks)
+    if left:
+        raise ValidationError({"requested_amount": left[0].message})
     with transaction.atomic():
         section = application_save_section(
             application=application, by=by, section="budget", data=amounts, version=version
@@ -439,46 +417,6 @@ def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
         _touch(locked, now)
 
 
-# What is missing --------------------------------------------------------------------------------
-
-
-def application_problems(application: Application) -> list[str]:
-    """Everything that stops a submission, in plain words (the deadline is checked apart)."""
-    competition = application.competition
-    problems = []
-    required = [
-        ("project_title", _("Give the project a title.")),
-        ("summary", _("Write the summary.")),
-        ("problem", _("Describe the problem and its evidence.")),
-        ("objectives", _("State the objectives.")),
-        ("target_group", _("Describe the target group.")),
-        ("expected_results", _("Describe the expected results.")),
-    ]
-    for name, message in required:
-        if not str(getattr(application, name) or "").strip():
-            problems.append(message)
-    if not application.beneficiaries:
-        problems.append(_("Give the number of beneficiaries."))
-    activities = list(application.activities.all())
-    if not activities:
-        problems.append(_("List at least one activity."))
-    lines = list(application.budget_lines.all())
-    if not lines:
-        problems.append(_("Add the budget lines."))
-    requested = application.requested_amount
-    if not requested:
-        problems.append(_("Give the requested amount."))
-    else:
-        problem = budget_problems(competition=competition, requested=requested, lines=lines)
-        if problem:
-            problems.append(problem)
-    attached = {a.required_document_id for a in application.attachments.all()}
-    for document in competition.required_documents.all():
-        if document.pk not in attached:
-            problems.append(_("Attach: %(document)s.") % {"document": document.name})
-    return problems
-
-
 # Submitting -------------------------------------------------------------------------------------
 
 
@@ -506,38 +444,43 @@ def application_submit(
     with transaction.atomic():
         # Only this application's row is locked: submissions of other organizations go on at once.
         locked = _lock(application)
-        competition = locked.competition
-        if locked.is_submitted:
-            raise AlreadySubmittedError(locked)
-        if locked.state != Application.State.DRAFT:
-            raise ValidationError(_("Only a draft can be submitted."))
-        problems = []
-        # Closed by the deadline task while this request waited still counts as open for it.
-        open_states = (Competition.State.PUBLISHED, Competition.State.CLOSED)
-        if not (arrived < competition.deadline and competition.state in open_states):
-            problems.append(
-                _("The submission deadline passed at %(time)s; the application was not submitted.")
-                % {"time": format_datetime(competition.deadline, zone=competition.zone)}
-            )
-        problems += application_problems(locked)
-        if problems:
-            raise ValidationError(problems)
-        locked.submitted_at = arrived
-        locked.submitted_by = by
-        locked.state = Application.State.SUBMITTED
-        _give_receipt_number(locked)
-        _audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
-        document_request(
-            subject=locked, kind=RECEIPT, requested_by=by, language=by.language or settings.LANGUAGE_CODE
-        )
-        for member in locked.organization.memberships.select_related("user"):
-            email_notify(
-                user=member.user,
-                template="procurement/email/application_submitted",
-                context={"application": locked, "competition": competition},
-                about=locked,
-            )
+        _check_submission(locked, arrived=arrived)
+        _submit(locked, by=by, arrived=arrived, now=now)
     return locked
+
+
+def _check_submission(locked: Application, *, arrived: datetime.datetime) -> None:
+    if locked.is_submitted:
+        raise AlreadySubmittedError(locked)
+    if locked.state != Application.State.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    checks = [rules.deadline_check(locked.competition, arrived=arrived), *rules.submission_checks(locked)]
+    refused = refusal(checks)
+    if refused:
+        raise refused
+
+
+def _submit(locked: Application, *, by: User, arrived: datetime.datetime, now: datetime.datetime) -> None:
+    """Record the submission with its receipt, and prepare the receipt's PDF and the e-mails."""
+    locked.submitted_at = arrived
+    locked.submitted_by = by
+    locked.state = Application.State.SUBMITTED
+    _give_receipt_number(locked)
+    _audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
+    document_request(
+        subject=locked, kind=RECEIPT, requested_by=by, language=by.language or settings.LANGUAGE_CODE
+    )
+    _tell_members(locked, "procurement/email/application_submitted")
+
+
+def _tell_members(application: Application, template: str) -> None:
+    for member in application.organization.memberships.select_related("user"):
+        email_notify(
+            user=member.user,
+            template=template,
+            context={"application": application, "competition": application.competition},
+            about=application,
+        )
 
 
 def _give_receipt_number(application: Application) -> None:
@@ -564,10 +507,9 @@ def application_withdraw(*, application: Application, by: User) -> Application:
     with transaction.atomic():
         locked = _lock(application)
         now = timezone.now()
-        if locked.state != Application.State.SUBMITTED:
-            raise ValidationError(_("Only a submitted application can be withdrawn."))
-        if locked.competition.effective_state_at(now) != Competition.State.PUBLISHED:
-            raise ValidationError(_("After the deadline an application can no longer be withdrawn."))
+        withdraw = permissions.may_withdraw(locked, at=now)
+        if not withdraw:
+            raise ValidationError(withdraw.reason)
         locked.state = Application.State.WITHDRAWN
         locked.withdrawn_at = now
         locked.save(update_fields=["state", "withdrawn_at"])
@@ -593,57 +535,53 @@ def application_new_version(*, application: Application, by: User) -> Applicatio
             .exists()
         ):
             raise ValidationError(_("This organization already has an application to this competition."))
-        copy = Application.objects.create(
-            competition=locked.competition,
-            organization=locked.organization,
-            version=locked.version + 1,
-            previous=locked,
-            created_by=by,
-            created_at=now,
-            updated_at=now,
-            **{name: getattr(locked, name) for fields in SECTION_FIELDS.values() for name in fields},
-        )
-        ActivityLine.objects.bulk_create(
-            ActivityLine(
-                application=copy,
-                position=row.position,
-                title=row.title,
-                description=row.description,
-                start_month=row.start_month,
-                end_month=row.end_month,
-            )
-            for row in locked.activities.all()
-        )
-        BudgetLine.objects.bulk_create(
-            BudgetLine(
-                application=copy,
-                position=row.position,
-                category=row.category,
-                description=row.description,
-                unit=row.unit,
-                quantity=row.quantity,
-                unit_cost=row.unit_cost,
-            )
-            for row in locked.budget_lines.all()
-        )
-        for attachment in locked.attachments.all():
-            # A copy of the bytes: the withdrawn version keeps its own files, so its receipt still verifies.
-            duplicate = ApplicationAttachment(
-                application=copy,
-                required_document_id=attachment.required_document_id,
-                original_name=attachment.original_name,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                sha256=attachment.sha256,
-                uploaded_by=attachment.uploaded_by,
-                uploaded_at=attachment.uploaded_at,
-            )
-            duplicate.file_extension = attachment.file.name.rsplit(".", 1)[-1]
-            with open_stored_file(attachment.file) as source:
-                duplicate.file.save("upload", ContentFile(source.read()), save=False)
-            duplicate.save()
+        copy = _copy_application(locked, by=by, now=now)
         _audit(copy, by, "application.new_version", now, previous=locked.receipt_number)
     return copy
+
+
+def _copy_application(locked: Application, *, by: User, now: datetime.datetime) -> Application:
+    """The next version of ``locked``: its sections, activities, budget lines and attachments."""
+    copy = Application.objects.create(
+        competition=locked.competition,
+        organization=locked.organization,
+        version=locked.version + 1,
+        previous=locked,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        **{name: getattr(locked, name) for fields in SECTION_FIELDS.values() for name in fields},
+    )
+    ActivityLine.objects.bulk_create(_copies(locked.activities.all(), application=copy))
+    BudgetLine.objects.bulk_create(_copies(locked.budget_lines.all(), application=copy))
+    for attachment in locked.attachments.all():
+        _copy_attachment(attachment, to=copy)
+    return copy
+
+
+def _copies(rows: Iterable[Model], **changed: Any) -> list[Model]:
+    """Unsaved copies of ``rows``: every field as it is but the primary key and ``changed``."""
+    return [
+        type(row)(
+            **{
+                field.attname: getattr(row, field.attname)
+                for field in row._meta.concrete_fields
+                if not field.primary_key and field.name not in changed
+            },
+            **changed,
+        )
+        for row in rows
+    ]
+
+
+def _copy_attachment(attachment: ApplicationAttachment, *, to: Application) -> ApplicationAttachment:
+    # A copy of the bytes: the withdrawn version keeps its own files, so its receipt still verifies.
+    (duplicate,) = _copies([attachment], application=to)
+    duplicate.file_extension = attachment.file.name.rsplit(".", 1)[-1]
+    with open_stored_file(attachment.file) as source:
+        duplicate.file.save("upload", ContentFile(source.read()), save=False)
+    duplicate.save()
+    return duplicate
 
 
 # Screening --------------------------------------------------------------------------------------
@@ -661,43 +599,48 @@ def application_screen(
     """After the deadline finance staff decide: eligible, or ineligible with the requirement not met."""
     if not permissions.can_manage_competition(by, application.competition):
         raise PermissionDenied
-    own = permissions.own_organization_refusal(by, application.organization, "screen")
-    if own:
-        raise ValidationError(own)
-    note = note.strip()
+    screen = permissions.can_screen_application(by, application)
+    if not screen:
+        raise ValidationError(screen.reason)
     with transaction.atomic():
         locked = _lock(application)
         now = at or timezone.now()
-        if locked.competition.effective_state_at(now) not in (
-            Competition.State.CLOSED,
-            Competition.State.EVALUATION,
-        ):
-            raise ValidationError(_("Applications are screened after the deadline, before the results."))
-        if locked.state != Application.State.SUBMITTED:
-            raise ValidationError(_("This application has been screened already."))
-        if not eligible and (requirement is None or requirement.competition_id != locked.competition_id):
-            raise ValidationError({"requirement": _("Choose the requirement the application does not meet.")})
-        locked.state = Application.State.ELIGIBLE if eligible else Application.State.INELIGIBLE
-        locked.ineligible_requirement = None if eligible else requirement
-        locked.screening_note = note
-        locked.screened_at = now
-        locked.screened_by = by
-        locked.save(
-            update_fields=["state", "ineligible_requirement", "screening_note", "screened_at", "screened_by"]
-        )
-        _audit(
-            locked,
-            by,
-            "application.screened",
-            now,
-            outcome=locked.state,
-            requirement=requirement.text if requirement and not eligible else "",
-        )
-        for member in locked.organization.memberships.select_related("user"):
-            email_notify(
-                user=member.user,
-                template="procurement/email/application_screened",
-                context={"application": locked, "competition": locked.competition},
-                about=locked,
-            )
+        _check_screening(locked, now=now, eligible=eligible, requirement=requirement)
+        _record_screening(locked, by=by, now=now, requirement=None if eligible else requirement, note=note)
     return locked
+
+
+def _check_screening(
+    locked: Application, *, now: datetime.datetime, eligible: bool, requirement: EligibilityRequirement | None
+) -> None:
+    if locked.competition.effective_state_at(now) not in (
+        Competition.State.CLOSED,
+        Competition.State.EVALUATION,
+    ):
+        raise ValidationError(_("Applications are screened after the deadline, before the results."))
+    if locked.state != Application.State.SUBMITTED:
+        raise ValidationError(_("This application has been screened already."))
+    if not eligible and (requirement is None or requirement.competition_id != locked.competition_id):
+        raise ValidationError({"requirement": _("Choose the requirement the application does not meet.")})
+
+
+def _record_screening(
+    locked: Application,
+    *,
+    by: User,
+    now: datetime.datetime,
+    requirement: EligibilityRequirement | None,
+    note: str,
+) -> None:
+    """Eligible when no requirement is unmet; the organization's members are told."""
+    locked.state = Application.State.INELIGIBLE if requirement else Application.State.ELIGIBLE
+    locked.ineligible_requirement = requirement
+    locked.screening_note = note.strip()
+    locked.screened_at = now
+    locked.screened_by = by
+    locked.save(
+        update_fields=["state", "ineligible_requirement", "screening_note", "screened_at", "screened_by"]
+    )
+    unmet = requirement.text if requirement else ""
+    _audit(locked, by, "application.screened", now, outcome=locked.state, requirement=unmet)
+    _tell_members(locked, "procurement/email/application_screened")

@@ -9,29 +9,35 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organizations.models import Municipality, User
 from procurement import amendments, permissions
-from procurement.amendments import amendment_plan
+from procurement.amendments import AmendmentPlan, amendment_plan
 from procurement.models import (
     Amendment,
+    Application,
     Competition,
     EligibilityRequirement,
     EvaluationCriterion,
     RequiredDocument,
 )
 from procurement.rules import publish_problems
+from procurement.selectors import amendment_recipients
+from procurement.services.evaluation import completion_problems, protocol_request, results_notify
 from ssp_portal.audit.services import audit_record
+from ssp_portal.celery import send_when_possible
 from ssp_portal.documents.services import document_request
 from ssp_portal.languages import current_language, localized
+from ssp_portal.notifications.services import email_notify
 from ssp_portal.rows.sync import sync_rows
 
 #: A competition's terms; its texts in each language (``title_ky``…), or ``title`` for the
@@ -169,6 +175,52 @@ class RequirementData:
     id: int | None = None
 
 
+@dataclass(frozen=True)
+class RowList:
+    """One list of a draft's rows: terms applicants read, fixed once the competition is published.
+
+    Its ``texts`` are written one language at a time, the first naming each row (unique in each
+    language); the ``shared`` fields are the same in every language."""
+
+    model: type[Model]
+    texts: tuple[str, ...]
+    #: The refusal of two rows with the same name.
+    duplicate: str
+    #: The audit event's verb, and its detail that lists the rows' names.
+    audit: tuple[str, str]
+    shared: tuple[str, ...] = ()
+
+    @property
+    def what(self) -> str:
+        """The list in a sentence: "The evaluation criteria of a published competition…"."""
+        return self.model._meta.verbose_name_plural
+
+    @property
+    def key(self) -> str:
+        return self.texts[0]
+
+
+CRITERIA = RowList(
+    EvaluationCriterion,
+    texts=("name", "description"),
+    shared=("max_score", "weight"),
+    duplicate=gettext_lazy("Give each criterion its own name."),
+    audit=("competition.criteria_set", "criteria"),
+)
+DOCUMENTS = RowList(
+    RequiredDocument,
+    texts=("name", "description"),
+    duplicate=gettext_lazy("List each document once."),
+    audit=("competition.documents_set", "documents"),
+)
+REQUIREMENTS = RowList(
+    EligibilityRequirement,
+    texts=("text",),
+    duplicate=gettext_lazy("List each requirement once."),
+    audit=("competition.eligibility_set", "requirements"),
+)
+
+
 def competition_rows_refusal(competition: Competition, what: str) -> str:
     """Why a list of the competition's rows (``what``: its criteria, documents, requirements)
     cannot change, or "": they are the terms applicants saw, fixed once it is published (an
@@ -199,139 +251,78 @@ class _InLanguage:
 
 
 def _set_rows(
+    kind: RowList,
     *,
     competition: Competition,
     by: User,
-    what: str,
     rows: list[Any],
-    key: str,
-    duplicate: str,
-    related: str,
-    model: type,
-    texts: tuple[str, ...],
-    shared: tuple[str, ...] = (),
-    language: str | None,
-    verb: str,
-    detail: str,
-    at: datetime.datetime | None,
+    language: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> bool:
-    """Make one list of a draft's rows exactly ``rows``, in order, their ``texts`` written in
-    ``language`` (the page's by default) and the ``shared`` fields; the other languages' texts of
-    each row stay as they are. ``key`` names each row and is unique in each language. False, with
-    nothing written, when the list is so already."""
+    """Make one list of a draft's rows exactly ``rows``, in order, their texts written in
+    ``language`` (the page's by default); the other languages' texts of each row stay as they
+    are. False, with nothing written, when the list is so already."""
     _require_manager(by, competition.municipality)
-    language = language or current_language()
-    if language not in settings.MODELTRANSLATION_LANGUAGES:
-        raise ValidationError(_("Choose one of the portal's languages."))
-    keys = [(getattr(row, key) or "").strip().casefold() for row in rows]
-    written = [k for k in keys if k]
+    language = _checked_language(language or current_language())
+    keys = [(getattr(row, kind.key) or "").strip().casefold() for row in rows]
+    written = [key for key in keys if key]
     if len(set(written)) != len(written):
-        raise ValidationError(duplicate)
+        raise ValidationError(kind.duplicate)
     with transaction.atomic():
         locked = _lock(competition)
-        _require_draft(locked, what)
+        _require_draft(locked, kind.what)
         changes = sync_rows(
-            existing=getattr(locked, related).all(),
-            rows=[_InLanguage(row, texts, language) for row in rows],
-            fields=(*[f"{name}_{language}" for name in texts], *shared),
-            unique=(f"{key}_{language}",),
-            build=lambda values: model(competition=locked, **values),
+            existing=kind.model.objects.filter(competition=locked),
+            rows=[_InLanguage(row, kind.texts, language) for row in rows],
+            fields=(*[f"{name}_{language}" for name in kind.texts], *kind.shared),
+            unique=(f"{kind.key}_{language}",),
+            build=lambda values: kind.model(competition=locked, **values),
             clean=lambda row: row.full_clean(
                 exclude=["competition"], validate_unique=False, validate_constraints=False
             ),
         )
         if changes:
-            _audit(
-                locked,
-                by,
-                verb,
-                at or timezone.now(),
-                language=language,
-                **{detail: [getattr(row, key) for row in rows]},
-            )
+            verb, detail = kind.audit
+            names = [getattr(row, kind.key) for row in rows]
+            _audit(locked, by, verb, at or timezone.now(), language=language, **{detail: names})
     return bool(changes)
 
 
-def competition_set_criteria(
-    *,
-    competition: Competition,
-    by: User,
-    criteria: list[CriterionData],
-    language: str | None = None,
-    at: datetime.datetime | None = None,
-) -> bool:
+def _checked_language(language: str) -> str:
+    if language not in settings.MODELTRANSLATION_LANGUAGES:
+        raise ValidationError(_("Choose one of the portal's languages."))
+    return language
+
+
+class RowsOptions(TypedDict, total=False):
+    """Who sets a list of a draft's rows, in which language (the page's by default), and when."""
+
+    competition: Required[Competition]
+    by: Required[User]
+    language: str | None
+    at: datetime.datetime | None
+
+
+def competition_set_criteria(*, criteria: list[CriterionData], **options: Unpack[RowsOptions]) -> bool:
     """Make the evaluation criteria of a draft exactly ``criteria``, in order, their names and
     descriptions in ``language``; False if nothing changed."""
     if criteria and sum(c.weight for c in criteria) != 100:
         raise ValidationError(_("Change the weights so that they add up to 100."))
-    return _set_rows(
-        competition=competition,
-        by=by,
-        what=_("evaluation criteria"),
-        rows=criteria,
-        key="name",
-        duplicate=_("Give each criterion its own name."),
-        related="criteria",
-        model=EvaluationCriterion,
-        texts=("name", "description"),
-        shared=("max_score", "weight"),
-        language=language,
-        verb="competition.criteria_set",
-        detail="criteria",
-        at=at,
-    )
+    return _set_rows(CRITERIA, rows=criteria, **options)
 
 
 def competition_set_required_documents(
-    *,
-    competition: Competition,
-    by: User,
-    documents: list[DocumentData],
-    language: str | None = None,
-    at: datetime.datetime | None = None,
+    *, documents: list[DocumentData], **options: Unpack[RowsOptions]
 ) -> bool:
     """Make the list of documents applicants attach exactly ``documents``, in order."""
-    return _set_rows(
-        competition=competition,
-        by=by,
-        what=_("required documents"),
-        rows=documents,
-        key="name",
-        duplicate=_("List each document once."),
-        related="required_documents",
-        model=RequiredDocument,
-        texts=("name", "description"),
-        language=language,
-        verb="competition.documents_set",
-        detail="documents",
-        at=at,
-    )
+    return _set_rows(DOCUMENTS, rows=documents, **options)
 
 
 def competition_set_eligibility(
-    *,
-    competition: Competition,
-    by: User,
-    requirements: list[RequirementData],
-    language: str | None = None,
-    at: datetime.datetime | None = None,
+    *, requirements: list[RequirementData], **options: Unpack[RowsOptions]
 ) -> bool:
     """Make the eligibility requirements of a draft exactly ``requirements``, in order."""
-    return _set_rows(
-        competition=competition,
-        by=by,
-        what=_("eligibility requirements"),
-        rows=requirements,
-        key="text",
-        duplicate=_("List each requirement once."),
-        related="eligibility_requirements",
-        model=EligibilityRequirement,
-        texts=("text",),
-        language=language,
-        verb="competition.eligibility_set",
-        detail="requirements",
-        at=at,
-    )
+    return _set_rows(REQUIREMENTS, rows=requirements, **options)
 
 
 def _announce(competition: Competition, by: User | None) -> None:
@@ -372,8 +363,8 @@ def competition_publish(
         locked.save(update_fields=["state", "published_at", "announcement_date"])
         _audit(locked, by, "competition.published", at, **details)
         _announce(locked, by)
+        # procurement.tasks imports this module (to close competitions): imported here, once it is loaded.
         from procurement.tasks import notify_followers
-        from ssp_portal.celery import send_when_possible
 
         transaction.on_commit(lambda: send_when_possible(notify_followers, locked.pk))
     return locked
@@ -421,15 +412,13 @@ def competition_complete(
 ) -> Competition:
     """Publish the results: eligible applications without an award are not awarded, every
     applicant is told, the evaluation protocol is prepared."""
-    from procurement.models import Application
-    from procurement.services.evaluation import completion_problems, protocol_request, results_notify
-
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
     with transaction.atomic():
         locked = _lock(competition)
-        if locked.state != Competition.State.EVALUATION:
-            raise ValidationError(_("Only a competition under evaluation can be completed."))
+        completable = permissions.may_complete(locked)
+        if not completable:
+            raise ValidationError(completable.reason)
         problems = completion_problems(locked)
         if problems:
             raise ValidationError(problems)
@@ -456,8 +445,9 @@ def competition_cancel(
         raise ValidationError({"reason": _("Say why the competition is cancelled.")})
     with transaction.atomic():
         locked = _lock(competition)
-        if locked.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
-            raise ValidationError(_("A completed or cancelled competition cannot be cancelled."))
+        cancellable = permissions.may_cancel(locked)
+        if not cancellable:
+            raise ValidationError(cancellable.reason)
         previous = locked.state
         locked.state = Competition.State.CANCELLED
         locked.cancelled_at = at
@@ -470,9 +460,6 @@ def competition_cancel(
 
 def _cancel_notify(competition: Competition) -> None:
     """Tell the members of every organization with an application (drafts too) why it stops."""
-    from procurement.models import Application
-    from ssp_portal.notifications.services import email_notify
-
     applications = (
         Application.objects.filter(competition=competition)
         .exclude(state=Application.State.WITHDRAWN)
@@ -520,63 +507,85 @@ def competition_amend(
     """
     _require_manager(by, competition.municipality)
     at = at or timezone.now()
-    # In each language it is written in; a text alone is the page's language.
-    texts = explanation if isinstance(explanation, Mapping) else {current_language(): explanation}
-    texts = {language: (text or "").strip() for language, text in texts.items()}
-    if set(texts) - set(settings.MODELTRANSLATION_LANGUAGES):
-        raise ValidationError(_("Choose one of the portal's languages."))
-    if not any(texts.values()):
-        raise ValidationError({"explanation": _("Say what changed and why; applicants read this.")})
+    texts = _explanations(explanation)
     with transaction.atomic():
         locked = _lock(competition)
-        if locked.effective_state_at(at) != Competition.State.PUBLISHED:
-            raise ValidationError(_("Only a competition open for proposals can be amended."))
+        amendable = permissions.may_amend(locked, at=at)
+        if not amendable:
+            raise ValidationError(amendable.reason)
         last = locked.amendments.aggregate(n=Max("number"))["n"] or 0
         if opened and opened != amendments.terms_version(locked, last_amendment=last):
             raise TermsChangedError(opened_after=amendments.version_amendment(opened))
-        plan = amendment_plan(locked, changes, at=at)
-        if not plan.changed:
-            raise ValidationError(_("Nothing in the terms changed: change a term, or go back."))
-        if plan.chosen_deadline and plan.chosen_deadline < plan.previous_deadline:
-            raise ValidationError({"deadline": _("An amendment can extend the deadline, never shorten it.")})
-        values = plan.values()
-        for name, value in values.items():
-            setattr(locked, name, _text(name, value))
-        _check_terms(locked)
-        locked.save(update_fields=sorted(values))
-        number = last + 1
-        diff = amendments.record(plan.changes)
-        amendment = Amendment.objects.create(
-            competition=locked,
-            number=number,
-            **{f"explanation_{language}": text or None for language, text in texts.items()},
-            changes=diff,
-            previous_deadline=plan.previous_deadline,
-            new_deadline=locked.deadline,
-            minimum_period_days=plan.minimum_days if plan.moved_for_minimum else None,
-            created_at=at,
-            created_by=by,
-        )
-        _audit(
-            locked,
-            by,
-            "competition.amended",
-            at,
-            number=number,
-            changes=diff,
-            deadline_extended_for_minimum_period=plan.moved_for_minimum,
-        )
+        plan = _checked_plan(locked, changes, at=at)
+        amendment = _record_amendment(locked, by=by, plan=plan, texts=texts, number=last + 1, at=at)
         _announce(locked, by)
         _amendment_notify(locked, amendment)
+    return amendment
+
+
+def _explanations(explanation: str | Mapping[str, str]) -> dict[str, str]:
+    """The explanation in each language it is written in; a text alone is the page's language."""
+    texts = explanation if isinstance(explanation, Mapping) else {current_language(): explanation}
+    texts = {language: (text or "").strip() for language, text in texts.items()}
+    for language in texts:
+        _checked_language(language)
+    if not any(texts.values()):
+        raise ValidationError({"explanation": _("Say what changed and why; applicants read this.")})
+    return texts
+
+
+def _checked_plan(locked: Competition, changes: dict[str, Any], *, at: datetime.datetime) -> AmendmentPlan:
+    plan = amendment_plan(locked, changes, at=at)
+    if not plan.changed:
+        raise ValidationError(_("Nothing in the terms changed: change a term, or go back."))
+    if plan.chosen_deadline and plan.chosen_deadline < plan.previous_deadline:
+        raise ValidationError({"deadline": _("An amendment can extend the deadline, never shorten it.")})
+    return plan
+
+
+def _record_amendment(
+    locked: Competition,
+    *,
+    by: User,
+    plan: AmendmentPlan,
+    texts: dict[str, str],
+    number: int,
+    at: datetime.datetime,
+) -> Amendment:
+    """The new terms saved, and the amendment that records each change, with its audit event."""
+    values = plan.values()
+    for name, value in values.items():
+        setattr(locked, name, _text(name, value))
+    _check_terms(locked)
+    locked.save(update_fields=sorted(values))
+    diff = amendments.record(plan.changes)
+    amendment = Amendment.objects.create(
+        competition=locked,
+        number=number,
+        **{f"explanation_{language}": text or None for language, text in texts.items()},
+        changes=diff,
+        previous_deadline=plan.previous_deadline,
+        new_deadline=locked.deadline,
+        minimum_period_days=plan.minimum_days if plan.moved_for_minimum else None,
+        created_at=at,
+        created_by=by,
+    )
+    moved = plan.moved_for_minimum
+    _audit(
+        locked,
+        by,
+        "competition.amended",
+        at,
+        number=number,
+        changes=diff,
+        deadline_extended_for_minimum_period=moved,
+    )
     return amendment
 
 
 def _amendment_notify(competition: Competition, amendment: Amendment) -> None:
     """E-mail each person concerned once: members of organizations with a live application
     (drafts and submitted), and followers of the municipality or the priority issue."""
-    from procurement.selectors import amendment_recipients
-    from ssp_portal.notifications.services import email_notify
-
     for recipient in amendment_recipients(competition=competition):
         email_notify(
             user=recipient.user,

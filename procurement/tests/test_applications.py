@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from organizations.factories import PDF_BYTES, OrganizationFactory, OrganizationMembershipFactory
-from procurement import receipts
+from procurement import receipts, rules
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -89,7 +89,7 @@ def test_sections_are_saved_one_at_a_time(draft, nco_member):
 
 
 def test_the_page_lists_everything_missing(draft, competition):
-    problems = services.application_problems(draft)
+    problems = rules.application_problems(draft)
     assert problems == [
         "Give the project a title.",
         "Write the summary.",
@@ -104,18 +104,18 @@ def test_the_page_lists_everything_missing(draft, competition):
         "Attach: Charter.",
     ]
     fill_application(draft)
-    assert services.application_problems(draft) == []
+    assert rules.application_problems(draft) == []
 
 
 def test_the_requested_amount_is_at_most_the_maximum_grant_and_the_budget_adds_up(draft, nco_member):
     fill_application(draft, amount=Decimal("250000"))
-    assert services.application_problems(draft) == [
+    assert rules.application_problems(draft) == [
         "The maximum grant of this competition is KGS\u00a0200,000: ask for that much or less "
         "(now KGS\u00a0250,000)."
     ]
     Application.objects.filter(pk=draft.pk).update(requested_amount=Decimal("149999.99"))
     draft.refresh_from_db()
-    assert services.application_problems(draft) == [
+    assert rules.application_problems(draft) == [
         "The budget lines add up to KGS\u00a0250,000, but the requested amount is KGS\u00a0149,999.99: "
         "make them equal, or leave the requested amount empty to ask for the total of the lines."
     ]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from organizations import services as organization_services
 from organizations.factories import PDF_BYTES, OrganizationDocumentFactory, OrganizationMembershipFactory
 from organizations.models import OrganizationDocument
-from procurement import receipts
+from procurement import receipts, rules
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -72,7 +72,7 @@ def post(client, application, document, required_document=None):
 
 def missing_documents(application) -> list[str]:
     application = Application.objects.get(pk=application.pk)
-    return [p for p in services.application_problems(application) if p.startswith("Attach:")]
+    return [p for p in rules.application_problems(application) if p.startswith("Attach:")]
 
 
 # Attaching ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which competition, municipality or application a request may reach, and how it is refused.
+"""Which competition, municipality, priority issue or application a request may reach, and how it is refused.
 
 Every procurement view finds its object here: what the person may not see at all is 404 (a sealed
 application, a draft competition), what they may see but not change is 403. The rules themselves are
@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from organizations.models import Municipality
 from procurement import permissions
-from procurement.models import Application, Competition
+from procurement.models import Application, Competition, PriorityIssue
 
 
 def visible_competition(request: HttpRequest, reference: str) -> Competition:
@@ -44,6 +44,16 @@ def followed_competition(request: HttpRequest, reference: str) -> Competition:
     if not permissions.can_follow_evaluation(request.user, competition):
         raise PermissionDenied
     return competition
+
+
+def managed_priority_issue(request: HttpRequest, pk: int) -> PriorityIssue:
+    """Drafts are their municipality's staff's alone (404 to others); approved ones are public (403)."""
+    issue = get_object_or_404(PriorityIssue.objects.select_related("municipality"), pk=pk)
+    if permissions.can_manage_priority_issue(request.user, issue):
+        return issue
+    if issue.is_approved:
+        raise PermissionDenied
+    raise Http404
 
 
 def visible_application(request: HttpRequest, pk: int) -> Application:

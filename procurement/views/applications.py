@@ -5,17 +5,18 @@ from typing import Any
 from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.models import Organization, OrganizationDocument
-from procurement import permissions, selectors
+from procurement import permissions, rules, selectors
 from procurement.filters import ApplicationFilter
 from procurement.forms import applications as forms
 from procurement.models import Application, ApplicationAttachment, Competition
@@ -27,6 +28,7 @@ from ssp_portal.arrival import arrived_at
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
+from ssp_portal.rules import Answer
 
 # The organization's pages ------------------------------------------------------------------------
 
@@ -48,8 +50,7 @@ def application_start(request: HttpRequest, reference: str) -> HttpResponse:
             competition=competition, organization=form.cleaned_data["organization"], by=request.user
         )
     except ValidationError as exc:
-        web.refuse(request, exc)
-        return redirect(competition)
+        return web.refused(request, exc, competition)
     return redirect(application)
 
 
@@ -70,21 +71,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         raise Http404
     member = permissions.can_edit_application(request.user, application)
+    actions = permissions.application_actions(request.user, application)
     context: dict[str, Any] = {
-        "application": application,
-        "competition": application.competition,
+        **_detail_context(application, actions),
         "member": member,
         "manager": permissions.can_manage_competition(request.user, application.competition),
-        "screener": permissions.can_screen_application(request.user, application),
-        "own_refusal": permissions.own_organization_refusal(request.user, application.organization, "screen")
-        if permissions.can_manage_competition(request.user, application.competition)
-        else "",
-        "editable": member and application.is_draft and application.competition.is_open,
-        "problems": services.application_problems(application) if application.is_draft else [],
         "maximum_lowered": selectors.maximum_lowered(application=application) if member else None,
-        "events": audit_timeline(target=application),
     }
-    if context["editable"]:
+    if actions["change"]:
         context["attachment_form"] = forms.AttachmentForm(competition=application.competition)
         context["reusable"] = _reusable(application)
     if application.competition.state == Competition.State.COMPLETED and application.is_submitted:
@@ -95,12 +89,24 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "procurement/application_detail.html", context)
 
 
-def _editable(request: HttpRequest, pk: int) -> Application | None:
-    application = access.own_application(request, pk)
-    if not (application.is_draft and application.competition.is_open):
-        messages.error(request, _("This application can no longer be changed."))
+def _detail_context(application: Application, actions: dict[str, Answer]) -> dict[str, Any]:
+    """What the application's page shows whoever opens it: what is missing, what may be done."""
+    return {
+        "application": application,
+        "competition": application.competition,
+        "actions": actions,
+        "problems": rules.application_problems(application) if application.is_draft else [],
+        "events": audit_timeline(target=application),
+    }
+
+
+def _unchangeable(request: HttpRequest, application: Application) -> HttpResponse | None:
+    """Back to the application's page, saying why, when it can no longer change; else None."""
+    change = permissions.can_change_application(request.user, application)
+    if change:
         return None
-    return application
+    messages.error(request, change.reason)
+    return redirect(application)
 
 
 @login_required
@@ -108,9 +114,10 @@ def _editable(request: HttpRequest, pk: int) -> Application | None:
 def application_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if section not in forms.SECTION_FORMS:
         raise Http404
-    application = _editable(request, pk)
-    if application is None:
-        return redirect("procurement:application-detail", pk=pk)
+    application = access.own_application(request, pk)
+    refusal = _unchangeable(request, application)
+    if refusal:
+        return refusal
     title, form_class = forms.SECTION_FORMS[section]
     form = form_class(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
@@ -123,14 +130,11 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
                 version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                # Saved by someone else meanwhile: the message above the form, the text as typed.
-                form.add_error(None, exc)
-            else:
-                web.refuse(request, exc)
+            # Saved by someone else meanwhile: the message above the form, the text as typed.
+            web.show_refusal(request, form, exc)
         else:
-            messages.success(request, _("Saved. You can come back to it at any time before the deadline."))
-            return redirect(f"{application.get_absolute_url()}#section-{section}")
+            message = _("Saved. You can come back to it at any time before the deadline.")
+            return web.done(request, message, f"{application.get_absolute_url()}#section-{section}")
     return render(
         request,
         "procurement/application_section.html",
@@ -179,9 +183,10 @@ def _rows_context(application: Application, title: str, help_text: str) -> dict[
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable(request, pk)
-    if application is None:
-        return redirect("procurement:application-detail", pk=pk)
+    application = access.own_application(request, pk)
+    refusal = _unchangeable(request, application)
+    if refusal:
+        return refusal
     competition = application.competition
     rows = activity_rows(application)
     formset = forms.ActivityFormSet(
@@ -219,9 +224,10 @@ def application_activities(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable(request, pk)
-    if application is None:
-        return redirect("procurement:application-detail", pk=pk)
+    application = access.own_application(request, pk)
+    refusal = _unchangeable(request, application)
+    if refusal:
+        return refusal
     rows = budget_line_rows(application)
     form = forms.BudgetSectionForm(request.POST or None, instance=application)
     formset = forms.BudgetLineFormSet(
@@ -257,9 +263,10 @@ def application_budget(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _editable(request, pk)
-    if application is None:
-        return redirect("procurement:application-detail", pk=pk)
+    application = access.own_application(request, pk)
+    refusal = _unchangeable(request, application)
+    if refusal:
+        return refusal
     form = forms.AttachmentForm(request.POST, request.FILES, competition=application.competition)
     if form.is_valid():
         try:
@@ -270,13 +277,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 required_document=form.cleaned_data["required_document"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, NON_FIELD_ERRORS}:
-                form.add_error(None, exc)
-            else:
-                form.add_error(None, exc.messages)
+            web.form_errors(form, exc)
         else:
-            messages.success(request, _("The file is attached."))
-            return redirect(f"{application.get_absolute_url()}#section-attachments")
+            return web.done(request, _("The file is attached."), _attachments(application))
     return _refused_attachment(request, pk, attachment_form=form)
 
 
@@ -303,14 +306,10 @@ def _refused_attachment(request: HttpRequest, pk: int, *, attachment_form=None, 
         request,
         "procurement/application_detail.html",
         {
-            "application": detail,
-            "competition": detail.competition,
+            **_detail_context(detail, permissions.application_actions(request.user, detail)),
             "member": True,
-            "editable": True,
-            "problems": services.application_problems(detail),
             "attachment_form": attachment_form or forms.AttachmentForm(competition=detail.competition),
             "reusable": _reusable(detail, refused),
-            "events": audit_timeline(target=detail),
         },
         status=400,
     )
@@ -322,9 +321,9 @@ def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int
     """Attach one of the organization's documents: the application gets its own copy."""
     application = access.own_application(request, pk)
     document = get_object_or_404(OrganizationDocument, organization=application.organization, pk=document_pk)
-    if not (application.is_draft and application.competition.is_open):
-        messages.error(request, _("This application can no longer be changed."))
-        return redirect("procurement:application-detail", pk=pk)
+    refusal = _unchangeable(request, application)
+    if refusal:
+        return refusal
     form = forms.AttachFromOrganizationForm(
         request.POST, competition=application.competition, prefix=f"document-{document.pk}"
     )
@@ -339,12 +338,8 @@ def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                _("%(name)s is attached from your organization's documents.")
-                % {"name": attachment.original_name},
-            )
-            return redirect(f"{application.get_absolute_url()}#section-attachments")
+            message = _("%(name)s is attached from your organization's documents.")
+            return web.done(request, message % {"name": attachment.original_name}, _attachments(application))
     return _refused_attachment(request, pk, refused=(document.pk, form))
 
 
@@ -368,10 +363,12 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     try:
         services.application_detach(attachment=attachment, by=request.user)
     except ValidationError as exc:
-        web.refuse(request, exc)
-    else:
-        messages.success(request, _("The file is removed."))
-    return redirect(f"{application.get_absolute_url()}#section-attachments")
+        return web.refused(request, exc, _attachments(application))
+    return web.done(request, _("The file is removed."), _attachments(application))
+
+
+def _attachments(application: Application) -> str:
+    return f"{application.get_absolute_url()}#section-attachments"
 
 
 @login_required
@@ -387,10 +384,13 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("procurement:application-receipt", pk=already.application.pk)
     except ValidationError as exc:
         messages.error(request, _("The application was not submitted:"))
-        web.refuse(request, exc)
-        return redirect(application)
-    messages.success(request, _("The application is submitted. Keep this receipt."))
-    return redirect("procurement:application-receipt", pk=submitted.pk)
+        return web.refused(request, exc, application)
+    return web.done(
+        request,
+        _("The application is submitted. Keep this receipt."),
+        "procurement:application-receipt",
+        submitted.pk,
+    )
 
 
 @login_required
@@ -400,12 +400,12 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_withdraw(application=application, by=request.user)
     except ValidationError as exc:
-        web.refuse(request, exc)
-    else:
-        messages.success(
-            request, _("The application is withdrawn. You may submit a new version before the deadline.")
-        )
-    return redirect(application)
+        return web.refused(request, exc, application)
+    return web.done(
+        request,
+        _("The application is withdrawn. You may submit a new version before the deadline."),
+        application,
+    )
 
 
 @login_required
@@ -415,10 +415,8 @@ def application_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         copy = services.application_new_version(application=application, by=request.user)
     except ValidationError as exc:
-        web.refuse(request, exc)
-        return redirect(application)
-    messages.success(request, _("A new version is ready to edit, copied from the withdrawn one."))
-    return redirect(copy)
+        return web.refused(request, exc, application)
+    return web.done(request, _("A new version is ready to edit, copied from the withdrawn one."), copy)
 
 
 @login_required
@@ -469,18 +467,11 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = access.visible_competition(request, reference)
-    if not permissions.can_manage_competition(request.user, competition):
-        raise PermissionDenied
-    counts = selectors.application_counts(competition=competition)
+    competition = access.managed_competition(request, reference)
     context: dict[str, Any] = {
         "competition": competition,
-        "counts": counts,
+        "counts": selectors.application_counts(competition=competition),
         "sealed": competition.is_sealed,
-        # Applications of organizations the person belongs to are not theirs to screen.
-        "own_organizations": set(
-            request.user.organization_memberships.values_list("organization_id", flat=True)
-        ),
     }
     if not competition.is_sealed:
         filterset = ApplicationFilter(
@@ -488,8 +479,12 @@ def competition_applications(request: HttpRequest, reference: str) -> HttpRespon
             queryset=selectors.applications_for_staff(competition=competition),
             competition=competition,
         )
+        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+        answers = permissions.screen_answers(request.user, competition, page.object_list)
         context["filter"] = filterset
-        context["page"] = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+        context["page"] = page
+        # Each with whether the person may screen it (not their own organization's).
+        context["rows"] = [(application, answers[application.pk]) for application in page.object_list]
     return render(request, "procurement/competition_applications.html", context)
 
 
@@ -497,12 +492,12 @@ def competition_applications(request: HttpRequest, reference: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.visible_application(request, pk)
+    listed = reverse("procurement:competition-applications", args=[application.competition.reference])
     if not permissions.can_manage_competition(request.user, application.competition):
         raise PermissionDenied
-    own = permissions.own_organization_refusal(request.user, application.organization, "screen")
-    if own:
-        messages.error(request, own)
-        return redirect("procurement:competition-applications", reference=application.competition.reference)
+    screen = permissions.can_screen_application(request.user, application)
+    if not screen:
+        return web.refused(request, ValidationError(screen.reason), listed)
     form = forms.ScreeningForm(request.POST or None, competition=application.competition)
     if request.method == "POST" and form.is_valid():
         try:
@@ -514,10 +509,8 @@ def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            web.refuse(request, exc)
-        else:
-            messages.success(request, _("The screening decision is recorded; the organization is told."))
-        return redirect("procurement:competition-applications", reference=application.competition.reference)
+            return web.refused(request, exc, listed)
+        return web.done(request, _("The screening decision is recorded; the organization is told."), listed)
     return render(
         request,
         "procurement/application_screen.html",

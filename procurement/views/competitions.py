@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations.models import MunicipalityMembership, Organization
 from procurement import permissions, rules, selectors
 from procurement.amendments import AmendmentPlan, version_amendment
 from procurement.filters import CompetitionFilter
 from procurement.forms import competitions as forms
-from procurement.models import Application, CommissionMember, Competition
+from procurement.models import Application, Competition
 from procurement.models.competitions import commission_order
 from procurement.services import commission as commission_services
 from procurement.services import competitions as services
@@ -74,35 +73,16 @@ def _next_step(request: HttpRequest, competition: Competition, manager: bool) ->
     Two queries for a signed-in person (their applications, their organizations), one more when they
     have no organization (whether they work for a municipality or sit on this commission).
     """
-    if not request.user.is_authenticated:
-        return {"next_step": "log_in" if competition.is_open else None}
-    own = list(
-        Application.objects.of_member(request.user)
-        .filter(competition=competition)
-        .select_related("organization")
-    )
-    organizations = list(Organization.objects.filter(memberships__user=request.user).order_by("name"))
-    live = {a.organization_id for a in own if a.state != Application.State.WITHDRAWN}
-    context: dict[str, Any] = {
-        "own_applications": own,
-        "apply_organizations": [o for o in organizations if o.is_verified and o.pk not in live],
-        "waiting_organizations": [o for o in organizations if not o.is_verified],
-        "next_step": None,
+    options = selectors.apply_options(user=request.user, competition=competition)
+    step = permissions.next_step(request.user, competition, options, manager=manager)
+    if options is None:
+        return {"next_step": step.step}
+    return {
+        "own_applications": options.own_applications,
+        "apply_organizations": step.apply_organizations,
+        "waiting_organizations": step.waiting_organizations,
+        "next_step": step.step,
     }
-    if not competition.is_open:
-        return context
-    if context["apply_organizations"]:
-        context["next_step"] = "apply"
-    elif context["waiting_organizations"]:
-        context["next_step"] = "wait"
-    elif not organizations and not manager:
-        # People who run or judge competitions are not invited to register an organization.
-        official = (
-            MunicipalityMembership.objects.filter(user=request.user).exists()
-            or CommissionMember.objects.filter(user=request.user, competition=competition).exists()
-        )
-        context["next_step"] = None if official else "register"
-    return context
 
 
 @require_GET
@@ -138,6 +118,7 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
         )
         context["events"] = audit_timeline(target=competition)
         context["application_counts"] = selectors.application_counts(competition=competition)
+        context["actions"] = permissions.competition_actions(competition)
     return render(request, "procurement/competition_detail.html", context)
 
 
@@ -179,15 +160,10 @@ def competition_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             web.form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _(
-                    "Draft %(reference)s is saved. Add its criteria, documents and commission, "
-                    "then publish it."
-                )
-                % {"reference": competition.reference},
+            saved = _(
+                "Draft %(reference)s is saved. Add its criteria, documents and commission, then publish it."
             )
-            return redirect(competition)
+            return web.done(request, saved % {"reference": competition.reference}, competition)
     return render(request, "procurement/competition_form.html", {"form": form, "municipality": municipality})
 
 
@@ -201,15 +177,13 @@ def competition_edit(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.CompetitionForm(
         request.POST or None, instance=competition, municipality=competition.municipality
     )
-    if request.method == "POST" and form.is_valid():
-        fresh = Competition.objects.get(pk=competition.pk)
-        try:
-            services.competition_update(competition=fresh, by=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            web.form_errors(form, exc)
-        else:
-            messages.success(request, _("The draft is saved."))
-            return redirect(competition)
+    if request.method == "POST" and web.form_saved(
+        form,
+        lambda: services.competition_update(
+            competition=Competition.objects.get(pk=competition.pk), by=request.user, data=form.cleaned_data
+        ),
+    ):
+        return web.done(request, _("The draft is saved."), competition)
     return render(
         request,
         "procurement/competition_form.html",
@@ -286,7 +260,7 @@ ROWS_PAGES = {
             c.criteria.all(), language, ("name", "description"), ("max_score", "weight")
         ),
         save=_save_criteria,
-        refusal=lambda c: services.competition_rows_refusal(c, _("evaluation criteria")),
+        refusal=lambda c: services.competition_rows_refusal(c, services.CRITERIA.what),
         help=gettext_lazy("In the order the commission scores them. The weights add up to 100."),
         texts=("name", "description"),
     ),
@@ -299,7 +273,7 @@ ROWS_PAGES = {
         save=lambda c, by, rows, language=None: services.competition_set_required_documents(
             competition=c, by=by, documents=[services.DocumentData(**row) for row in rows], language=language
         ),
-        refusal=lambda c: services.competition_rows_refusal(c, _("required documents")),
+        refusal=lambda c: services.competition_rows_refusal(c, services.DOCUMENTS.what),
         texts=("name", "description"),
     ),
     "eligibility": RowsPage(
@@ -312,7 +286,7 @@ ROWS_PAGES = {
             requirements=[services.RequirementData(**row) for row in rows],
             language=language,
         ),
-        refusal=lambda c: services.competition_rows_refusal(c, _("eligibility requirements")),
+        refusal=lambda c: services.competition_rows_refusal(c, services.REQUIREMENTS.what),
         help=gettext_lazy("Applications are screened against these after the deadline."),
         texts=("text",),
     ),
@@ -396,10 +370,22 @@ def _transition(
     try:
         action(competition=competition, by=request.user)
     except ValidationError as exc:
-        web.refuse(request, exc)
-    else:
-        messages.success(request, success)
-    return redirect(competition)
+        return web.refused(request, exc, competition)
+    return web.done(request, success, competition)
+
+
+def _when_confirmed(
+    request: HttpRequest, token: str, action: Callable[..., Any], competition: Competition, success: str
+) -> tuple[HttpResponse | None, list[str]]:
+    """A POST with the current confirmation does ``action``: then the response that says it is
+    done, or what refused it, to show on the confirmation page again."""
+    if not is_confirmed(request, token):
+        return None, []
+    try:
+        action(competition=competition, by=request.user)
+    except ValidationError as exc:
+        return None, exc.messages
+    return web.done(request, success, competition), []
 
 
 def publish_token(competition: Competition) -> str:
@@ -427,17 +413,10 @@ def competition_publish(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, _("%(reference)s is published.") % {"reference": reference})
         return redirect(competition)
     token = publish_token(competition)
-    refusal: list[str] = []
-    if is_confirmed(request, token):
-        try:
-            services.competition_publish(competition=competition, by=request.user)
-        except ValidationError as exc:
-            refusal = exc.messages
-        else:
-            messages.success(
-                request, _("%(reference)s is published and open for proposals.") % {"reference": reference}
-            )
-            return redirect(competition)
+    success = _("%(reference)s is published and open for proposals.") % {"reference": reference}
+    published, refusal = _when_confirmed(request, token, services.competition_publish, competition, success)
+    if published:
+        return published
     now = timezone.now()
     checklist = publish_checklist(competition, at=now)
     problems = [(check.message, url) for check, url in checklist if not check.ok]
@@ -488,22 +467,16 @@ def competition_complete(request: HttpRequest, reference: str) -> HttpResponse:
     if competition.state == Competition.State.COMPLETED:
         messages.info(request, _("The results of %(reference)s are published.") % {"reference": reference})
         return redirect(competition)
-    if competition.state != Competition.State.EVALUATION:
-        messages.error(request, _("Only a competition under evaluation can be completed."))
+    completable = permissions.may_complete(competition)
+    if not completable:
+        messages.error(request, completable.reason)
         return redirect(competition)
     rows = selectors.ranking(competition=competition)
     token = complete_token(competition, rows)
-    refusal: list[str] = []
-    if is_confirmed(request, token):
-        try:
-            services.competition_complete(competition=competition, by=request.user)
-        except ValidationError as exc:
-            refusal = exc.messages
-        else:
-            messages.success(
-                request, _("The results of %(reference)s are published.") % {"reference": reference}
-            )
-            return redirect(competition)
+    success = _("The results of %(reference)s are published.") % {"reference": reference}
+    completed, refusal = _when_confirmed(request, token, services.competition_complete, competition, success)
+    if completed:
+        return completed
     awarded = [row for row in rows if hasattr(row.application, "award")]
     counts = selectors.application_counts(competition=competition)
     return render(
@@ -533,8 +506,9 @@ def cancel_token(competition: Competition, reason: str) -> str:
 def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     """The reason first; then what cancelling does, with the reason carried to the confirmation."""
     competition = access.managed_competition(request, reference)
-    if competition.state in (Competition.State.COMPLETED, Competition.State.CANCELLED):
-        messages.error(request, _("A completed or cancelled competition cannot be cancelled."))
+    cancellable = permissions.may_cancel(competition)
+    if not cancellable:
+        messages.error(request, cancellable.reason)
         return redirect(competition)
     form = forms.ReasonForm(entered(request), submit_label=_("Continue"))
     form.helper.form_method = "get"
@@ -545,10 +519,8 @@ def competition_cancel(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 services.competition_cancel(competition=competition, by=request.user, reason=reason)
             except ValidationError as exc:
-                web.refuse(request, exc)
-            else:
-                messages.success(request, _("%(reference)s is cancelled.") % {"reference": reference})
-            return redirect(competition)
+                return web.refused(request, exc, competition)
+            return web.done(request, _("%(reference)s is cancelled.") % {"reference": reference}, competition)
         return render(
             request,
             "procurement/confirm_cancel.html",
@@ -582,8 +554,9 @@ def competition_amend(request: HttpRequest, reference: str) -> HttpResponse:
     current confirmation publishes it ("change" goes back to the form with what was typed). A form
     opened before someone else's amendment is refused, so that it never undoes the other one."""
     competition = access.managed_competition(request, reference)
-    if not competition.is_open:
-        messages.error(request, _("Only a competition open for proposals can be amended."))
+    amendable = permissions.may_amend(competition)
+    if not amendable:
+        messages.error(request, amendable.reason)
         return redirect(competition)
     form = forms.AmendmentForm(request.POST or None, competition=competition)
     if form.superseded:
@@ -630,9 +603,10 @@ def _amend(request: HttpRequest, competition: Competition, form: forms.Amendment
                 "deadline": format_datetime(amendment.new_deadline, zone=competition.zone),
             },
         )
-    else:
-        messages.success(request, _("Amendment %(number)d is published.") % {"number": amendment.number})
-    return redirect(competition)
+        return redirect(competition)
+    return web.done(
+        request, _("Amendment %(number)d is published.") % {"number": amendment.number}, competition
+    )
 
 
 def _amend_superseded(

@@ -158,7 +158,7 @@ def describe(path: str) -> str:
     match = resolve(urlsplit(path).path)
     name = match.view_name
     labels = []
-    for key, value in match.kwargs.items():
+    for key, value in match.captured_kwargs.items():
         if key == "reference":
             competition = Competition.objects.filter(reference=value).first()
             labels.append(_slug(competition.title) if competition else value)

@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: personas, service guards, the browser."""
+"""Fixtures shared by every app's tests: personas, service guards, the objects several apps' tests
+build, the browser."""
 
 from __future__ import annotations
 
@@ -7,6 +8,22 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from django.db import connection
+from django.http import HttpRequest
+from django.test.client import ClientMixin
+from django.utils import translation
+
+from monitoring.tests.contracted_project import build as build_contracted_project
+from organizations.factories import (
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+    UserFactory,
+)
+from procurement.factories import CommissionMemberFactory
+from ssp_portal.celery import app as celery_app
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be
 # usable there (only in tests).
@@ -34,8 +51,6 @@ def _redis_answers(url: str) -> bool:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    from django.utils import translation
-
     # Assertions read English; tests about languages choose theirs.
     settings.LANGUAGE_CODE = "en"
     translation.activate("en")
@@ -59,10 +74,6 @@ def _force_login_is_a_whole_log_in():
     that need one, the second factor (organizations.permissions.mfa_required). Without it every
     test of a staff page would first meet the enrolment the portal asks of staff. Tests of the
     second factor log in through the log-in form instead, as people do."""
-    from allauth.account.internal.flows.login import record_authentication
-    from django.http import HttpRequest
-    from django.test.client import ClientMixin
-
     force_login = ClientMixin.force_login
 
     def force_login_with_second_factor(self, user, backend=None):
@@ -82,16 +93,12 @@ def _force_login_is_a_whole_log_in():
 @pytest.fixture(autouse=True, scope="session")
 def _celery_in_process():
     """Tasks run in-process in tests, unless a test starts a real worker (see ``celery_worker``)."""
-    from ssp_portal.celery import app
-
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
 
 
 @pytest.fixture
 def postgresql(db):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         _require("needs PostgreSQL: set DATABASE_URL=postgres://...")
 
@@ -108,80 +115,64 @@ def redis_url():
 
 @pytest.fixture
 def municipality(db):
-    from organizations.factories import MunicipalityFactory
-
     return MunicipalityFactory(name="Karakol", slug="karakol", code="KRK")
 
 
 @pytest.fixture
 def other_municipality(db):
-    from organizations.factories import MunicipalityFactory
-
     return MunicipalityFactory(name="Naryn", slug="naryn", code="NRN")
 
 
 @pytest.fixture
 def finance_staff(municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     return MunicipalityMembershipFactory(municipality=municipality, user__full_name="G. Tolumbekova").user
 
 
 @pytest.fixture
 def other_staff(other_municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     return MunicipalityMembershipFactory(municipality=other_municipality).user
 
 
 @pytest.fixture
 def consultant(municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     return MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
 
 
 @pytest.fixture
 def organization(db):
-    from organizations.factories import OrganizationFactory
-
     return OrganizationFactory(verified=True)
 
 
 @pytest.fixture
 def nco_member(organization):
-    from organizations.factories import OrganizationMembershipFactory
-
     return OrganizationMembershipFactory(organization=organization).user
 
 
 @pytest.fixture
 def other_organization(db):
-    from organizations.factories import OrganizationFactory
-
     return OrganizationFactory(verified=True)
 
 
 @pytest.fixture
 def other_member(other_organization):
-    from organizations.factories import OrganizationMembershipFactory
-
     return OrganizationMembershipFactory(organization=other_organization).user
 
 
 @pytest.fixture
 def no_role(db):
     """Signed up and confirmed, with no organization and no appointment."""
-    from organizations.factories import UserFactory
-
     return UserFactory()
 
 
 @pytest.fixture
 def admin_user(db):
-    from organizations.factories import UserFactory
-
     return UserFactory(admin=True)
+
+
+@pytest.fixture
+def commission_member(db):
+    """A member of a competition's commission (of a municipality of its own)."""
+    return CommissionMemberFactory().user
 
 
 @pytest.fixture
@@ -195,6 +186,22 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """``with on_commit():`` runs the work scheduled for after the commit (tasks) as it would be."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# What several apps' tests build ---------------------------------------------------------------
+
+
+@pytest.fixture
+def contracted(municipality, organization, nco_member, finance_staff):
+    """A project of ``organization`` (``nco_member`` reports) under a grant agreement with its
+    indicators, four quarterly reports and two tranches (monitoring/tests/contracted_project.py)."""
+    return build_contracted_project(municipality, organization, finance_staff)
 
 
 # Browser --------------------------------------------------------------------------------

@@ -1,35 +1,18 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import factory
 
 from monitoring.models import Project
-from procurement.factories import ApplicationFactory, CompetitionFactory
-from procurement.models import Application, Award
-
-
-def award_for(application: Application, *, amount: Decimal = Decimal("150000"), decided_by=None) -> Award:
-    from organizations.factories import UserFactory
-
-    Application.objects.filter(pk=application.pk).update(state=Application.State.AWARDED)
-    return Award.objects.create(
-        application=application,
-        competition=application.competition,
-        amount=amount,
-        rank=1,
-        decided_by=decided_by or UserFactory(),
-    )
+from procurement.factories import AwardFactory
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
 
-    award = factory.LazyFunction(
-        lambda: award_for(ApplicationFactory(competition=CompetitionFactory(completed=True), submit=True))
-    )
+    award = factory.SubFactory(AwardFactory)
     municipality = factory.LazyAttribute(lambda o: o.award.competition.municipality)
     organization = factory.LazyAttribute(lambda o: o.award.application.organization)
     title = "Warm winter"

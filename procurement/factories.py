@@ -9,10 +9,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from organizations.factories import PDF_BYTES, MunicipalityFactory, OrganizationFactory, UserFactory
+from procurement import receipts
 from procurement.models import (
     ActivityLine,
     Application,
     ApplicationAttachment,
+    Award,
     BudgetLine,
     CommissionMember,
     Competition,
@@ -201,9 +203,24 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
 # Applications -----------------------------------------------------------------------------------
 
 
+def submitted_as(state: str) -> factory.PostGeneration:
+    """A step after creation: the application is submitted (as ``submit=True`` does), then moved to
+    ``state`` as screening or a withdrawal moves it."""
+
+    def step(application: Application, create: bool, extracted, **kwargs) -> None:
+        if create:
+            submit_filled(application)
+            Application.objects.filter(pk=application.pk).update(state=state)
+            application.refresh_from_db()
+
+    return factory.PostGeneration(step)
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     """A draft by default. ``complete=True`` fills every section so that it can be submitted;
-    ``submit=True`` also submits it (receipt, digest) through the service's own digest."""
+    ``submit=True`` also submits it (receipt, digest) through the service's own digest. The traits
+    ``eligible``, ``ineligible`` and ``withdrawn`` submit it and leave it as screening or a
+    withdrawal does."""
 
     class Meta:
         model = Application
@@ -211,6 +228,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     competition = factory.SubFactory(CompetitionFactory, published=True)
     organization = factory.SubFactory(OrganizationFactory, verified=True)
+
+    class Params:
+        # Each adds a step of its own: a trait's value never reaches a post-generation hook (``submit``).
+        eligible = factory.Trait(outcome=submitted_as(Application.State.ELIGIBLE))
+        ineligible = factory.Trait(outcome=submitted_as(Application.State.INELIGIBLE))
+        withdrawn = factory.Trait(outcome=submitted_as(Application.State.WITHDRAWN))
 
     @factory.post_generation
     def complete(self, create: bool, extracted: bool | None, **kwargs) -> None:
@@ -220,9 +243,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def submit(self, create: bool, extracted: bool | None, **kwargs) -> None:
         if create and extracted:
-            if not self.budget_lines.exists():
-                fill_application(self)
-            mark_submitted(self)
+            submit_filled(self)
 
 
 def fill_application(application: Application, *, amount: Decimal = Decimal("150000.00")) -> Application:
@@ -264,10 +285,15 @@ def fill_application(application: Application, *, amount: Decimal = Decimal("150
     return application
 
 
+def submit_filled(application: Application) -> None:
+    """Submitted as :func:`mark_submitted` does, filled first unless a budget is there already."""
+    if not application.budget_lines.exists():
+        fill_application(application)
+    mark_submitted(application)
+
+
 def mark_submitted(application: Application, *, at=None) -> Application:
     """As the service records a submission, without its clock checks (for states in the past)."""
-    from procurement import receipts
-
     number = (
         Application.objects.filter(competition=application.competition, receipt_number__isnull=False).count()
         + 1
@@ -297,3 +323,26 @@ class ApplicationAttachmentFactory(factory.django.DjangoModelFactory):
         instance.file.save("upload", ContentFile(PDF_BYTES), save=False)
         instance.save()
         return instance
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """A grant decided for an application, which it leaves awarded; by default of a submitted
+    application of a completed competition."""
+
+    class Meta:
+        model = Award
+
+    application = factory.SubFactory(
+        ApplicationFactory, competition=factory.SubFactory(CompetitionFactory, completed=True), submit=True
+    )
+    competition = factory.LazyAttribute(lambda o: o.application.competition)
+    amount = Decimal("150000")
+    rank = 1
+    decided_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        application = kwargs["application"]
+        Application.objects.filter(pk=application.pk).update(state=Application.State.AWARDED)
+        application.state = Application.State.AWARDED
+        return super()._create(model_class, *args, **kwargs)

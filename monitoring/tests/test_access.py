@@ -16,15 +16,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring.documents import REPORT, SUMMARY
-from monitoring.factories import ProjectFactory, award_for
+from monitoring.factories import ProjectFactory
 from monitoring.models import MonitoringReport, PaymentTranche, Project, ReportAttachment, SiteVisitPhoto
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
-from monitoring.tests.world import ProjectWorld, build, fill
+from monitoring.tests.contracted_project import fill
 from monitoring.views.projects import project_state_token
 from monitoring.views.tranches import tranche_paid_token
 from organizations.factories import PDF_BYTES
-from procurement.factories import ApplicationFactory, CompetitionFactory
+from procurement.factories import AwardFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
 from ssp_portal.tests.access import PERSONAS, Row, only, run_row, signed_in
 from ssp_portal.tests.samples import image_bytes
@@ -33,7 +33,10 @@ JPEG_BYTES = image_bytes("JPEG")
 
 
 @dataclass
-class World:
+class Monitored:
+    """A contracted project with a report in each state and a site visit, a project not set up yet
+    and an award waiting for its agreement."""
+
     municipality: object
     award: object
     project: Project
@@ -52,12 +55,12 @@ def checked(name: str, content: bytes, allowed=DOCUMENT_TYPES):
     return PrivateFileField(allowed=allowed).clean(SimpleUploadedFile(name, content))
 
 
-def projects(world: World) -> list:
+def projects(monitored: Monitored) -> list:
     return list(Project.objects.values_list("pk", "contract_number", "state", "state_reason"))
 
 
-def setup(world: World) -> tuple:
-    fresh = world.fresh
+def setup(monitored: Monitored) -> tuple:
+    fresh = monitored.fresh
     return (
         list(fresh.indicators.values_list("name", "target")),
         list(fresh.tranches.values_list("number", "amount", "paid_on")),
@@ -67,7 +70,7 @@ def setup(world: World) -> tuple:
     )
 
 
-def reports(world: World) -> tuple:
+def reports(monitored: Monitored) -> tuple:
     return (
         list(
             MonitoringReport.objects.order_by("pk").values_list(
@@ -81,8 +84,8 @@ def reports(world: World) -> tuple:
     )
 
 
-def visits(world: World) -> list:
-    return list(world.project.site_visits.values_list("pk", "visited_on", "findings"))
+def visits(monitored: Monitored) -> list:
+    return list(monitored.project.site_visits.values_list("pk", "visited_on", "findings"))
 
 
 VIEWERS = only({"finance_staff": 200, "consultant": 200, "nco_member": 200, "admin_user": 200}, others=404)
@@ -117,16 +120,16 @@ def management(prefix: str, rows: int) -> dict[str, str]:
     }
 
 
-def draft(world: World) -> dict:
+def draft(monitored: Monitored) -> dict:
     """The whole draft of a report, as its one form sends it."""
     return {
         "activities": "Classes held.",
         "results": "Thirty trained.",
         "beneficiaries_reached": "30",
         "problems": "",
-        **{f"value_{i.pk}": "12" for i in world.project.indicators.all()},
-        **{f"amount_{line.pk}": "1000" for line in world.project.budget_lines.all()},
-        **{f"explanation_{line.pk}": "" for line in world.project.budget_lines.all()},
+        **{f"value_{i.pk}": "12" for i in monitored.project.indicators.all()},
+        **{f"amount_{line.pk}": "1000" for line in monitored.project.budget_lines.all()},
+        **{f"explanation_{line.pk}": "" for line in monitored.project.budget_lines.all()},
     }
 
 
@@ -344,23 +347,22 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def world(municipality, organization, nco_member, finance_staff, other_staff, consultant, other_member):
-    built: ProjectWorld = build(municipality, organization, finance_staff)
-    draft, submitted = built.reports[0], built.reports[1]
-    fill(built, draft)
+def monitored(municipality, organization, other_staff, consultant, other_member, contracted):
+    draft, submitted = contracted.reports[0], contracted.reports[1]
+    fill(contracted, draft)
     attachment = report_services.report_attach(
-        report=draft, by=built.member, kind="photo", file=checked("class.jpg", JPEG_BYTES, {JPEG.code})
+        report=draft, by=contracted.member, kind="photo", file=checked("class.jpg", JPEG_BYTES, {JPEG.code})
     )
-    fill(built, submitted)
-    report_services.report_submit(report=submitted, by=built.member)
-    revised = built.reports[2]
-    fill(built, revised)
-    report_services.report_submit(report=revised, by=built.member)
+    fill(contracted, submitted)
+    report_services.report_submit(report=submitted, by=contracted.member)
+    revised = contracted.reports[2]
+    fill(contracted, revised)
+    report_services.report_submit(report=revised, by=contracted.member)
     report_services.report_review(
         report=revised, by=consultant, accept=False, comments={"narrative": "List the classes."}
     )
     visit = report_services.site_visit_record(
-        project=built.project,
+        project=contracted.project,
         by=consultant,
         data={
             "visited_on": datetime.date(2026, 3, 2),
@@ -372,22 +374,21 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
     )
     competition = CompetitionFactory(municipality=municipality, completed=True)
     fresh = ProjectFactory(
-        award=award_for(
-            ApplicationFactory(competition=competition, organization=organization, submit=True),
-            amount=Decimal("90000"),
-        )
+        award__application__competition=competition,
+        award__application__organization=organization,
+        award__amount=Decimal("90000"),
     )
-    award = award_for(ApplicationFactory(competition=competition, submit=True))
-    return World(
+    award = AwardFactory(application__competition=competition)
+    return Monitored(
         municipality=municipality,
         award=award,
-        project=built.project,
+        project=contracted.project,
         fresh=fresh,
         draft=draft,
         submitted=submitted,
         revised=revised,
         attachment=attachment,
-        tranche=built.project.tranches.get(number=1),
+        tranche=contracted.project.tranches.get(number=1),
         photo=visit.photos.get(),
     )
 
@@ -395,50 +396,54 @@ def world(municipality, organization, nco_member, finance_staff, other_staff, co
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+def test_access(key, persona, monitored, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, monitored, client_for, request, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.django_db
-def test_what_each_allowed_request_changed(world, client_for, nco_member, consultant, finance_staff):
+def test_what_each_allowed_request_changed(monitored, client_for, nco_member, consultant, finance_staff):
     """The allowed requests of the matrix do what they say."""
     client = client_for(nco_member)
-    client.post(reverse("monitoring:report-save", args=[world.draft.pk]), draft(world))
-    world.draft.refresh_from_db()
-    assert (world.draft.activities, world.draft.beneficiaries_reached) == ("Classes held.", 30)
-    assert set(world.draft.expenditures.values_list("amount", flat=True)) == {Decimal("1000")}
+    client.post(reverse("monitoring:report-save", args=[monitored.draft.pk]), draft(monitored))
+    monitored.draft.refresh_from_db()
+    assert (monitored.draft.activities, monitored.draft.beneficiaries_reached) == ("Classes held.", 30)
+    assert set(monitored.draft.expenditures.values_list("amount", flat=True)) == {Decimal("1000")}
     client.post(
-        reverse("monitoring:report-save", args=[world.revised.pk]),
-        {**draft(world), "answer_narrative": "Listed by date."},
+        reverse("monitoring:report-save", args=[monitored.revised.pk]),
+        {**draft(monitored), "answer_narrative": "Listed by date."},
     )
-    assert world.revised.rounds.get().answers == {"narrative": "Listed by date."}
+    assert monitored.revised.rounds.get().answers == {"narrative": "Listed by date."}
     client.post(
-        reverse("monitoring:report-save", args=[world.draft.pk]), {**draft(world), "submit_report": "1"}
+        reverse("monitoring:report-save", args=[monitored.draft.pk]),
+        {**draft(monitored), "submit_report": "1"},
     )
-    world.draft.refresh_from_db()
-    assert world.draft.state == MonitoringReport.State.SUBMITTED
+    monitored.draft.refresh_from_db()
+    assert monitored.draft.state == MonitoringReport.State.SUBMITTED
 
     client = client_for(consultant)
-    client.post(reverse("monitoring:report-review", args=[world.submitted.pk]), {"decision": "accept"})
-    world.submitted.refresh_from_db()
-    assert world.submitted.state == MonitoringReport.State.ACCEPTED
+    client.post(reverse("monitoring:report-review", args=[monitored.submitted.pk]), {"decision": "accept"})
+    monitored.submitted.refresh_from_db()
+    assert monitored.submitted.state == MonitoringReport.State.ACCEPTED
 
     client = client_for(finance_staff)
-    url = reverse("monitoring:tranche-paid", args=[world.project.pk, world.tranche.pk])
+    url = reverse("monitoring:tranche-paid", args=[monitored.project.pk, monitored.tranche.pk])
     client.post(url, {"paid_on": "2026-02-01"})
-    world.tranche.refresh_from_db()
-    assert world.tranche.paid_on is None  # not confirmed yet
+    monitored.tranche.refresh_from_db()
+    assert monitored.tranche.paid_on is None  # not confirmed yet
     client.post(
         url,
-        {"paid_on": "2026-02-01", "confirm": tranche_paid_token(world.tranche, datetime.date(2026, 2, 1))},
+        {
+            "paid_on": "2026-02-01",
+            "confirm": tranche_paid_token(monitored.tranche, datetime.date(2026, 2, 1)),
+        },
     )
-    world.tranche.refresh_from_db()
-    assert world.tranche.paid_on == datetime.date(2026, 2, 1)
+    monitored.tranche.refresh_from_db()
+    assert monitored.tranche.paid_on == datetime.date(2026, 2, 1)
 
-    url = reverse("monitoring:project-state", args=[world.fresh.pk, Project.State.SUSPENDED])
+    url = reverse("monitoring:project-state", args=[monitored.fresh.pk, Project.State.SUSPENDED])
     client.post(url, {"reason": "The venue burned down."})
-    assert Project.objects.get(pk=world.fresh.pk).state == Project.State.ACTIVE  # not confirmed yet
-    change = project_services.state_change(project=world.fresh, state=Project.State.SUSPENDED)
+    assert Project.objects.get(pk=monitored.fresh.pk).state == Project.State.ACTIVE  # not confirmed yet
+    change = project_services.state_change(project=monitored.fresh, state=Project.State.SUSPENDED)
     client.post(
         url,
         {
@@ -446,7 +451,7 @@ def test_what_each_allowed_request_changed(world, client_for, nco_member, consul
             "confirm": project_state_token(change, "The venue burned down."),
         },
     )
-    assert Project.objects.values_list("state", "state_reason").get(pk=world.fresh.pk) == (
+    assert Project.objects.values_list("state", "state_reason").get(pk=monitored.fresh.pk) == (
         Project.State.SUSPENDED,
         "The venue burned down.",
     )

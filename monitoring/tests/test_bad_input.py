@@ -5,21 +5,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from monitoring.factories import ProjectFactory, award_for
+from monitoring.factories import ProjectFactory
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
-from monitoring.tests.world import build, fill
 from monitoring.views.setup import tranche_rows
-from procurement.factories import ApplicationFactory, CompetitionFactory
+from procurement.factories import CompetitionFactory
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def stored(report: MonitoringReport) -> tuple:
@@ -39,8 +34,8 @@ def field_error(response, text: str) -> None:
     assert "invalid-feedback" in page or "alert-danger" in page
 
 
-def lines(world):
-    return list(world.project.budget_lines.all())
+def lines(contracted):
+    return list(contracted.project.budget_lines.all())
 
 
 def draft_form(client, report):
@@ -49,11 +44,11 @@ def draft_form(client, report):
     return form_with(page, "activities")
 
 
-def test_negative_spending_is_refused_beside_the_line(world, client_for):
-    report = world.reports[0]
+def test_negative_spending_is_refused_beside_the_line(contracted, client_for):
+    report = contracted.reports[0]
     before = stored(report)
-    staff, supplies = lines(world)
-    client = client_for(world.member)
+    staff, supplies = lines(contracted)
+    client = client_for(contracted.member)
     form = draft_form(client, report)
     response = client.post(
         form.action, form.data(**{f"amount_{staff.pk}": "-5", f"amount_{supplies.pk}": "100"})
@@ -62,11 +57,11 @@ def test_negative_spending_is_refused_beside_the_line(world, client_for):
     assert stored(report) == before
 
 
-def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(world, client_for):
-    report = world.reports[0]
+def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(contracted, client_for):
+    report = contracted.reports[0]
     before = stored(report)
-    staff, supplies = lines(world)
-    client = client_for(world.member)
+    staff, supplies = lines(contracted)
+    client = client_for(contracted.member)
     form = draft_form(client, report)
     over = {f"amount_{staff.pk}": "1000", f"amount_{supplies.pk}": "50000.50"}
     response = client.post(form.action, form.data(**over))
@@ -88,11 +83,13 @@ def test_going_over_a_line_without_an_explanation_is_refused_with_the_numbers(wo
         ("-3", "People reached: enter a number of 0 or more."),
     ],
 )
-def test_indicator_values_of_the_wrong_kind_are_refused_beside_the_field(world, client_for, people, message):
-    report = world.reports[0]
+def test_indicator_values_of_the_wrong_kind_are_refused_beside_the_field(
+    contracted, client_for, people, message
+):
+    report = contracted.reports[0]
     before = stored(report)
-    people_indicator, satisfaction = world.project.indicators.all()
-    client = client_for(world.member)
+    people_indicator, satisfaction = contracted.project.indicators.all()
+    client = client_for(contracted.member)
     form = draft_form(client, report)
     response = client.post(
         form.action,
@@ -102,12 +99,12 @@ def test_indicator_values_of_the_wrong_kind_are_refused_beside_the_field(world, 
     assert stored(report) == before
 
 
-def test_a_revision_without_a_comment_is_refused(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    report_services.report_submit(report=report, by=world.member)
+def test_a_revision_without_a_comment_is_refused(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    report_services.report_submit(report=report, by=contracted.member)
     before = stored(report)
-    response = client_for(world.consultant).post(
+    response = client_for(contracted.consultant).post(
         reverse("monitoring:report-review", args=[report.pk]), {"decision": "revise"}
     )
     field_error(response, "comment at least one section")
@@ -115,9 +112,9 @@ def test_a_revision_without_a_comment_is_refused(world, client_for):
     assert report.rounds.get().decision == ""
 
 
-def test_submitting_an_incomplete_report_lists_what_is_missing(world, client_for):
-    report = world.reports[0]
-    client = client_for(world.member)
+def test_submitting_an_incomplete_report_lists_what_is_missing(contracted, client_for):
+    report = contracted.reports[0]
+    client = client_for(contracted.member)
     form = draft_form(client, report)
     response = client.post(form.action, {**form.data(), "submit_report": "1"}, follow=True)
     page = response.content.decode()
@@ -127,10 +124,10 @@ def test_submitting_an_incomplete_report_lists_what_is_missing(world, client_for
     assert report.state == MonitoringReport.State.DRAFT
 
 
-def test_tranches_that_do_not_add_up_are_refused(world, client_for):
-    project = world.project
+def test_tranches_that_do_not_add_up_are_refused(contracted, client_for):
+    project = contracted.project
     before = list(project.tranches.values_list("number", "amount"))
-    response = client_for(world.finance).post(
+    response = client_for(contracted.finance).post(
         reverse("monitoring:project-tranches", args=[project.pk]),
         rows_post(
             "tranches",
@@ -149,13 +146,10 @@ def test_tranches_that_do_not_add_up_are_refused(world, client_for):
     assert list(project.tranches.values_list("number", "amount")) == before
 
 
-def test_a_schedule_date_outside_the_project_is_refused(world, client_for, finance_staff):
+def test_a_schedule_date_outside_the_project_is_refused(contracted, client_for, finance_staff):
     fresh = ProjectFactory(
-        award=award_for(
-            ApplicationFactory(
-                competition=CompetitionFactory(municipality=world.project.municipality, completed=True),
-                submit=True,
-            )
+        award__application__competition=CompetitionFactory(
+            municipality=contracted.project.municipality, completed=True
         )
     )
     response = client_for(finance_staff).post(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from monitoring.models import MonitoringReport, PaymentTranche
-from monitoring.tests.world import build
+from monitoring.tests.contracted_project import build
 from organizations.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -37,9 +37,9 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     staff = MunicipalityMembershipFactory(municipality=karakol).user
     organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
     member = OrganizationMembershipFactory(organization=organization).user
-    world = build(karakol, organization, staff)
-    consultant = world.consultant
-    report = world.reports[0]
+    contracted = build(karakol, organization, staff)
+    consultant = contracted.consultant
+    report = contracted.reports[0]
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
 
     # The organization writes the first interim report.
@@ -108,13 +108,13 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
 
     # Finance staff cannot pay the second tranche yet: it waits for this report.
     log_in(page, base, staff.email)
-    page.goto(f"{base}{world.project.get_absolute_url()}")
+    page.goto(f"{base}{contracted.project.get_absolute_url()}")
     second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
     second.get_by_label("Paid on").fill(timezone.localdate().isoformat())
     second.get_by_role("button", name="Mark paid").click()
     expect(page.get_by_test_id("confirmation-problems")).to_contain_text("it is not accepted yet")
     expect(page.get_by_test_id("confirmation-form")).to_have_count(0)
-    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on is None
+    assert PaymentTranche.objects.get(project=contracted.project, number=2).paid_on is None
     log_out(page)
 
     # The organization reads the comment, attaches a receipt, corrects the spending and resubmits.
@@ -152,15 +152,15 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
 
     # Finance staff pay the tranche and prepare the project summary.
     log_in(page, base, staff.email)
-    page.goto(f"{base}{world.project.get_absolute_url()}")
+    page.goto(f"{base}{contracted.project.get_absolute_url()}")
     paid_on = timezone.localdate()
     second = page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')
     second.get_by_label("Paid on").fill(paid_on.isoformat())
     second.get_by_role("button", name="Mark paid").click()
     details = page.get_by_test_id("tranche-details")
     expect(details).to_contain_text(f"{paid_on.day} {paid_on.strftime('%B')} {paid_on.year}")
-    expect(details).to_contain_text(world.project.contract_number)
-    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on is None
+    expect(details).to_contain_text(contracted.project.contract_number)
+    assert PaymentTranche.objects.get(project=contracted.project, number=2).paid_on is None
     page.get_by_role("button", name="Record the payment").click()
     expect(page.get_by_test_id("tranches").locator('tr[data-tranche="2"]')).to_contain_text("Paid")
     panel = page.locator("#document-project-summary")
@@ -178,4 +178,4 @@ def test_a_report_is_revised_accepted_and_its_tranche_paid(page: Page, live_serv
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.ACCEPTED
     assert [r.decision for r in report.rounds.order_by("number")] == ["revision_requested", "accepted"]
-    assert PaymentTranche.objects.get(project=world.project, number=2).paid_on == paid_on
+    assert PaymentTranche.objects.get(project=contracted.project, number=2).paid_on == paid_on

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
+from monitoring.tests.contracted_project import build, fill
 from monitoring.tests.test_browser import log_in, log_out
-from monitoring.tests.world import build, fill
 from organizations.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -33,16 +33,16 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
     staff = MunicipalityMembershipFactory(municipality=karakol).user
     organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
     member = OrganizationMembershipFactory(organization=organization).user
-    world = build(karakol, organization, staff)
-    report = world.reports[0]
-    fill(world, report, staff="20000", supplies="10000")
+    contracted = build(karakol, organization, staff)
+    report = contracted.reports[0]
+    fill(contracted, report, staff="20000", supplies="10000")
     report.activities = "Twelve cooking classes for young mothers."
     report.save(update_fields=["activities"])
     report_services.report_submit(report=report, by=member)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
 
     # The consultant asks for a revision, with comments on the narrative and the spending.
-    log_in(page, base, world.consultant.email)
+    log_in(page, base, contracted.consultant.email)
     page.goto(f"{base}{report.get_absolute_url()}")
     page.get_by_label("Ask for a revision").check()
     page.get_by_label("Comment on: Narrative").fill("Say where the classes were held.")
@@ -87,7 +87,7 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
         assert warnings == ["beforeunload"] * times
 
     page.on("dialog", stay)
-    page.get_by_role("link", name=world.project.contract_number).click()
+    page.get_by_role("link", name=contracted.project.contract_number).click()
     asked(1)
     page.locator("#attachment_form").get_by_role("button", name="Attach").click()
     asked(2)
@@ -116,10 +116,10 @@ def test_a_revision_is_answered_resubmitted_and_accepted(page: Page, live_server
 
     # The consultant, who reviewed the last round, is told that it came back.
     told = [m for m in mail.outbox if "is revised and waits for your review" in m.subject]
-    assert [m.to for m in told] == [[world.consultant.email]]
+    assert [m.to for m in told] == [[contracted.consultant.email]]
 
     # The consultant sees the answers beside the comments and what changed, old → new.
-    log_in(page, base, world.consultant.email)
+    log_in(page, base, contracted.consultant.email)
     page.goto(f"{base}{report.get_absolute_url()}")
     changes = page.get_by_test_id("changes")
     expect(changes).to_contain_text("Since round 1")

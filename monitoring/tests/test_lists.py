@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
+from monitoring.tests.contracted_project import build, fill
 from monitoring.tests.test_access import JPEG_BYTES, checked
-from monitoring.tests.world import build, fill
 from organizations.factories import OrganizationFactory, OrganizationMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,8 @@ def project(*args, **kwargs):
 
 
 @pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
+def late(municipality, organization, nco_member, finance_staff):
+    """A contracted project in its last month: the first three of its quarterly reports are past due."""
     return project(municipality, organization, finance_staff)
 
 
@@ -50,12 +51,12 @@ def queries(client, url: str) -> int:
 
 
 def test_the_queue_shows_reports_to_review_overdue_and_projects_at_risk(
-    world, consultant, client_for, other_municipality, other_staff
+    late, consultant, client_for, other_municipality, other_staff
 ):
     project(other_municipality, OrganizationFactory(verified=True), other_staff, contract="NRN-1")
-    first = world.reports[0]
-    fill(world, first, supplies="51000", explanations={"supplies": "Prices rose in spring."})
-    report_services.report_submit(report=first, by=world.member)
+    first = late.reports[0]
+    fill(late, first, supplies="51000", explanations={"supplies": "Prices rose in spring."})
+    report_services.report_submit(report=first, by=late.member)
     client = client_for(consultant)
 
     page = client.get(reverse("monitoring:queue")).content.decode()
@@ -85,9 +86,9 @@ def test_the_queue_makes_the_same_queries_whatever_its_size(
     def add(n: int) -> None:
         organization = OrganizationFactory(verified=True)
         OrganizationMembershipFactory(organization=organization)
-        world = project(municipality, organization, finance_staff, contract=f"Q-{n}")
-        fill(world, world.reports[0])
-        report_services.report_submit(report=world.reports[0], by=world.member)
+        late = project(municipality, organization, finance_staff, contract=f"Q-{n}")
+        fill(late, late.reports[0])
+        report_services.report_submit(report=late.reports[0], by=late.member)
 
     add(0)
     queries(client, url)
@@ -97,10 +98,10 @@ def test_the_queue_makes_the_same_queries_whatever_its_size(
     assert queries(client, url) == few
 
 
-def test_an_organization_sees_what_it_has_to_submit(world, client_for):
-    client = client_for(world.member)
-    fill(world, world.reports[0])
-    report_services.report_submit(report=world.reports[0], by=world.member)
+def test_an_organization_sees_what_it_has_to_submit(late, client_for):
+    client = client_for(late.member)
+    fill(late, late.reports[0])
+    report_services.report_submit(report=late.reports[0], by=late.member)
     page = client.get(reverse("monitoring:reports-due")).content.decode()
     listed = page.split('data-testid="reports-due"')[1]
     assert "Interim report 1" not in listed  # submitted: nothing to do
@@ -124,89 +125,89 @@ def test_reports_due_make_the_same_queries_whatever_their_number(
     assert queries(client, url) == few
 
 
-def test_the_project_and_report_pages_make_a_fixed_number_of_queries(world, client_for):
-    client = client_for(world.finance)
-    project_url = world.project.get_absolute_url()
-    report_url = world.reports[1].get_absolute_url()
-    fill(world, world.reports[0])
-    report_services.report_submit(report=world.reports[0], by=world.member)
+def test_the_project_and_report_pages_make_a_fixed_number_of_queries(late, client_for):
+    client = client_for(late.finance)
+    project_url = late.project.get_absolute_url()
+    report_url = late.reports[1].get_absolute_url()
+    fill(late, late.reports[0])
+    report_services.report_submit(report=late.reports[0], by=late.member)
     queries(client, project_url)
     project_few, report_few = queries(client, project_url), queries(client, report_url)
 
-    for report in world.reports[1:3]:
-        fill(world, report, staff="1000", supplies="1000")
+    for report in late.reports[1:3]:
+        fill(late, report, staff="1000", supplies="1000")
         for name in ("a.jpg", "b.jpg"):
             report_services.report_attach(
-                report=report, by=world.member, kind="photo", file=checked(name, JPEG_BYTES)
+                report=report, by=late.member, kind="photo", file=checked(name, JPEG_BYTES)
             )
-        report_services.report_submit(report=report, by=world.member)
+        report_services.report_submit(report=report, by=late.member)
     assert queries(client, project_url) == project_few
     assert queries(client, report_url) == report_few
 
 
-def test_the_staff_list_shows_spending_against_the_amount(world, client_for):
-    first = world.reports[0]
-    fill(world, first, staff="20000", supplies="10000")
-    report_services.report_submit(report=first, by=world.member)
-    report_services.report_review(report=first, by=world.consultant, accept=True, comments={})
-    page = client_for(world.finance).get(
-        reverse("monitoring:municipality-projects", args=[world.project.municipality.slug])
+def test_the_staff_list_shows_spending_against_the_amount(late, client_for):
+    first = late.reports[0]
+    fill(late, first, staff="20000", supplies="10000")
+    report_services.report_submit(report=first, by=late.member)
+    report_services.report_review(report=first, by=late.consultant, accept=True, comments={})
+    page = client_for(late.finance).get(
+        reverse("monitoring:municipality-projects", args=[late.project.municipality.slug])
     )
     # 30,000 of 150,000 accepted: 20 %.
     assert "KGS\u00a030,000" in page.content.decode()
     assert "20%" in page.content.decode()
 
 
-def test_a_report_in_russian_shows_saved_amounts_and_values_as_typed(world, client_for):
+def test_a_report_in_russian_shows_saved_amounts_and_values_as_typed(late, client_for):
     """Amounts are written in their fields with the page's decimal sign and no grouping (24000,50 in
     Russian), which the field reads back; targets read 100, not 1E+2."""
-    report = world.reports[0]
-    fill(world, report, staff="24000.50", people="30")
-    world.member.language = "ru"
-    world.member.save(update_fields=["language"])
-    page = client_for(world.member).get(report.get_absolute_url()).content.decode()
+    report = late.reports[0]
+    fill(late, report, staff="24000.50", people="30")
+    late.member.language = "ru"
+    late.member.save(update_fields=["language"])
+    page = client_for(late.member).get(report.get_absolute_url()).content.decode()
     assert '<html lang="ru">' in page
-    staff = world.project.budget_lines.get(description="Staff")
+    staff = late.project.budget_lines.get(description="Staff")
     assert f'name="amount_{staff.pk}" id="id_amount_{staff.pk}" value="24000,50"' in page
-    people = world.project.indicators.get(name="People reached")
+    people = late.project.indicators.get(name="People reached")
     assert f'name="value_{people.pk}" value="30"' in page
     assert "E+" not in page
 
 
-def test_the_review_history_names_the_sections(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    report_services.report_submit(report=report, by=world.member)
+def test_the_review_history_names_the_sections(late, client_for):
+    report = late.reports[0]
+    fill(late, report)
+    report_services.report_submit(report=report, by=late.member)
     report_services.report_review(
         report=report,
-        by=world.consultant,
+        by=late.consultant,
         accept=False,
         comments={"expenditure": "Attach the invoices.", "narrative": "Say who came."},
     )
-    page = client_for(world.member).get(report.get_absolute_url()).content.decode()
+    page = client_for(late.member).get(report.get_absolute_url()).content.decode()
     history = page.split('data-testid="rounds"')[1]
     assert history.index("Narrative: Say who came.") < history.index("Expenditure: Attach the invoices.")
     comments = page.split('data-testid="revision-comments"')[1]
     assert "<strong>Expenditure</strong>: Attach the invoices." in comments
 
 
-def test_the_tranche_rows_in_russian_keep_dates_and_amounts_typable(world, client_for):
-    world.finance.language = "ru"
-    world.finance.save(update_fields=["language"])
+def test_the_tranche_rows_in_russian_keep_dates_and_amounts_typable(late, client_for):
+    late.finance.language = "ru"
+    late.finance.save(update_fields=["language"])
     page = (
-        client_for(world.finance)
-        .get(reverse("monitoring:project-tranches", args=[world.project.pk]))
+        client_for(late.finance)
+        .get(reverse("monitoring:project-tranches", args=[late.project.pk]))
         .content.decode()
     )
     assert '<html lang="ru">' in page
-    assert f'value="{world.project.start_date.isoformat()}"' in page
+    assert f'value="{late.project.start_date.isoformat()}"' in page
     assert 'value="75000"' in page
 
 
-def test_the_queue_reads_its_filter_as_before(world, consultant, client_for):
+def test_the_queue_reads_its_filter_as_before(late, consultant, client_for):
     """An unknown section shows all three; a municipality the person does not review lists nothing."""
-    fill(world, world.reports[0])
-    report_services.report_submit(report=world.reports[0], by=world.member)
+    fill(late, late.reports[0])
+    report_services.report_submit(report=late.reports[0], by=late.member)
     client = client_for(consultant)
     url = reverse("monitoring:queue")
 

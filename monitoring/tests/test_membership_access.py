@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from monitoring.models import MonitoringReport, Project
-from monitoring.tests.world import build
+from monitoring.tests.contracted_project import build
 from organizations import services
 from organizations.factories import OrganizationMembershipFactory
 
@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 def test_a_removed_member_loses_the_projects_and_reports_at_once(
     municipality, organization, nco_member, finance_staff, client_for
 ):
-    world = build(municipality, organization, finance_staff)
+    contracted = build(municipality, organization, finance_staff)
     colleague = OrganizationMembershipFactory(organization=organization)
     client = client_for(colleague.user)
-    report = world.reports[0]
+    report = contracted.reports[0]
     pages = [
-        world.project.get_absolute_url(),
+        contracted.project.get_absolute_url(),
         reverse("monitoring:report-detail", args=[report.pk]),
     ]
     assert [client.get(url).status_code for url in pages] == [200, 200]
@@ -30,4 +30,4 @@ def test_a_removed_member_loses_the_projects_and_reports_at_once(
     assert [client.get(url).status_code for url in pages] == [404, 404]
     assert not Project.objects.visible_to(colleague.user).exists()
     assert not MonitoringReport.objects.visible_to(colleague.user).exists()
-    assert Project.objects.visible_to(nco_member).get() == world.project
+    assert Project.objects.visible_to(nco_member).get() == contracted.project

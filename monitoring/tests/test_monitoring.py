@@ -10,45 +10,39 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from monitoring.factories import award_for
 from monitoring.models import MonitoringReport, Project
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
 from monitoring.services.projects import approved_lines, schedule_periods
 from monitoring.services.reminders import remind_reports
 from monitoring.spending import spend_for_report
-from monitoring.tests.world import build, fill
+from monitoring.tests.contracted_project import build, fill
 from organizations.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
 )
 from organizations.models import MunicipalityMembership
-from procurement.factories import ApplicationFactory, CompetitionFactory
+from procurement.factories import ApplicationFactory, AwardFactory, CompetitionFactory
 from procurement.models import BudgetLine
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
+def submit(contracted, report):
+    return report_services.report_submit(report=report, by=contracted.member)
 
 
-def submit(world, report):
-    return report_services.report_submit(report=report, by=world.member)
-
-
-def save(world, report, *, by=None, **parts):
+def save(contracted, report, *, by=None, **parts):
     """Save parts of a report's draft (narrative=…, values=…, spending=…, answers=…)."""
     return report_services.report_save_draft(
-        report=report, by=by or world.member, draft=report_services.ReportDraft(**parts)
+        report=report, by=by or contracted.member, draft=report_services.ReportDraft(**parts)
     )
 
 
-def review(world, report, *, accept=True, comments=None):
+def review(contracted, report, *, accept=True, comments=None):
     return report_services.report_review(
-        report=report, by=world.consultant, accept=accept, comments=comments or {}
+        report=report, by=contracted.consultant, accept=accept, comments=comments or {}
     )
 
 
@@ -69,7 +63,7 @@ def test_approved_lines_are_scaled_to_the_award_and_add_up_exactly(finance_staff
             unit_cost=Decimal(cost),
         )
     # Requested 99,999.99 + 50,000.01 + 7,000 = 157,000; awarded 100,000 → ratio 100000/157000.
-    award = award_for(application, amount=Decimal("100000"))
+    award = AwardFactory(application=application, amount=Decimal("100000"))
     amounts = [amount for _line, amount in approved_lines(award)]
     assert sum(amounts) == Decimal("100000.00")
     # 99,999.99 × 100/157 = 63,694.26…; 50,000.01 × 100/157 = 31,847.14…; 7,000 × 100/157 = 4,458.59…
@@ -91,8 +85,8 @@ def test_reporting_periods_every_three_months_and_by_dates():
     ]
 
 
-def test_the_schedule_makes_interim_reports_and_a_final_one(world):
-    kinds = [(r.number, r.kind, r.period_start, r.period_end, r.due_date) for r in world.reports]
+def test_the_schedule_makes_interim_reports_and_a_final_one(contracted):
+    kinds = [(r.number, r.kind, r.period_start, r.period_end, r.due_date) for r in contracted.reports]
     assert kinds[0] == (
         1,
         "interim",
@@ -109,49 +103,51 @@ def test_the_schedule_makes_interim_reports_and_a_final_one(world):
     )
 
 
-def test_report_periods_outside_the_project_are_refused(world):
+def test_report_periods_outside_the_project_are_refused(contracted):
     with pytest.raises(ValidationError, match="outside the project"):
         services.project_set_schedule(
-            project=world.project, by=world.finance, period_ends=[datetime.date(2027, 3, 31)]
+            project=contracted.project, by=contracted.finance, period_ends=[datetime.date(2027, 3, 31)]
         )
 
 
 # Tranches -------------------------------------------------------------------------------------------
 
 
-def test_tranches_must_add_up_to_the_awarded_amount(world):
+def test_tranches_must_add_up_to_the_awarded_amount(contracted):
     with pytest.raises(ValidationError) as info:
         services.project_set_tranches(
-            project=world.project,
-            by=world.finance,
+            project=contracted.project,
+            by=contracted.finance,
             tranches=[services.TrancheData(datetime.date(2026, 1, 1), Decimal("100000"))],
         )
     assert info.value.messages == [
         "The tranches add up to KGS\u00a0100,000; change them so that they add up to the awarded amount, "
         "KGS\u00a0150,000."
     ]
-    assert world.project.tranches.count() == 2
+    assert contracted.project.tranches.count() == 2
 
 
-def test_a_tranche_waits_for_its_report(world):
-    conditional = world.project.tranches.get(number=2)
+def test_a_tranche_waits_for_its_report(contracted):
+    conditional = contracted.project.tranches.get(number=2)
     with pytest.raises(ValidationError, match="not accepted yet"):
-        services.tranche_mark_paid(tranche=conditional, by=world.finance, paid_on=timezone.localdate())
-    report = world.reports[0]
-    fill(world, report)
-    submit(world, report)
+        services.tranche_mark_paid(tranche=conditional, by=contracted.finance, paid_on=timezone.localdate())
+    report = contracted.reports[0]
+    fill(contracted, report)
+    submit(contracted, report)
     with pytest.raises(ValidationError, match="not accepted yet"):
-        services.tranche_mark_paid(tranche=conditional, by=world.finance, paid_on=timezone.localdate())
-    review(world, report)
-    paid = services.tranche_mark_paid(tranche=conditional, by=world.finance, paid_on=timezone.localdate())
+        services.tranche_mark_paid(tranche=conditional, by=contracted.finance, paid_on=timezone.localdate())
+    review(contracted, report)
+    paid = services.tranche_mark_paid(
+        tranche=conditional, by=contracted.finance, paid_on=timezone.localdate()
+    )
     assert paid.is_paid
     with pytest.raises(ValidationError, match="already paid"):
-        services.tranche_mark_paid(tranche=conditional, by=world.finance, paid_on=timezone.localdate())
+        services.tranche_mark_paid(tranche=conditional, by=contracted.finance, paid_on=timezone.localdate())
 
 
-def test_only_finance_staff_pay(world, consultant):
-    tranche = world.project.tranches.get(number=1)
-    for user in (world.member, world.consultant):
+def test_only_finance_staff_pay(contracted, consultant):
+    tranche = contracted.project.tranches.get(number=1)
+    for user in (contracted.member, contracted.consultant):
         with pytest.raises(PermissionDenied):
             services.tranche_mark_paid(tranche=tranche, by=user, paid_on=timezone.localdate())
 
@@ -159,24 +155,24 @@ def test_only_finance_staff_pay(world, consultant):
 # Reports and reviews ----------------------------------------------------------------------------------
 
 
-def test_a_report_is_submitted_only_when_complete(world):
+def test_a_report_is_submitted_only_when_complete(contracted):
     with pytest.raises(ValidationError) as info:
-        submit(world, world.reports[0])
+        submit(contracted, contracted.reports[0])
     assert "Describe the activities carried out." in info.value.messages
     assert "Give the value of the indicator “People reached”." in info.value.messages
     assert "Enter the spending of the period (0 where nothing was spent)." in info.value.messages
     assert "Give the value of the indicator “Satisfaction”." in info.value.messages
 
 
-def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
-    report = world.reports[0]
-    fill(world, report, people="25")
-    submit(world, report)
+def test_review_rounds_are_kept(contracted, django_capture_on_commit_callbacks):
+    report = contracted.reports[0]
+    fill(contracted, report, people="25")
+    submit(contracted, report)
     with pytest.raises(ValidationError, match="comment at least one section"):
-        review(world, report, accept=False)
+        review(contracted, report, accept=False)
     with django_capture_on_commit_callbacks(execute=True):
         review(
-            world,
+            contracted,
             report,
             accept=False,
             comments={"indicators": "People reached looks low: check the register."},
@@ -184,9 +180,9 @@ def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.REVISION_REQUESTED
     assert "check the register" in mail.outbox[-1].body
-    fill(world, report, people="31", answers={"indicators": "Recounted from the register: 31."})
-    submit(world, report)
-    review(world, report, accept=True)
+    fill(contracted, report, people="31", answers={"indicators": "Recounted from the register: 31."})
+    submit(contracted, report)
+    review(contracted, report, accept=True)
     rounds = list(report.rounds.order_by("number").values_list("number", "decision", "snapshot"))
     assert [(n, d) for n, d, _s in rounds] == [(1, "revision_requested"), (2, "accepted")]
     assert rounds[0][2]["indicators"]["People reached"] == "25.00"
@@ -197,30 +193,30 @@ def test_review_rounds_are_kept(world, django_capture_on_commit_callbacks):
     assert report.rounds.get(number=1).answers == {"indicators": "Recounted from the register: 31."}
 
 
-def test_an_accepted_report_never_changes(world):
-    report = world.reports[0]
-    fill(world, report)
-    submit(world, report)
-    review(world, report)
+def test_an_accepted_report_never_changes(contracted):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    submit(contracted, report)
+    review(contracted, report)
     with pytest.raises(ValidationError, match="submitted"):
-        save(world, report, narrative={"activities": "x"})
+        save(contracted, report, narrative={"activities": "x"})
     with pytest.raises(ValidationError, match="Only a submitted report"):
-        review(world, report, accept=False, comments={"narrative": "x"})
+        review(contracted, report, accept=False, comments={"narrative": "x"})
 
 
 def test_only_the_projects_members_write_and_the_municipalitys_reviewers_review(
-    world, other_member, other_staff, consultant
+    contracted, other_member, other_staff, consultant
 ):
-    report = world.reports[0]
-    for outsider in (other_member, world.finance, world.consultant):
+    report = contracted.reports[0]
+    for outsider in (other_member, contracted.finance, contracted.consultant):
         with pytest.raises(PermissionDenied):
-            save(world, report, by=outsider, narrative={"activities": "x"})
-    fill(world, report)
-    submit(world, report)
-    for outsider in (other_member, other_staff, world.member):
+            save(contracted, report, by=outsider, narrative={"activities": "x"})
+    fill(contracted, report)
+    submit(contracted, report)
+    for outsider in (other_member, other_staff, contracted.member):
         with pytest.raises(PermissionDenied):
             report_services.report_review(report=report, by=outsider, accept=True, comments={})
-    report_services.report_review(report=report, by=world.finance, accept=True, comments={})
+    report_services.report_review(report=report, by=contracted.finance, accept=True, comments={})
 
 
 @pytest.mark.parametrize(
@@ -232,30 +228,34 @@ def test_only_the_projects_members_write_and_the_municipalitys_reviewers_review(
         ("12", "101", "at most 100"),
     ],
 )
-def test_indicator_values_of_the_wrong_type_are_refused(world, people, satisfaction, message):
-    indicators = list(world.project.indicators.all())
+def test_indicator_values_of_the_wrong_type_are_refused(contracted, people, satisfaction, message):
+    indicators = list(contracted.project.indicators.all())
     with pytest.raises(ValidationError, match=message):
-        save(world, world.reports[0], values={indicators[0].pk: people, indicators[1].pk: satisfaction})
-    assert not world.reports[0].indicator_values.exists()
+        save(
+            contracted,
+            contracted.reports[0],
+            values={indicators[0].pk: people, indicators[1].pk: satisfaction},
+        )
+    assert not contracted.reports[0].indicator_values.exists()
 
 
 # Spending ----------------------------------------------------------------------------------------------
 
 
-def test_cumulative_spending_worked_by_hand(world):
-    first, second, third = world.reports[:3]
-    fill(world, first, staff="20000", supplies="10000")
-    submit(world, first)
-    review(world, first)
-    fill(world, second, staff="30000", supplies="25000.50")
-    submit(world, second)
+def test_cumulative_spending_worked_by_hand(contracted):
+    first, second, third = contracted.reports[:3]
+    fill(contracted, first, staff="20000", supplies="10000")
+    submit(contracted, first)
+    review(contracted, first)
+    fill(contracted, second, staff="30000", supplies="25000.50")
+    submit(contracted, second)
     rows = {row.line.description: row for row in spend_for_report(third)}
     # Staff: 20,000 + 30,000 = 50,000 before the third report, of 100,000 approved.
     assert rows["Staff"].before == Decimal("50000")
     assert rows["Staff"].remaining == Decimal("50000")
     # Supplies: 10,000 + 25,000.50 = 35,000.50 of 50,000.
     assert rows["Supplies"].before == Decimal("35000.50")
-    fill(world, third, staff="45000", supplies="14999.50")
+    fill(contracted, third, staff="45000", supplies="14999.50")
     rows = {row.line.description: row for row in spend_for_report(third)}
     assert rows["Staff"].cumulative == Decimal("95000")
     assert rows["Supplies"].cumulative == Decimal("50000.00")
@@ -263,56 +263,56 @@ def test_cumulative_spending_worked_by_hand(world):
     assert not rows["Supplies"].overspent  # exactly the approved amount is not over
 
 
-def test_going_over_a_line_needs_an_explanation_and_is_flagged(world):
-    first, second = world.reports[:2]
-    fill(world, first, supplies="45000")
-    submit(world, first)
+def test_going_over_a_line_needs_an_explanation_and_is_flagged(contracted):
+    first, second = contracted.reports[:2]
+    fill(contracted, first, supplies="45000")
+    submit(contracted, first)
     with pytest.raises(ValidationError) as info:
-        fill(world, second, supplies="5000.01")
+        fill(contracted, second, supplies="5000.01")
     assert info.value.messages == [
         "Supplies: spending reaches KGS\u00a050,000.01 of KGS\u00a050,000 approved; explain why."
     ]
     assert not second.expenditures.exists()
-    fill(world, second, supplies="5000.01", explanations={"supplies": "Prices rose in autumn."})
+    fill(contracted, second, supplies="5000.01", explanations={"supplies": "Prices rose in autumn."})
     expenditure = second.expenditures.get(budget_line__description="Supplies")
     assert expenditure.overspent
     assert expenditure.explanation == "Prices rose in autumn."
 
 
-def test_only_spending_that_goes_over_needs_an_explanation(world):
+def test_only_spending_that_goes_over_needs_an_explanation(contracted):
     """A line already over its approved amount needs no new explanation for a period that adds
     nothing to it (the overspend was explained where it happened); any more spending on it does."""
-    first, second = world.reports[:2]
-    fill(world, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
-    submit(world, first)
-    fill(world, second, staff="0", supplies="0")
+    first, second = contracted.reports[:2]
+    fill(contracted, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
+    submit(contracted, first)
+    fill(contracted, second, staff="0", supplies="0")
     assert dict(second.expenditures.values_list("budget_line__description", "amount")) == {
         "Staff": Decimal("0"),
         "Supplies": Decimal("0"),
     }
     with pytest.raises(ValidationError) as info:
-        fill(world, second, staff="0", supplies="100")
+        fill(contracted, second, staff="0", supplies="100")
     assert info.value.messages == [
         "Supplies: spending reaches KGS\u00a060,100 of KGS\u00a050,000 approved; explain why."
     ]
     assert second.expenditures.get(budget_line__description="Supplies").amount == Decimal("0")
     # A line within its approved amount never asks, whatever earlier lines did.
-    fill(world, second, staff="80000", supplies="0")
+    fill(contracted, second, staff="80000", supplies="0")
     assert second.expenditures.get(budget_line__description="Staff").amount == Decimal("80000")
 
 
-def test_negative_spending_is_refused(world):
-    line = world.project.budget_lines.first()
+def test_negative_spending_is_refused(contracted):
+    line = contracted.project.budget_lines.first()
     with pytest.raises(ValidationError, match="negative"):
-        save(world, world.reports[0], spending={line.pk: report_services.Spending(Decimal("-1"))})
-    assert not world.reports[0].expenditures.exists()
+        save(contracted, contracted.reports[0], spending={line.pk: report_services.Spending(Decimal("-1"))})
+    assert not contracted.reports[0].expenditures.exists()
 
 
 # Overdue -------------------------------------------------------------------------------------------------
 
 
-def test_overdue_is_counted_in_bishkek_time(world):
-    report = world.reports[0]  # due 2026-04-10
+def test_overdue_is_counted_in_bishkek_time(contracted):
+    report = contracted.reports[0]  # due 2026-04-10
     # 23:30 on 10 April in Bishkek is 17:30 UTC: still the due day.
     last_minute = datetime.datetime(2026, 4, 10, 17, 30, tzinfo=datetime.UTC)
     # 00:30 on 11 April in Bishkek is 18:30 UTC on 10 April: overdue, though UTC still says the 10th.
@@ -321,17 +321,17 @@ def test_overdue_is_counted_in_bishkek_time(world):
     assert report.is_overdue_at(just_after) is True
     assert list(MonitoringReport.objects.overdue(last_minute)) == []
     assert list(MonitoringReport.objects.overdue(just_after)) == [report]
-    fill(world, report)
-    submit(world, report)
+    fill(contracted, report)
+    submit(contracted, report)
     report.refresh_from_db()
     assert report.is_overdue_at(just_after) is False  # submitted reports are not overdue
 
 
-def test_overdue_is_counted_in_each_municipalitys_own_zone(world, finance_staff):
+def test_overdue_is_counted_in_each_municipalitys_own_zone(contracted, finance_staff):
     western = MunicipalityFactory(name="Western", code="WST", time_zone="Asia/Tashkent")  # UTC+5
     staff = MunicipalityMembershipFactory(municipality=western).user
     other = build(western, OrganizationFactory(verified=True), staff)
-    bishkek, tashkent = world.reports[0], other.reports[0]  # both due 10 April
+    bishkek, tashkent = contracted.reports[0], other.reports[0]  # both due 10 April
     # 18:30 UTC on 10 April: already the 11th in Bishkek (00:30), still the 10th in Tashkent (23:30).
     evening = datetime.datetime(2026, 4, 10, 18, 30, tzinfo=datetime.UTC)
     assert bishkek.is_overdue_at(evening) and not tashkent.is_overdue_at(evening)
@@ -341,11 +341,11 @@ def test_overdue_is_counted_in_each_municipalitys_own_zone(world, finance_staff)
     assert set(MonitoringReport.objects.overdue(later)) == {bishkek, tashkent}
 
 
-def test_a_report_in_revision_past_its_due_date_is_overdue(world):
-    report = world.reports[0]
-    fill(world, report)
-    submit(world, report)
-    review(world, report, accept=False, comments={"narrative": "More detail."})
+def test_a_report_in_revision_past_its_due_date_is_overdue(contracted):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    submit(contracted, report)
+    review(contracted, report, accept=False, comments={"narrative": "More detail."})
     report.refresh_from_db()
     assert report.is_overdue_at(datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
 
@@ -353,33 +353,33 @@ def test_a_report_in_revision_past_its_due_date_is_overdue(world):
 # The project's state --------------------------------------------------------------------------------------
 
 
-def test_project_states(world):
+def test_project_states(contracted):
     with pytest.raises(ValidationError, match="Say why"):
-        services.project_change_state(project=world.project, by=world.finance, state="suspended")
+        services.project_change_state(project=contracted.project, by=contracted.finance, state="suspended")
     services.project_change_state(
-        project=world.project, by=world.finance, state="suspended", reason="Audit pending"
+        project=contracted.project, by=contracted.finance, state="suspended", reason="Audit pending"
     )
-    assert Project.objects.get(pk=world.project.pk).state == "suspended"
+    assert Project.objects.get(pk=contracted.project.pk).state == "suspended"
     with pytest.raises(ValidationError, match="not active"):
-        save(world, world.reports[0], narrative={"activities": "x"})
-    services.project_change_state(project=world.project, by=world.finance, state="active")
+        save(contracted, contracted.reports[0], narrative={"activities": "x"})
+    services.project_change_state(project=contracted.project, by=contracted.finance, state="active")
     with pytest.raises(ValidationError, match="every report is accepted"):
-        services.project_change_state(project=world.project, by=world.finance, state="completed")
+        services.project_change_state(project=contracted.project, by=contracted.finance, state="completed")
     services.project_change_state(
-        project=world.project, by=world.finance, state="terminated", reason="Closed"
+        project=contracted.project, by=contracted.finance, state="terminated", reason="Closed"
     )
     with pytest.raises(ValidationError, match="cannot become"):
-        services.project_change_state(project=world.project, by=world.finance, state="active")
+        services.project_change_state(project=contracted.project, by=contracted.finance, state="active")
 
 
 # Reminders ------------------------------------------------------------------------------------------
 
 
 def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
-    world, django_capture_on_commit_callbacks, settings
+    contracted, django_capture_on_commit_callbacks, settings
 ):
     settings.SSP_REVIEW_WAIT_DAYS = 5
-    report = world.reports[0]  # due 2026-04-10, Bishkek
+    report = contracted.reports[0]  # due 2026-04-10, Bishkek
 
     def run(moment: datetime.datetime) -> int:
         with django_capture_on_commit_callbacks(execute=True):
@@ -397,24 +397,24 @@ def test_due_and_overdue_reminders_and_review_reminders_are_each_sent_once(
     assert sum("is due on 10 April 2026" in s for s in subjects) == 2
     assert sum("is overdue" in s for s in subjects) == 1
 
-    fill(world, report)
+    fill(contracted, report)
     report_services.report_submit(
-        report=report, by=world.member, at=datetime.datetime(2026, 4, 12, 9, tzinfo=bishkek)
+        report=report, by=contracted.member, at=datetime.datetime(2026, 4, 12, 9, tzinfo=bishkek)
     )
     assert run(datetime.datetime(2026, 4, 16, 9, tzinfo=bishkek)) == 0  # 4 days waiting
     assert run(datetime.datetime(2026, 4, 17, 10, tzinfo=bishkek)) == 1  # 5 days: the consultant
     assert run(datetime.datetime(2026, 4, 18, 10, tzinfo=bishkek)) == 0
-    assert mail.outbox[-1].to == [world.consultant.email]
+    assert mail.outbox[-1].to == [contracted.consultant.email]
 
 
 def test_without_a_consultant_the_finance_staff_are_reminded_of_a_waiting_report(
-    world, django_capture_on_commit_callbacks, settings
+    contracted, django_capture_on_commit_callbacks, settings
 ):
     settings.SSP_REVIEW_WAIT_DAYS = 5
     MunicipalityMembership.objects.filter(role=MunicipalityMembership.Role.CONSULTANT).delete()
-    fill(world, world.reports[0])
+    fill(contracted, contracted.reports[0])
     submitted = datetime.datetime(2026, 4, 12, 9, tzinfo=datetime.UTC)
-    report_services.report_submit(report=world.reports[0], by=world.member, at=submitted)
+    report_services.report_submit(report=contracted.reports[0], by=contracted.member, at=submitted)
     with django_capture_on_commit_callbacks(execute=True):
         assert remind_reports(now=submitted + datetime.timedelta(days=6)) == 1
-    assert mail.outbox[-1].to == [world.finance.email]
+    assert mail.outbox[-1].to == [contracted.finance.email]

@@ -15,28 +15,23 @@ from django.utils.html import escape
 from monitoring.models import MonitoringReport, PaymentTranche
 from monitoring.services import projects as project_services
 from monitoring.services import reports as report_services
-from monitoring.tests.world import build, fill
+from monitoring.tests.contracted_project import fill
 from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
-
-
-def _submitted(world) -> MonitoringReport:
-    report = world.reports[0]
-    fill(world, report)
-    return report_services.report_submit(report=report, by=world.member)
+def _submitted(contracted) -> MonitoringReport:
+    report = contracted.reports[0]
+    fill(contracted, report)
+    return report_services.report_submit(report=report, by=contracted.member)
 
 
 @pytest.mark.parametrize("role", ["consultant", "finance"])
-def test_a_reviewer_who_is_a_member_cannot_review_its_reports(world, organization, client_for, role):
-    reviewer = getattr(world, role)
+def test_a_reviewer_who_is_a_member_cannot_review_its_reports(contracted, organization, client_for, role):
+    reviewer = getattr(contracted, role)
     OrganizationMembershipFactory(organization=organization, user=reviewer)
-    report = _submitted(world)
+    report = _submitted(contracted)
     with pytest.raises(ValidationError, match="so you cannot review its reports"):
         report_services.report_review(report=report, by=reviewer, accept=True, comments={})
     report.refresh_from_db()
@@ -57,38 +52,38 @@ def test_a_reviewer_who_is_a_member_cannot_review_its_reports(world, organizatio
     assert reason in queue.content.decode()
 
 
-def test_a_colleague_who_is_not_a_member_still_reviews(world, organization, client_for):
-    OrganizationMembershipFactory(organization=organization, user=world.consultant)
-    report = _submitted(world)
-    page = client_for(world.finance).get(report.get_absolute_url())
+def test_a_colleague_who_is_not_a_member_still_reviews(contracted, organization, client_for):
+    OrganizationMembershipFactory(organization=organization, user=contracted.consultant)
+    report = _submitted(contracted)
+    page = client_for(contracted.finance).get(report.get_absolute_url())
     assert 'data-testid="review-form"' in page.content.decode()
-    report_services.report_review(report=report, by=world.finance, accept=True, comments={})
+    report_services.report_review(report=report, by=contracted.finance, accept=True, comments={})
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.ACCEPTED
 
 
-def test_a_member_consultant_is_not_told_that_a_report_arrived(world, organization, municipality):
+def test_a_member_consultant_is_not_told_that_a_report_arrived(contracted, organization, municipality):
     other = MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
-    OrganizationMembershipFactory(organization=organization, user=world.consultant)
-    report = world.reports[0]
+    OrganizationMembershipFactory(organization=organization, user=contracted.consultant)
+    report = contracted.reports[0]
     assert report_services.report_reviewers(report=report, previous=None) == [other]
     mail.outbox.clear()
 
 
-def test_finance_staff_who_are_members_cannot_record_its_payments(world, organization, client_for):
-    OrganizationMembershipFactory(organization=organization, user=world.finance)
-    tranche = world.project.tranches.get(number=1)
+def test_finance_staff_who_are_members_cannot_record_its_payments(contracted, organization, client_for):
+    OrganizationMembershipFactory(organization=organization, user=contracted.finance)
+    tranche = contracted.project.tranches.get(number=1)
     today = timezone.localdate()
     with pytest.raises(ValidationError, match="so you cannot record the payment of its tranches"):
-        project_services.tranche_mark_paid(tranche=tranche, by=world.finance, paid_on=today)
+        project_services.tranche_mark_paid(tranche=tranche, by=contracted.finance, paid_on=today)
     assert PaymentTranche.objects.get(pk=tranche.pk).paid_on is None
 
-    client = client_for(world.finance)
+    client = client_for(contracted.finance)
     reason = escape(
         f"You are a member of {organization.name}, so you cannot record the payment of its tranches."
     )
-    url = reverse("monitoring:tranche-paid", args=[world.project.pk, tranche.pk])
-    page = client.get(world.project.get_absolute_url())
+    url = reverse("monitoring:tranche-paid", args=[contracted.project.pk, tranche.pk])
+    page = client.get(contracted.project.get_absolute_url())
     assert reason in page.content.decode()
     assert url not in page.content.decode()
     response = client.post(url, {"paid_on": (today - datetime.timedelta(days=1)).isoformat()}, follow=True)

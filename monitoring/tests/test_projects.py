@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from monitoring.factories import ProjectFactory, award_for
+from monitoring.factories import ProjectFactory
 from monitoring.models import Project
 from monitoring.services.projects import project_create_from_award
-from procurement.factories import ApplicationFactory, CompetitionFactory
+from procurement.factories import AwardFactory, CompetitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ DATES = {
 @pytest.fixture
 def award(municipality, organization):
     competition = CompetitionFactory(municipality=municipality, completed=True)
-    return award_for(ApplicationFactory(competition=competition, organization=organization, submit=True))
+    return AwardFactory(application__competition=competition, application__organization=organization)
 
 
 def test_an_award_becomes_a_project_with_its_amount(award, finance_staff):
@@ -45,10 +45,8 @@ def test_one_project_per_award_and_unique_contract_numbers(award, finance_staff,
     project_create_from_award(award=award, by=finance_staff, contract_number="N-1", **DATES)
     with pytest.raises(ValidationError, match="already has a project"):
         project_create_from_award(award=award, by=finance_staff, contract_number="N-2", **DATES)
-    other = award_for(
-        ApplicationFactory(
-            competition=CompetitionFactory(municipality=municipality, completed=True), submit=True
-        )
+    other = AwardFactory(
+        application__competition=CompetitionFactory(municipality=municipality, completed=True)
     )
     with pytest.raises(ValidationError, match="already has a contract with this number"):
         project_create_from_award(award=other, by=finance_staff, contract_number="N-1", **DATES)
@@ -57,7 +55,7 @@ def test_one_project_per_award_and_unique_contract_numbers(award, finance_staff,
 
 def test_only_after_the_results_and_by_the_municipalitys_staff(municipality, finance_staff, other_staff):
     competition = CompetitionFactory(municipality=municipality, evaluation=True)
-    award = award_for(ApplicationFactory(competition=competition, submit=True))
+    award = AwardFactory(application__competition=competition)
     with pytest.raises(ValidationError, match="results"):
         project_create_from_award(award=award, by=finance_staff, contract_number="N-1", **DATES)
     with pytest.raises(PermissionDenied):
@@ -118,7 +116,7 @@ def test_project_list_queries_do_not_grow(municipality, finance_staff, client_fo
 
     def make() -> None:
         competition = CompetitionFactory(municipality=municipality, completed=True)
-        ProjectFactory(award=award_for(ApplicationFactory(competition=competition, submit=True)))
+        ProjectFactory(award__application__competition=competition)
 
     make()
     count()

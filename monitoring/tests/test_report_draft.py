@@ -15,22 +15,17 @@ from django.urls import reverse
 from monitoring.models import Expenditure, IndicatorValue, MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.services.reports import ReportDraft, Spending
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with, page_forms
-from monitoring.tests.world import build, fill
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.tests import samples
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
-
-
-def parts(world):
-    people, satisfaction = world.project.indicators.all()
-    staff, supplies = world.project.budget_lines.all()
+def parts(contracted):
+    people, satisfaction = contracted.project.indicators.all()
+    staff, supplies = contracted.project.budget_lines.all()
     return people, satisfaction, staff, supplies
 
 
@@ -53,18 +48,18 @@ def writes(captured) -> list[str]:
     return [q["sql"] for q in captured if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
 
 
-def save(world, report, **draft):
-    return report_services.report_save_draft(report=report, by=world.member, draft=ReportDraft(**draft))
+def save(contracted, report, **draft):
+    return report_services.report_save_draft(report=report, by=contracted.member, draft=ReportDraft(**draft))
 
 
 # The service ----------------------------------------------------------------------------------------
 
 
-def test_one_call_saves_narrative_values_and_spending_and_records_one_event(world):
-    report = world.reports[0]
-    people, satisfaction, staff, supplies = parts(world)
+def test_one_call_saves_narrative_values_and_spending_and_records_one_event(contracted):
+    report = contracted.reports[0]
+    people, satisfaction, staff, supplies = parts(contracted)
     changed = save(
-        world,
+        contracted,
         report,
         narrative={
             "activities": "Classes.",
@@ -90,14 +85,14 @@ def test_one_call_saves_narrative_values_and_spending_and_records_one_event(worl
     assert [e.details for e in events] == [{"sections": ["narrative", "indicators", "expenditure"]}]
 
 
-def test_saving_unchanged_writes_nothing_and_records_no_event(world):
-    report = world.reports[0]
-    fill(world, report)
-    people, satisfaction, staff, supplies = parts(world)
+def test_saving_unchanged_writes_nothing_and_records_no_event(contracted):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    people, satisfaction, staff, supplies = parts(contracted)
     before, events = stored(report), AuditEvent.objects.count()
     with CaptureQueriesContext(connection) as captured:
         changed = save(
-            world,
+            contracted,
             report,
             # As a browser sends it back: line breaks as CR LF, numbers as typed.
             narrative={
@@ -115,15 +110,15 @@ def test_saving_unchanged_writes_nothing_and_records_no_event(world):
     assert AuditEvent.objects.count() == events
 
 
-def test_only_what_changed_is_written(world):
-    report = world.reports[0]
-    fill(world, report)
-    people, satisfaction, staff, supplies = parts(world)
+def test_only_what_changed_is_written(contracted):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    people, satisfaction, staff, supplies = parts(contracted)
     values = sorted(report.indicator_values.values_list("pk", "value"))
     kept = report.expenditures.get(budget_line=supplies)
     with CaptureQueriesContext(connection) as captured:
         changed = save(
-            world,
+            contracted,
             report,
             narrative={
                 "activities": "Done.",
@@ -146,18 +141,18 @@ def test_only_what_changed_is_written(world):
     assert report.expenditures.get(budget_line=staff).amount == Decimal("21000")
 
 
-def test_an_amount_of_zero_stays_zero_and_an_empty_one_stays_empty(world):
-    report = world.reports[0]
-    _people, _satisfaction, staff, supplies = parts(world)
-    save(world, report, spending={staff.pk: Spending(Decimal("0")), supplies.pk: Spending(None)})
+def test_an_amount_of_zero_stays_zero_and_an_empty_one_stays_empty(contracted):
+    report = contracted.reports[0]
+    _people, _satisfaction, staff, supplies = parts(contracted)
+    save(contracted, report, spending={staff.pk: Spending(Decimal("0")), supplies.pk: Spending(None)})
     assert dict(report.expenditures.values_list("budget_line", "amount")) == {staff.pk: Decimal("0")}
     # Emptying an amount that was entered removes it; it does not become 0.
-    save(world, report, spending={staff.pk: Spending(None), supplies.pk: Spending(Decimal("5"))})
+    save(contracted, report, spending={staff.pk: Spending(None), supplies.pk: Spending(Decimal("5"))})
     assert dict(report.expenditures.values_list("budget_line", "amount")) == {supplies.pk: Decimal("5")}
 
 
-def invalid_drafts(world) -> dict:
-    people, _satisfaction, staff, supplies = parts(world)
+def invalid_drafts(contracted) -> dict:
+    people, _satisfaction, staff, supplies = parts(contracted)
     return {
         "value": ({"values": {people.pk: "12.5"}}, f"value_{people.pk}", "counted in whole numbers"),
         "negative": ({"spending": {staff.pk: Spending(Decimal("-1"))}}, f"amount_{staff.pk}", "negative"),
@@ -180,15 +175,15 @@ def invalid_drafts(world) -> dict:
 
 
 @pytest.mark.parametrize("case", ["value", "negative", "over", "explanation alone", "narrative"])
-def test_an_invalid_part_saves_nothing_and_names_its_field(world, case):
-    report = world.reports[0]
-    fill(world, report)
-    draft, field, message = invalid_drafts(world)[case]
-    _people, satisfaction, staff, _supplies = parts(world)
+def test_an_invalid_part_saves_nothing_and_names_its_field(contracted, case):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    draft, field, message = invalid_drafts(contracted)[case]
+    _people, satisfaction, staff, _supplies = parts(contracted)
     before, events = stored(report), AuditEvent.objects.count()
     with pytest.raises(ValidationError) as info:
         save(
-            world,
+            contracted,
             report,
             **{
                 "narrative": {"activities": "Changed as well."},
@@ -203,11 +198,11 @@ def test_an_invalid_part_saves_nothing_and_names_its_field(world, case):
     assert AuditEvent.objects.count() == events
 
 
-def test_the_save_is_one_transaction(world, monkeypatch):
+def test_the_save_is_one_transaction(contracted, monkeypatch):
     """A failure while writing the last part leaves the parts written before it undone."""
-    report = world.reports[0]
-    fill(world, report)
-    people, _satisfaction, staff, _supplies = parts(world)
+    report = contracted.reports[0]
+    fill(contracted, report)
+    people, _satisfaction, staff, _supplies = parts(contracted)
     before = stored(report)
 
     def broken(*args, **kwargs):
@@ -216,7 +211,7 @@ def test_the_save_is_one_transaction(world, monkeypatch):
     monkeypatch.setattr(Expenditure.objects, "bulk_update", broken)
     with pytest.raises(RuntimeError):
         save(
-            world,
+            contracted,
             report,
             narrative={"activities": "Rewritten."},
             values={people.pk: "99"},
@@ -226,18 +221,18 @@ def test_the_save_is_one_transaction(world, monkeypatch):
     assert IndicatorValue.objects.get(report=report, indicator=people).value == Decimal("30")
 
 
-def test_answers_are_refused_where_there_is_no_comment(world):
-    report = world.reports[0]
+def test_answers_are_refused_where_there_is_no_comment(contracted):
+    report = contracted.reports[0]
     with pytest.raises(ValidationError, match="no comment of the reviewer"):
-        save(world, report, answers={"narrative": "Done."})
-    fill(world, report)
-    report_services.report_submit(report=report, by=world.member)
+        save(contracted, report, answers={"narrative": "Done."})
+    fill(contracted, report)
+    report_services.report_submit(report=report, by=contracted.member)
     report_services.report_review(
-        report=report, by=world.consultant, accept=False, comments={"indicators": "Check."}
+        report=report, by=contracted.consultant, accept=False, comments={"indicators": "Check."}
     )
     with pytest.raises(ValidationError, match="no comment of the reviewer"):
-        save(world, report, answers={"narrative": "Done."})
-    assert save(world, report, answers={"indicators": "Checked."}) == ["answers"]
+        save(contracted, report, answers={"narrative": "Done."})
+    assert save(contracted, report, answers={"indicators": "Checked."}) == ["answers"]
     assert report.rounds.get().answers == {"indicators": "Checked."}
 
 
@@ -250,10 +245,10 @@ def page(client, report) -> str:
     return response.content.decode()
 
 
-def test_the_page_has_one_draft_form_with_one_save_button_and_the_submit_button(world, client_for):
-    report = world.reports[0]
-    html = page(client_for(world.member), report)
-    people, satisfaction, staff, supplies = parts(world)
+def test_the_page_has_one_draft_form_with_one_save_button_and_the_submit_button(contracted, client_for):
+    report = contracted.reports[0]
+    html = page(client_for(contracted.member), report)
+    people, satisfaction, staff, supplies = parts(contracted)
     form = form_with(html, "activities")
     for name in (
         "results",
@@ -277,12 +272,12 @@ def test_the_page_has_one_draft_form_with_one_save_button_and_the_submit_button(
     assert "js/unsaved.js" in html
 
 
-def test_narrative_typed_before_saving_the_indicators_is_kept(world, client_for):
+def test_narrative_typed_before_saving_the_indicators_is_kept(contracted, client_for):
     """The issue: edit the narrative, then save the indicators, and the narrative was lost."""
-    report = world.reports[0]
-    fill(world, report)
-    client = client_for(world.member)
-    people, *_ = parts(world)
+    report = contracted.reports[0]
+    fill(contracted, report)
+    client = client_for(contracted.member)
+    people, *_ = parts(contracted)
     form = form_with(page(client, report), f"value_{people.pk}")
     response = client.post(form.action, form.data(activities="Edited.", **{f"value_{people.pk}": "33"}))
     assert response.status_code == 302
@@ -291,13 +286,13 @@ def test_narrative_typed_before_saving_the_indicators_is_kept(world, client_for)
     assert report.indicator_values.get(indicator=people).value == Decimal("33")
 
 
-def test_the_form_saved_as_rendered_keeps_everything_and_writes_nothing(world, client_for):
+def test_the_form_saved_as_rendered_keeps_everything_and_writes_nothing(contracted, client_for):
     """The issue: saving the spending unchanged dropped amounts of 0."""
-    report = world.reports[0]
-    fill(world, report, staff="0", satisfaction="62.5")
+    report = contracted.reports[0]
+    fill(contracted, report, staff="0", satisfaction="62.5")
     report.problems = "Heating.\nLate delivery."
     report.save(update_fields=["problems"])
-    client = client_for(world.member)
+    client = client_for(contracted.member)
     before, events = stored(report), AuditEvent.objects.count()
     form = form_with(page(client, report), "activities")
     response = client.post(form.action, form.data(), follow=True)
@@ -305,27 +300,27 @@ def test_the_form_saved_as_rendered_keeps_everything_and_writes_nothing(world, c
     assert "Nothing had changed: the report is as it was." in response.content.decode()
     assert stored(report) == before
     assert AuditEvent.objects.count() == events
-    _people, _satisfaction, staff, _supplies = parts(world)
+    _people, _satisfaction, staff, _supplies = parts(contracted)
     assert report.expenditures.get(budget_line=staff).amount == Decimal("0")
 
 
-def test_amounts_are_shown_as_people_write_them(world, client_for):
+def test_amounts_are_shown_as_people_write_them(contracted, client_for):
     """As in the other editors: 20000 and 24000.50, not 20000.00; 0 stays 0."""
-    report = world.reports[0]
-    fill(world, report, staff="20000", supplies="24000.50")
-    _people, _satisfaction, staff, supplies = parts(world)
-    form = form_with(page(client_for(world.member), report), "activities")
+    report = contracted.reports[0]
+    fill(contracted, report, staff="20000", supplies="24000.50")
+    _people, _satisfaction, staff, supplies = parts(contracted)
+    form = form_with(page(client_for(contracted.member), report), "activities")
     assert (form.fields[f"amount_{staff.pk}"], form.fields[f"amount_{supplies.pk}"]) == ("20000", "24000.50")
-    fill(world, report, staff="0")
-    form = form_with(page(client_for(world.member), report), "activities")
+    fill(contracted, report, staff="0")
+    form = form_with(page(client_for(contracted.member), report), "activities")
     assert form.fields[f"amount_{staff.pk}"] == "0"
 
 
-def test_spending_never_entered_stays_empty_when_saved_as_rendered(world, client_for):
+def test_spending_never_entered_stays_empty_when_saved_as_rendered(contracted, client_for):
     """A line without an amount is shown empty, not as 0, and stays without one."""
-    report = world.reports[0]
-    client = client_for(world.member)
-    _people, _satisfaction, staff, supplies = parts(world)
+    report = contracted.reports[0]
+    client = client_for(contracted.member)
+    _people, _satisfaction, staff, supplies = parts(contracted)
     form = form_with(page(client, report), f"amount_{staff.pk}")
     assert form.fields[f"amount_{staff.pk}"] == ""
     client.post(form.action, form.data(**{f"amount_{supplies.pk}": "0"}))
@@ -334,11 +329,11 @@ def test_spending_never_entered_stays_empty_when_saved_as_rendered(world, client
     assert "Enter the spending on “Staff” (0 where nothing was spent)." in problems
 
 
-def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    client = client_for(world.member)
-    people, satisfaction, staff, supplies = parts(world)
+def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    client = client_for(contracted.member)
+    people, satisfaction, staff, supplies = parts(contracted)
     before = stored(report)
     form = form_with(page(client, report), "activities")
     typed = {
@@ -381,14 +376,14 @@ def test_invalid_input_is_refused_beside_each_field_and_everything_typed_stays(w
     assert stored(report) == before
 
 
-def test_a_period_with_nothing_spent_saves_on_a_line_already_over(world, client_for):
+def test_a_period_with_nothing_spent_saves_on_a_line_already_over(contracted, client_for):
     """The finding: 0 on every line was refused with "spending reaches KGS 60,000 of KGS 50,000
     approved; explain why", though this period adds nothing and the earlier report explained it."""
-    first, second = world.reports[:2]
-    fill(world, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
-    report_services.report_submit(report=first, by=world.member)
-    _people, _satisfaction, staff, supplies = parts(world)
-    client = client_for(world.member)
+    first, second = contracted.reports[:2]
+    fill(contracted, first, supplies="60000", explanations={"supplies": "Prices rose in autumn."})
+    report_services.report_submit(report=first, by=contracted.member)
+    _people, _satisfaction, staff, supplies = parts(contracted)
+    client = client_for(contracted.member)
     form = form_with(page(client, second), "activities")
     response = client.post(
         form.action, form.data(**{f"amount_{staff.pk}": "0", f"amount_{supplies.pk}": "0"})
@@ -424,14 +419,16 @@ def test_a_period_with_nothing_spent_saves_on_a_line_already_over(world, client_
         ({"value_people": "1,500"}, None, ("value_people", "write the number without separators")),
     ],
 )
-def test_numbers_typed_in_a_hurry_are_read_or_refused_never_changed(world, client_for, typed, saved, refused):
+def test_numbers_typed_in_a_hurry_are_read_or_refused_never_changed(
+    contracted, client_for, typed, saved, refused
+):
     """What a person types reaches the server as typed (the inputs are text, not number inputs
     that drop or rewrite what they cannot read) and is read as meant, or refused beside its field."""
-    report = world.reports[0]
-    fill(world, report)
-    people, _satisfaction, staff, _supplies = parts(world)
+    report = contracted.reports[0]
+    fill(contracted, report)
+    people, _satisfaction, staff, _supplies = parts(contracted)
     names = {"amount_staff": f"amount_{staff.pk}", "value_people": f"value_{people.pk}"}
-    client = client_for(world.member)
+    client = client_for(contracted.member)
     html = page(client, report)
     assert f'type="text" inputmode="decimal" autocomplete="off" data-amount name="amount_{staff.pk}"' in html
     form = form_with(html, "activities")
@@ -449,12 +446,12 @@ def test_numbers_typed_in_a_hurry_are_read_or_refused_never_changed(world, clien
     assert stored(report) == before
 
 
-def test_the_spending_rows_show_the_running_sums(world, client_for):
-    first, second = world.reports[:2]
-    fill(world, first, staff="20000", supplies="10000")
-    report_services.report_submit(report=first, by=world.member)
-    fill(world, second, staff="30000", supplies="5000")
-    client = client_for(world.member)
+def test_the_spending_rows_show_the_running_sums(contracted, client_for):
+    first, second = contracted.reports[:2]
+    fill(contracted, first, staff="20000", supplies="10000")
+    report_services.report_submit(report=first, by=contracted.member)
+    fill(contracted, second, staff="30000", supplies="5000")
+    client = client_for(contracted.member)
     html = page(client, second)
     staff_row = html.split('data-line="Staff"', 1)[1].split('data-line="Supplies"', 1)[0]
     # Staff: 20,000 earlier + 30,000 now = 50,000 of 100,000.
@@ -465,7 +462,7 @@ def test_the_spending_rows_show_the_running_sums(world, client_for):
     assert "KGS\u00a035,000" in totals and "KGS\u00a065,000" in totals and "KGS\u00a0150,000" in totals
 
     # Sent back with an error, the sums follow what was typed.
-    _people, _satisfaction, staff, supplies = parts(world)
+    _people, _satisfaction, staff, supplies = parts(contracted)
     form = form_with(html, "activities")
     response = client.post(
         form.action, form.data(**{f"amount_{staff.pk}": "40000", f"amount_{supplies.pk}": "-1"})
@@ -475,11 +472,11 @@ def test_the_spending_rows_show_the_running_sums(world, client_for):
     assert "KGS\u00a060,000" in staff_row
 
 
-def test_a_submitted_report_cannot_be_saved(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    report_services.report_submit(report=report, by=world.member)
-    client = client_for(world.member)
+def test_a_submitted_report_cannot_be_saved(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    report_services.report_submit(report=report, by=contracted.member)
+    client = client_for(contracted.member)
     before = stored(report)
     response = client.post(reverse("monitoring:report-save", args=[report.pk]), {"activities": "Late."})
     assert response.status_code == 400
@@ -487,10 +484,10 @@ def test_a_submitted_report_cannot_be_saved(world, client_for):
     assert stored(report) == before
 
 
-def test_a_draft_saved_meanwhile_in_another_tab_is_not_overwritten(world, client_for):
-    report = world.reports[0]
-    client = client_for(world.member)
-    people, *_ = parts(world)
+def test_a_draft_saved_meanwhile_in_another_tab_is_not_overwritten(contracted, client_for):
+    report = contracted.reports[0]
+    client = client_for(contracted.member)
+    people, *_ = parts(contracted)
     tab_a = form_with(page(client, report), "activities")
     tab_b = form_with(page(client, report), "activities")
     response = client.post(tab_a.action, tab_a.data(activities="Written in tab A."))
@@ -516,18 +513,18 @@ def test_a_draft_saved_meanwhile_in_another_tab_is_not_overwritten(world, client
     assert (report.activities, report.results) == ("Written in tab A.", "Typed in tab B.")
 
 
-def test_the_service_refuses_a_draft_of_another_version(world):
-    report = world.reports[0]
+def test_the_service_refuses_a_draft_of_another_version(contracted):
+    report = contracted.reports[0]
     with pytest.raises(ValidationError, match="Someone saved this report"):
-        save(world, report, narrative={"activities": "Late."}, version="0" * 20)
+        save(contracted, report, narrative={"activities": "Late."}, version="0" * 20)
     report.refresh_from_db()
     assert report.activities == ""
 
 
-def test_a_document_with_macros_is_refused_beside_the_field_and_nothing_is_stored(world, client_for):
-    report = world.reports[0]
+def test_a_document_with_macros_is_refused_beside_the_field_and_nothing_is_stored(contracted, client_for):
+    report = contracted.reports[0]
     macros = samples.docx_bytes(main=samples.DOCM_MAIN, parts={"word/vbaProject.bin": b"vba"})
-    response = client_for(world.member).post(
+    response = client_for(contracted.member).post(
         reverse("monitoring:report-attach", args=[report.pk]),
         {"kind": "other", "file": SimpleUploadedFile("activities.docx", macros)},
     )

@@ -14,17 +14,12 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with, page_forms
-from monitoring.tests.world import build, fill
 
 pytestmark = pytest.mark.django_db
 
 SUBMIT = {"submit_report": "1"}
-
-
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
 
 
 def page(client, report) -> str:
@@ -43,20 +38,20 @@ def state(report) -> tuple:
     )
 
 
-def sent_back(world, report):
-    fill(world, report)
-    report_services.report_submit(report=report, by=world.member)
+def sent_back(contracted, report):
+    fill(contracted, report)
+    report_services.report_submit(report=report, by=contracted.member)
     report_services.report_review(
         report=report,
-        by=world.consultant,
+        by=contracted.consultant,
         accept=False,
         comments={"narrative": "Say where the classes were."},
     )
 
 
-def test_submit_is_a_button_of_the_draft_form_and_no_other_form_submits(world, client_for):
-    report = world.reports[0]
-    html = page(client_for(world.member), report)
+def test_submit_is_a_button_of_the_draft_form_and_no_other_form_submits(contracted, client_for):
+    report = contracted.reports[0]
+    html = page(client_for(contracted.member), report)
     form = form_with(html, "activities")
     # Save first: it is the button Enter presses.
     assert form.buttons == ["Save the draft", "Submit the report"]
@@ -64,10 +59,10 @@ def test_submit_is_a_button_of_the_draft_form_and_no_other_form_submits(world, c
     assert [f.action for f in page_forms(html) if f.action.endswith("/submit/")] == []
 
 
-def test_an_answer_typed_and_submitted_at_once_is_saved_and_submitted(world, client_for):
-    report = world.reports[0]
-    sent_back(world, report)
-    client = client_for(world.member)
+def test_an_answer_typed_and_submitted_at_once_is_saved_and_submitted(contracted, client_for):
+    report = contracted.reports[0]
+    sent_back(contracted, report)
+    client = client_for(contracted.member)
     form = form_with(page(client, report), "answer_narrative")
     response = client.post(form.action, {**form.data(answer_narrative="In the school canteen."), **SUBMIT})
     assert response.status_code == 302
@@ -76,17 +71,17 @@ def test_an_answer_typed_and_submitted_at_once_is_saved_and_submitted(world, cli
     assert report.state == MonitoringReport.State.SUBMITTED
     first, second = report.rounds.order_by("number")
     assert first.answers == {"narrative": "In the school canteen."}
-    assert second.submitted_by == world.member
+    assert second.submitted_by == contracted.member
     follow = client.get(response["Location"])
     assert "The report is submitted for review." in follow.content.decode()
 
 
-def test_changes_typed_and_submitted_at_once_go_into_the_submission(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    client = client_for(world.member)
-    _people, _satisfaction = world.project.indicators.all()
-    staff, _supplies = world.project.budget_lines.all()
+def test_changes_typed_and_submitted_at_once_go_into_the_submission(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    client = client_for(contracted.member)
+    _people, _satisfaction = contracted.project.indicators.all()
+    staff, _supplies = contracted.project.budget_lines.all()
     form = form_with(page(client, report), "activities")
     response = client.post(
         form.action, {**form.data(activities="Twelve classes.", **{f"amount_{staff.pk}": "21 000"}), **SUBMIT}
@@ -97,12 +92,12 @@ def test_changes_typed_and_submitted_at_once_go_into_the_submission(world, clien
     assert report.expenditures.get(budget_line=staff).amount == Decimal("21000")
 
 
-def test_an_invalid_draft_is_neither_saved_nor_submitted(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    client = client_for(world.member)
+def test_an_invalid_draft_is_neither_saved_nor_submitted(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    client = client_for(contracted.member)
     before = state(report)
-    people, _satisfaction = world.project.indicators.all()
+    people, _satisfaction = contracted.project.indicators.all()
     form = form_with(page(client, report), "activities")
     typed = {"activities": "Twelve classes.", f"value_{people.pk}": "12.5"}
     response = client.post(form.action, {**form.data(**typed), **SUBMIT})
@@ -116,9 +111,9 @@ def test_an_invalid_draft_is_neither_saved_nor_submitted(world, client_for):
     assert state(report) == before
 
 
-def test_an_incomplete_draft_is_saved_and_says_what_is_missing(world, client_for):
-    report = world.reports[0]
-    client = client_for(world.member)
+def test_an_incomplete_draft_is_saved_and_says_what_is_missing(contracted, client_for):
+    report = contracted.reports[0]
+    client = client_for(contracted.member)
     form = form_with(page(client, report), "activities")
     response = client.post(form.action, {**form.data(activities="Twelve classes."), **SUBMIT}, follow=True)
     assert response.status_code == 200
@@ -130,10 +125,10 @@ def test_an_incomplete_draft_is_saved_and_says_what_is_missing(world, client_for
     assert not report.rounds.exists()
 
 
-def test_a_second_press_submits_nothing_more(world, client_for):
-    report = world.reports[0]
-    fill(world, report)
-    client = client_for(world.member)
+def test_a_second_press_submits_nothing_more(contracted, client_for):
+    report = contracted.reports[0]
+    fill(contracted, report)
+    client = client_for(contracted.member)
     form = form_with(page(client, report), "activities")
     assert client.post(form.action, {**form.data(), **SUBMIT}).status_code == 302
     before = state(report)

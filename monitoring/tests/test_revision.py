@@ -17,8 +17,8 @@ from monitoring.documents import REPORT
 from monitoring.models import MonitoringReport
 from monitoring.services import reports as report_services
 from monitoring.services.reports import ReportDraft, Spending
+from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
-from monitoring.tests.world import build, fill
 from organizations.factories import MunicipalityMembershipFactory
 from organizations.models import MunicipalityMembership
 from ssp_portal.documents.models import Document
@@ -33,19 +33,14 @@ COMMENTS = {
 }
 
 
-@pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff)
+def submitted(contracted, report, **fill_args):
+    fill(contracted, report, **fill_args)
+    return report_services.report_submit(report=report, by=contracted.member)
 
 
-def submitted(world, report, **fill_args):
-    fill(world, report, **fill_args)
-    return report_services.report_submit(report=report, by=world.member)
-
-
-def send_back(world, report, by=None, comments=COMMENTS):
+def send_back(contracted, report, by=None, comments=COMMENTS):
     return report_services.report_review(
-        report=report, by=by or world.consultant, accept=False, comments=comments
+        report=report, by=by or contracted.consultant, accept=False, comments=comments
     )
 
 
@@ -58,11 +53,13 @@ def page(client, report) -> str:
 # Answers ----------------------------------------------------------------------------------------------
 
 
-def test_each_comment_has_its_answer_field_saved_with_the_draft_and_kept_with_the_round(world, client_for):
-    report = world.reports[0]
-    submitted(world, report)
-    send_back(world, report)
-    client = client_for(world.member)
+def test_each_comment_has_its_answer_field_saved_with_the_draft_and_kept_with_the_round(
+    contracted, client_for
+):
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    send_back(contracted, report)
+    client = client_for(contracted.member)
     html = page(client, report)
     form = form_with(html, "activities")
     assert {"answer_narrative", "answer_expenditure"} <= set(form.fields)
@@ -70,7 +67,7 @@ def test_each_comment_has_its_answer_field_saved_with_the_draft_and_kept_with_th
     narrative = html.split('data-testid="comment-narrative"', 1)[1].split('name="activities"')[0]
     assert COMMENTS["narrative"] in narrative and 'name="answer_narrative"' in narrative
 
-    _staff, supplies = world.project.budget_lines.all()
+    _staff, supplies = contracted.project.budget_lines.all()
     response = client.post(
         form.action,
         form.data(
@@ -88,7 +85,7 @@ def test_each_comment_has_its_answer_field_saved_with_the_draft_and_kept_with_th
         form_with(page(client, report), "activities").fields["answer_narrative"] == "The gym of school no. 3."
     )
 
-    report_services.report_submit(report=report, by=world.member)
+    report_services.report_submit(report=report, by=contracted.member)
     report.refresh_from_db()
     assert report.state == MonitoringReport.State.SUBMITTED
     first.refresh_from_db()
@@ -96,38 +93,38 @@ def test_each_comment_has_its_answer_field_saved_with_the_draft_and_kept_with_th
     assert report.rounds.count() == 2 and report.rounds.get(number=2).answers == {}
     with pytest.raises(ValidationError, match="it can change only if a revision is requested"):
         report_services.report_save_draft(
-            report=report, by=world.member, draft=ReportDraft(answers={"narrative": "Changed later."})
+            report=report, by=contracted.member, draft=ReportDraft(answers={"narrative": "Changed later."})
         )
 
 
-def test_a_revised_report_is_submitted_only_with_every_comment_answered(world):
-    report = world.reports[0]
-    submitted(world, report)
-    send_back(world, report)
+def test_a_revised_report_is_submitted_only_with_every_comment_answered(contracted):
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    send_back(contracted, report)
     report_services.report_save_draft(
-        report=report, by=world.member, draft=ReportDraft(answers={"narrative": "In the gym."})
+        report=report, by=contracted.member, draft=ReportDraft(answers={"narrative": "In the gym."})
     )
     with pytest.raises(ValidationError) as info:
-        report_services.report_submit(report=report, by=world.member)
+        report_services.report_submit(report=report, by=contracted.member)
     assert info.value.messages == ["Answer the reviewer's comment on “Expenditure”."]
     report_services.report_save_draft(
-        report=report, by=world.member, draft=ReportDraft(answers={"expenditure": "Attached."})
+        report=report, by=contracted.member, draft=ReportDraft(answers={"expenditure": "Attached."})
     )
-    report_services.report_submit(report=report, by=world.member)
+    report_services.report_submit(report=report, by=contracted.member)
 
 
 # What changed --------------------------------------------------------------------------------------------
 
 
-def test_the_reviewer_sees_the_answers_and_what_changed(world, client_for):
-    report = world.reports[0]
-    submitted(world, report, people="25", supplies="10000")
-    send_back(world, report)
-    people, _satisfaction = world.project.indicators.all()
-    _staff, supplies = world.project.budget_lines.all()
+def test_the_reviewer_sees_the_answers_and_what_changed(contracted, client_for):
+    report = contracted.reports[0]
+    submitted(contracted, report, people="25", supplies="10000")
+    send_back(contracted, report)
+    people, _satisfaction = contracted.project.indicators.all()
+    _staff, supplies = contracted.project.budget_lines.all()
     report_services.report_save_draft(
         report=report,
-        by=world.member,
+        by=contracted.member,
         draft=ReportDraft(
             narrative={"activities": "Done in the gym of school no. 3."},
             values={people.pk: "31"},
@@ -135,9 +132,9 @@ def test_the_reviewer_sees_the_answers_and_what_changed(world, client_for):
             answers={"narrative": "Added where.", "expenditure": "Invoices <b>attached</b>."},
         ),
     )
-    report_services.report_submit(report=report, by=world.member)
+    report_services.report_submit(report=report, by=contracted.member)
 
-    html = page(client_for(world.consultant), report)
+    html = page(client_for(contracted.consultant), report)
     changes = html.split('data-testid="changes"', 1)[1].split("</section>", 1)[0]
     assert "Since round 1" in changes
     answers = changes.split('data-testid="answers"', 1)[1].split("</dl>", 1)[0]
@@ -161,10 +158,10 @@ def test_the_reviewer_sees_the_answers_and_what_changed(world, client_for):
     assert "Added where." in rounds
 
 
-def test_a_first_submission_shows_no_changes(world, client_for):
-    report = world.reports[0]
-    submitted(world, report)
-    assert 'data-testid="changes"' not in page(client_for(world.consultant), report)
+def test_a_first_submission_shows_no_changes(contracted, client_for):
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    assert 'data-testid="changes"' not in page(client_for(contracted.consultant), report)
 
 
 def test_the_word_diff_marks_additions_and_removals_and_escapes_the_text():
@@ -215,10 +212,10 @@ def test_changes_between_snapshots_leave_out_what_did_not_change():
     assert not same.any
 
 
-def test_the_snapshot_names_each_line_by_its_id(world):
-    report = world.reports[0]
-    submitted(world, report)
-    staff, supplies = world.project.budget_lines.all()
+def test_the_snapshot_names_each_line_by_its_id(contracted):
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    staff, supplies = contracted.project.budget_lines.all()
     snapshot = report.rounds.get().snapshot
     assert [(e["line_id"], e["line"], e["amount"]) for e in snapshot["expenditure"]] == [
         (staff.pk, "Staff", "20000.00"),
@@ -234,19 +231,19 @@ def arrived(outbox) -> list:
 
 
 def test_a_first_submission_is_sent_to_every_consultant_of_the_municipality_once(
-    world, django_capture_on_commit_callbacks, other_municipality, settings
+    contracted, django_capture_on_commit_callbacks, other_municipality, settings
 ):
     settings.SSP_SITE_URL = "https://ssp.example.kg"
-    second = MunicipalityMembershipFactory(municipality=world.project.municipality, consultant=True).user
+    second = MunicipalityMembershipFactory(municipality=contracted.project.municipality, consultant=True).user
     MunicipalityMembershipFactory(municipality=other_municipality, consultant=True)
-    report = world.reports[0]
-    fill(world, report)
+    report = contracted.reports[0]
+    fill(contracted, report)
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_submit(report=report, by=world.member)
+        report_services.report_submit(report=report, by=contracted.member)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        report_services.report_submit(report=report, by=world.member)  # a second click
+        report_services.report_submit(report=report, by=contracted.member)  # a second click
     messages = arrived(mail.outbox)
-    assert sorted(m.to[0] for m in messages) == sorted([world.consultant.email, second.email])
+    assert sorted(m.to[0] for m in messages) == sorted([contracted.consultant.email, second.email])
     message = messages[0]
     assert message.subject == "KRK-2026-001/1: report 1 is submitted and waits for your review"
     link = f"https://ssp.example.kg{report.get_absolute_url()}"
@@ -255,71 +252,75 @@ def test_a_first_submission_is_sent_to_every_consultant_of_the_municipality_once
     assert kind == "text/html" and f'href="{link}"' in html
 
 
-def test_without_a_consultant_the_finance_staff_are_told(world, django_capture_on_commit_callbacks):
+def test_without_a_consultant_the_finance_staff_are_told(contracted, django_capture_on_commit_callbacks):
     MunicipalityMembership.objects.filter(role=MunicipalityMembership.Role.CONSULTANT).delete()
-    report = world.reports[0]
-    fill(world, report)
+    report = contracted.reports[0]
+    fill(contracted, report)
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_submit(report=report, by=world.member)
-    assert [m.to for m in arrived(mail.outbox)] == [[world.finance.email]]
+        report_services.report_submit(report=report, by=contracted.member)
+    assert [m.to for m in arrived(mail.outbox)] == [[contracted.finance.email]]
 
 
 def test_a_resubmission_goes_to_the_reviewer_of_the_previous_round(
-    world, django_capture_on_commit_callbacks, settings
+    contracted, django_capture_on_commit_callbacks, settings
 ):
-    other = MunicipalityMembershipFactory(municipality=world.project.municipality, consultant=True).user
-    report = world.reports[0]
-    submitted(world, report)
-    send_back(world, report, by=world.finance, comments={"indicators": "Recount."})
+    other = MunicipalityMembershipFactory(municipality=contracted.project.municipality, consultant=True).user
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    send_back(contracted, report, by=contracted.finance, comments={"indicators": "Recount."})
     mail.outbox.clear()
-    fill(world, report, answers={"indicators": "Recounted."})
+    fill(contracted, report, answers={"indicators": "Recounted."})
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_submit(report=report, by=world.member)
+        report_services.report_submit(report=report, by=contracted.member)
     messages = arrived(mail.outbox)
-    assert [m.to for m in messages] == [[world.finance.email]]  # not the consultants
+    assert [m.to for m in messages] == [[contracted.finance.email]]  # not the consultants
     assert messages[0].subject == "KRK-2026-001/1: report 1 is revised and waits for your review"
     assert "after the review of round 1" in messages[0].body
     assert other.email not in {m.to[0] for m in mail.outbox}
 
 
 def test_a_resubmission_goes_to_the_consultants_when_the_reviewer_left(
-    world, django_capture_on_commit_callbacks
+    contracted, django_capture_on_commit_callbacks
 ):
-    report = world.reports[0]
-    submitted(world, report)
-    leaving = MunicipalityMembershipFactory(municipality=world.project.municipality, consultant=True).user
-    send_back(world, report, by=leaving, comments={"indicators": "Recount."})
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    leaving = MunicipalityMembershipFactory(
+        municipality=contracted.project.municipality, consultant=True
+    ).user
+    send_back(contracted, report, by=leaving, comments={"indicators": "Recount."})
     MunicipalityMembership.objects.filter(user=leaving).delete()
     mail.outbox.clear()
-    fill(world, report, answers={"indicators": "Recounted."})
+    fill(contracted, report, answers={"indicators": "Recounted."})
     with django_capture_on_commit_callbacks(execute=True):
-        report_services.report_submit(report=report, by=world.member)
-    assert [m.to for m in arrived(mail.outbox)] == [[world.consultant.email]]
+        report_services.report_submit(report=report, by=contracted.member)
+    assert [m.to for m in arrived(mail.outbox)] == [[contracted.consultant.email]]
 
 
-def test_the_report_page_makes_the_same_queries_however_many_rounds(world, client_for):
-    report = world.reports[0]
-    client = client_for(world.consultant)
+def test_the_report_page_makes_the_same_queries_however_many_rounds(contracted, client_for):
+    report = contracted.reports[0]
+    client = client_for(contracted.consultant)
     counts = []
-    submitted(world, report)
+    submitted(contracted, report)
     for round_number in (1, 2, 3):
         with CaptureQueriesContext(connection) as captured:
             page(client, report)
         counts.append(len(captured))
-        send_back(world, report, comments={"narrative": f"Round {round_number}: more detail."})
-        fill(world, report, answers={"narrative": f"Answer {round_number}."})
-        report_services.report_submit(report=report, by=world.member)
+        send_back(contracted, report, comments={"narrative": f"Round {round_number}: more detail."})
+        fill(contracted, report, answers={"narrative": f"Answer {round_number}."})
+        report_services.report_submit(report=report, by=contracted.member)
     assert counts[0] == counts[1] == counts[2], counts
 
 
-def test_the_report_pdf_keeps_the_answers_with_the_comments(world, django_capture_on_commit_callbacks):
-    report = world.reports[0]
-    submitted(world, report)
-    send_back(world, report, comments={"narrative": "Say where the classes were held."})
-    fill(world, report, answers={"narrative": "In the gym of school no. 3."})
-    report_services.report_submit(report=report, by=world.member)
+def test_the_report_pdf_keeps_the_answers_with_the_comments(contracted, django_capture_on_commit_callbacks):
+    report = contracted.reports[0]
+    submitted(contracted, report)
+    send_back(contracted, report, comments={"narrative": "Say where the classes were held."})
+    fill(contracted, report, answers={"narrative": "In the gym of school no. 3."})
+    report_services.report_submit(report=report, by=contracted.member)
     with django_capture_on_commit_callbacks(execute=True):
-        document = document_request(subject=report, kind=REPORT, requested_by=world.member, language="en")
+        document = document_request(
+            subject=report, kind=REPORT, requested_by=contracted.member, language="en"
+        )
     document = Document.objects.get(pk=document.pk)
     assert document.state == Document.State.READY
     with document.file.open("rb") as pdf:

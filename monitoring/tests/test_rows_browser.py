@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitoring.models import MonitoringReport, PaymentTranche
-from monitoring.tests.world import build
+from monitoring.tests.contracted_project import build
 from organizations.factories import OrganizationFactory
 from ssp_portal.tests.browser import log_in
 
@@ -23,10 +23,10 @@ def test_tranches_and_reports_are_corrected_around_what_is_paid_and_under_way(
     page: Page, live_server, municipality, finance_staff
 ):
     base = live_server.url
-    world = build(municipality, OrganizationFactory(verified=True), finance_staff)
-    project = world.project
+    contracted = build(municipality, OrganizationFactory(verified=True), finance_staff)
+    project = contracted.project
     PaymentTranche.objects.filter(project=project, number=1).update(paid_on=datetime.date(2026, 1, 12))
-    MonitoringReport.objects.filter(pk=world.reports[0].pk).update(activities="Twelve classes held.")
+    MonitoringReport.objects.filter(pk=contracted.reports[0].pk).update(activities="Twelve classes held.")
     finance_staff.language = "ru"
     finance_staff.save(update_fields=["language"])
     log_in(page, base, finance_staff.email)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from monitoring.services import projects as project_services
-from monitoring.tests.world import build
+from monitoring.tests.contracted_project import build
 
 pytestmark = pytest.mark.django_db
 
@@ -16,37 +16,37 @@ MEANING = "its reports cannot be changed or submitted, and its tranches are not 
 
 
 @pytest.fixture
-def world(municipality, organization, nco_member, finance_staff):
-    world = build(municipality, organization, finance_staff)
+def suspended(contracted, finance_staff):
+    """The contracted project, suspended by the finance department with a reason."""
     project_services.project_change_state(
-        project=world.project, by=finance_staff, state="suspended", reason="Audit of the books"
+        project=contracted.project, by=finance_staff, state="suspended", reason="Audit of the books"
     )
-    return world
+    return contracted
 
 
-def test_the_report_page_says_the_project_is_suspended_and_why(world, client_for):
-    page = client_for(world.member).get(world.reports[0].get_absolute_url()).content.decode()
+def test_the_report_page_says_the_project_is_suspended_and_why(suspended, client_for):
+    page = client_for(suspended.member).get(suspended.reports[0].get_absolute_url()).content.decode()
     assert 'data-testid="project-suspended"' in page
-    assert f"Project {world.project.contract_number} is suspended since" in page
+    assert f"Project {suspended.project.contract_number} is suspended since" in page
     assert "Reason given by the finance department: Audit of the books" in page
     assert MEANING in page
 
 
-def test_my_reports_lists_the_paused_reports_with_the_reason(world, client_for):
-    page = client_for(world.member).get(reverse("monitoring:reports-due")).content.decode()
+def test_my_reports_lists_the_paused_reports_with_the_reason(suspended, client_for):
+    page = client_for(suspended.member).get(reverse("monitoring:reports-due")).content.decode()
     assert 'data-testid="paused-reports"' in page
     assert "Audit of the books" in page
     assert MEANING in page
-    for report in world.reports:
+    for report in suspended.reports:
         assert escape(report.get_absolute_url()) in page
 
 
 def test_an_active_project_shows_no_notice(municipality, organization, nco_member, finance_staff, client_for):
-    world = build(municipality, organization, finance_staff)
-    client = client_for(world.member)
+    suspended = build(municipality, organization, finance_staff)
+    client = client_for(suspended.member)
     assert (
         'data-testid="project-suspended"'
-        not in client.get(world.reports[0].get_absolute_url()).content.decode()
+        not in client.get(suspended.reports[0].get_absolute_url()).content.decode()
     )
     assert (
         'data-testid="paused-reports"' not in client.get(reverse("monitoring:reports-due")).content.decode()

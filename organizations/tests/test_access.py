@@ -27,7 +27,9 @@ from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, run_row, sig
 
 
 @dataclass
-class World:
+class Organizations:
+    """Organizations in each status, with their documents, members and invitations."""
+
     municipality: object
     organization: object  # verified; nco_member belongs to it
     pending: object  # pending; nco_member belongs to it
@@ -69,15 +71,15 @@ REVIEWERS_ONLY = {
 }
 
 
-def statuses(world: World) -> list:
+def statuses(organizations: Organizations) -> list:
     return list(Organization.objects.order_by("pk").values_list("pk", "verification_status"))
 
 
-def postponements(world: World) -> int:
+def postponements(organizations: Organizations) -> int:
     return AuditEvent.objects.filter(verb="account.second_factor_postponed").count()
 
 
-def memberships_and_invitations(world: World) -> tuple:
+def memberships_and_invitations(organizations: Organizations) -> tuple:
     return (
         list(OrganizationMembership.objects.order_by("pk").values_list("pk", "organization", "user")),
         list(
@@ -93,7 +95,7 @@ ACCOUNT = {
 }
 
 
-def upload(world: World) -> dict:
+def upload(organizations: Organizations) -> dict:
     return {"kind": "charter", "file": SimpleUploadedFile("charter.pdf", PDF_BYTES)}
 
 
@@ -256,7 +258,7 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def world(
+def organizations(
     municipality,
     organization,
     other_organization,
@@ -273,7 +275,7 @@ def world(
     card = Document(kind=REGISTRATION_CARD, subject=organization, language="en", state="ready")
     card.file.save("card.pdf", SimpleUploadedFile("card.pdf", PDF_BYTES), save=False)
     card.save()
-    return World(
+    return Organizations(
         municipality=municipality,
         organization=organization,
         pending=pending,
@@ -293,5 +295,5 @@ def world(
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+def test_access(key, persona, organizations, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, organizations, client_for, request, django_capture_on_commit_callbacks)

@@ -9,20 +9,20 @@ import time
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
 )
-from django.core.cache import cache
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
 
 from organizations import permissions
 from organizations.factories import PASSWORD, UserFactory
 from organizations.permissions import mfa_required
-from procurement.factories import CommissionMemberFactory
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +32,9 @@ ENROL = reverse("mfa_index")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _totp_tolerance(settings):
     # A code computed as its 30 seconds end still counts when the server checks it.
     settings.MFA_TOTP_TOLERANCE = 1
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commission_member(db):
-    return CommissionMemberFactory().user
 
 
 def totp_code(secret: str) -> str:
@@ -83,8 +75,6 @@ def test_either_admin_flag_is_enough():
 
 
 def test_an_inactive_account_or_a_visitor_needs_nothing(finance_staff):
-    from django.contrib.auth.models import AnonymousUser
-
     finance_staff.is_active = False
     assert not mfa_required(finance_staff)
     assert not mfa_required(AnonymousUser())
@@ -271,8 +261,6 @@ def test_a_role_that_needs_a_second_factor_cannot_remove_its_last_one(finance_st
 
 
 def test_an_administrator_removes_a_lost_authenticator_and_the_log_says_so(admin_user, finance_staff, client):
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     totp = TOTP.activate(finance_staff, generate_totp_secret()).instance
     RecoveryCodes.activate(finance_staff)
     client.force_login(admin_user)

@@ -12,7 +12,6 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from organizations import throttling
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 OWNER = "198.51.100.7"
 ATTACKER = "203.0.113.9"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

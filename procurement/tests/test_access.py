@@ -19,7 +19,9 @@ from ssp_portal.tests.rows import rows_post
 
 
 @dataclass
-class World:
+class Stages:
+    """A competition at each stage of its life in one municipality, its priority issues and a follower."""
+
     municipality: object
     draft: Competition
     open: Competition
@@ -30,33 +32,33 @@ class World:
     subscription: object
 
 
-def states(world: World) -> list[str]:
+def states(stages: Stages) -> list[str]:
     return [
         c.state
         for c in Competition.objects.filter(
-            pk__in=[world.draft.pk, world.open.pk, world.past_deadline.pk, world.evaluation.pk]
+            pk__in=[stages.draft.pk, stages.open.pk, stages.past_deadline.pk, stages.evaluation.pk]
         ).order_by("pk")
     ]
 
 
-def snapshot(world: World) -> tuple:
+def snapshot(stages: Stages) -> tuple:
     """What a refused request must not change."""
     return (
-        states(world),
+        states(stages),
         Competition.objects.count(),
         list(Competition.objects.order_by("pk").values_list("title", "deadline", "budget", "cancel_reason")),
         Amendment.objects.count(),
         list(PriorityIssue.objects.order_by("pk").values_list("status", "title")),
-        world.draft.criteria.count(),
-        world.draft.commission.count(),
+        stages.draft.criteria.count(),
+        stages.draft.commission.count(),
     )
 
 
-def new_competition(world: World) -> dict:
+def new_competition(stages: Stages) -> dict:
     deadline = timezone.localtime() + datetime.timedelta(days=45)
     return {
         "title_en": "Support for older people",
-        "priority_issue": world.approved_issue.pk,
+        "priority_issue": stages.approved_issue.pk,
         "description_en": "Home visits.",
         "budget": "300000",
         "max_grant": "150000",
@@ -69,21 +71,21 @@ def new_competition(world: World) -> dict:
     }
 
 
-def criteria_post(world: World) -> dict:
+def criteria_post(stages: Stages) -> dict:
     """Every stored criterion removed, one new one of weight 100."""
-    stored = list(world.draft.criteria.values("id", "name", "max_score", "weight"))
+    stored = list(stages.draft.criteria.values("id", "name", "max_score", "weight"))
     return rows_post(
         "criteria",
         stored,
         [{"name": "Relevance of the approach", "max_score": 10, "weight": 100}],
         remove=[row["id"] for row in stored],
-        shown=ROWS_PAGES["criteria"].rows(world.draft),
+        shown=ROWS_PAGES["criteria"].rows(stages.draft),
     )
 
 
-def amendment_post(world: World) -> dict:
+def amendment_post(stages: Stages) -> dict:
     """The amendment form of the open competition with a larger budget."""
-    competition = world.open
+    competition = stages.open
     return {
         "explanation_en": "The council added 50 000 soms.",
         "description_en": competition.description,
@@ -97,10 +99,10 @@ def amendment_post(world: World) -> dict:
     }
 
 
-def amendment_token(world: World) -> str:
-    form = forms.AmendmentForm(amendment_post(world), competition=world.open)
+def amendment_token(stages: Stages) -> str:
+    form = forms.AmendmentForm(amendment_post(stages), competition=stages.open)
     assert form.is_valid(), form.errors
-    return competitions.amend_token(world.open, competitions._explanation_text(form), form.plan())
+    return competitions.amend_token(stages.open, competitions._explanation_text(form), form.plan())
 
 
 STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
@@ -208,10 +210,10 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def world(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
+def stages(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
     issue = PriorityIssueFactory(municipality=municipality)
     draft = CompetitionFactory(municipality=municipality, priority_issue=issue, ready=True)
-    return World(
+    return Stages(
         municipality=municipality,
         draft=draft,
         open=CompetitionFactory(municipality=municipality, priority_issue=issue, published=True),
@@ -226,8 +228,8 @@ def world(municipality, finance_staff, other_staff, consultant, nco_member, othe
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+def test_access(key, persona, stages, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, stages, client_for, request, django_capture_on_commit_callbacks)
 
 
 def test_refusals_change_nothing_is_checked_for_every_state_change():

@@ -5,19 +5,25 @@ organizations with an application and the followers are e-mailed once."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.factories import OrganizationMembershipFactory, UserFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory, UserFactory
+from procurement.amendments import terms_version, version_amendment
 from procurement.factories import ApplicationFactory, CompetitionFactory, SubscriptionFactory
 from procurement.models import Amendment, Application, Competition
 from procurement.services import competitions as services
 from ssp_portal.audit.models import AuditEvent
+from ssp_portal.documents.models import Document
+from ssp_portal.documents.tests.conftest import pdf_text
 from ssp_portal.notifications.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +51,10 @@ def sentences(page: str) -> str:
 
 @pytest.fixture
 def competition(municipality):
+    """In place of the shared one (conftest.py): an open competition with a deadline at 17:00."""
     return CompetitionFactory(
         municipality=municipality, published=True, deadline=at_five(40), title="Maintaining Public Order"
     )
-
-
-@pytest.fixture
-def staff(finance_staff, client_for):
-    return client_for(finance_staff)
 
 
 def url(competition: Competition) -> str:
@@ -94,10 +96,10 @@ def unchanged(competition: Competition) -> tuple:
 # The confirmation ---------------------------------------------------------------------------------
 
 
-def test_changing_the_budget_shows_old_and_new_and_changes_nothing(competition, staff):
+def test_changing_the_budget_shows_old_and_new_and_changes_nothing(competition, staff_client):
     before = unchanged(competition)
 
-    response = staff.post(url(competition), typed(competition, budget="450000,50"))
+    response = staff_client.post(url(competition), typed(competition, budget="450000,50"))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -112,22 +114,22 @@ def test_changing_the_budget_shows_old_and_new_and_changes_nothing(competition, 
     assert 'name="budget" value="450000,50"' in page
 
 
-def test_a_post_without_the_current_confirmation_changes_nothing(competition, staff):
+def test_a_post_without_the_current_confirmation_changes_nothing(competition, staff_client):
     before = unchanged(competition)
-    stale = staff.post(url(competition), {**typed(competition, budget="450000"), "confirm": "0" * 24})
+    stale = staff_client.post(url(competition), {**typed(competition, budget="450000"), "confirm": "0" * 24})
     assert stale.status_code == 200
     assert 'data-testid="confirmation-stale"' in stale.content.decode()
     assert unchanged(competition) == before
 
 
 def test_the_confirmed_amendment_is_published_and_shows_what_changed(
-    competition, staff, client, django_capture_on_commit_callbacks
+    competition, staff_client, client, django_capture_on_commit_callbacks
 ):
     data = typed(competition, budget="450000,50", max_grant="225 000", contact="Room 12, +996 3922 5 00 00")
-    token = staff.post(url(competition), data).context["token"]
+    token = staff_client.post(url(competition), data).context["token"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff.post(url(competition), {**data, "confirm": token})
+        response = staff_client.post(url(competition), {**data, "confirm": token})
 
     assert response.status_code == 302
     competition.refresh_from_db()
@@ -148,29 +150,29 @@ def test_the_confirmed_amendment_is_published_and_shows_what_changed(
 
 
 def test_the_same_confirmation_twice_publishes_one_amendment(
-    competition, staff, django_capture_on_commit_callbacks
+    competition, staff_client, django_capture_on_commit_callbacks
 ):
     data = typed(competition, budget="450000")
-    token = staff.post(url(competition), data).context["token"]
+    token = staff_client.post(url(competition), data).context["token"]
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url(competition), {**data, "confirm": token})
-        again = staff.post(url(competition), {**data, "confirm": token})
+        staff_client.post(url(competition), {**data, "confirm": token})
+        again = staff_client.post(url(competition), {**data, "confirm": token})
     assert again.status_code == 200
     assert "Nothing in the terms changed" in again.content.decode()
     assert Amendment.objects.count() == 1
 
 
-def test_change_goes_back_to_the_form_with_what_was_typed(competition, staff):
+def test_change_goes_back_to_the_form_with_what_was_typed(competition, staff_client):
     data = typed(competition, budget="450000,50")
-    token = staff.post(url(competition), data).context["token"]
-    response = staff.post(url(competition), {**data, "confirm": token, "change": "1"})
+    token = staff_client.post(url(competition), data).context["token"]
+    response = staff_client.post(url(competition), {**data, "confirm": token, "change": "1"})
     assert response.status_code == 200
     assert "procurement/competition_amend.html" in [t.name for t in response.templates]
     assert 'value="450000,50"' in response.content.decode()
     assert Amendment.objects.count() == 0
 
 
-def test_the_deadline_that_moves_by_itself_is_said_before_with_the_reason(municipality, staff):
+def test_the_deadline_that_moves_by_itself_is_said_before_with_the_reason(municipality, staff_client):
     competition = CompetitionFactory(
         municipality=municipality,
         published=True,
@@ -179,7 +181,7 @@ def test_the_deadline_that_moves_by_itself_is_said_before_with_the_reason(munici
     )
     data = typed(competition, description="Also attach a letter of support.")
 
-    response = staff.post(url(competition), data)
+    response = staff_client.post(url(competition), data)
 
     text = plain(response.content.decode())
     moved = at_five(30)  # 17:00 stays 17:00; 30 days are left from now on
@@ -198,26 +200,26 @@ def test_the_deadline_that_moves_by_itself_is_said_before_with_the_reason(munici
     assert Competition.objects.get(pk=competition.pk).deadline == at_five(5)
 
     token = response.context["token"]
-    staff.post(url(competition), {**data, "confirm": token})
+    staff_client.post(url(competition), {**data, "confirm": token})
     competition.refresh_from_db()
     assert competition.deadline == moved
     amendment = competition.amendments.get()
     assert amendment.minimum_period_days == 30
-    page = plain(staff.get(competition.get_absolute_url()).content.decode())
+    page = plain(staff_client.get(competition.get_absolute_url()).content.decode())
     assert (
         "The deadline moved by itself so that applicants keep at least 30 days after the amendment." in page
     )
     assert "Description — English : new text" in page
 
 
-def test_a_project_start_before_the_moved_deadline_is_refused_beside_the_field(municipality, staff):
+def test_a_project_start_before_the_moved_deadline_is_refused_beside_the_field(municipality, staff_client):
     competition = CompetitionFactory(
         municipality=municipality,
         published=True,
         deadline=at_five(5),
         project_start=timezone.localdate() + datetime.timedelta(days=10),
     )
-    response = staff.post(url(competition), typed(competition, description="New text."))
+    response = staff_client.post(url(competition), typed(competition, description="New text."))
     assert response.status_code == 200
     errors = response.context["form"].errors["project_start"]
     assert errors[0].startswith("Choose a project start after the deadline, which moves to ")
@@ -234,8 +236,9 @@ def concerned(competition):
     one of another competition; followers; a person both a member and a follower."""
     drafting = ApplicationFactory(competition=competition, organization__name="Baldarga Tirek")
     submitted = ApplicationFactory(competition=competition, organization__name="Ulukman Daryger", submit=True)
-    withdrawn = ApplicationFactory(competition=competition, organization__name="Withdrawn One", submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(
+        competition=competition, organization__name="Withdrawn One", withdrawn=True
+    )
     elsewhere = ApplicationFactory(organization__name="Elsewhere")
     people = {
         "drafting": OrganizationMembershipFactory(organization=drafting.organization).user,
@@ -257,16 +260,16 @@ def concerned(competition):
     return people
 
 
-def test_the_confirmation_says_who_receives_an_e_mail(competition, concerned, staff):
-    text = plain(staff.post(url(competition), typed(competition, budget="450000")).content.decode())
+def test_the_confirmation_says_who_receives_an_e_mail(competition, concerned, staff_client):
+    text = plain(staff_client.post(url(competition), typed(competition, budget="450000")).content.decode())
     assert "5 people receive an e-mail with these changes:" in text
     assert "the members of 2 organizations with an application, a draft or submitted (3 in all);" in text
     assert f"2 people who follow {competition.municipality.name} or this priority issue." in text
     assert "Someone who is in both groups receives one e-mail, not two." in text
 
 
-def test_without_anyone_concerned_it_says_no_e_mail_is_sent(competition, staff):
-    text = plain(staff.post(url(competition), typed(competition, budget="450000")).content.decode())
+def test_without_anyone_concerned_it_says_no_e_mail_is_sent(competition, staff_client):
+    text = plain(staff_client.post(url(competition), typed(competition, budget="450000")).content.decode())
     assert "so no e-mail is sent" in text
 
 
@@ -306,9 +309,6 @@ def test_applicants_and_followers_are_e_mailed_once(
 def test_the_announcement_shows_the_changed_terms(
     competition, finance_staff, client, django_capture_on_commit_callbacks
 ):
-    from ssp_portal.documents.models import Document
-    from ssp_portal.documents.tests.conftest import pdf_text
-
     with django_capture_on_commit_callbacks(execute=True):
         services.competition_amend(
             competition=competition,
@@ -325,7 +325,7 @@ def test_the_announcement_shows_the_changed_terms(
     assert "Number of projects expected: 2 → 3" in text
 
 
-def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(municipality, staff):
+def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(municipality, staff_client):
     competition = CompetitionFactory(
         municipality=municipality,
         published=True,
@@ -339,7 +339,7 @@ def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(mun
         description="Outreach.\r\nWinter shelter.",
         explanation="More money.\r\nSee the decision.",
     )
-    confirmation = staff.post(url(competition), data)
+    confirmation = staff_client.post(url(competition), data)
     assert [change.name for change in confirmation.context["plan"].changes] == ["budget"]
 
     returned = {
@@ -348,17 +348,13 @@ def test_line_ends_a_browser_changes_are_no_change_and_keep_the_confirmation(mun
         "explanation_en": "More money.\nSee the decision.",
         "confirm": confirmation.context["token"],
     }
-    assert staff.post(url(competition), returned).status_code == 302
+    assert staff_client.post(url(competition), returned).status_code == 302
     assert list(Amendment.objects.get().changes) == ["budget"]
 
 
 def test_amendments_made_before_the_field_get_their_minimum_period_from_the_audit_trail(
     municipality, finance_staff
 ):
-    import importlib
-
-    from django.apps import apps
-
     migration = importlib.import_module("procurement.migrations.0004_amendments_record_the_minimum_period")
     moved = CompetitionFactory(
         municipality=municipality,
@@ -402,10 +398,6 @@ def publish(client, competition: Competition, data: dict) -> None:
 @pytest.fixture
 def two_staff(municipality, finance_staff):
     """Two people of the municipality's staff, each in a browser of their own."""
-    from django.test import Client
-
-    from organizations.factories import MunicipalityMembershipFactory
-
     first, second = Client(), Client()
     first.force_login(finance_staff)
     second.force_login(MunicipalityMembershipFactory(municipality=municipality).user)
@@ -464,8 +456,6 @@ def test_a_confirmation_opened_before_another_amendment_is_refused_and_changes_n
 
 
 def test_the_service_refuses_terms_that_changed_since_the_form_was_opened(competition, finance_staff):
-    from procurement.amendments import terms_version
-
     version = terms_version(competition, last_amendment=0)
     services.competition_amend(
         competition=competition, by=finance_staff, explanation="More.", changes={"budget": Decimal("450000")}
@@ -484,8 +474,6 @@ def test_the_service_refuses_terms_that_changed_since_the_form_was_opened(compet
 
 
 def test_the_version_of_the_terms_changes_with_any_amendment(competition):
-    from procurement.amendments import terms_version, version_amendment
-
     version = terms_version(competition, last_amendment=0)
     assert terms_version(Competition.objects.get(pk=competition.pk), last_amendment=0) == version
     assert terms_version(competition, last_amendment=1) != version
@@ -502,14 +490,16 @@ def test_the_version_of_the_terms_changes_with_any_amendment(competition):
 
 
 def test_the_confirmation_warns_that_sealed_applications_may_request_more_without_counting_them(
-    competition, staff
+    competition, staff_client
 ):
     for _ in range(3):
         ApplicationFactory(competition=competition, submit=True)  # 150 000 each
     within = ApplicationFactory(competition=competition, submit=True)
     Application.objects.filter(pk=within.pk).update(requested_amount=Decimal("100000"))
 
-    text = sentences(staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode())
+    text = sentences(
+        staff_client.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
+    )
 
     assert "Applications already submitted may request more than the new maximum of KGS 120,000." in text
     # Sealed: neither how many, nor which, nor how much.
@@ -518,10 +508,10 @@ def test_the_confirmation_warns_that_sealed_applications_may_request_more_withou
     assert within.organization.name not in text
 
 
-def test_the_warning_is_the_same_whatever_the_sealed_applications_request(competition, staff):
-    before = staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
+def test_the_warning_is_the_same_whatever_the_sealed_applications_request(competition, staff_client):
+    before = staff_client.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
     ApplicationFactory(competition=competition, submit=True)  # 150 000
-    after = staff.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
+    after = staff_client.post(url(competition), typed(competition, max_grant="120 000")).content.decode()
 
     def warning(page: str) -> str:
         return page.split('data-testid="over-maximum"', 1)[1].split("</div>", 1)[0]
@@ -530,9 +520,11 @@ def test_the_warning_is_the_same_whatever_the_sealed_applications_request(compet
 
 
 @pytest.mark.parametrize("max_grant", ["200000", "250000"])
-def test_no_warning_when_the_maximum_is_not_lowered(competition, staff, max_grant):
+def test_no_warning_when_the_maximum_is_not_lowered(competition, staff_client, max_grant):
     ApplicationFactory(competition=competition, submit=True)  # 150 000
-    page = staff.post(url(competition), typed(competition, max_grant=max_grant, budget="400000")).content
+    page = staff_client.post(
+        url(competition), typed(competition, max_grant=max_grant, budget="400000")
+    ).content
     assert b'data-testid="over-maximum"' not in page
 
 

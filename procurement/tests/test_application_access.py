@@ -23,7 +23,9 @@ from procurement.factories import (
     fill_application,
 )
 from procurement.models import Application, ApplicationAttachment
+from procurement.services import applications as services
 from procurement.views.applications import budget_line_rows
+from ssp_portal.audit.models import AuditEvent
 from ssp_portal.tests.access import PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.rows import rows_post
 
@@ -31,7 +33,9 @@ ROLES = [*PERSONAS, "commission_member"]
 
 
 @dataclass
-class World:
+class Applications:
+    """The organization's applications in each state, sealed and unsealed."""
+
     open_competition: object
     sealed: Application  # submitted, before the deadline
     draft: Application  # complete draft, before the deadline
@@ -41,7 +45,7 @@ class World:
     closed_draft: Application  # never submitted, after the deadline
 
 
-def snapshot(world: World) -> tuple:
+def snapshot(applications: Applications) -> tuple:
     rows = Application.objects.order_by("pk").values_list(
         "state", "receipt_number", "summary", "withdrawn_at", "screened_at", "requested_amount"
     )
@@ -54,14 +58,16 @@ UNSEALED_READERS = only({"nco_member": 200, "finance_staff": 200, "admin_user": 
 SCREENERS = only({"finance_staff": 200, "nco_member": 403, "admin_user": 403}, others=404)
 
 
-def section_post(world: World) -> dict:
+def section_post(applications: Applications) -> dict:
     return {"project_title": "Changed", "summary": "Changed"}
 
 
-def budget_post(world: World) -> dict:
+def budget_post(applications: Applications) -> dict:
     """The stored lines removed, one new line of 150,000."""
     stored = list(
-        world.draft.budget_lines.values("id", "category", "description", "unit", "quantity", "unit_cost")
+        applications.draft.budget_lines.values(
+            "id", "category", "description", "unit", "quantity", "unit_cost"
+        )
     )
     return {
         "requested_amount": "150000",
@@ -81,7 +87,7 @@ def budget_post(world: World) -> dict:
                 }
             ],
             remove=[row["id"] for row in stored],
-            shown=budget_line_rows(world.draft),
+            shown=budget_line_rows(applications.draft),
         ),
     }
 
@@ -174,12 +180,14 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def commission_member(world):
-    return world.commission_member_user
+def commission_member(applications):
+    """In place of the shared persona (conftest.py): the chair of the open competition, a member of
+    the closed one."""
+    return applications.commission_member_user
 
 
 @pytest.fixture
-def world(
+def applications(
     municipality,
     organization,
     nco_member,
@@ -193,8 +201,9 @@ def world(
     RequiredDocumentFactory(competition=open_competition)
     sealed = ApplicationFactory(competition=open_competition, organization=organization, submit=True)
     withdrawn_competition = CompetitionFactory(municipality=municipality, published=True)
-    withdrawn = ApplicationFactory(competition=withdrawn_competition, organization=organization, submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(
+        competition=withdrawn_competition, organization=organization, withdrawn=True
+    )
     draft_competition = CompetitionFactory(municipality=municipality, published=True)
     RequiredDocumentFactory(competition=draft_competition)
     draft = fill_application(ApplicationFactory(competition=draft_competition, organization=organization))
@@ -208,17 +217,19 @@ def world(
 
     member = CommissionMemberFactory(competition=open_competition, role="chair").user
     CommissionMemberFactory(competition=closed_competition, user=member)
-    world = World(open_competition, sealed, draft, withdrawn, closed_competition, unsealed, closed_draft)
-    world.commission_member_user = member
-    world.document = OrganizationDocumentFactory(organization=organization)
-    world.other_document = OrganizationDocumentFactory(organization=other_organization)
-    return world
+    applications = Applications(
+        open_competition, sealed, draft, withdrawn, closed_competition, unsealed, closed_draft
+    )
+    applications.commission_member_user = member
+    applications.document = OrganizationDocumentFactory(organization=organization)
+    applications.other_document = OrganizationDocumentFactory(organization=other_organization)
+    return applications
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ROLES)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
+def test_access(key, persona, applications, client_for, request, django_capture_on_commit_callbacks):
     row = ROWS[key]
     expected = {**row.expected}
     expected.setdefault("commission_member", expected.get("no_role"))
@@ -226,7 +237,7 @@ def test_access(key, persona, world, client_for, request, django_capture_on_comm
         key,
         Row(row.method, row.args, expected, row.data, row.snapshot),
         persona,
-        world,
+        applications,
         client_for,
         request,
         django_capture_on_commit_callbacks,
@@ -235,17 +246,17 @@ def test_access(key, persona, world, client_for, request, django_capture_on_comm
 
 @pytest.mark.django_db
 def test_sealed_content_appears_nowhere_for_staff_and_the_commission(
-    world, finance_staff, client_for, request
+    applications, finance_staff, client_for, request
 ):
     """No page a finance officer or a commission member can open shows a sealed application's words."""
-    secret = "Warm winter"  # the project title of every application in the world
-    member = world.commission_member_user
+    secret = "Warm winter"  # the project title of every one of these applications
+    member = applications.commission_member_user
     for user in (finance_staff, member):
         client = client_for(user)
         for url in (
-            reverse("procurement:competition-detail", args=[world.open_competition.reference]),
-            reverse("procurement:competition-applications", args=[world.open_competition.reference]),
-            reverse("procurement:staff-competitions", args=[world.open_competition.municipality.slug]),
+            reverse("procurement:competition-detail", args=[applications.open_competition.reference]),
+            reverse("procurement:competition-applications", args=[applications.open_competition.reference]),
+            reverse("procurement:staff-competitions", args=[applications.open_competition.municipality.slug]),
             reverse("procurement:my-applications"),
             reverse("home"),
         ):
@@ -254,34 +265,33 @@ def test_sealed_content_appears_nowhere_for_staff_and_the_commission(
 
 
 @pytest.mark.django_db
-def test_staff_see_counts_only_while_sealed(world, finance_staff, client_for):
+def test_staff_see_counts_only_while_sealed(applications, finance_staff, client_for):
     response = client_for(finance_staff).get(
-        reverse("procurement:competition-applications", args=[world.open_competition.reference])
+        reverse("procurement:competition-applications", args=[applications.open_competition.reference])
     )
     assert response.context["sealed"] is True
     assert response.context["counts"]["submitted"] == 1
     assert "page" not in response.context
-    assert world.sealed.receipt_number not in response.content.decode()
+    assert applications.sealed.receipt_number not in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_the_admin_lists_no_sealed_application(world, admin_user, client_for):
+def test_the_admin_lists_no_sealed_application(applications, admin_user, client_for):
     client = client_for(admin_user)
-    changelist = client.get(reverse("admin:procurement_application_changelist")).content.decode()
-    assert world.unsealed.receipt_number in changelist
-    assert world.sealed.receipt_number not in changelist
-    assert (
-        world.draft.organization.name not in changelist
-        or world.unsealed.organization == world.draft.organization
-    )
+    response = client.get(reverse("admin:procurement_application_changelist"))
+    listed = {application.pk for application in response.context["cl"].result_list}
+    assert listed == {applications.unsealed.pk}  # submitted, past its deadline: no draft, none sealed
+    changelist = response.content.decode()
+    assert applications.unsealed.receipt_number in changelist
+    assert applications.sealed.receipt_number not in changelist
     sealed_page = client.get(
-        reverse("admin:procurement_application_change", args=[world.sealed.pk]), follow=True
+        reverse("admin:procurement_application_change", args=[applications.sealed.pk]), follow=True
     )
     assert "Warm winter" not in sealed_page.content.decode()
     attachments = client.get(reverse("admin:procurement_applicationattachment_changelist"))
     listed = {a.application_id for a in attachments.context["cl"].result_list}
-    assert listed == {world.unsealed.pk}
-    sealed_attachment = world.sealed.attachments.first()
+    assert listed == {applications.unsealed.pk}
+    sealed_attachment = applications.sealed.attachments.first()
     page = client.get(
         reverse("admin:procurement_applicationattachment_change", args=[sealed_attachment.pk]), follow=True
     ).content.decode()
@@ -289,9 +299,9 @@ def test_the_admin_lists_no_sealed_application(world, admin_user, client_for):
 
 
 @pytest.mark.django_db
-def test_a_guessed_id_of_another_organizations_application_is_404(world, other_member, client_for):
+def test_a_guessed_id_of_another_organizations_application_is_404(applications, other_member, client_for):
     client = client_for(other_member)
-    for application in (world.sealed, world.unsealed, world.draft):
+    for application in (applications.sealed, applications.unsealed, applications.draft):
         attachment = application.attachments.first()
         assert client.get(reverse("procurement:application-detail", args=[application.pk])).status_code == 404
         assert (
@@ -309,18 +319,15 @@ def test_a_guessed_id_of_another_organizations_application_is_404(world, other_m
 
 
 @pytest.mark.django_db
-def test_the_audit_trail_names_no_applicant(world, finance_staff, client_for):
+def test_the_audit_trail_names_no_applicant(applications, finance_staff, client_for):
     """Application events stay off the municipality's timeline and name no organization."""
-    from procurement.services import applications as services
-
     services.application_withdraw(
-        application=world.sealed, by=world.sealed.organization.memberships.first().user
+        application=applications.sealed, by=applications.sealed.organization.memberships.first().user
     )
     page = client_for(finance_staff).get(
-        reverse("procurement:staff-competitions", args=[world.open_competition.municipality.slug])
+        reverse("procurement:staff-competitions", args=[applications.open_competition.municipality.slug])
     )
     assert "Application withdrawn" not in page.content.decode()
-    from ssp_portal.audit.models import AuditEvent
 
     event = AuditEvent.objects.get(verb="application.withdrawn")
-    assert world.sealed.organization.name not in event.target_label
+    assert applications.sealed.organization.name not in event.target_label

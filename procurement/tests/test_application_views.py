@@ -20,8 +20,9 @@ from organizations.factories import PDF_BYTES, OrganizationMembershipFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
-    RequiredDocumentFactory,
+    EligibilityRequirementFactory,
     fill_application,
+    mark_submitted,
 )
 from procurement.models import Application, ApplicationAttachment
 from procurement.services.reminders import remind_unsent_drafts
@@ -31,18 +32,6 @@ from ssp_portal.tests import samples
 from ssp_portal.tests.samples import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def competition(municipality):
-    competition = CompetitionFactory(municipality=municipality, published=True)
-    RequiredDocumentFactory(competition=competition, name="Charter")
-    return competition
-
-
-@pytest.fixture
-def draft(competition, organization, nco_member):
-    return ApplicationFactory(competition=competition, organization=organization)
 
 
 @pytest.fixture
@@ -342,7 +331,6 @@ def test_staff_list_filters_and_keeps_its_query_count(municipality, finance_staf
     assert queries(client, url) == few
     big = ApplicationFactory(competition=competition, complete=True)
     Application.objects.filter(pk=big.pk).update(requested_amount=Decimal("190000"))
-    from procurement.factories import mark_submitted
 
     mark_submitted(Application.objects.get(pk=big.pk))
     response = client.get(url, {"min_amount": "180000"})
@@ -355,8 +343,6 @@ def test_staff_list_filters_and_keeps_its_query_count(municipality, finance_staf
 def test_screening_through_the_page(
     municipality, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    from procurement.factories import EligibilityRequirementFactory
-
     competition = CompetitionFactory(municipality=municipality, past_deadline=True)
     requirement = EligibilityRequirementFactory(competition=competition, text="Registered for a year")
     application = ApplicationFactory(competition=competition, submit=True)

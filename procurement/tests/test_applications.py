@@ -18,7 +18,6 @@ from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
     EligibilityRequirementFactory,
-    RequiredDocumentFactory,
     fill_application,
     mark_submitted,
 )
@@ -31,18 +30,6 @@ from ssp_portal.files import PrivateFileField
 pytestmark = pytest.mark.django_db
 
 SECOND = datetime.timedelta(seconds=1)
-
-
-@pytest.fixture
-def competition(municipality):
-    competition = CompetitionFactory(municipality=municipality, published=True)
-    RequiredDocumentFactory(competition=competition, name="Charter")
-    return competition
-
-
-@pytest.fixture
-def draft(competition, organization, nco_member):
-    return services.application_start(competition=competition, organization=organization, by=nco_member)
 
 
 def at(moment: datetime.datetime, monkeypatch) -> None:

@@ -38,16 +38,13 @@ CHARTER_BYTES = pdf_bytes(["Charter of the organization", "Adopted by the founde
 
 @pytest.fixture
 def competition(municipality):
+    """In place of the shared one (conftest.py): a competition that asks for three documents, so
+    that the organization's own files can fill them."""
     competition = CompetitionFactory(municipality=municipality, published=True)
     RequiredDocumentFactory(competition=competition, name="Charter of the organization", position=0)
     RequiredDocumentFactory(competition=competition, name="Certificate of state registration", position=1)
     RequiredDocumentFactory(competition=competition, name="Certificate of no tax arrears", position=2)
     return competition
-
-
-@pytest.fixture
-def draft(competition, organization, nco_member):
-    return ApplicationFactory(competition=competition, organization=organization)
 
 
 @pytest.fixture

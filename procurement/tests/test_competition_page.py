@@ -18,13 +18,13 @@ from organizations.factories import (
     UserFactory,
 )
 from procurement.factories import ApplicationFactory, CommissionMemberFactory, CompetitionFactory
-from procurement.models import Application
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def competition(municipality):
+    """In place of the shared one (conftest.py): an open competition with criteria and a commission."""
     return CompetitionFactory(municipality=municipality, published=True, ready=True)
 
 
@@ -131,8 +131,7 @@ def test_the_receipts_are_public_after_the_deadline_only(client, municipality, o
 
 def test_withdrawn_applications_are_not_in_the_ledger(client, municipality, organization):
     competition = CompetitionFactory(municipality=municipality, published=True, ready=True)
-    withdrawn = ApplicationFactory(competition=competition, organization=organization, submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(competition=competition, organization=organization, withdrawn=True)
     type(competition).objects.filter(pk=competition.pk).update(deadline=withdrawn.submitted_at)
     page = client.get(competition.get_absolute_url()).content.decode()
     assert withdrawn.receipt_number not in page

@@ -20,7 +20,7 @@ from procurement.factories import (
 )
 from procurement.models import Application, Award, Competition, EvaluationCriterion
 from procurement.services import evaluation as evaluation_services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import build, score, sign
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def state(competition: Competition) -> str:
 
 
 @pytest.fixture
-def draft(municipality):
+def draft_competition(municipality):
     # 17:00 in Bishkek, 40 days on.
     day = timezone.localdate() + datetime.timedelta(days=40)
     deadline = datetime.datetime.combine(
@@ -56,109 +56,114 @@ def publish_url(competition: Competition) -> str:
     return reverse("procurement:competition-publish", args=[competition.reference])
 
 
-def test_the_publishing_confirmation_says_what_will_happen(draft, finance_staff, client_for):
-    SubscriptionFactory(municipality=draft.municipality)
-    both = SubscriptionFactory(municipality=draft.municipality).user
-    SubscriptionFactory(user=both, municipality=None, priority_issue=draft.priority_issue)  # counted once
-    SubscriptionFactory(user=UserFactory(is_active=False), municipality=draft.municipality)
-    SubscriptionFactory(municipality=None, priority_issue=draft.priority_issue)
+def test_the_publishing_confirmation_says_what_will_happen(draft_competition, finance_staff, client_for):
+    SubscriptionFactory(municipality=draft_competition.municipality)
+    both = SubscriptionFactory(municipality=draft_competition.municipality).user
+    SubscriptionFactory(
+        user=both, municipality=None, priority_issue=draft_competition.priority_issue
+    )  # counted once
+    SubscriptionFactory(user=UserFactory(is_active=False), municipality=draft_competition.municipality)
+    SubscriptionFactory(municipality=None, priority_issue=draft_competition.priority_issue)
 
-    response = client_for(finance_staff).get(publish_url(draft))
+    response = client_for(finance_staff).get(publish_url(draft_competition))
 
     assert response.status_code == 200
     page = response.content.decode()
-    day = draft.deadline.astimezone(draft.zone)
-    assert f"{draft.reference} becomes public" in page
+    day = draft_competition.deadline.astimezone(draft_competition.zone)
+    assert f"{draft_competition.reference} becomes public" in page
     assert (
         f"Organizations can apply until {day.day} {day.strftime('%B')} {day.year}, 17:00 (Bishkek time)"
         in page
     )
     assert "its terms change only through amendments" in page
-    assert f"3 people who follow {draft.municipality.name} or this priority issue receive an e-mail." in page
+    assert (
+        f"3 people who follow {draft_competition.municipality.name} or this priority issue receive an e-mail."
+        in page
+    )
     assert "Relevance (50%), Approach (30%), Budget (20%)" in page
     assert 'data-testid="confirmation-form"' in page
-    assert state(draft) == Competition.State.DRAFT
+    assert state(draft_competition) == Competition.State.DRAFT
 
 
-def test_the_publishing_confirmation_promises_no_open_data(draft, finance_staff, client_for):
-    page = client_for(finance_staff).get(publish_url(draft)).content.decode()
-    assert f"{draft.reference} becomes public: anyone can read it on the portal." in page
+def test_the_publishing_confirmation_promises_no_open_data(draft_competition, finance_staff, client_for):
+    page = client_for(finance_staff).get(publish_url(draft_competition)).content.decode()
+    assert f"{draft_competition.reference} becomes public: anyone can read it on the portal." in page
     assert "open data" not in page
 
 
 def test_a_draft_announced_for_later_is_announced_the_day_it_is_published(
-    draft, finance_staff, client_for, client
+    draft_competition, finance_staff, client_for, client
 ):
     planned = timezone.localdate() + datetime.timedelta(days=20)
-    Competition.objects.filter(pk=draft.pk).update(announcement_date=planned)
+    Competition.objects.filter(pk=draft_competition.pk).update(announcement_date=planned)
     staff = client_for(finance_staff)
     today = timezone.localdate()
 
-    response = staff.get(publish_url(draft))
+    response = staff.get(publish_url(draft_competition))
 
     page = response.content.decode()
     assert (
         f"It is announced today, {today.day} {today.strftime('%B')} {today.year}, not on "
         f"{planned.day} {planned.strftime('%B')} {planned.year} as the draft says."
     ) in page
-    staff.post(publish_url(draft), {"confirm": response.context["token"]})
-    assert state(draft) == Competition.State.PUBLISHED
-    public = re.sub(r"\s+", " ", client.get(draft.get_absolute_url()).content.decode())
+    staff.post(publish_url(draft_competition), {"confirm": response.context["token"]})
+    assert state(draft_competition) == Competition.State.PUBLISHED
+    public = re.sub(r"\s+", " ", client.get(draft_competition.get_absolute_url()).content.decode())
     assert f'Announced</dt><dd class="col-sm-8">{today.day} {today.strftime("%B")} {today.year}<' in public
 
 
-def test_without_followers_it_says_no_one_is_e_mailed(draft, finance_staff, client_for):
-    page = client_for(finance_staff).get(publish_url(draft)).content.decode()
+def test_without_followers_it_says_no_one_is_e_mailed(draft_competition, finance_staff, client_for):
+    page = client_for(finance_staff).get(publish_url(draft_competition)).content.decode()
     assert "No one follows" in page and "so no e-mail is sent" in page
 
 
 def test_a_post_without_the_confirmation_publishes_nothing(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    SubscriptionFactory(municipality=draft.municipality)
+    SubscriptionFactory(municipality=draft_competition.municipality)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(finance_staff).post(publish_url(draft))  # the old form's post
+        response = client_for(finance_staff).post(publish_url(draft_competition))  # the old form's post
     assert response.status_code == 200
     assert 'data-testid="confirmation-form"' in response.content.decode()
-    assert state(draft) == Competition.State.DRAFT
-    assert verbs(draft) == []
+    assert state(draft_competition) == Competition.State.DRAFT
+    assert verbs(draft_competition) == []
     assert mail.outbox == []
 
 
 def test_a_confirmation_of_terms_changed_since_asks_again(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(finance_staff)
-    token = client.get(publish_url(draft)).context["token"]
+    token = client.get(publish_url(draft_competition)).context["token"]
     # Meanwhile, in another tab, a weight moves from one criterion to another.
-    EvaluationCriterion.objects.filter(competition=draft, name="Relevance").update(weight=40)
-    EvaluationCriterion.objects.filter(competition=draft, name="Approach").update(weight=40)
+    EvaluationCriterion.objects.filter(competition=draft_competition, name="Relevance").update(weight=40)
+    EvaluationCriterion.objects.filter(competition=draft_competition, name="Approach").update(weight=40)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(publish_url(draft), {"confirm": token})
+        response = client.post(publish_url(draft_competition), {"confirm": token})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="confirmation-stale"' in page
     assert "Relevance (40%), Approach (40%)" in page
-    assert state(draft) == Competition.State.DRAFT
-    assert verbs(draft) == []
+    assert state(draft_competition) == Competition.State.DRAFT
+    assert verbs(draft_competition) == []
 
 
 def test_a_confirmed_post_publishes_once_and_followers_are_e_mailed(
-    draft, finance_staff, client_for, django_capture_on_commit_callbacks
+    draft_competition, finance_staff, client_for, django_capture_on_commit_callbacks
 ):
-    follower = SubscriptionFactory(municipality=draft.municipality).user
+    follower = SubscriptionFactory(municipality=draft_competition.municipality).user
     client = client_for(finance_staff)
-    token = client.get(publish_url(draft)).context["token"]
+    token = client.get(publish_url(draft_competition)).context["token"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(publish_url(draft), {"confirm": token})
-        again = client.post(publish_url(draft), {"confirm": token})  # a double click
+        first = client.post(publish_url(draft_competition), {"confirm": token})
+        again = client.post(publish_url(draft_competition), {"confirm": token})  # a double click
 
     assert first.status_code == again.status_code == 302
-    assert state(draft) == Competition.State.PUBLISHED
-    assert verbs(draft) == ["competition.published"]
+    assert state(draft_competition) == Competition.State.PUBLISHED
+    assert verbs(draft_competition) == ["competition.published"]
     assert [m.to for m in mail.outbox] == [[follower.email]]
 
 
@@ -194,20 +199,20 @@ def test_a_published_competition_is_not_offered_for_publishing(municipality, fin
 @pytest.fixture
 def scored(municipality, finance_staff):
     """Every sheet in: A and B eligible and scored, C screened ineligible; A awarded 150,000."""
-    world = build(municipality)
-    Application.objects.filter(pk=world.applications[2].pk).update(state=Application.State.INELIGIBLE)
-    for member in (world.chair, world.member1, world.member2):
-        sign(world, member)
-        score(world, member, world.applications[0], [9, 5])
-        score(world, member, world.applications[1], [6, 3])
+    evaluation = build(municipality)
+    Application.objects.filter(pk=evaluation.applications[2].pk).update(state=Application.State.INELIGIBLE)
+    for member in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, member)
+        score(evaluation, member, evaluation.applications[0], [9, 5])
+        score(evaluation, member, evaluation.applications[1], [6, 3])
     evaluation_services.award_grant(
-        application=world.applications[0], by=finance_staff, amount=Decimal("150000")
+        application=evaluation.applications[0], by=finance_staff, amount=Decimal("150000")
     )
-    return world
+    return evaluation
 
 
-def complete_url(world) -> str:
-    return reverse("procurement:competition-complete", args=[world.competition.reference])
+def complete_url(evaluation) -> str:
+    return reverse("procurement:competition-complete", args=[evaluation.competition.reference])
 
 
 def test_the_results_confirmation_lists_awards_and_who_is_told(scored, finance_staff, client_for):
@@ -259,8 +264,8 @@ def test_confirmed_results_are_published_and_applicants_told(
 
 
 def test_unfinished_scoring_is_listed_instead_of_the_button(municipality, finance_staff, client_for):
-    world = build(municipality)
-    page = client_for(finance_staff).get(complete_url(world)).content.decode()
+    evaluation = build(municipality)
+    page = client_for(finance_staff).get(complete_url(evaluation)).content.decode()
     assert "3 eligible applications have no submitted score sheet." in page
     assert 'data-testid="confirmation-form"' not in page
 
@@ -274,8 +279,7 @@ def test_cancelling_shows_the_reason_and_what_stops_before_acting(
     competition = CompetitionFactory(municipality=municipality, published=True, ready=True)
     draft_application = ApplicationFactory(competition=competition)
     submitted = ApplicationFactory(competition=competition, submit=True)
-    withdrawn = ApplicationFactory(competition=competition, submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
+    withdrawn = ApplicationFactory(competition=competition, withdrawn=True)
     told = [
         OrganizationMembershipFactory(organization=application.organization).user
         for application in (draft_application, submitted, withdrawn)
@@ -345,12 +349,12 @@ def test_a_completed_competition_offers_no_cancelling(municipality, finance_staf
 @pytest.fixture
 def ranked(municipality):
     """Every sheet in, nothing awarded: A first, B second, C third."""
-    world = build(municipality)
-    for member in (world.chair, world.member1, world.member2):
-        sign(world, member)
-        for application, values in zip(world.applications, ([9, 5], [7, 4], [5, 2]), strict=True):
-            score(world, member, application, values)
-    return world
+    evaluation = build(municipality)
+    for member in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, member)
+        for application, values in zip(evaluation.applications, ([9, 5], [7, 4], [5, 2]), strict=True):
+            score(evaluation, member, application, values)
+    return evaluation
 
 
 def award_url(application) -> str:
@@ -414,8 +418,8 @@ def test_an_award_confirmed_after_another_award_changed_the_budget_asks_again(
 
 
 def test_an_unfinished_scoring_refuses_the_award_without_a_form(municipality, finance_staff, client_for):
-    world = build(municipality)
-    response = client_for(finance_staff).post(award_url(world.applications[0]), {"amount": "1000"})
+    evaluation = build(municipality)
+    response = client_for(finance_staff).post(award_url(evaluation.applications[0]), {"amount": "1000"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Decide the awards once the scoring is finished." in page
@@ -446,8 +450,8 @@ def test_the_cancelling_reason_is_asked_with_get_and_confirmed_with_post(
 
 
 def test_the_award_page_says_at_once_when_the_scoring_is_unfinished(municipality, finance_staff, client_for):
-    world = build(municipality)
-    response = client_for(finance_staff).get(award_url(world.applications[0]))
+    evaluation = build(municipality)
+    response = client_for(finance_staff).get(award_url(evaluation.applications[0]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Decide the awards once the scoring is finished." in page

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from procurement.factories import AwardFactory, CommissionMemberFactory
 from procurement.models import ScoreSheet
 from procurement.services import competitions as competition_services
 from procurement.services import evaluation as services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 from procurement.views.evaluation import award_token
 from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import PERSONAS, Row, run_row
@@ -25,62 +26,51 @@ def only(allowed, *, others):
 
 
 @pytest.fixture
-def world(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
-    world = build(municipality)
+def evaluation_under_way(
+    municipality, finance_staff, other_staff, consultant, nco_member, other_member, evaluation
+):
     # nco_member belongs to Organization A; the conflicted member declared a conflict with A.
-    world.applications[0].organization.memberships.create(user=nco_member)
-    sign(world, world.chair)
-    sign(world, world.member1)
-    sign(world, world.member2, [(world.applications[0].organization, "Relative")])
-    score(world, world.chair, world.applications[1], [8, 4])
-    world.sheet = ScoreSheet.objects.get()
+    evaluation.applications[0].organization.memberships.create(user=nco_member)
+    sign(evaluation, evaluation.chair)
+    sign(evaluation, evaluation.member1)
+    sign(evaluation, evaluation.member2, [(evaluation.applications[0].organization, "Relative")])
+    score(evaluation, evaluation.chair, evaluation.applications[1], [8, 4])
+    evaluation.sheet = ScoreSheet.objects.get()
 
     def make_award():
         """An award of C, made only for the row that takes it back."""
-        from procurement.models import Application, Award
-
-        Application.objects.filter(pk=world.applications[2].pk).update(state=Application.State.AWARDED)
-        return Award.objects.create(
-            application=world.applications[2],
-            competition=world.competition,
-            amount=1000,
-            rank=3,
-            decided_by=finance_staff,
+        return AwardFactory(
+            application=evaluation.applications[2], amount=1000, rank=3, decided_by=finance_staff
         )
 
-    world.make_award = make_award
-    return world
+    evaluation.make_award = make_award
+    return evaluation
 
 
 @pytest.fixture
-def chair(world):
-    return world.chair
+def chair(evaluation_under_way):
+    return evaluation_under_way.chair
 
 
 @pytest.fixture
-def declared_member(world):
-    return world.member1
+def declared_member(evaluation_under_way):
+    return evaluation_under_way.member1
 
 
 @pytest.fixture
-def conflicted_member(world):
-    return world.member2
+def conflicted_member(evaluation_under_way):
+    return evaluation_under_way.member2
 
 
 @pytest.fixture
-def undeclared_member(world):
-    from organizations.factories import UserFactory
-    from procurement.models import CommissionMember
-
-    user = UserFactory()
-    CommissionMember.objects.create(competition=world.competition, user=user, role="member")
-    return user
+def undeclared_member(evaluation_under_way):
+    return CommissionMemberFactory(competition=evaluation_under_way.competition).user
 
 
-def sheets_snapshot(world) -> tuple:
+def sheets_snapshot(evaluation_under_way) -> tuple:
     return (
         list(ScoreSheet.objects.order_by("pk").values_list("state", "application_id", "member_id")),
-        list(world.competition.awards.values_list("application_id", "amount")),
+        list(evaluation_under_way.competition.awards.values_list("application_id", "amount")),
     )
 
 
@@ -206,36 +196,38 @@ ROWS: dict[str, Row] = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ROLES)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+def test_access(key, persona, evaluation_under_way, client_for, request, django_capture_on_commit_callbacks):
+    run_row(
+        key, ROWS[key], persona, evaluation_under_way, client_for, request, django_capture_on_commit_callbacks
+    )
 
 
 @pytest.mark.django_db
-def test_blind_scoring(world, client_for):
+def test_blind_scoring(evaluation_under_way, client_for):
     """A member sees the others' scores of an application only after submitting their own sheet."""
-    b = world.applications[1]  # the chair has submitted 8/10 and 4/5 with comments
-    client = client_for(world.member1)
+    b = evaluation_under_way.applications[1]  # the chair has submitted 8/10 and 4/5 with comments
+    client = client_for(evaluation_under_way.member1)
     url = reverse("procurement:score-sheet", args=[b.pk])
     page = client.get(url)
     assert page.context["others"] is None
     assert "on Relevance" not in page.content.decode()  # the chair's comment
-    score(world, world.member1, b, [5, 5], submit=False)
+    score(evaluation_under_way, evaluation_under_way.member1, b, [5, 5], submit=False)
     assert client.get(url).context["others"] is None  # a draft is not enough
-    score(world, world.member1, b, [5, 5])
+    score(evaluation_under_way, evaluation_under_way.member1, b, [5, 5])
     page = client.get(url)
-    assert [sheet.member.user for sheet in page.context["others"]] == [world.chair]
+    assert [sheet.member.user for sheet in page.context["others"]] == [evaluation_under_way.chair]
     assert "on Relevance" in page.content.decode()
     assert "Relevance: <strong>8</strong>" in page.content.decode()  # written as the sheet writes it
 
 
 @pytest.mark.django_db
-def test_a_member_sees_the_ranking_once_all_their_sheets_are_in(world, client_for):
-    client = client_for(world.member2)  # conflicted with A: B and C are theirs to score
-    url = reverse("procurement:ranking", args=[world.competition.reference])
+def test_a_member_sees_the_ranking_once_all_their_sheets_are_in(evaluation_under_way, client_for):
+    client = client_for(evaluation_under_way.member2)  # conflicted with A: B and C are theirs to score
+    url = reverse("procurement:ranking", args=[evaluation_under_way.competition.reference])
     assert client.get(url).status_code == 302
-    score(world, world.member2, world.applications[1], [5, 5])
+    score(evaluation_under_way, evaluation_under_way.member2, evaluation_under_way.applications[1], [5, 5])
     assert client.get(url).status_code == 302
-    score(world, world.member2, world.applications[2], [5, 5])
+    score(evaluation_under_way, evaluation_under_way.member2, evaluation_under_way.applications[2], [5, 5])
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["rows"][0].application.organization.name == "Organization B"
@@ -243,21 +235,23 @@ def test_a_member_sees_the_ranking_once_all_their_sheets_are_in(world, client_fo
 
 @pytest.mark.django_db
 def test_after_the_results_the_public_sees_totals_and_awards_but_not_the_protocol(
-    world, finance_staff, client, client_for, nco_member, django_capture_on_commit_callbacks
+    evaluation_under_way, finance_staff, client, client_for, nco_member, django_capture_on_commit_callbacks
 ):
-    for user in (world.chair, world.member1):
-        for application in world.applications:
+    for user in (evaluation_under_way.chair, evaluation_under_way.member1):
+        for application in evaluation_under_way.applications:
             if not ScoreSheet.objects.filter(
                 application=application, member__user=user, state="submitted"
             ).exists():
-                score(world, user, application, [7, 3])
-    score(world, world.member2, world.applications[1], [6, 3])
-    score(world, world.member2, world.applications[2], [6, 3])
-    services.award_grant(application=world.applications[1], by=finance_staff, amount=150000)
+                score(evaluation_under_way, user, application, [7, 3])
+    score(evaluation_under_way, evaluation_under_way.member2, evaluation_under_way.applications[1], [6, 3])
+    score(evaluation_under_way, evaluation_under_way.member2, evaluation_under_way.applications[2], [6, 3])
+    services.award_grant(application=evaluation_under_way.applications[1], by=finance_staff, amount=150000)
     with django_capture_on_commit_callbacks(execute=True):
-        competition_services.competition_complete(competition=world.competition, by=finance_staff)
+        competition_services.competition_complete(
+            competition=evaluation_under_way.competition, by=finance_staff
+        )
 
-    page = client.get(world.competition.get_absolute_url()).content.decode()
+    page = client.get(evaluation_under_way.competition.get_absolute_url()).content.decode()
     assert 'data-testid="public-results"' in page
     for name in ("Organization A", "Organization B", "Organization C"):
         assert name in page
@@ -265,29 +259,37 @@ def test_after_the_results_the_public_sees_totals_and_awards_but_not_the_protoco
     assert "Organization D" not in page  # ineligible applications are not ranked
     assert "on Relevance" not in page  # no comment of any sheet
 
-    protocol = Document.objects.for_subject(world.competition, "evaluation-protocol").get(language="en")
+    protocol = Document.objects.for_subject(evaluation_under_way.competition, "evaluation-protocol").get(
+        language="en"
+    )
     download = reverse("documents:download", args=[protocol.pk])
     assert client.get(download).status_code == 302  # visitors are sent to log in
     assert client_for(nco_member).get(download).status_code == 404
     assert client_for(finance_staff).get(download).status_code == 200
-    assert client_for(world.member1).get(download).status_code == 200
-    assert client_for(world.member2).get(download).status_code == 200
+    assert client_for(evaluation_under_way.member1).get(download).status_code == 200
+    assert client_for(evaluation_under_way.member2).get(download).status_code == 200
 
     # The applicant reads their own total and place, never the members' sheets.
     applicant = client_for(nco_member)
-    own = applicant.get(world.applications[0].get_absolute_url())
+    own = applicant.get(evaluation_under_way.applications[0].get_absolute_url())
     assert own.context["own_result"].mean_shown is not None
     assert "Total score" in own.content.decode()
     assert "on Relevance" not in own.content.decode()
     assert (
-        applicant.get(reverse("procurement:ranking", args=[world.competition.reference])).status_code == 403
+        applicant.get(
+            reverse("procurement:ranking", args=[evaluation_under_way.competition.reference])
+        ).status_code
+        == 403
     )
     assert (
-        applicant.get(reverse("procurement:score-sheet", args=[world.applications[0].pk])).status_code == 403
+        applicant.get(
+            reverse("procurement:score-sheet", args=[evaluation_under_way.applications[0].pk])
+        ).status_code
+        == 403
     )
 
 
 @pytest.mark.django_db
-def test_the_admin_shows_no_sheet_before_the_results(world, admin_user, client_for):
+def test_the_admin_shows_no_sheet_before_the_results(evaluation_under_way, admin_user, client_for):
     page = client_for(admin_user).get(reverse("admin:procurement_scoresheet_changelist"))
     assert list(page.context["cl"].result_list) == []

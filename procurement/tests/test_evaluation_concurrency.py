@@ -13,16 +13,16 @@ from django.db import connection
 from procurement import selectors
 from procurement.models import Award
 from procurement.services import evaluation as services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import build, score, sign
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_awards_cannot_exceed_the_budget(postgresql, municipality, finance_staff, monkeypatch):
-    world = build(municipality, budget=Decimal("250000"))
-    for user in (world.chair, world.member1, world.member2):
-        sign(world, user)
-        for application, values in zip(world.applications, ([9, 5], [7, 4], [5, 3]), strict=True):
-            score(world, user, application, values)
+    evaluation = build(municipality, budget=Decimal("250000"))
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+        for application, values in zip(evaluation.applications, ([9, 5], [7, 4], [5, 3]), strict=True):
+            score(evaluation, user, application, values)
     ranking = selectors.ranking
 
     def slow_ranking(**kwargs):
@@ -50,7 +50,7 @@ def test_two_concurrent_awards_cannot_exceed_the_budget(postgresql, municipality
         finally:
             connection.close()
 
-    a, b, _c = world.applications
+    a, b, _c = evaluation.applications
     threads = [
         threading.Thread(target=award, args=(a, "")),
         threading.Thread(target=award, args=(b, "A was being awarded at the same moment")),

@@ -23,11 +23,6 @@ def spoken(day: datetime.date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-@pytest.fixture
-def staff_client(finance_staff, client_for):
-    return client_for(finance_staff)
-
-
 def valid(municipality) -> dict:
     deadline = timezone.localtime() + datetime.timedelta(days=40)
     return {

@@ -216,11 +216,6 @@ def test_a_bad_language_of_the_row_editor_falls_back_to_the_page_language(
     assert 'value="Relevance"' in page.content.decode()
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_the_announcement_is_prepared_and_offered_in_each_language(
     municipality, finance_staff, client_for, client, on_commit
 ):

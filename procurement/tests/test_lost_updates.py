@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from procurement.factories import ApplicationFactory, CompetitionFactory, fill_application
+from procurement.factories import fill_application
 from procurement.models import Application
 from ssp_portal.tests.html_forms import form_of
 
@@ -18,12 +18,8 @@ STALE = "Someone saved this part of the application after you opened it."
 
 
 @pytest.fixture
-def draft(municipality, organization):
-    application = ApplicationFactory(
-        competition=CompetitionFactory(municipality=municipality, published=True), organization=organization
-    )
-    fill_application(application)
-    return application
+def filled_draft(draft):
+    return fill_application(draft)
 
 
 def _form(client, url: str, **attrs) -> dict:
@@ -32,9 +28,9 @@ def _form(client, url: str, **attrs) -> dict:
     return dict(form_of(response.content.decode(), **attrs).data())
 
 
-def test_a_section_saved_meanwhile_in_another_tab_is_not_overwritten(draft, nco_member, client_for):
+def test_a_section_saved_meanwhile_in_another_tab_is_not_overwritten(filled_draft, nco_member, client_for):
     client = client_for(nco_member)
-    url = reverse("procurement:application-section", args=[draft.pk, "problem"])
+    url = reverse("procurement:application-section", args=[filled_draft.pk, "problem"])
     tab_a = _form(client, url, novalidate="")
     tab_b = dict(tab_a)
     tab_a["problem"] = "Written in tab A"
@@ -44,30 +40,30 @@ def test_a_section_saved_meanwhile_in_another_tab_is_not_overwritten(draft, nco_
     html = response.content.decode()
     assert STALE in html
     assert "Written in tab B" in html  # kept as typed
-    assert Application.objects.get(pk=draft.pk).problem == "Written in tab A"
+    assert Application.objects.get(pk=filled_draft.pk).problem == "Written in tab A"
     # Saved again from the refusal: refused again.
     again = dict(form_of(html, novalidate="").data())
     assert again["problem"] == "Written in tab B"
     assert STALE in client.post(url, again).content.decode()
-    assert Application.objects.get(pk=draft.pk).problem == "Written in tab A"
+    assert Application.objects.get(pk=filled_draft.pk).problem == "Written in tab A"
     # Loaded afresh, it saves.
     fresh = _form(client, url, novalidate="")
     fresh["problem"] = "Written in tab B"
     assert client.post(url, fresh).status_code == 302
-    assert Application.objects.get(pk=draft.pk).problem == "Written in tab B"
+    assert Application.objects.get(pk=filled_draft.pk).problem == "Written in tab B"
 
 
-def test_a_section_saved_unchanged_writes_nothing(draft, nco_member, client_for):
+def test_a_section_saved_unchanged_writes_nothing(filled_draft, nco_member, client_for):
     client = client_for(nco_member)
-    url = reverse("procurement:application-section", args=[draft.pk, "project"])
-    before = Application.objects.get(pk=draft.pk).updated_at
+    url = reverse("procurement:application-section", args=[filled_draft.pk, "project"])
+    before = Application.objects.get(pk=filled_draft.pk).updated_at
     assert client.post(url, _form(client, url, novalidate="")).status_code == 302
-    assert Application.objects.get(pk=draft.pk).updated_at == before
+    assert Application.objects.get(pk=filled_draft.pk).updated_at == before
 
 
-def test_amounts_saved_meanwhile_in_another_tab_are_not_overwritten(draft, nco_member, client_for):
+def test_amounts_saved_meanwhile_in_another_tab_are_not_overwritten(filled_draft, nco_member, client_for):
     client = client_for(nco_member)
-    url = reverse("procurement:application-budget", args=[draft.pk])
+    url = reverse("procurement:application-budget", args=[filled_draft.pk])
     tab_a = _form(client, url, data_row_editor="")
     tab_b = dict(tab_a)
     tab_a["cofinancing_own"] = "5000"
@@ -78,7 +74,7 @@ def test_amounts_saved_meanwhile_in_another_tab_are_not_overwritten(draft, nco_m
     html = response.content.decode()
     assert STALE in html
     assert form_of(html, data_row_editor="").data()["cofinancing_own"] == "7000"
-    assert Application.objects.get(pk=draft.pk).cofinancing_own == Decimal("5000")
+    assert Application.objects.get(pk=filled_draft.pk).cofinancing_own == Decimal("5000")
     again = dict(form_of(html, data_row_editor="").data())
     assert client.post(url, again).status_code == 400
-    assert Application.objects.get(pk=draft.pk).cofinancing_own == Decimal("5000")
+    assert Application.objects.get(pk=filled_draft.pk).cofinancing_own == Decimal("5000")

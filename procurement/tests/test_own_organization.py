@@ -10,13 +10,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from organizations.factories import OrganizationMembershipFactory
+from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 from procurement import permissions
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, Award, ConflictedOrganization, ScoreSheet
+from procurement.selectors import evaluation_progress
 from procurement.services import applications as application_services
 from procurement.services import evaluation as services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,6 @@ def test_the_staff_pages_say_why_there_is_no_screen_button(
 
 
 def test_other_staff_still_screen_it(own_submission, municipality):
-    from organizations.factories import MunicipalityMembershipFactory
-
     colleague = MunicipalityMembershipFactory(municipality=municipality).user
     application_services.application_screen(application=own_submission, by=colleague, eligible=True)
     own_submission.refresh_from_db()
@@ -74,15 +73,10 @@ def test_other_staff_still_screen_it(own_submission, municipality):
 # Commission members: scoring ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(municipality):
-    return build(municipality)
-
-
-def test_a_commission_member_of_an_applicant_is_conflicted_automatically(world):
-    own = world.applications[0].organization
-    OrganizationMembershipFactory(organization=own, user=world.member1)
-    declaration = sign(world, world.member1)  # ticks nothing
+def test_a_commission_member_of_an_applicant_is_conflicted_automatically(evaluation):
+    own = evaluation.applications[0].organization
+    OrganizationMembershipFactory(organization=own, user=evaluation.member1)
+    declaration = sign(evaluation, evaluation.member1)  # ticks nothing
     assert declaration.has_conflict
     assert list(
         ConflictedOrganization.objects.filter(declaration=declaration).values_list("organization", flat=True)
@@ -90,33 +84,37 @@ def test_a_commission_member_of_an_applicant_is_conflicted_automatically(world):
     assert own.name in declaration.statement
     assert permissions.conflicted_organizations(declaration.member) == {own.pk}
     with pytest.raises(ValidationError, match="so you cannot score its application"):
-        score(world, world.member1, world.applications[0], [9, 5])
-    assert not ScoreSheet.objects.filter(application=world.applications[0]).exists()
-    score(world, world.member1, world.applications[1], [7, 4])  # the others are scored as usual
+        score(evaluation, evaluation.member1, evaluation.applications[0], [9, 5])
+    assert not ScoreSheet.objects.filter(application=evaluation.applications[0]).exists()
+    score(
+        evaluation, evaluation.member1, evaluation.applications[1], [7, 4]
+    )  # the others are scored as usual
 
 
-def test_membership_after_the_declaration_still_stops_the_scoring(world):
-    sign(world, world.member2)
-    OrganizationMembershipFactory(organization=world.applications[2].organization, user=world.member2)
+def test_membership_after_the_declaration_still_stops_the_scoring(evaluation):
+    sign(evaluation, evaluation.member2)
+    OrganizationMembershipFactory(
+        organization=evaluation.applications[2].organization, user=evaluation.member2
+    )
     with pytest.raises(ValidationError, match="so you cannot score its application"):
-        score(world, world.member2, world.applications[2], [5, 3])
+        score(evaluation, evaluation.member2, evaluation.applications[2], [5, 3])
 
 
-def test_the_commission_pages_say_why(client, world):
-    own = world.applications[0]
-    OrganizationMembershipFactory(organization=own.organization, user=world.member1)
-    client.force_login(world.member1)
+def test_the_commission_pages_say_why(client, evaluation):
+    own = evaluation.applications[0]
+    OrganizationMembershipFactory(organization=own.organization, user=evaluation.member1)
+    client.force_login(evaluation.member1)
     reason = escape(f"You are a member of {own.organization.name}, so you cannot score its application")
 
-    declaration_page = client.get(reverse("procurement:declaration", args=[world.competition.reference]))
+    declaration_page = client.get(reverse("procurement:declaration", args=[evaluation.competition.reference]))
     assert reason in declaration_page.content.decode()
 
-    sign(world, world.member1)
-    overview = client.get(reverse("procurement:evaluation", args=[world.competition.reference]))
+    sign(evaluation, evaluation.member1)
+    overview = client.get(reverse("procurement:evaluation", args=[evaluation.competition.reference]))
     body = overview.content.decode()
     assert reason in body
     assert reverse("procurement:score-sheet", args=[own.pk]) not in body
-    assert reverse("procurement:score-sheet", args=[world.applications[1].pk]) in body
+    assert reverse("procurement:score-sheet", args=[evaluation.applications[1].pk]) in body
 
     sheet = client.get(reverse("procurement:score-sheet", args=[own.pk]), follow=True)
     assert reason in sheet.content.decode()
@@ -125,16 +123,16 @@ def test_the_commission_pages_say_why(client, world):
 # Finance staff: awards ---------------------------------------------------------------------------
 
 
-def _scored(world):
-    for user in (world.chair, world.member1, world.member2):
-        sign(world, user)
-        for application, values in zip(world.applications, ([9, 5], [7, 4], [5, 3]), strict=True):
-            score(world, user, application, values)
+def _scored(evaluation):
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+        for application, values in zip(evaluation.applications, ([9, 5], [7, 4], [5, 3]), strict=True):
+            score(evaluation, user, application, values)
 
 
-def test_finance_staff_cannot_award_their_own_organization(client, world, finance_staff):
-    _scored(world)
-    own = world.applications[0]
+def test_finance_staff_cannot_award_their_own_organization(client, evaluation, finance_staff):
+    _scored(evaluation)
+    own = evaluation.applications[0]
     OrganizationMembershipFactory(organization=own.organization, user=finance_staff)
     with pytest.raises(ValidationError, match="so you cannot decide its award"):
         services.award_grant(application=own, by=finance_staff, amount=Decimal("1000"))
@@ -142,18 +140,18 @@ def test_finance_staff_cannot_award_their_own_organization(client, world, financ
 
     client.force_login(finance_staff)
     reason = escape(f"You are a member of {own.organization.name}, so you cannot decide its award.")
-    page = client.get(reverse("procurement:awards", args=[world.competition.reference]))
+    page = client.get(reverse("procurement:awards", args=[evaluation.competition.reference]))
     assert reason in page.content.decode()
     assert reverse("procurement:award-grant", args=[own.pk]) not in page.content.decode()
-    assert reverse("procurement:award-grant", args=[world.applications[1].pk]) in page.content.decode()
+    assert reverse("procurement:award-grant", args=[evaluation.applications[1].pk]) in page.content.decode()
     response = client.get(reverse("procurement:award-grant", args=[own.pk]), {"amount": "1000"}, follow=True)
     assert reason in response.content.decode()
     assert not Award.objects.exists()
 
 
-def test_finance_staff_cannot_take_back_the_award_of_their_own_organization(world, finance_staff):
-    _scored(world)
-    own = world.applications[0]
+def test_finance_staff_cannot_take_back_the_award_of_their_own_organization(evaluation, finance_staff):
+    _scored(evaluation)
+    own = evaluation.applications[0]
     award = services.award_grant(application=own, by=finance_staff, amount=Decimal("1000"))
     OrganizationMembershipFactory(organization=own.organization, user=finance_staff)
     with pytest.raises(ValidationError, match="so you cannot decide its award"):
@@ -161,12 +159,12 @@ def test_finance_staff_cannot_take_back_the_award_of_their_own_organization(worl
     assert Award.objects.filter(pk=award.pk).exists()
 
 
-def test_the_progress_counts_a_later_membership_as_a_conflict(world):
-    from procurement.selectors import evaluation_progress
-
-    sign(world, world.member2)
-    OrganizationMembershipFactory(organization=world.applications[2].organization, user=world.member2)
-    progress = evaluation_progress(competition=world.competition)
-    [row] = [r for r in progress["members"] if r["member"].user == world.member2]
-    index = [a.pk for a in progress["applications"]].index(world.applications[2].pk)
+def test_the_progress_counts_a_later_membership_as_a_conflict(evaluation):
+    sign(evaluation, evaluation.member2)
+    OrganizationMembershipFactory(
+        organization=evaluation.applications[2].organization, user=evaluation.member2
+    )
+    progress = evaluation_progress(competition=evaluation.competition)
+    [row] = [r for r in progress["members"] if r["member"].user == evaluation.member2]
+    index = [a.pk for a in progress["applications"]].index(evaluation.applications[2].pk)
     assert row["cells"][index] == "conflict"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from procurement.documents import PROTOCOL
 from procurement.models import ScoreSheet
 from procurement.services import evaluation as services
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import score, sign
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.services import document_request
 from ssp_portal.documents.tests.conftest import pdf_text
@@ -18,71 +18,77 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(municipality):
-    world = build(municipality)
-    for user in (world.chair, world.member1, world.member2):
-        sign(world, user)
-    # The chair and member 1 have scored everything; member 2 has one draft sheet and nothing else.
-    for user in (world.chair, world.member1):
-        for application in world.applications:
-            score(world, user, application, [7, 4])
-    score(world, world.member2, world.applications[0], [1, 1], submit=False)
-    return world
+def partly_scored(evaluation):
+    """Every member has declared; the chair and member 1 have scored everything; member 2 has one
+    draft sheet and nothing else."""
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+    for user in (evaluation.chair, evaluation.member1):
+        for application in evaluation.applications:
+            score(evaluation, user, application, [7, 4])
+    score(evaluation, evaluation.member2, evaluation.applications[0], [1, 1], submit=False)
+    return evaluation
 
 
-def _protocol(world, by, django_capture_on_commit_callbacks) -> tuple[Document, str]:
+def _protocol(partly_scored, by, django_capture_on_commit_callbacks) -> tuple[Document, str]:
     with django_capture_on_commit_callbacks(execute=True):
-        document = document_request(subject=world.competition, kind=PROTOCOL, requested_by=by, language="en")
+        document = document_request(
+            subject=partly_scored.competition, kind=PROTOCOL, requested_by=by, language="en"
+        )
     document.refresh_from_db()
     assert document.state == Document.State.READY, document.error
     return document, " ".join(pdf_text(document.file.read()).split())
 
 
 def test_a_protocol_before_every_sheet_is_in_is_a_draft_without_draft_sheets(
-    world, finance_staff, django_capture_on_commit_callbacks
+    partly_scored, finance_staff, django_capture_on_commit_callbacks
 ):
-    draft_sheet = ScoreSheet.objects.get(member__user=world.member2)
+    draft_sheet = ScoreSheet.objects.get(member__user=partly_scored.member2)
     assert draft_sheet.state == ScoreSheet.State.DRAFT
     ScoreSheet.objects.filter(pk=draft_sheet.pk).update(overall_comment="Unfinished thoughts")
-    document, text = _protocol(world, finance_staff, django_capture_on_commit_callbacks)
+    document, text = _protocol(partly_scored, finance_staff, django_capture_on_commit_callbacks)
     assert "DRAFT. Not every member has submitted" in text
     # On every page, in the page's margin.
     pages = pdf_text(document.file.open("rb").read()).count("DRAFT: not every score sheet is submitted")
     assert pages == text.count("Page ") >= 1
     # The draft sheet is its member's alone; the submitted ones are there.
     assert "Unfinished thoughts" not in text
-    assert text.count("overall") == 2 * len(world.applications)
+    assert text.count("overall") == 2 * len(partly_scored.applications)
 
 
 def test_the_protocol_is_final_once_every_sheet_is_in(
-    world, finance_staff, django_capture_on_commit_callbacks
+    partly_scored, finance_staff, django_capture_on_commit_callbacks
 ):
-    for application in world.applications:
-        score(world, world.member2, application, [5, 3])
-    _document, text = _protocol(world, finance_staff, django_capture_on_commit_callbacks)
+    for application in partly_scored.applications:
+        score(partly_scored, partly_scored.member2, application, [5, 3])
+    _document, text = _protocol(partly_scored, finance_staff, django_capture_on_commit_callbacks)
     assert "DRAFT" not in text
 
 
 def test_a_member_downloads_the_protocol_only_under_the_ranking_rule(
-    client, world, finance_staff, django_capture_on_commit_callbacks
+    client, partly_scored, finance_staff, django_capture_on_commit_callbacks
 ):
-    document, _text = _protocol(world, finance_staff, django_capture_on_commit_callbacks)
+    document, _text = _protocol(partly_scored, finance_staff, django_capture_on_commit_callbacks)
     url = reverse("documents:download", args=[document.pk])
-    client.force_login(world.member2)  # has not submitted their sheets
+    client.force_login(partly_scored.member2)  # has not submitted their sheets
     assert client.get(url).status_code == 404
-    client.force_login(world.member1)  # has
+    client.force_login(partly_scored.member1)  # has
     assert client.get(url).status_code == 200
 
 
-def test_the_chair_cannot_reopen_their_own_sheet(client, world, finance_staff):
-    own = ScoreSheet.objects.get(member__user=world.chair, application=world.applications[0])
+def test_the_chair_cannot_reopen_their_own_sheet(client, partly_scored, finance_staff):
+    own = ScoreSheet.objects.get(member__user=partly_scored.chair, application=partly_scored.applications[0])
     with pytest.raises(PermissionDenied):
-        services.sheet_reopen(sheet=own, by=world.chair, reason="I saw the others")
-    client.force_login(world.chair)
+        services.sheet_reopen(sheet=own, by=partly_scored.chair, reason="I saw the others")
+    client.force_login(partly_scored.chair)
     assert client.get(reverse("procurement:sheet-reopen", args=[own.pk])).status_code == 404
-    page = client.get(reverse("procurement:evaluation", args=[world.competition.reference])).content.decode()
+    page = client.get(
+        reverse("procurement:evaluation", args=[partly_scored.competition.reference])
+    ).content.decode()
     assert reverse("procurement:sheet-reopen", args=[own.pk]) not in page
-    other = ScoreSheet.objects.get(member__user=world.member1, application=world.applications[0])
+    other = ScoreSheet.objects.get(
+        member__user=partly_scored.member1, application=partly_scored.applications[0]
+    )
     assert reverse("procurement:sheet-reopen", args=[other.pk]) in page
     # Someone else reopens the chair's sheet, with a reason.
     with pytest.raises(Exception, match="Say why"):

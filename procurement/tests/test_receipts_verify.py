@@ -10,29 +10,17 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from procurement import receipts
-from procurement.factories import CompetitionFactory, RequiredDocumentFactory, fill_application
+from procurement.factories import fill_application
 from procurement.models import Application
 from procurement.services import applications as services
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def competition(municipality):
-    competition = CompetitionFactory(municipality=municipality, published=True)
-    RequiredDocumentFactory(competition=competition, name="Charter")
-    return competition
-
-
 def submit(competition, organization, member) -> Application:
     draft = services.application_start(competition=competition, organization=organization, by=member)
     fill_application(draft)
     return services.application_submit(application=draft, by=member)
-
-
-@pytest.fixture
-def submitted(competition, organization, nco_member):
-    return submit(competition, organization, nco_member)
 
 
 def run() -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """The access matrix: every URL of the portal, for every persona, with the answer each gets.
 
-Each app's ``tests/test_access.py`` lists its rows and a ``world`` fixture; ``run_row`` makes the
-request and checks the answer. ``LOGIN`` means an anonymous visitor is sent to log in. A refused
-request must change nothing: a row's ``snapshot`` is compared before and after.
+Each app's ``tests/test_access.py`` lists its rows and a fixture of the objects they request;
+``run_row`` makes the request and checks the answer. ``LOGIN`` means an anonymous visitor is sent
+to log in. A refused request must change nothing: a row's ``snapshot`` is compared before and after.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Row:
     method: str
     args: Callable[[Any], list]
     expected: dict[str, int | str]
-    data: Callable[[Any], dict] = field(default=lambda world: {})
+    data: Callable[[Any], dict] = field(default=lambda objects: {})
     snapshot: Callable[[Any], Any] | None = None
 
 
@@ -54,12 +54,12 @@ def url_name(key: str) -> str:
     return key.split("[", 1)[0]
 
 
-def run_row(key: str, row: Row, persona: str, world: Any, client_for, request, capture_on_commit) -> None:
+def run_row(key: str, row: Row, persona: str, objects: Any, client_for, request, capture_on_commit) -> None:
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     client = client_for(user)
-    url = reverse(url_name(key), args=row.args(world))
-    data = row.data(world)
-    before = row.snapshot(world) if row.snapshot else None
+    url = reverse(url_name(key), args=row.args(objects))
+    data = row.data(objects)
+    before = row.snapshot(objects) if row.snapshot else None
 
     with capture_on_commit(execute=True):
         response = getattr(client, row.method)(url, data)
@@ -72,7 +72,7 @@ def run_row(key: str, row: Row, persona: str, world: Any, client_for, request, c
     else:
         assert response.status_code == expected, f"{where}: {response.status_code}"
     if row.snapshot and (expected == LOGIN or expected >= 400):
-        assert row.snapshot(world) == before, f"{where} changed something"
+        assert row.snapshot(objects) == before, f"{where} changed something"
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str | None = None) -> set[str]:

@@ -1,4 +1,5 @@
-"""The Karakol demo in the test database, walked through as each demo person, once per module."""
+"""The Karakol demo in the test database: walked through as each demo person once per module
+(``demo``), or seeded for one test (``demo_data``); the administrator's client."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import translation
+
+from organizations.models import User
+from ssp_portal.tests.crawl import crawl
 
 DEMO_PEOPLE = [
     None,  # the anonymous visitor
@@ -37,8 +41,6 @@ class DemoSite:
     broken: dict[str | None, list] = field(default_factory=dict)
 
     def client(self, email: str | None) -> Client:
-        from organizations.models import User
-
         client = Client(raise_request_exception=False)  # a 500 is an answer to check
         if email:
             client.force_login(User.objects.get(email=email))
@@ -74,9 +76,6 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo in one transaction for the module, rolled back after
     it; each test runs inside it and is rolled back to it. ``pages`` holds, per demo person,
     the pages reached from the home page by links (ssp_portal/tests/crawl.py)."""
-    from organizations.models import User
-    from ssp_portal.tests.crawl import crawl
-
     media = tmp_path_factory.mktemp("demo-media")
     with seeded_demo(django_db_blocker, media):
         # Pages in English, whatever language the demo people chose.
@@ -93,3 +92,17 @@ def demo(demo_site, db, settings):
     """The demo site for one test (its changes are rolled back), with the demo's files."""
     settings.MEDIA_ROOT = demo_site.media
     return demo_site
+
+
+@pytest.fixture
+def demo_data(settings):
+    """seed_demo in this test's own database, not walked: for tests that change it or drive a
+    live server."""
+    settings.SSP_DEMO_ALLOWED = True
+    call_command("seed_demo", "--quiet")
+
+
+@pytest.fixture
+def admin_client(admin_user, client_for):
+    """The test client, logged in as the administrator."""
+    return client_for(admin_user)

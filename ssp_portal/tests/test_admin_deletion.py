@@ -10,10 +10,15 @@ cannot be deleted there at all.
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
 
 from monitoring.factories import ProjectFactory
+from organizations import services
 from organizations.factories import OrganizationDocumentFactory
 from organizations.models import Organization, OrganizationDocument
 from procurement.factories import ApplicationAttachmentFactory, ApplicationFactory, CompetitionFactory
@@ -21,11 +26,6 @@ from procurement.models import ApplicationAttachment
 from ssp_portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(admin_user, client_for):
-    return client_for(admin_user)
 
 
 def removed_events(organization) -> list[dict]:
@@ -115,10 +115,6 @@ def test_deleting_organizations_with_the_bulk_action_removes_their_documents_fil
 
 
 def test_a_rolled_back_deletion_keeps_the_file(admin_user):
-    from django.db import transaction
-
-    from organizations import services
-
     document = OrganizationDocumentFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
         services.organization_documents_delete(documents=[document], by=admin_user)
@@ -128,10 +124,6 @@ def test_a_rolled_back_deletion_keeps_the_file(admin_user):
 
 
 def test_only_the_administrator_deletes_documents_this_way(finance_staff, nco_member):
-    from django.core.exceptions import PermissionDenied
-
-    from organizations import services
-
     document = OrganizationDocumentFactory()
     for person in (finance_staff, nco_member):
         with pytest.raises(PermissionDenied):
@@ -183,9 +175,6 @@ def test_a_project_is_not_deleted_in_the_admin_with_its_reports_and_photos(admin
     ],
 )
 def test_records_whose_files_are_evidence_offer_no_deletion(admin_user, rf, model):
-    from django.apps import apps
-    from django.contrib import admin
-
     request = rf.get("/admin/")
     request.user = admin_user
     model_admin = admin.site._registry[apps.get_model(model)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from organizations.factories import MunicipalityFactory, OrganizationFactory, UserFactory
@@ -11,11 +13,6 @@ from procurement.factories import CompetitionFactory
 from procurement.models import CommissionMember, Competition
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(admin_user, client_for):
-    return client_for(admin_user)
 
 
 def test_the_organization_add_page_opens(admin_client):
@@ -147,8 +144,6 @@ def test_a_municipality_added_in_the_admin_gets_its_phone_checked(admin_client):
 
 @pytest.mark.parametrize("value", ["abc", "99999999999999999999999"])
 def test_chosen_permissions_that_cannot_exist_are_refused_beside_the_field(admin_client, value):
-    from django.contrib.auth.models import Group
-
     response = admin_client.post(reverse("admin:auth_group_add"), {"name": "Auditors", "permissions": value})
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()
@@ -171,8 +166,6 @@ OBJECT_PATHS = ["abc/change/", "99999999999999999999/change/", "abc/delete/", "a
 
 
 def test_no_admin_list_or_object_address_answers_500_to_hostile_parameters(admin_client):
-    from django.contrib import admin
-
     OrganizationFactory()
     admin_client.raise_request_exception = False
     broken = []

@@ -4,7 +4,6 @@ count per client with it."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,13 +12,6 @@ from organizations.factories import PASSWORD, UserFactory
 from ssp_portal.clients import client_ip
 
 PROXY = "10.0.0.5"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ip(remote: str, forwarded: str | None = None) -> str:

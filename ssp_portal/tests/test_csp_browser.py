@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from monitoring.models import SiteVisit
@@ -31,12 +30,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
 });
 """
 CONSOLE_PROBLEM = re.compile(r"Content.Security.Policy|Permissions.Policy|Refused to", re.I)
-
-
-@pytest.fixture
-def demo(settings):
-    settings.SSP_DEMO_ALLOWED = True
-    call_command("seed_demo", "--quiet")
 
 
 class Watched:
@@ -127,7 +120,7 @@ def more_pages() -> dict[str | None, list[tuple[str, int]]]:
     }
 
 
-def test_every_role_s_pages_and_the_admin_load_without_a_violation(browser: Browser, live_server, demo):
+def test_every_role_s_pages_and_the_admin_load_without_a_violation(browser: Browser, live_server, demo_data):
     base = live_server.url
     pages: dict[str | None, list[tuple[str, int]]] = {
         email: [(url, 200) for url in urls] for email, urls in key_pages().items()
@@ -166,7 +159,7 @@ def test_the_watch_sees_a_violation(browser: Browser, live_server):
     watched.context.close()
 
 
-def test_what_the_scripts_do_still_works(browser: Browser, live_server, demo):
+def test_what_the_scripts_do_still_works(browser: Browser, live_server, demo_data):
     base = live_server.url
     open_call = Competition.objects.get(state=Competition.State.PUBLISHED)
     draft = Application.objects.get(state=Application.State.DRAFT)

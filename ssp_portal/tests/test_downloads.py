@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring.services import reports as report_services
-from monitoring.tests.world import build
 from organizations import services as organization_services
+from organizations.documents import REGISTRATION_CARD
 from organizations.models import OrganizationDocument
 from procurement.factories import (
     ApplicationFactory,
@@ -21,6 +21,7 @@ from procurement.factories import (
     mark_submitted,
 )
 from procurement.services import applications as application_services
+from ssp_portal.documents.services import document_request
 from ssp_portal.downloads import ascii_filename, content_disposition, download_filename
 from ssp_portal.files import DOCUMENT_TYPES, IMAGE_TYPES, PrivateFileField
 from ssp_portal.tests import samples
@@ -153,30 +154,25 @@ def test_an_organization_document_is_named_by_the_registration_number_and_its_ki
     )
 
 
-@pytest.fixture
-def project_world(municipality, organization, nco_member, finance_staff):
-    return build(municipality, organization, finance_staff, contract="KRK-2026-001/1")
-
-
-def test_a_report_attachment_is_named_by_the_contract_the_report_and_what_it_is(project_world, client_for):
-    report = project_world.reports[0]
+def test_a_report_attachment_is_named_by_the_contract_the_report_and_what_it_is(contracted, client_for):
+    report = contracted.reports[0]
     attachment = report_services.report_attach(
         report=report,
-        by=project_world.member,
+        by=contracted.member,
         kind="receipt",
         file=checked(samples.xlsx_bytes()),
     )
-    response = client_for(project_world.member).get(attachment.get_absolute_url())
+    response = client_for(contracted.member).get(attachment.get_absolute_url())
     assert_served_safely(response, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert filenames(response)[0] == (
         f"KRK-2026-001-1-Interim-report-1-Receipt-or-invoice-{attachment.pk}.xlsx"
     )
 
 
-def test_a_site_visit_photo_is_a_download_named_by_the_contract_and_the_day(project_world, client_for):
+def test_a_site_visit_photo_is_a_download_named_by_the_contract_and_the_day(contracted, client_for):
     visit = report_services.site_visit_record(
-        project=project_world.project,
-        by=project_world.consultant,
+        project=contracted.project,
+        by=contracted.consultant,
         data={
             "visited_on": datetime.date(2026, 3, 2),
             "visitors": "A. Consultant",
@@ -186,7 +182,7 @@ def test_a_site_visit_photo_is_a_download_named_by_the_contract_and_the_day(proj
         photos=[checked(samples.image_bytes("JPEG"), IMAGE_TYPES)],
     )
     photo = visit.photos.get()
-    response = client_for(project_world.consultant).get(photo.get_absolute_url())
+    response = client_for(contracted.consultant).get(photo.get_absolute_url())
     assert_served_safely(response, "image/jpeg")
     assert filenames(response)[0] == f"KRK-2026-001-1-site-visit-photo-2026-03-02-{photo.pk}.jpg"
 
@@ -194,9 +190,6 @@ def test_a_site_visit_photo_is_a_download_named_by_the_contract_and_the_day(proj
 def test_a_generated_document_is_a_download_with_nosniff(
     organization, nco_member, client_for, django_capture_on_commit_callbacks
 ):
-    from organizations.documents import REGISTRATION_CARD
-    from ssp_portal.documents.services import document_request
-
     with django_capture_on_commit_callbacks(execute=True):
         document = document_request(
             subject=organization, kind=REGISTRATION_CARD, requested_by=nco_member, language="en"

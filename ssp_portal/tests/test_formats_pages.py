@@ -10,12 +10,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from monitoring.tests.world import build as build_project
+from monitoring.tests.contracted_project import build as build_project
 from organizations.factories import MunicipalityMembershipFactory, OrganizationFactory
 from procurement.factories import ApplicationFactory, CompetitionFactory
 from procurement.models import Application, BudgetLine
-from procurement.tests.evaluation_world import build as build_evaluation
-from procurement.tests.evaluation_world import score, sign
+from procurement.tests.competition_in_evaluation import build as build_evaluation
+from procurement.tests.competition_in_evaluation import score, sign
+from ssp_portal.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,8 @@ def get(client, user, language: str, url: str) -> str:
 )
 def test_the_project_page_writes_dates_and_money_one_way(client, municipality, language, period, amount):
     staff = MunicipalityMembershipFactory(municipality=municipality).user
-    world = build_project(municipality, OrganizationFactory(verified=True), staff)
-    text = visible_text(get(client, staff, language, world.project.get_absolute_url()))
+    contracted = build_project(municipality, OrganizationFactory(verified=True), staff)
+    text = visible_text(get(client, staff, language, contracted.project.get_absolute_url()))
     assert period in " ".join(text.split())
     assert amount in text
     assert not US_DATE.search(text)
@@ -70,13 +71,18 @@ def test_the_project_page_writes_dates_and_money_one_way(client, municipality, l
 def test_the_ranking_writes_scores_with_the_decimal_separator_of_the_language(
     client, municipality, language, total
 ):
-    world = build_evaluation(municipality)
-    for user in (world.chair, world.member1, world.member2):
-        sign(world, user)
-        for application, values in zip(world.applications, ([7, 4], [5, 3], [9, 2]), strict=True):
-            score(world, user, application, values)
+    evaluation = build_evaluation(municipality)
+    for user in (evaluation.chair, evaluation.member1, evaluation.member2):
+        sign(evaluation, user)
+        for application, values in zip(evaluation.applications, ([7, 4], [5, 3], [9, 2]), strict=True):
+            score(evaluation, user, application, values)
     text = visible_text(
-        get(client, world.chair, language, reverse("procurement:ranking", args=[world.competition.reference]))
+        get(
+            client,
+            evaluation.chair,
+            language,
+            reverse("procurement:ranking", args=[evaluation.competition.reference]),
+        )
     )
     assert total in text.split()
     assert not decimal_points(text, language)
@@ -141,8 +147,6 @@ def test_the_staff_competitions_list_writes_its_dates_one_way_day_first(
 ):
     """The deadlines in the municipality's zone, and the history beside them, in the long form the
     other staff lists use: never ``01.12.2026`` beside ``1 декабря 2026``."""
-    from ssp_portal.audit.services import audit_record
-
     deadline = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=datetime.UTC)  # 17:00 in Bishkek
     competition = CompetitionFactory(municipality=municipality, published=True, deadline=deadline)
     audit_record(actor=finance_staff, verb="competition.published", target=competition, scope=municipality)

@@ -7,14 +7,13 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import selectors as monitoring_selectors
-from monitoring.factories import ProjectFactory, award_for
+from monitoring.factories import ProjectFactory
 from monitoring.models import MonitoringReport
 from organizations.factories import (
     OrganizationFactory,
@@ -25,12 +24,13 @@ from organizations.models import User
 from procurement import selectors as procurement_selectors
 from procurement.factories import (
     ApplicationFactory,
+    AwardFactory,
     CommissionMemberFactory,
     CompetitionFactory,
     RequiredDocumentFactory,
 )
 from procurement.models import Application, Competition, ScoreSheet
-from procurement.tests.evaluation_world import build, score, sign
+from procurement.tests.competition_in_evaluation import build, score, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -57,21 +57,21 @@ def steps(page: str) -> dict[str, str]:
 
 
 def test_a_commission_member_sees_what_is_left_in_each_competition(municipality, client_for):
-    world = build(municipality)
-    a, b, _c = world.applications
-    sign(world, world.member1)
-    score(world, world.member1, a, (8, 4))
-    score(world, world.member1, b, (7, None), submit=False)
+    evaluation = build(municipality)
+    a, b, _c = evaluation.applications
+    sign(evaluation, evaluation.member1)
+    score(evaluation, evaluation.member1, a, (8, 4))
+    score(evaluation, evaluation.member1, b, (7, None), submit=False)
     accepting = CompetitionFactory(municipality=municipality, published=True)
-    CommissionMemberFactory(competition=accepting, user=world.member1)
+    CommissionMemberFactory(competition=accepting, user=evaluation.member1)
     to_declare = CompetitionFactory(municipality=municipality, closed=True)
-    CommissionMemberFactory(competition=to_declare, user=world.member1)
+    CommissionMemberFactory(competition=to_declare, user=evaluation.member1)
     preparing = CompetitionFactory(municipality=municipality)
-    CommissionMemberFactory(competition=preparing, user=world.member1)
+    CommissionMemberFactory(competition=preparing, user=evaluation.member1)
     completed = CompetitionFactory(municipality=municipality, completed=True)
-    CommissionMemberFactory(competition=completed, user=world.member1)
+    CommissionMemberFactory(competition=completed, user=evaluation.member1)
 
-    page = home(client_for(world.member1))
+    page = home(client_for(evaluation.member1))
 
     assert 'data-testid="no-role-home"' not in page
     assert "Does your organization want to apply?" not in page
@@ -79,7 +79,7 @@ def test_a_commission_member_sees_what_is_left_in_each_competition(municipality,
     # The navigation still leads to the commission's page.
     assert f'href="{reverse("procurement:commission-home")}">Commission</a>' in page
     assert steps(page) == {
-        world.competition.reference: "score",
+        evaluation.competition.reference: "score",
         to_declare.reference: "declare",
         accepting.reference: "accepting",
         preparing.reference: "preparing",
@@ -88,11 +88,11 @@ def test_a_commission_member_sees_what_is_left_in_each_competition(municipality,
     # A, B, C are eligible: A is submitted, B saved as a draft, C not started.
     assert "2 applications are left for you to score." in page
     assert "1 of your sheets is saved as a draft: submit it when it is ready." in page
-    assert reverse("procurement:evaluation", args=[world.competition.reference]) in page
+    assert reverse("procurement:evaluation", args=[evaluation.competition.reference]) in page
     assert reverse("procurement:declaration", args=[to_declare.reference]) in page
     assert reverse("procurement:ranking", args=[completed.reference]) in page
     # What asks for work comes first; a draft competition has no link (its page is the staff's).
-    assert list(steps(page))[:2] == [to_declare.reference, world.competition.reference]
+    assert list(steps(page))[:2] == [to_declare.reference, evaluation.competition.reference]
     assert preparing.get_absolute_url() not in page
     deadline = timezone.localtime(accepting.deadline, accepting.zone)
     assert f"Proposals are accepted until {deadline:%-d %B %Y, %H:%M}." in page
@@ -101,68 +101,68 @@ def test_a_commission_member_sees_what_is_left_in_each_competition(municipality,
 def test_a_member_with_a_conflict_scores_only_the_others_then_waits_for_the_commission(
     municipality, client_for
 ):
-    world = build(municipality)
-    a, b, c = world.applications
-    sign(world, world.member2, [(a.organization, "My sister leads it.")])
-    score(world, world.member2, b, (5, 2))
-    client = client_for(world.member2)
+    evaluation = build(municipality)
+    a, b, c = evaluation.applications
+    sign(evaluation, evaluation.member2, [(a.organization, "My sister leads it.")])
+    score(evaluation, evaluation.member2, b, (5, 2))
+    client = client_for(evaluation.member2)
     assert "1 application is left for you to score." in home(client)
 
-    score(world, world.member2, c, (6, 3))
+    score(evaluation, evaluation.member2, c, (6, 3))
     page = home(client)
-    assert steps(page)[world.competition.reference] == "waiting"
+    assert steps(page)[evaluation.competition.reference] == "waiting"
     assert "You have submitted all 2 of your sheets." in page
     assert "Waiting for the other members: 1 of 3 have finished." in page
 
-    for member in (world.chair, world.member1):
-        sign(world, member)
-        for application in world.applications:
-            score(world, member, application, (7, 3))
+    for member in (evaluation.chair, evaluation.member1):
+        sign(evaluation, member)
+        for application in evaluation.applications:
+            score(evaluation, member, application, (7, 3))
     page = home(client)
-    assert steps(page)[world.competition.reference] == "decision"
+    assert steps(page)[evaluation.competition.reference] == "decision"
     assert "The finance department decides the awards and publishes the results." in page
 
 
 def test_a_member_who_declared_waits_for_the_screening_of_a_closed_competition(municipality, client_for):
-    world = build(municipality)
-    Competition.objects.filter(pk=world.competition.pk).update(state=Competition.State.CLOSED)
-    sign(world, world.chair)
-    assert steps(home(client_for(world.chair))) == {world.competition.reference: "screening"}
+    evaluation = build(municipality)
+    Competition.objects.filter(pk=evaluation.competition.pk).update(state=Competition.State.CLOSED)
+    sign(evaluation, evaluation.chair)
+    assert steps(home(client_for(evaluation.chair))) == {evaluation.competition.reference: "screening"}
 
 
 def test_the_commission_page_lists_the_same_steps(municipality, client_for):
-    world = build(municipality)
-    page = client_for(world.chair).get(reverse("procurement:commission-home")).content.decode()
-    assert steps(page) == {world.competition.reference: "declare"}
-    assert reverse("procurement:declaration", args=[world.competition.reference]) in page
+    evaluation = build(municipality)
+    page = client_for(evaluation.chair).get(reverse("procurement:commission-home")).content.decode()
+    assert steps(page) == {evaluation.competition.reference: "declare"}
+    assert reverse("procurement:declaration", args=[evaluation.competition.reference]) in page
 
 
 def test_the_commission_panel_takes_the_same_queries_for_one_competition_or_many(municipality, client_for):
-    world = build(municipality)
-    sign(world, world.member1)
-    score(world, world.member1, world.applications[0], (8, 4))
-    client = client_for(world.member1)
+    evaluation = build(municipality)
+    sign(evaluation, evaluation.member1)
+    score(evaluation, evaluation.member1, evaluation.applications[0], (8, 4))
+    client = client_for(evaluation.member1)
     queries(client)
     one = queries(client)
     for _ in range(4):
         more = build(municipality)
-        CommissionMemberFactory(competition=more.competition, user=world.member1)
-        sign(more, world.member1, [(more.applications[0].organization, "Related.")])
-        score(more, world.member1, more.applications[1], (5, 2))
-        score(more, world.member1, more.applications[2], (5, None), submit=False)
+        CommissionMemberFactory(competition=more.competition, user=evaluation.member1)
+        sign(more, evaluation.member1, [(more.applications[0].organization, "Related.")])
+        score(more, evaluation.member1, more.applications[1], (5, 2))
+        score(more, evaluation.member1, more.applications[2], (5, None), submit=False)
     assert len(steps(home(client))) == 5
     assert queries(client) == one
 
 
 def test_commission_work_counts_sheets_of_scored_applications_only(municipality):
-    world = build(municipality)
-    sign(world, world.chair)
-    score(world, world.chair, world.applications[0], (8, 4))
+    evaluation = build(municipality)
+    sign(evaluation, evaluation.chair)
+    score(evaluation, evaluation.chair, evaluation.applications[0], (8, 4))
     # Screened out after a sheet was saved: it no longer counts on either side.
-    Application.objects.filter(pk=world.applications[0].pk).update(state=Application.State.INELIGIBLE)
-    (work,) = procurement_selectors.commission_work(user=world.chair)
+    Application.objects.filter(pk=evaluation.applications[0].pk).update(state=Application.State.INELIGIBLE)
+    (work,) = procurement_selectors.commission_work(user=evaluation.chair)
     assert (work.scorable, work.submitted, work.to_score) == (2, 0, 2)
-    assert ScoreSheet.objects.filter(member__user=world.chair).count() == 1
+    assert ScoreSheet.objects.filter(member__user=evaluation.chair).count() == 1
 
 
 # Organizations ----------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def _project(organization, municipality):
         organization=organization,
         submit=True,
     )
-    return ProjectFactory(award=award_for(application))
+    return ProjectFactory(award__application=application)
 
 
 def _report(project, number, due_date, state=MonitoringReport.State.DRAFT) -> MonitoringReport:
@@ -238,9 +238,8 @@ def test_an_organization_member_sees_drafts_with_the_deadline_and_submissions_aw
     screened = ApplicationFactory(
         competition=CompetitionFactory(municipality=municipality, evaluation=True),
         organization=organization,
-        submit=True,
+        eligible=True,
     )
-    Application.objects.filter(pk=screened.pk).update(state=Application.State.ELIGIBLE)
     late_draft = ApplicationFactory(
         competition=CompetitionFactory(municipality=municipality, past_deadline=True),
         organization=organization,
@@ -250,7 +249,7 @@ def test_an_organization_member_sees_drafts_with_the_deadline_and_submissions_aw
         organization=organization,
         submit=True,
     )
-    award_for(awarded)
+    AwardFactory(application=awarded)
 
     page = home(client_for(nco_member))
     drafts = re.findall(r'href="(/applications/\d+/)" data-testid="draft-application"', page)
@@ -365,12 +364,6 @@ def test_the_staff_panel_counts_reports_to_review_without_growing(finance_staff,
 # The demo's people ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SSP_DEMO_ALLOWED = True
-    call_command("seed_demo", "--quiet")
-
-
 def demo_client(client_for, email: str):
     """A demo person, reading English (some of them chose Russian), as the assertions do."""
     user = User.objects.get(email=email)
@@ -379,7 +372,7 @@ def demo_client(client_for, email: str):
     return client_for(user)
 
 
-def test_the_demo_commission_sees_its_competitions(demo, client_for):
+def test_the_demo_commission_sees_its_competitions(demo_data, client_for):
     open_order = Competition.objects.get(title="Maintaining Public Order")
     # The draft for older people has a chair and member 1 so far.
     draft = Competition.objects.get(title="Support for Older People Living Alone")
@@ -393,7 +386,7 @@ def test_the_demo_commission_sees_its_competitions(demo, client_for):
         assert 'data-testid="no-role-home"' not in page
 
 
-def test_the_demo_organizations_see_their_reports_and_applications(demo, client_for):
+def test_the_demo_organizations_see_their_reports_and_applications(demo_data, client_for):
     baldarga = home(demo_client(client_for, "baldarga@ngo.example"))
     # Its second report was sent back for a revision and its final report is overdue.
     assert len(re.findall('data-testid="due-report"', baldarga)) == 2
@@ -410,7 +403,7 @@ def test_the_demo_organizations_see_their_reports_and_applications(demo, client_
     assert "things are left before you can submit." in ulukman
 
 
-def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo, client_for):
+def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo_data, client_for):
     overdue = MonitoringReport.objects.overdue().filter(project__municipality__slug="karakol").count()
     assert overdue == 3
     for email in ("finance@karakol.example", "consultant@dpi.example"):
@@ -420,7 +413,7 @@ def test_the_demo_staff_and_consultant_see_the_reports_of_karakol(demo, client_f
 
 
 @pytest.mark.parametrize("language", ["ky", "ru", "en"])
-def test_every_demo_home_renders_in_each_language(demo, client_for, language):
+def test_every_demo_home_renders_in_each_language(demo_data, client_for, language):
     for email in (
         "chair@karakol.example",
         "member2@karakol.example",
@@ -436,7 +429,7 @@ def test_every_demo_home_renders_in_each_language(demo, client_for, language):
         assert f'<html lang="{language}">' in page, email
 
 
-def test_a_new_account_sees_no_work_but_the_invitation(demo, client_for):
+def test_a_new_account_sees_no_work_but_the_invitation(demo_data, client_for):
     page = home(client_for(UserFactory()))
     assert 'data-testid="no-role-home"' in page
     assert 'data-testid="commission-competition"' not in page

@@ -8,11 +8,12 @@ import time
 from urllib.parse import quote
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.urls import reverse
 
-from organizations.factories import PASSWORD
-from procurement.factories import CommissionMemberFactory
+from organizations.factories import PASSWORD, MunicipalityMembershipFactory
+from organizations.tests.test_second_factor import totp_code
 from procurement.models import Subscription
 from ssp_portal.middleware import LAST_REQUEST_KEY
 
@@ -23,11 +24,6 @@ NOT_SAVED = (
     "You were logged out after 30 minutes without activity, so what you sent was not saved. "
     "Log in, then send it again."
 )
-
-
-@pytest.fixture
-def commission_member(db):
-    return CommissionMemberFactory().user
 
 
 POWERFUL = ["finance_staff", "commission_member", "consultant", "admin_user"]
@@ -80,8 +76,6 @@ def test_nco_members_keep_the_session_length(persona, request, client_for):
 
 
 def test_a_person_who_is_also_finance_staff_times_out_as_finance_staff(nco_member, municipality, client_for):
-    from organizations.factories import MunicipalityMembershipFactory
-
     MunicipalityMembershipFactory(user=nco_member, municipality=municipality)
     client = client_for(nco_member)
     idle_for(client, 45)
@@ -91,10 +85,6 @@ def test_a_person_who_is_also_finance_staff_times_out_as_finance_staff(nco_membe
 
 def test_logging_in_again_comes_back_to_the_page(finance_staff, municipality, client_for, settings):
     """Password, then the authenticator's code (finance staff need a second factor), then the page."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from organizations.tests.test_second_factor import totp_code
-
     settings.MFA_TOTP_TOLERANCE = 1
     secret = generate_totp_secret()
     TOTP.activate(finance_staff, secret)

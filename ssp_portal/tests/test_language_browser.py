@@ -4,7 +4,6 @@ Kyrgyz, and a switch to Russian holds across pages and through logging in."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
 from organizations.demo import DEMO_PASSWORD
@@ -13,14 +12,7 @@ from organizations.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SSP_DEMO_ALLOWED = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", "--quiet")
-
-
-def test_kyrgyz_browser_then_russian_through_log_in(browser: Browser, live_server, demo):
+def test_kyrgyz_browser_then_russian_through_log_in(browser: Browser, live_server, demo_data):
     User.objects.filter(email="baldarga@ngo.example").update(language="ky")
     context = browser.new_context(locale="ky-KG", extra_http_headers={"Accept-Language": "ky-KG,ky;q=0.9"})
     page = context.new_page()

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from monitoring.tests.world import build
+from monitoring.tests.contracted_project import build
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import itertools
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser
 
@@ -112,12 +111,6 @@ def key_pages() -> dict[str | None, list[str]]:
     }
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SSP_DEMO_ALLOWED = True
-    call_command("seed_demo", "--quiet")
-
-
 def open_as(browser: Browser, base: str, email: str | None, language: str, viewport: dict):
     context = browser.new_context(viewport=viewport)
     context.add_cookies([{"name": "django_language", "value": language, "url": base}])
@@ -137,7 +130,7 @@ def open_as(browser: Browser, base: str, email: str | None, language: str, viewp
     return context
 
 
-def test_key_pages_fit_a_phone_and_a_laptop_in_every_language(browser: Browser, live_server, demo):
+def test_key_pages_fit_a_phone_and_a_laptop_in_every_language(browser: Browser, live_server, demo_data):
     base = live_server.url
     pages = key_pages()
     problems = []
@@ -178,7 +171,7 @@ PRINTED = """() => {
 
 
 def test_competition_results_ranking_and_project_pages_print_as_documents(
-    browser: Browser, live_server, demo
+    browser: Browser, live_server, demo_data
 ):
     base = live_server.url
     completed = Competition.objects.filter(state=Competition.State.COMPLETED).order_by("reference").first()

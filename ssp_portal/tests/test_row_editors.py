@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from monitoring.tests.world import build
-from organizations.factories import OrganizationMembershipFactory
+from monitoring.services import projects as project_services
+from monitoring.tests.contracted_project import build
+from organizations.factories import OrganizationMembershipFactory, UserFactory
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -36,7 +39,9 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass
-class World:
+class Editable:
+    """A draft competition, a draft application and a project: each has rows to edit."""
+
     competition: object
     application: object
     project: object
@@ -45,7 +50,7 @@ class World:
 
 
 @pytest.fixture
-def world(municipality, finance_staff, organization, nco_member):
+def editable(municipality, finance_staff, organization, nco_member):
     competition = CompetitionFactory(municipality=municipality, criteria=True, commission=True)
     for position, name in enumerate(("Charter", "Registration certificate", "Budget justification")):
         RequiredDocumentFactory(
@@ -65,7 +70,7 @@ def world(municipality, finance_staff, organization, nco_member):
     )
     project_org = OrganizationMembershipFactory(organization__verified=True).organization
     project = build(municipality, project_org, finance_staff).project
-    return World(competition, application, project, finance_staff, nco_member)
+    return Editable(competition, application, project, finance_staff, nco_member)
 
 
 Data = dict[str, str]
@@ -73,10 +78,10 @@ Data = dict[str, str]
 
 @dataclass(frozen=True)
 class Editor:
-    url: Callable[[World], str]
-    user: Callable[[World], object]
+    url: Callable[[Editable], str]
+    user: Callable[[Editable], object]
     prefix: str
-    stored: Callable[[World], list[dict]]
+    stored: Callable[[Editable], list[dict]]
     change: tuple[str, str]  # (field, value) for the first row
     new: dict[str, str]
     invalid: tuple[int, str, str]  # (row, field, value)
@@ -91,7 +96,7 @@ def _add(data: Data, key: str, amount: Decimal) -> None:
     data[key] = str(Decimal(data[key].replace("\u00a0", "").replace(" ", "")) + amount)
 
 
-def _competition(path: str) -> Callable[[World], str]:
+def _competition(path: str) -> Callable[[Editable], str]:
     return lambda w: reverse(f"procurement:competition-{path}", args=[w.competition.reference])
 
 
@@ -244,15 +249,15 @@ def _without(rows: list[dict], index: int) -> list[dict]:
 
 
 @pytest.fixture(params=list(EDITORS))
-def editor(request, world, client_for):
+def editor(request, editable, client_for):
     spec = EDITORS[request.param]
-    client = client_for(spec.user(world))
-    return spec, client, spec.url(world)
+    client = client_for(spec.user(editable))
+    return spec, client, spec.url(editable)
 
 
-def test_saved_unchanged_the_rows_stay_as_they_were(editor, world):
+def test_saved_unchanged_the_rows_stay_as_they_were(editor, editable):
     spec, client, url = editor
-    before = spec.stored(world)
+    before = spec.stored(editable)
     events = AuditEvent.objects.count()
     data, _html = _page(client, url)
     with CaptureQueriesContext(connection) as queries:
@@ -265,21 +270,21 @@ def test_saved_unchanged_the_rows_stay_as_they_were(editor, world):
     ]
     assert writes == []
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert spec.stored(world) == before
+    assert spec.stored(editable) == before
     assert AuditEvent.objects.count() == events
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was changed, so there was nothing to save." in page
 
 
-def test_one_field_of_one_row_changed_the_others_stay(editor, world):
+def test_one_field_of_one_row_changed_the_others_stay(editor, editable):
     spec, client, url = editor
-    before = spec.stored(world)
+    before = spec.stored(editable)
     data, _html = _page(client, url)
     name, value = spec.change
     data[f"{spec.prefix}-0-{name}"] = value
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    after = spec.stored(world)
+    after = spec.stored(editable)
     assert after[1:] == before[1:]
     assert after[0]["id"] == before[0]["id"]
     assert _shown(after[0][name]) == value
@@ -288,23 +293,23 @@ def test_one_field_of_one_row_changed_the_others_stay(editor, world):
     }
 
 
-def test_one_row_removed_only_it_goes(editor, world):
+def test_one_row_removed_only_it_goes(editor, editable):
     spec, client, url = editor
-    before = spec.stored(world)
+    before = spec.stored(editable)
     data, _html = _page(client, url)
     data[f"{spec.prefix}-{spec.remove}-DELETE"] = "on"
     spec.after_remove(data, spec.prefix)
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    after = spec.stored(world)
+    after = spec.stored(editable)
     kept_ids = [row.get("id") for row in after if "id" in row]
     assert before[spec.remove]["id"] not in kept_ids
     assert kept_ids == [row["id"] for row in _without(before, spec.remove) if "id" in row]
 
 
-def test_one_row_added_it_comes_last(editor, world):
+def test_one_row_added_it_comes_last(editor, editable):
     spec, client, url = editor
-    before = spec.stored(world)
+    before = spec.stored(editable)
     data, _html = _page(client, url)
     index = _stored_count(data, spec.prefix)
     for name, value in spec.new.items():
@@ -312,16 +317,16 @@ def test_one_row_added_it_comes_last(editor, world):
     spec.after_add(data, spec.prefix)
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    after = [row for row in spec.stored(world) if "id" in row]
+    after = [row for row in spec.stored(editable) if "id" in row]
     stored_before = [row for row in before if "id" in row]
     assert len(after) == len(stored_before) + 1
     assert [row["id"] for row in after[:-1]] == [row["id"] for row in stored_before]
     assert after[-1]["id"] not in {row["id"] for row in stored_before}
 
 
-def test_an_invalid_row_saves_nothing_and_says_why_beside_the_field(editor, world):
+def test_an_invalid_row_saves_nothing_and_says_why_beside_the_field(editor, editable):
     spec, client, url = editor
-    before = spec.stored(world)
+    before = spec.stored(editable)
     data, _html = _page(client, url)
     # Another row is changed too: nothing of the post may be saved.
     name, value = spec.change
@@ -330,7 +335,7 @@ def test_an_invalid_row_saves_nothing_and_says_why_beside_the_field(editor, worl
     data[f"{spec.prefix}-{row}-{bad_field}"] = bad_value
     response = client.post(url, data)
     assert response.status_code == 400
-    assert spec.stored(world) == before
+    assert spec.stored(editable) == before
     html = response.content.decode()
     control = f"id_{spec.prefix}-{row}-{bad_field}"
     error = re.search(
@@ -344,56 +349,56 @@ def test_an_invalid_row_saves_nothing_and_says_why_beside_the_field(editor, worl
     assert again[f"{spec.prefix}-0-{name}"] == value
 
 
-def test_an_extra_row_left_blank_is_ignored_but_a_stored_row_left_blank_is_not(world, client_for):
-    client = client_for(world.staff)
-    url = EDITORS["documents"].url(world)
+def test_an_extra_row_left_blank_is_ignored_but_a_stored_row_left_blank_is_not(editable, client_for):
+    client = client_for(editable.staff)
+    url = EDITORS["documents"].url(editable)
     data, _html = _page(client, url)
     data["documents-1-name"] = ""
     data["documents-1-description"] = ""
     response = client.post(url, data)
     assert response.status_code == 400
-    assert world.competition.required_documents.count() == 3
+    assert editable.competition.required_documents.count() == 3
 
 
-def test_a_list_changed_since_the_page_was_opened_is_not_overwritten(world, client_for):
-    client = client_for(world.staff)
-    url = EDITORS["documents"].url(world)
+def test_a_list_changed_since_the_page_was_opened_is_not_overwritten(editable, client_for):
+    client = client_for(editable.staff)
+    url = EDITORS["documents"].url(editable)
     data, _html = _page(client, url)
     # Someone else removes a document meanwhile.
-    world.competition.required_documents.first().delete()
+    editable.competition.required_documents.first().delete()
     data["documents-1-description"] = "Changed here"
     response = client.post(url, data)
     assert response.status_code == 400
     assert "changed by someone else since you opened it" in response.content.decode()
-    assert not world.competition.required_documents.filter(description="Changed here").exists()
+    assert not editable.competition.required_documents.filter(description="Changed here").exists()
 
 
 @pytest.mark.parametrize("name", list(EDITORS))
-def test_an_edit_made_meanwhile_in_another_tab_is_not_overwritten(name, world, client_for):
+def test_an_edit_made_meanwhile_in_another_tab_is_not_overwritten(name, editable, client_for):
     spec = EDITORS[name]
-    client = client_for(spec.user(world))
-    url = spec.url(world)
+    client = client_for(spec.user(editable))
+    url = spec.url(editable)
     first, _html = _page(client, url)
     second = dict(first)
     # Tab A changes the first row and saves.
     field_name, value = spec.change
     first[f"{spec.prefix}-0-{field_name}"] = value
     assert client.post(url, first).status_code == 302
-    after_first = spec.stored(world)
+    after_first = spec.stored(editable)
     # Tab B, opened before, changes nothing or another row: refused, A's edit stays.
     response = client.post(url, second)
     assert response.status_code == 400
     html = response.content.decode()
     assert "changed by someone else since you opened it" in html
     assert 'class="invalid-feedback' not in html  # no misleading messages on the fields
-    assert spec.stored(world) == after_first
+    assert spec.stored(editable) == after_first
 
 
-def test_rows_of_another_list_cannot_be_named(world, client_for, other_municipality):
-    client = client_for(world.staff)
-    other = CompetitionFactory(municipality=world.competition.municipality)
+def test_rows_of_another_list_cannot_be_named(editable, client_for, other_municipality):
+    client = client_for(editable.staff)
+    other = CompetitionFactory(municipality=editable.competition.municipality)
     RequiredDocumentFactory(competition=other, name="Theirs")
-    url = EDITORS["documents"].url(world)
+    url = EDITORS["documents"].url(editable)
     data, _html = _page(client, url)
     data["documents-0-id"] = str(other.required_documents.get().pk)
     response = client.post(url, data)
@@ -401,25 +406,25 @@ def test_rows_of_another_list_cannot_be_named(world, client_for, other_municipal
     assert other.required_documents.get().name == "Theirs"
 
 
-def test_two_rows_can_swap_names(world, client_for):
-    client = client_for(world.staff)
-    url = EDITORS["documents"].url(world)
+def test_two_rows_can_swap_names(editable, client_for):
+    client = client_for(editable.staff)
+    url = EDITORS["documents"].url(editable)
     data, _html = _page(client, url)
     data["documents-0-name"], data["documents-1-name"] = data["documents-1-name"], data["documents-0-name"]
     response = client.post(url, data)
     assert response.status_code == 302
-    assert list(world.competition.required_documents.values_list("name", flat=True)) == [
+    assert list(editable.competition.required_documents.values_list("name", flat=True)) == [
         "Registration certificate",
         "Charter",
         "Budget justification",
     ]
 
 
-def test_a_paid_tranche_is_shown_but_neither_changes_nor_goes(world, client_for):
-    tranche = world.project.tranches.get(number=1)
+def test_a_paid_tranche_is_shown_but_neither_changes_nor_goes(editable, client_for):
+    tranche = editable.project.tranches.get(number=1)
     type(tranche).objects.filter(pk=tranche.pk).update(paid_on=datetime.date(2026, 1, 10))
-    client = client_for(world.staff)
-    url = EDITORS["tranches"].url(world)
+    client = client_for(editable.staff)
+    url = EDITORS["tranches"].url(editable)
     data, html = _page(client, url)
     # Shown as text, not as a field: nothing of it is posted.
     assert 'name="tranches-0-amount"' not in html
@@ -429,12 +434,12 @@ def test_a_paid_tranche_is_shown_but_neither_changes_nor_goes(world, client_for)
     data.update({"tranches-0-amount": "1", "tranches-0-DELETE": "on", "tranches-1-amount": "75000"})
     response = client.post(url, data)
     assert response.status_code == 302
-    assert world.project.tranches.get(number=1).amount == Decimal("75000")
+    assert editable.project.tranches.get(number=1).amount == Decimal("75000")
 
 
-def test_budget_over_the_maximum_grant_is_refused_beside_the_requested_amount(world, client_for):
-    client = client_for(world.member)
-    url = EDITORS["budget"].url(world)
+def test_budget_over_the_maximum_grant_is_refused_beside_the_requested_amount(editable, client_for):
+    client = client_for(editable.member)
+    url = EDITORS["budget"].url(editable)
     data, _html = _page(client, url)
     data["requested_amount"] = "250000"
     response = client.post(url, data)
@@ -444,15 +449,15 @@ def test_budget_over_the_maximum_grant_is_refused_beside_the_requested_amount(wo
         .errors["requested_amount"][0]
         .startswith("The maximum grant of this competition is")
     )
-    world.application.refresh_from_db()
-    assert world.application.requested_amount == Decimal("150000")
+    editable.application.refresh_from_db()
+    assert editable.application.requested_amount == Decimal("150000")
 
 
 def test_budget_lines_that_do_not_add_up_are_refused_and_an_empty_request_takes_their_total(
-    world, client_for
+    editable, client_for
 ):
-    client = client_for(world.member)
-    url = EDITORS["budget"].url(world)
+    client = client_for(editable.member)
+    url = EDITORS["budget"].url(editable)
     data, _html = _page(client, url)
     data["lines-0-quantity"] = "7"  # 70,000 + 90,000 = 160,000
     response = client.post(url, data)
@@ -463,13 +468,13 @@ def test_budget_lines_that_do_not_add_up_are_refused_and_an_empty_request_takes_
     )
     data["requested_amount"] = ""
     assert client.post(url, data).status_code == 302
-    world.application.refresh_from_db()
-    assert world.application.requested_amount == Decimal("160000")
+    editable.application.refresh_from_db()
+    assert editable.application.requested_amount == Decimal("160000")
 
 
-def test_the_budget_shows_line_totals_and_their_sum_as_typed(world, client_for):
-    client = client_for(world.member)
-    url = EDITORS["budget"].url(world)
+def test_the_budget_shows_line_totals_and_their_sum_as_typed(editable, client_for):
+    client = client_for(editable.member)
+    url = EDITORS["budget"].url(editable)
     data, html = _page(client, url)
     html = _plain(html)
     assert re.findall(r"<output data-row-total>([^<]*)</output>", html)[:2] == [
@@ -484,43 +489,41 @@ def test_the_budget_shows_line_totals_and_their_sum_as_typed(world, client_for):
     html = _plain(response.content.decode())
     assert re.findall(r"<output data-row-total>([^<]*)</output>", html)[0] == "KGS\u00a065,000"
     assert re.search(r'<output data-sum="total"[^>]*class="text-danger">KGS\u00a0155,000</output>', html)
-    assert world.application.budget_lines.get(position=0).quantity == Decimal("6")
+    assert editable.application.budget_lines.get(position=0).quantity == Decimal("6")
 
 
-def test_numbers_are_read_as_people_type_them(world, client_for):
-    client = client_for(world.member)
-    url = EDITORS["budget"].url(world)
+def test_numbers_are_read_as_people_type_them(editable, client_for):
+    client = client_for(editable.member)
+    url = EDITORS["budget"].url(editable)
     data, _html = _page(client, url)
     data.update({"lines-1-unit_cost": "90 000,00", "requested_amount": "150\u00a0000"})
     assert client.post(url, data).status_code == 302
-    assert world.application.budget_lines.get(position=1).unit_cost == Decimal("90000")
+    assert editable.application.budget_lines.get(position=1).unit_cost == Decimal("90000")
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "6.5"), ("ru", "6,5"), ("ky", "6,5")])
-def test_numbers_in_the_fields_use_the_page_s_decimal_sign(world, client_for, language, shown):
-    world.application.budget_lines.filter(position=0).update(quantity=Decimal("6.5"))
-    user = world.member
+def test_numbers_in_the_fields_use_the_page_s_decimal_sign(editable, client_for, language, shown):
+    editable.application.budget_lines.filter(position=0).update(quantity=Decimal("6.5"))
+    user = editable.member
     user.language = language
     user.save(update_fields=["language"])
-    data, _html = _page(client_for(user), EDITORS["budget"].url(world))
+    data, _html = _page(client_for(user), EDITORS["budget"].url(editable))
     assert data["lines-0-quantity"] == shown
     # Posted back as shown, it reads the same.
     data["requested_amount"] = ""
-    assert client_for(user).post(EDITORS["budget"].url(world), data).status_code == 302
-    assert world.application.budget_lines.get(position=0).quantity == Decimal("6.5")
+    assert client_for(user).post(EDITORS["budget"].url(editable), data).status_code == 302
+    assert editable.application.budget_lines.get(position=0).quantity == Decimal("6.5")
 
 
-def test_a_person_with_an_account_joins_the_commission_without_retyping_their_name(world, client_for):
-    from organizations.factories import UserFactory
-
+def test_a_person_with_an_account_joins_the_commission_without_retyping_their_name(editable, client_for):
     known = UserFactory(full_name="Bakyt Toktosunov")
-    client = client_for(world.staff)
-    url = EDITORS["commission"].url(world)
+    client = client_for(editable.staff)
+    url = EDITORS["commission"].url(editable)
     data, _html = _page(client, url)
     index = _stored_count(data, "commission")
     data.update({f"commission-{index}-email": known.email.upper(), f"commission-{index}-role": "member"})
     assert client.post(url, data).status_code == 302
-    assert world.competition.commission.filter(user=known).exists()
+    assert editable.competition.commission.filter(user=known).exists()
     # Someone without an account needs a name for the invitation.
     data, _html = _page(client, url)
     index = _stored_count(data, "commission")
@@ -531,18 +534,18 @@ def test_a_person_with_an_account_joins_the_commission_without_retyping_their_na
 
 
 @pytest.mark.parametrize("name", list(EDITORS))
-def test_a_stale_form_saved_again_is_still_refused(name, world, client_for):
+def test_a_stale_form_saved_again_is_still_refused(name, editable, client_for):
     """The page that refused a stale save shows the list as it is now, and Save on it is refused
     again: the other tab's edit is overwritten only after loading the list afresh."""
     spec = EDITORS[name]
-    client = client_for(spec.user(world))
-    url = spec.url(world)
+    client = client_for(spec.user(editable))
+    url = spec.url(editable)
     first, _html = _page(client, url)
     second = dict(first)
     field_name, value = spec.change
     first[f"{spec.prefix}-0-{field_name}"] = value
     assert client.post(url, first).status_code == 302
-    after_first = spec.stored(world)
+    after_first = spec.stored(editable)
     refused = client.post(url, second)
     assert refused.status_code == 400
     html = refused.content.decode()
@@ -553,20 +556,18 @@ def test_a_stale_form_saved_again_is_still_refused(name, world, client_for):
     response = client.post(url, again)
     assert response.status_code == 400
     assert "changed by someone else since you opened it" in response.content.decode()
-    assert spec.stored(world) == after_first
+    assert spec.stored(editable) == after_first
     # Loaded afresh, the list saves.
     fresh, _html = _page(client, url)
     assert client.post(url, fresh).status_code == 302
 
 
-def _freeze_project(world, state: str) -> None:
-    type(world.project).objects.filter(pk=world.project.pk).update(state=state)
+def _freeze_project(editable, state: str) -> None:
+    type(editable.project).objects.filter(pk=editable.project.pk).update(state=state)
 
 
-def _freeze_competition(world, state: str) -> None:
-    from django.utils import timezone
-
-    type(world.competition).objects.filter(pk=world.competition.pk).update(
+def _freeze_competition(editable, state: str) -> None:
+    type(editable.competition).objects.filter(pk=editable.competition.pk).update(
         state=state, published_at=timezone.now()
     )
 
@@ -591,14 +592,14 @@ FROZEN = [
 
 @pytest.mark.parametrize(("name", "freeze", "reason"), FROZEN, ids=[f"{n}-{r[:22]}" for n, _f, r in FROZEN])
 def test_an_editor_of_rows_that_cannot_change_is_read_only_and_refuses_a_save(
-    name, freeze, reason, world, client_for
+    name, freeze, reason, editable, client_for
 ):
     spec = EDITORS[name]
-    client = client_for(spec.user(world))
-    url = spec.url(world)
+    client = client_for(spec.user(editable))
+    url = spec.url(editable)
     opened, _html = _page(client, url)  # opened while the rows could still change
-    freeze(world)
-    before = spec.stored(world)
+    freeze(editable)
+    before = spec.stored(editable)
     events = AuditEvent.objects.count()
     page = client.get(url)
     assert page.status_code == 200
@@ -614,19 +615,15 @@ def test_an_editor_of_rows_that_cannot_change_is_read_only_and_refuses_a_save(
     response = client.post(url, opened)
     assert response.status_code == 400
     assert reason in response.content.decode()
-    assert spec.stored(world) == before
+    assert spec.stored(editable) == before
     assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.parametrize("state", ["suspended", "terminated", "completed"])
-def test_the_services_refuse_to_set_up_a_project_that_is_not_active(state, world):
-    from django.core.exceptions import ValidationError
-
-    from monitoring.services import projects as project_services
-
-    _freeze_project(world, state)
+def test_the_services_refuse_to_set_up_a_project_that_is_not_active(state, editable):
+    _freeze_project(editable, state)
     with pytest.raises(ValidationError, match=f"The project is {state}"):
-        project_services.project_set_indicators(project=world.project, by=world.staff, indicators=[])
+        project_services.project_set_indicators(project=editable.project, by=editable.staff, indicators=[])
     with pytest.raises(ValidationError, match=f"The project is {state}"):
-        project_services.project_set_schedule(project=world.project, by=world.staff, every_months=3)
-    assert world.project.indicators.count() == 2
+        project_services.project_set_schedule(project=editable.project, by=editable.staff, every_months=3)
+    assert editable.project.indicators.count() == 2

@@ -16,7 +16,7 @@ ROWS: dict[str, Row] = {
 
 
 @pytest.fixture
-def world(db):
+def published_head(db):
     return PublishedHead.objects.create(
         date=datetime.date(2026, 11, 26), last_event_id=1, count=1, hash="a" * 64
     )
@@ -25,5 +25,5 @@ def world(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("key", sorted(ROWS))
-def test_access(key, persona, world, client_for, request, django_capture_on_commit_callbacks):
-    run_row(key, ROWS[key], persona, world, client_for, request, django_capture_on_commit_callbacks)
+def test_access(key, persona, published_head, client_for, request, django_capture_on_commit_callbacks):
+    run_row(key, ROWS[key], persona, published_head, client_for, request, django_capture_on_commit_callbacks)

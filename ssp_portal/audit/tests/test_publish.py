@@ -9,7 +9,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from organizations.factories import OrganizationFactory
 from ssp_portal.audit.models import ImmutableEventError, PublishedHead
 from ssp_portal.audit.services import audit_record, chain_head_publish, chain_heads_publish_due
 from ssp_portal.audit.tasks import publish_chain_heads
@@ -17,12 +16,6 @@ from ssp_portal.audit.tasks import publish_chain_heads
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def events():
-    organization = OrganizationFactory()
-    return [audit_record(actor=None, verb=f"step.{n}", target=organization) for n in range(3)]
 
 
 def test_a_day_is_published_with_the_last_event_recorded_before_its_end(events):

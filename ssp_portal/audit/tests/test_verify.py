@@ -18,10 +18,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.factories import OrganizationFactory
 from ssp_portal.audit import chain
 from ssp_portal.audit.models import AuditEvent
-from ssp_portal.audit.services import audit_record, chain_head_publish
+from ssp_portal.audit.services import chain_head_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -63,15 +62,6 @@ def rehash_from(position: int) -> None:
 
 def utc(event: AuditEvent) -> str:
     return event.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-@pytest.fixture
-def events():
-    organization = OrganizationFactory()
-    return [
-        audit_record(actor=None, verb=verb, target=organization)
-        for verb in ("organization.registered", "organization.verified", "organization.suspended")
-    ]
 
 
 def verify(*args: str) -> str:

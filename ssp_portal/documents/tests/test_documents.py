@@ -2,24 +2,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import urllib.request
 
 import pytest
 from django.urls import reverse
 
 from organizations.documents import REGISTRATION_CARD
 from organizations.factories import OrganizationMembershipFactory
+from ssp_portal.documents import registry
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.rendering import html_to_pdf
 from ssp_portal.documents.services import document_render, document_request
 from ssp_portal.documents.tests.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the work scheduled for after the commit (the render task) as it would be."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_request_renders_the_registration_card_with_cyrillic_and_kyrgyz_letters(
@@ -74,8 +70,6 @@ def test_rendering_twice_keeps_the_first_file(organization, nco_member, on_commi
 
 
 def test_a_template_error_marks_the_document_failed(organization, nco_member, monkeypatch, on_commit):
-    from ssp_portal.documents import registry
-
     broken = dataclasses.replace(
         registry.get_kind(REGISTRATION_CARD), template="organizations/pdf/missing.html"
     )
@@ -92,8 +86,6 @@ def test_a_template_error_marks_the_document_failed(organization, nco_member, mo
 
 
 def test_documents_never_fetch_from_the_network(monkeypatch):
-    import urllib.request
-
     def refuse(*args, **kwargs):
         raise AssertionError("a document tried to reach the network")
 

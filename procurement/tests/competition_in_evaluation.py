@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-
-from django.utils import timezone
 
 from organizations.factories import OrganizationMembershipFactory, UserFactory
 from procurement.factories import (
@@ -20,7 +17,7 @@ from procurement.services import evaluation as services
 
 
 @dataclass
-class EvaluationWorld:
+class CompetitionInEvaluation:
     competition: Competition
     criteria: list[EvaluationCriterion]
     chair: object
@@ -32,17 +29,10 @@ class EvaluationWorld:
     applicants: list[object]  # a member of each eligible application's organization
 
 
-def build(municipality, *, budget: Decimal = Decimal("400000")) -> EvaluationWorld:
+def build(municipality, *, budget: Decimal = Decimal("400000")) -> CompetitionInEvaluation:
     competition = CompetitionFactory(
-        municipality=municipality,
-        past_deadline=True,
-        budget=budget,
-        max_grant=Decimal("200000"),
+        municipality=municipality, evaluation=True, budget=budget, max_grant=Decimal("200000")
     )
-    Competition.objects.filter(pk=competition.pk).update(
-        state=Competition.State.EVALUATION, evaluation_started_at=timezone.now() - datetime.timedelta(hours=1)
-    )
-    competition.refresh_from_db()
     criteria = [
         EvaluationCriterion.objects.create(
             competition=competition, position=0, name="Relevance", max_score=10, weight=60
@@ -59,26 +49,26 @@ def build(municipality, *, budget: Decimal = Decimal("400000")) -> EvaluationWor
     CommissionMemberFactory(competition=competition, user=member2)
     applications, applicants = [], []
     for name in ("Organization A", "Organization B", "Organization C"):
-        application = ApplicationFactory(competition=competition, organization__name=name, submit=True)
+        application = ApplicationFactory(competition=competition, organization__name=name, eligible=True)
         ApplicationAttachmentFactory(application=application)
-        Application.objects.filter(pk=application.pk).update(state=Application.State.ELIGIBLE)
-        application.refresh_from_db()
         applications.append(application)
         applicants.append(OrganizationMembershipFactory(organization=application.organization).user)
-    ineligible = ApplicationFactory(competition=competition, organization__name="Organization D", submit=True)
-    Application.objects.filter(pk=ineligible.pk).update(state=Application.State.INELIGIBLE)
-    withdrawn = ApplicationFactory(competition=competition, organization__name="Organization E", submit=True)
-    Application.objects.filter(pk=withdrawn.pk).update(state=Application.State.WITHDRAWN)
-    return EvaluationWorld(
+    ineligible = ApplicationFactory(
+        competition=competition, organization__name="Organization D", ineligible=True
+    )
+    withdrawn = ApplicationFactory(
+        competition=competition, organization__name="Organization E", withdrawn=True
+    )
+    return CompetitionInEvaluation(
         competition, criteria, chair, member1, member2, applications, ineligible, withdrawn, applicants
     )
 
 
-def sign(world: EvaluationWorld, user, conflicts=()):
-    return services.declaration_sign(competition=world.competition, by=user, conflicts=list(conflicts))
+def sign(evaluation: CompetitionInEvaluation, user, conflicts=()):
+    return services.declaration_sign(competition=evaluation.competition, by=user, conflicts=list(conflicts))
 
 
-def score(world: EvaluationWorld, user, application, values, *, submit: bool = True):
+def score(evaluation: CompetitionInEvaluation, user, application, values, *, submit: bool = True):
     return services.sheet_save(
         application=application,
         by=user,
@@ -86,7 +76,7 @@ def score(world: EvaluationWorld, user, application, values, *, submit: bool = T
             services.ScoreData(
                 criterion.pk, None if value is None else Decimal(str(value)), f"on {criterion.name}"
             )
-            for criterion, value in zip(world.criteria, values, strict=True)
+            for criterion, value in zip(evaluation.criteria, values, strict=True)
         ],
         overall_comment="overall",
         submit=submit,

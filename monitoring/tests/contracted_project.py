@@ -1,4 +1,4 @@
-"""A project under way, for the monitoring tests."""
+"""A project under a grant agreement, for the monitoring tests."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from monitoring.factories import award_for
 from monitoring.models import MonitoringReport, Project
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
 from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
-from procurement.factories import ApplicationFactory, CompetitionFactory
+from procurement.factories import ApplicationFactory, AwardFactory, CompetitionFactory
 from procurement.models import BudgetLine
 
 
 @dataclass
-class ProjectWorld:
+class ContractedProject:
     project: Project
     member: object
     reports: list[MonitoringReport]
@@ -40,25 +39,13 @@ def build(
     )
     application = ApplicationFactory(competition=competition, organization=organization, submit=True)
     application.budget_lines.all().delete()
-    BudgetLine.objects.create(
-        application=application,
-        position=0,
-        category="staff",
-        description="Staff",
-        unit="month",
-        quantity=10,
-        unit_cost=10000,
-    )
-    BudgetLine.objects.create(
-        application=application,
-        position=1,
-        category="equipment",
-        description="Supplies",
-        unit="set",
-        quantity=50,
-        unit_cost=1000,
-    )
-    award = award_for(application, amount=Decimal("150000"))
+    fields = ("category", "description", "unit", "quantity", "unit_cost")
+    lines = [("staff", "Staff", "month", 10, 10000), ("equipment", "Supplies", "set", 50, 1000)]
+    for position, values in enumerate(lines):
+        BudgetLine.objects.create(
+            application=application, position=position, **dict(zip(fields, values, strict=True))
+        )
+    award = AwardFactory(application=application, amount=Decimal("150000"))
     project = services.project_create_from_award(
         award=award,
         by=finance_staff,
@@ -90,11 +77,13 @@ def build(
         else organization.memberships.first().user
     )
     consultant = MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
-    return ProjectWorld(project, member, list(project.reports.order_by("number")), finance_staff, consultant)
+    return ContractedProject(
+        project, member, list(project.reports.order_by("number")), finance_staff, consultant
+    )
 
 
 def fill(
-    world: ProjectWorld,
+    contracted: ContractedProject,
     report: MonitoringReport,
     *,
     staff="20000",
@@ -106,11 +95,11 @@ def fill(
 ) -> list[str]:
     """The whole draft of a report, saved as the organization saves it."""
     explanations = explanations or {}
-    indicators = list(world.project.indicators.all())
-    lines = list(world.project.budget_lines.all())
+    indicators = list(contracted.project.indicators.all())
+    lines = list(contracted.project.budget_lines.all())
     return report_services.report_save_draft(
         report=report,
-        by=world.member,
+        by=contracted.member,
         draft=report_services.ReportDraft(
             narrative={
                 "activities": "Done.",

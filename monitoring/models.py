@@ -38,14 +38,19 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(Q(municipality__in=municipalities) | Q(organization__in=organizations))
 
 
+# A model's states are declared at module level so that its Meta's constraints can name them;
+# read them through the model (``Project.State``, ``MonitoringReport.State``).
+class ProjectState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
 class Project(models.Model):
     """The grant agreement of an awarded application, followed until its end."""
 
-    class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        SUSPENDED = "suspended", _("Suspended")
-        TERMINATED = "terminated", _("Terminated")
+    State = ProjectState
 
     award = models.OneToOneField(
         Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="project"
@@ -92,7 +97,7 @@ class Project(models.Model):
                 violation_error_message=_("The project cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["active", "completed", "suspended", "terminated"]),
+                condition=Q(state__in=ProjectState.values),
                 name="project_state_valid",
             ),
         ]
@@ -184,6 +189,13 @@ class MonitoringReportQuerySet(models.QuerySet):
         return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
 
 
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
+    REVISION_REQUESTED = "revision_requested", _("Revision requested")
+    ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
+
+
 class MonitoringReport(models.Model):
     """A report of the organization for one period of the project: draft → submitted →
     accepted | revision requested (and submitted again)."""
@@ -192,11 +204,7 @@ class MonitoringReport(models.Model):
         INTERIM = "interim", _("Interim report")
         FINAL = "final", _("Final report")
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
-        REVISION_REQUESTED = "revision_requested", _("Revision requested")
-        ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
+    State = ReportState
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
@@ -231,7 +239,7 @@ class MonitoringReport(models.Model):
                 condition=Q(period_end__gte=F("period_start")), name="report_period_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "submitted", "revision_requested", "accepted"]),
+                condition=Q(state__in=ReportState.values),
                 name="report_state_valid",
             ),
         ]

@@ -156,6 +156,13 @@ class Municipality(models.Model):
         return reverse("organizations:municipality-detail", kwargs={"slug": self.slug})
 
 
+# A model's states and roles are declared at module level so that its Meta's constraints can name
+# them; read them through the model (``MunicipalityMembership.Role``, ``Organization.Status``).
+class MunicipalityRole(models.TextChoices):
+    STAFF = "staff", _("Finance staff")
+    CONSULTANT = "consultant", _("Monitoring consultant")
+
+
 class MunicipalityMembershipQuerySet(models.QuerySet):
     def staff(self) -> MunicipalityMembershipQuerySet:
         return self.filter(role=MunicipalityMembership.Role.STAFF)
@@ -171,9 +178,7 @@ class MunicipalityMembership(models.Model):
     they cannot also be its staff.
     """
 
-    class Role(models.TextChoices):
-        STAFF = "staff", _("Finance staff")
-        CONSULTANT = "consultant", _("Monitoring consultant")
+    Role = MunicipalityRole
 
     user = models.ForeignKey(
         User,
@@ -205,13 +210,23 @@ class MunicipalityMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "municipality"], name="municipality_membership_one_role"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["staff", "consultant"]),
+                condition=models.Q(role__in=MunicipalityRole.values),
                 name="municipality_membership_role_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.municipality}"
+
+
+class OrganizationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+# What lifting a suspension can return an organization to.
+SUSPENDED_FROM = [OrganizationStatus.PENDING, OrganizationStatus.VERIFIED]
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -246,10 +261,7 @@ class Organization(models.Model):
         INSTITUTION = "institution", _("Institution")
         OTHER = "other", _("Other non-commercial organization")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending verification")
-        VERIFIED = "verified", _("Verified")
-        SUSPENDED = "suspended", _("Suspended")
+    Status = OrganizationStatus
 
     name = models.CharField(_("name"), max_length=300)
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
@@ -276,7 +288,7 @@ class Organization(models.Model):
     suspended_from = models.CharField(
         _("status before the suspension"),
         max_length=16,
-        choices=[(Status.PENDING, Status.PENDING.label), (Status.VERIFIED, Status.VERIFIED.label)],
+        choices=[(status, status.label) for status in SUSPENDED_FROM],
         blank=True,
         help_text=_("What lifting the suspension returns the organization to."),
     )
@@ -307,7 +319,7 @@ class Organization(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(verification_status__in=["pending", "verified", "suspended"]),
+                condition=models.Q(verification_status__in=OrganizationStatus.values),
                 name="organization_status_valid",
             ),
             models.CheckConstraint(
@@ -315,12 +327,13 @@ class Organization(models.Model):
             ),
             # A suspension says why, and what lifting it returns to; nothing else has the latter.
             models.CheckConstraint(
-                condition=~models.Q(verification_status="suspended")
-                | (~models.Q(status_reason="") & models.Q(suspended_from__in=["pending", "verified"])),
+                condition=~models.Q(verification_status=OrganizationStatus.SUSPENDED)
+                | (~models.Q(status_reason="") & models.Q(suspended_from__in=SUSPENDED_FROM)),
                 name="organization_suspension_has_reason",
             ),
             models.CheckConstraint(
-                condition=models.Q(verification_status="suspended") | models.Q(suspended_from=""),
+                condition=models.Q(verification_status=OrganizationStatus.SUSPENDED)
+                | models.Q(suspended_from=""),
                 name="organization_suspended_from_only_when_suspended",
             ),
         ]
@@ -388,6 +401,13 @@ class OrganizationInvitationQuerySet(models.QuerySet):
         return self.filter(state=OrganizationInvitation.State.OPEN)
 
 
+class InvitationState(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("invitation state", "Declined")
+    CANCELLED = "cancelled", pgettext_lazy("invitation state", "Cancelled")
+
+
 class OrganizationInvitation(models.Model):
     """A member's invitation to a colleague, by e-mail address, to join the organization.
 
@@ -396,11 +416,7 @@ class OrganizationInvitation(models.Model):
     who may answer it.
     """
 
-    class State(models.TextChoices):
-        OPEN = "open", _("Waiting for an answer")
-        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
-        DECLINED = "declined", pgettext_lazy("invitation state", "Declined")
-        CANCELLED = "cancelled", pgettext_lazy("invitation state", "Cancelled")
+    State = InvitationState
 
     organization = models.ForeignKey(
         Organization,
@@ -441,15 +457,15 @@ class OrganizationInvitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],
-                condition=models.Q(state="open"),
+                condition=models.Q(state=InvitationState.OPEN),
                 name="organization_invitation_one_open_per_address",
             ),
             models.CheckConstraint(
-                condition=models.Q(state__in=["open", "accepted", "declined", "cancelled"]),
+                condition=models.Q(state__in=InvitationState.values),
                 name="organization_invitation_state_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(state="open") | models.Q(closed_at__isnull=False),
+                condition=models.Q(state=InvitationState.OPEN) | models.Q(closed_at__isnull=False),
                 name="organization_invitation_closed_has_time",
             ),
         ]

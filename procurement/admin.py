@@ -267,7 +267,7 @@ class AfterResultsAdminMixin(SealedAdminMixin):
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
-        return queryset.filter(**{f"{self.competition_path}__state": "completed"})
+        return queryset.filter(**{f"{self.competition_path}__state": Competition.State.COMPLETED})
 
 
 class CriterionScoreInline(ReadOnlyInline):

@@ -353,7 +353,8 @@ def scoring_finished(progress: dict, seat: CommissionMember | None = None) -> bo
     """
     rows = [r for r in progress["members"] if seat is None or r["member"].pk == seat.pk]
     return bool(rows) and all(
-        row["declaration"] is not None and all(cell in ("submitted", "conflict") for cell in row["cells"])
+        row["declaration"] is not None
+        and all(cell in (ScoreSheet.State.SUBMITTED, "conflict") for cell in row["cells"])
         for row in rows
     )
 

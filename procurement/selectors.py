@@ -496,7 +496,9 @@ def commission_seats(*, user: User) -> QuerySet[CommissionMember]:
         CommissionMember.objects.filter(user=user)
         .select_related("competition__municipality", "declaration")
         .annotate(
-            submitted_sheets=Count("score_sheets", filter=Q(score_sheets__state="submitted"), distinct=True),
+            submitted_sheets=Count(
+                "score_sheets", filter=Q(score_sheets__state=ScoreSheet.State.SUBMITTED), distinct=True
+            ),
         )
         .order_by("-competition__deadline")
     )

@@ -271,7 +271,9 @@ class ApplyForm(forms.Form):
 class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("eligible", _("Eligible")), ("ineligible", _("Ineligible"))],
+        choices=[
+            (state, state.label) for state in (Application.State.ELIGIBLE, Application.State.INELIGIBLE)
+        ],
         widget=forms.RadioSelect,
     )
     requirement = forms.ModelChoiceField(
@@ -292,7 +294,7 @@ class ScreeningForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("decision") == "ineligible" and not cleaned.get("requirement"):
+        if cleaned.get("decision") == Application.State.INELIGIBLE and not cleaned.get("requirement"):
             self.add_error("requirement", _("Choose the requirement the application does not meet."))
         return cleaned
 

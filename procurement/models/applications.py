@@ -39,6 +39,17 @@ def unsealed(now: datetime.datetime | None = None, prefix: str = "competition__"
     return Q(**{f"{prefix}deadline__lte": now}) & ~cancelled_early
 
 
+# Declared at module level so that Meta's constraints can name them; read it as ``Application.State``.
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")
+
+
 class ApplicationQuerySet(models.QuerySet):
     def with_effective_competition_state(self, now: datetime.datetime | None = None) -> ApplicationQuerySet:
         """Annotate ``competition_state`` as reads see it (a passed deadline is closed)."""
@@ -81,7 +92,7 @@ class ApplicationQuerySet(models.QuerySet):
         if user.is_superuser:
             others = Q()
         else:
-            staff_of = user.municipality_memberships.filter(role="staff").values("municipality")
+            staff_of = user.municipality_memberships.staff().values("municipality")
             others = Q(competition__municipality__in=staff_of)
         # The commission: once a member has signed the declaration, the eligible applications of
         # organizations they are not conflicted with.
@@ -108,14 +119,7 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(models.Model):
     """An organization's proposal to a competition. Each submitted version is kept as it was."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        ELIGIBLE = "eligible", _("Eligible")
-        INELIGIBLE = "ineligible", _("Ineligible")
-        AWARDED = "awarded", _("Awarded")
-        NOT_AWARDED = "not_awarded", _("Not awarded")
+    State = ApplicationState
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("competition"), on_delete=models.PROTECT, related_name="applications"
@@ -204,25 +208,14 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["competition", "organization"],
-                condition=~Q(state="withdrawn"),
+                condition=~Q(state=ApplicationState.WITHDRAWN),
                 name="application_one_live_per_organization",
                 violation_error_message=_(
                     "This organization already has an application to this competition."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(
-                    state__in=[
-                        "draft",
-                        "submitted",
-                        "withdrawn",
-                        "eligible",
-                        "ineligible",
-                        "awarded",
-                        "not_awarded",
-                    ]
-                ),
-                name="application_state_valid",
+                condition=Q(state__in=ApplicationState.values), name="application_state_valid"
             ),
             models.CheckConstraint(
                 condition=Q(requested_amount__isnull=True) | Q(requested_amount__gt=0),
@@ -233,7 +226,8 @@ class Application(models.Model):
                 name="application_cofinancing_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False, receipt_number__isnull=False),
+                condition=Q(state=ApplicationState.DRAFT)
+                | Q(submitted_at__isnull=False, receipt_number__isnull=False),
                 name="application_submitted_has_receipt",
             ),
         ]

@@ -29,6 +29,13 @@ def unique_in_each_language(fields: list[str], text: str, name: str) -> list[mod
     ]
 
 
+# A model's states are declared at module level so that its Meta's constraints can name them;
+# read them through the model (``PriorityIssue.Status``, ``Competition.State``).
+class PriorityIssueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
 class PriorityIssue(models.Model):
     """A social issue a municipality has decided to fund through social procurement."""
 
@@ -37,9 +44,7 @@ class PriorityIssue(models.Model):
         NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
         COUNCIL_DECISION = "council_decision", _("Decision of the local council")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
+    Status = PriorityIssueStatus
 
     municipality = models.ForeignKey(
         Municipality,
@@ -71,7 +76,7 @@ class PriorityIssue(models.Model):
                 condition=Q(planned_budget__gte=0), name="priority_issue_budget_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "approved"]), name="priority_issue_status_valid"
+                condition=Q(status__in=PriorityIssueStatus.values), name="priority_issue_status_valid"
             ),
         ]
 
@@ -103,7 +108,7 @@ class CompetitionQuerySet(models.QuerySet):
     def visible_to(self, user) -> CompetitionQuerySet:
         """What a person may see: every competition but drafts, and the drafts of their municipality."""
         if user.is_authenticated and user.is_active:
-            staff_of = user.municipality_memberships.filter(role="staff").values("municipality")
+            staff_of = user.municipality_memberships.staff().values("municipality")
             return self.filter(~Q(state=Competition.State.DRAFT) | Q(municipality__in=staff_of))
         return self.public()
 
@@ -111,16 +116,19 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(state=Competition.State.PUBLISHED, deadline__gt=now or timezone.now())
 
 
+class CompetitionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Open for proposals")
+    CLOSED = "closed", _("Closed")
+    EVALUATION = "evaluation", _("Under evaluation")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Competition(models.Model):
     """A call for proposals on a priority issue, with a budget in soms."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Open for proposals")
-        CLOSED = "closed", _("Closed")
-        EVALUATION = "evaluation", _("Under evaluation")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = CompetitionState
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="competitions"
@@ -203,9 +211,7 @@ class Competition(models.Model):
                 violation_error_message=_("The project cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(
-                    state__in=["draft", "published", "closed", "evaluation", "completed", "cancelled"]
-                ),
+                condition=Q(state__in=CompetitionState.values),
                 name="competition_state_valid",
             ),
         ]
@@ -345,19 +351,23 @@ class EligibilityRequirement(Ordered):
         return self.text
 
 
+class CommissionRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
 def commission_order() -> list:
     """The chair first, then the secretary, then the members in the order they were added."""
+    chair, secretary = CommissionRole.CHAIR, CommissionRole.SECRETARY
     return [
-        Case(When(role="chair", then=Value(0)), When(role="secretary", then=Value(1)), default=Value(2)),
+        Case(When(role=chair, then=Value(0)), When(role=secretary, then=Value(1)), default=Value(2)),
         "pk",
     ]
 
 
 class CommissionMember(models.Model):
-    class Role(models.TextChoices):
-        CHAIR = "chair", _("Chair")
-        SECRETARY = "secretary", _("Secretary")
-        MEMBER = "member", _("Member")
+    Role = CommissionRole
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="commission"
@@ -384,14 +394,14 @@ class CommissionMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["competition", "user"], name="commission_member_unique"),
             models.UniqueConstraint(
-                fields=["competition"], condition=Q(role="chair"), name="commission_one_chair"
+                fields=["competition"], condition=Q(role=CommissionRole.CHAIR), name="commission_one_chair"
             ),
             models.UniqueConstraint(
-                fields=["competition"], condition=Q(role="secretary"), name="commission_one_secretary"
+                fields=["competition"],
+                condition=Q(role=CommissionRole.SECRETARY),
+                name="commission_one_secretary",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=["chair", "secretary", "member"]), name="commission_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=CommissionRole.values), name="commission_role_valid"),
         ]
 
     def __str__(self) -> str:

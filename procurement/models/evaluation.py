@@ -75,12 +75,16 @@ class ConflictedOrganization(models.Model):
         return f"{self.organization}: {self.reason}"
 
 
+# Declared at module level so that Meta's constraints can name them; read it as ``ScoreSheet.State``.
+class ScoreSheetState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", pgettext_lazy("score sheet state", "Submitted")
+
+
 class ScoreSheet(models.Model):
     """One member's scores of one application. A submitted sheet is locked."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", pgettext_lazy("score sheet state", "Submitted")
+    State = ScoreSheetState
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="score_sheets"
@@ -103,10 +107,10 @@ class ScoreSheet(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "member"], name="score_sheet_one_per_member"),
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "submitted"]), name="score_sheet_state_valid"
+                condition=Q(state__in=ScoreSheetState.values), name="score_sheet_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                condition=Q(state=ScoreSheetState.DRAFT) | Q(submitted_at__isnull=False),
                 name="score_sheet_submitted_has_time",
             ),
         ]

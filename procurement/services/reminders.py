@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from procurement.models import Application, Competition
+from procurement.models import Application, Competition, ScoreSheet
 from ssp_portal.notifications.services import reminder_send
 
 # Days before the deadline; each is sent once per draft and person, in the window it opens.
@@ -79,7 +79,7 @@ def remind_missing_score_sheets(*, now: datetime.datetime | None = None) -> int:
         progress = selectors.evaluation_progress(competition=competition)
         for row in progress["members"]:
             member: CommissionMember = row["member"]
-            missing = sum(1 for cell in row["cells"] if cell in ("missing", "draft"))
+            missing = sum(1 for cell in row["cells"] if cell in ("missing", ScoreSheet.State.DRAFT))
             if row["declaration"] is not None and not missing:
                 continue
             if not member.user.is_active:

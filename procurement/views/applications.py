@@ -504,7 +504,7 @@ def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
             services.application_screen(
                 application=application,
                 by=request.user,
-                eligible=form.cleaned_data["decision"] == "eligible",
+                eligible=form.cleaned_data["decision"] == Application.State.ELIGIBLE,
                 requirement=form.cleaned_data["requirement"],
                 note=form.cleaned_data["note"],
             )

@@ -22,13 +22,17 @@ class DocumentQuerySet(models.QuerySet):
         )
 
 
+# Declared at module level so that Meta's constraints can name them; read it as ``Document.State``.
+class DocumentState(models.TextChoices):
+    QUEUED = "queued", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class Document(models.Model):
     """A PDF rendered in the background from a template about one subject."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Being prepared")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    State = DocumentState
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=64)
@@ -72,11 +76,11 @@ class Document(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state__in=["queued", "ready", "failed"]),
+                condition=models.Q(state__in=DocumentState.values),
                 name="document_state_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(state="ready") | ~models.Q(file=""),
+                condition=~models.Q(state=DocumentState.READY) | ~models.Q(file=""),
                 name="document_ready_has_file",
             ),
         ]
@@ -89,9 +93,13 @@ class Document(models.Model):
         return self.state == self.State.READY
 
     @property
+    def is_queued(self) -> bool:
+        return self.state == self.State.QUEUED
+
+    @property
     def is_stuck(self) -> bool:
         """Queued for longer than a render can take: a worker stopped or the broker lost it."""
-        return self.state == self.State.QUEUED and self.queued_at < stuck_before()
+        return self.is_queued and self.queued_at < stuck_before()
 
 
 def stuck_before() -> datetime.datetime:

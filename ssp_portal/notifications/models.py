@@ -7,19 +7,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# Declared at module level so that Meta's constraints can name them; read it as ``OutgoingEmail.State``.
+class EmailState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    # Handed to the mail server: a worker that stops now leaves it here, and it is not sent again
+    # (it may have been delivered).
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 class OutgoingEmail(models.Model):
     """One e-mail to one address, rendered in the recipient's language, delivered by a task.
 
     The body is cleared once the message is delivered: it may hold one-time links.
     """
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        # Handed to the mail server: a worker that stops now leaves it here, and it is not sent
-        # again (it may have been delivered).
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    State = EmailState
 
     to = models.EmailField(_("to"))
     recipient = models.ForeignKey(
@@ -55,7 +59,7 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(state__in=["queued", "sending", "sent", "failed"]),
+                condition=models.Q(state__in=EmailState.values),
                 name="outgoingemail_state_valid",
             ),
         ]

@@ -95,8 +95,6 @@ def is_official(*, user: User, competition: Competition) -> bool:
     )
 
 
-SCORED_STATES = [Application.State.ELIGIBLE, Application.State.AWARDED, Application.State.NOT_AWARDED]
-
 SUBMITTED_STATES = [
     Application.State.SUBMITTED,
     Application.State.ELIGIBLE,
@@ -432,7 +430,7 @@ def ranking(*, competition: Competition) -> list[Ranked]:
 
     criteria = [Criterion(c.pk, c.weight, c.max_score) for c in competition.criteria.all()]
     applications = list(
-        Application.objects.filter(competition=competition, state__in=SCORED_STATES)
+        Application.objects.filter(competition=competition, state__in=Application.SCORED_STATES)
         .select_related("organization", "award")
         .order_by("receipt_number")
     )
@@ -461,7 +459,7 @@ def evaluation_progress(*, competition: Competition) -> dict:
         .prefetch_related("declaration__conflicts__organization", "user__organization_memberships")
     )
     applications = list(
-        Application.objects.filter(competition=competition, state__in=SCORED_STATES)
+        Application.objects.filter(competition=competition, state__in=Application.SCORED_STATES)
         .select_related("organization")
         .order_by("receipt_number")
     )
@@ -572,9 +570,11 @@ def _seats_with_counts(user: User) -> list[CommissionMember]:
         "organization"
     )
     scorable = Application.objects.filter(
-        competition=OuterRef("competition"), state__in=SCORED_STATES
+        competition=OuterRef("competition"), state__in=Application.SCORED_STATES
     ).exclude(organization__in=conflicted)
-    sheets = ScoreSheet.objects.filter(member=OuterRef("pk"), application__state__in=SCORED_STATES)
+    sheets = ScoreSheet.objects.filter(
+        member=OuterRef("pk"), application__state__in=Application.SCORED_STATES
+    )
     return list(
         CommissionMember.objects.filter(
             competition__in=CommissionMember.objects.filter(user=user).values("competition")

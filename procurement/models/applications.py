@@ -104,13 +104,7 @@ class ApplicationQuerySet(models.QuerySet):
         )
         commission = (
             Q(competition__in=declared_in.values("pk"))
-            & Q(
-                state__in=[
-                    Application.State.ELIGIBLE,
-                    Application.State.AWARDED,
-                    Application.State.NOT_AWARDED,
-                ]
-            )
+            & Q(state__in=Application.SCORED_STATES)
             & ~Exists(conflicted)
         )
         return self.filter(own | (others & submitted & unsealed()) | (commission & unsealed()))
@@ -120,6 +114,8 @@ class Application(models.Model):
     """An organization's proposal to a competition. Each submitted version is kept as it was."""
 
     State = ApplicationState
+    # What the commission scores: the eligible applications, and those the awards have decided on.
+    SCORED_STATES = (ApplicationState.ELIGIBLE, ApplicationState.AWARDED, ApplicationState.NOT_AWARDED)
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("competition"), on_delete=models.PROTECT, related_name="applications"

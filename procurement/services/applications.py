@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from organizations.models import Organization, OrganizationDocument, User
 from procurement import permissions, receipts, rules
+from procurement.documents import RECEIPT
 from procurement.models import (
     ActivityLine,
     Application,
@@ -42,8 +43,6 @@ from ssp_portal.private_files import discard, store
 from ssp_portal.rows.sync import sync_rows
 from ssp_portal.rules import missing, refusal
 from ssp_portal.versions import version_of
-
-RECEIPT = "application-receipt"
 
 SECTION_FIELDS = {
     "project": ("project_title", "summary"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from organizations.models import Municipality, User
 from procurement import amendments, permissions
 from procurement.amendments import AmendmentPlan, amendment_plan
+from procurement.documents import ANNOUNCEMENT
 from procurement.models import (
     Amendment,
     Application,
@@ -59,7 +60,6 @@ TERMS = (
     "score_spread_margin",
 )
 TEXT_COLUMNS = frozenset([*localized("title"), *localized("description")])
-ANNOUNCEMENT = "competition-announcement"
 
 
 def _require_manager(by: User, municipality: Municipality) -> None:

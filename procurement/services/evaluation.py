@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization, User
 from procurement import permissions, selectors
+from procurement.documents import PROTOCOL
 from procurement.models import (
     Application,
     Award,
@@ -37,9 +38,6 @@ from ssp_portal.documents.services import document_request
 from ssp_portal.formatting import format_soms
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.rules import Answer, Check, missing, refusal
-
-SCORED_STATES = (Application.State.ELIGIBLE, Application.State.AWARDED, Application.State.NOT_AWARDED)
-PROTOCOL = "evaluation-protocol"
 
 
 def _audit(target, by, verb, at, competition, **details) -> None:
@@ -476,7 +474,7 @@ def completion_checks(competition: Competition) -> list[Check]:
     Each check is said as what is left to do; the awards page shows those left, and the services
     refuse with them.
     """
-    scored = Application.objects.filter(competition=competition, state__in=SCORED_STATES)
+    scored = Application.objects.filter(competition=competition, state__in=Application.SCORED_STATES)
     unscreened = Application.objects.filter(competition=competition, state=Application.State.SUBMITTED)
     unscored = scored.exclude(score_sheets__state=ScoreSheet.State.SUBMITTED).count()
     drafts = ScoreSheet.objects.filter(application__competition=competition, state=ScoreSheet.State.DRAFT)

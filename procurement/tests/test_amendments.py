@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory, UserFactory
 from procurement.amendments import terms_version, version_amendment
+from procurement.documents import ANNOUNCEMENT
 from procurement.factories import ApplicationFactory, CompetitionFactory, SubscriptionFactory
 from procurement.models import Amendment, Application, Competition
 from procurement.services import competitions as services
@@ -316,7 +317,7 @@ def test_the_announcement_shows_the_changed_terms(
             explanation="The council added 50 000 soms.",
             changes={"budget": Decimal("450000"), "projects_expected": 3},
         )
-    document = Document.objects.for_subject(competition, services.ANNOUNCEMENT).get(language="en")
+    document = Document.objects.for_subject(competition, ANNOUNCEMENT).get(language="en")
     assert document.state == "ready"
     response = client.get(reverse("documents:download", args=[document.pk]))
     text = re.sub(r"\s+", " ", pdf_text(b"".join(response.streaming_content)))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from organizations.factories import PDF_BYTES, OrganizationFactory, OrganizationMembershipFactory
 from procurement import receipts, rules
+from procurement.documents import RECEIPT
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -170,7 +171,7 @@ def test_submission_issues_a_receipt(draft, nco_member, competition, django_capt
     # The e-mail and the PDF receipt.
     assert mail.outbox[0].to == [nco_member.email]
     assert submitted.digest in mail.outbox[0].body
-    receipt = Document.objects.for_subject(submitted, "application-receipt").get()
+    receipt = Document.objects.for_subject(submitted, RECEIPT).get()
     assert receipt.state == Document.State.READY
     event = AuditEvent.objects.for_target(submitted).get(verb="application.submitted")
     assert event.details == {"receipt": submitted.receipt_number, "digest": submitted.digest}

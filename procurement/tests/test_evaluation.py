@@ -382,7 +382,7 @@ def test_completion_publishes_results_and_tells_every_applicant(
         in subjects[b.email].body
     )
     assert len(mail.outbox) == 3  # the members of the three eligible organizations (D and E have none here)
-    protocols = Document.objects.for_subject(evaluation.competition, "evaluation-protocol")
+    protocols = Document.objects.for_subject(evaluation.competition, PROTOCOL)
     assert sorted(protocols.values_list("language", flat=True)) == ["en", "ky", "ru"]
     assert set(protocols.values_list("state", flat=True)) == {"ready"}
 

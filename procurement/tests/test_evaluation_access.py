@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from procurement.documents import PROTOCOL
 from procurement.factories import AwardFactory, CommissionMemberFactory
 from procurement.models import ScoreSheet
 from procurement.services import competitions as competition_services
@@ -259,9 +260,7 @@ def test_after_the_results_the_public_sees_totals_and_awards_but_not_the_protoco
     assert "Organization D" not in page  # ineligible applications are not ranked
     assert "on Relevance" not in page  # no comment of any sheet
 
-    protocol = Document.objects.for_subject(evaluation_under_way.competition, "evaluation-protocol").get(
-        language="en"
-    )
+    protocol = Document.objects.for_subject(evaluation_under_way.competition, PROTOCOL).get(language="en")
     download = reverse("documents:download", args=[protocol.pk])
     assert client.get(download).status_code == 302  # visitors are sent to log in
     assert client_for(nco_member).get(download).status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from procurement import rules
+from procurement.documents import ANNOUNCEMENT
 from procurement.factories import CompetitionFactory, EvaluationCriterionFactory, RequiredDocumentFactory
 from procurement.forms.competitions import CompetitionForm
 from procurement.models import Competition, EvaluationCriterion
@@ -225,7 +226,7 @@ def test_the_announcement_is_prepared_and_offered_in_each_language(
 
     texts = {
         document.language: pdf_text(document.file.read())
-        for document in Document.objects.filter(kind=services.ANNOUNCEMENT, state=Document.State.READY)
+        for document in Document.objects.filter(kind=ANNOUNCEMENT, state=Document.State.READY)
     }
     assert "Жылуу кыш" in texts["ky"] and "Тёплая зима" not in texts["ky"]
     assert "Тёплая зима" in texts["ru"]
@@ -240,13 +241,13 @@ def test_the_announcement_is_requested_in_a_chosen_language(
 ):
     competition = bilingual(municipality=municipality, published=True)
     client = client_for(finance_staff)
-    url = reverse("documents:request", args=[services.ANNOUNCEMENT, competition.pk])
+    url = reverse("documents:request", args=[ANNOUNCEMENT, competition.pk])
 
     with on_commit():
         response = client.post(url, {"language": "ky", "next": competition.get_absolute_url()})
 
     assert response.status_code == 302
-    document = Document.objects.get(kind=services.ANNOUNCEMENT)
+    document = Document.objects.get(kind=ANNOUNCEMENT)
     assert document.language == "ky"
     assert "Жылуу кыш" in pdf_text(document.file.read())
 
@@ -254,7 +255,7 @@ def test_the_announcement_is_requested_in_a_chosen_language(
 @pytest.mark.parametrize("language", ["xx", "../en", "ky-KG"])
 def test_a_bad_language_of_a_document_request_is_404(municipality, finance_staff, client_for, language):
     competition = bilingual(municipality=municipality, published=True)
-    url = reverse("documents:request", args=[services.ANNOUNCEMENT, competition.pk])
+    url = reverse("documents:request", args=[ANNOUNCEMENT, competition.pk])
 
     response = client_for(finance_staff).post(url, {"language": language})
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from organizations.documents import REGISTRATION_CARD
 from organizations.factories import OrganizationFactory
+from procurement.documents import RECEIPT
 from procurement.factories import ApplicationFactory, CompetitionFactory, fill_application
 from procurement.models import Application
 from ssp_portal.celery import app as celery_app
@@ -50,7 +51,7 @@ def test_a_submission_succeeds_while_the_broker_is_down(
     draft.refresh_from_db()
     assert draft.state == Application.State.SUBMITTED
     # The receipt PDF and the e-mail wait, recorded, for the sweep.
-    assert Document.objects.for_subject(draft, "application-receipt").get().state == Document.State.QUEUED
+    assert Document.objects.for_subject(draft, RECEIPT).get().state == Document.State.QUEUED
     assert OutgoingEmail.objects.filter(to=nco_member.email, state=OutgoingEmail.State.QUEUED).exists()
 
 

@@ -1,7 +1,10 @@
-"""Human-readable labels of audit verbs, registered by the apps that write them.
+"""Every audit verb, with its human-readable label, registered by the app that writes it.
 
 A verb is a stable code such as ``organization.verified``; the label is what a timeline shows,
-in the reader's language.
+in the reader's language. Each app registers its verbs in ``AppConfig.ready()``, and
+``audit_record`` refuses a verb that is not registered, so that a misspelt verb fails in the
+tests instead of writing an event no timeline can name. Events of a verb no longer registered
+keep showing their code.
 """
 
 from __future__ import annotations
@@ -9,6 +12,10 @@ from __future__ import annotations
 from django.utils.functional import Promise
 
 _labels: dict[str, str | Promise] = {}
+
+
+class UnknownVerbError(ValueError):
+    pass
 
 
 def register_verbs(labels: dict[str, str | Promise]) -> None:
@@ -25,3 +32,10 @@ def verb_label(verb: str) -> str | Promise:
 
 def is_registered(verb: str) -> bool:
     return verb in _labels
+
+
+def require_registered(verb: str) -> None:
+    if not is_registered(verb):
+        raise UnknownVerbError(
+            f"Audit verb {verb!r} is not registered: add it to its app's register_verbs()."
+        )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ssp_portal.audit import chain
 from ssp_portal.audit.models import AuditEvent, PublishedHead
+from ssp_portal.audit.registry import require_registered
 
 # pg_advisory_xact_lock key of the chain's head: one writer appends at a time.
 CHAIN_LOCK = 0x5353_5041_5544_4954  # "SSPAUDIT" in ASCII
@@ -46,6 +47,30 @@ def _append_point() -> tuple[int, str, datetime.datetime]:
     return position + 1, previous_hash, now
 
 
+def _actor_label(actor: models.Model | None) -> str:
+    if actor is None:
+        return ""
+    return (getattr(actor, "get_full_name", lambda: "")() or str(actor))[:255]
+
+
+def _event_hash(event: AuditEvent) -> str:
+    return chain.event_hash(
+        position=event.position,
+        created_at=event.created_at,
+        recorded_at=event.recorded_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        verb=event.verb,
+        target_type=_type_label(event.target_type),
+        target_id=event.target_id,
+        target_label=event.target_label,
+        details=event.details,
+        scope_type=_type_label(event.scope_type),
+        scope_id=event.scope_id,
+        previous_hash=event.previous_hash,
+    )
+
+
 def audit_record(
     *,
     actor: models.Model | None,
@@ -59,47 +84,30 @@ def audit_record(
     """Write one immutable audit event, the next link of the chain. Call it inside the
     service's transaction, as late as it can: the chain stays locked until that transaction ends.
 
-    ``scope`` is a larger object whose timeline also shows the event (a competition's
-    municipality); ``at`` is when it happened, now unless a service records the past; ``label``
-    names the target in the log when its own name must not appear there.
+    ``verb`` is one its app registered (``UnknownVerbError`` otherwise); ``scope`` is a larger
+    object whose timeline also shows the event (a competition's municipality); ``at`` is when it
+    happened, now unless a service records the past; ``label`` names the target in the log when
+    its own name must not appear there.
     """
     if target.pk is None:
         raise ValueError("An audit event needs a saved target.")
-    actor_label = ""
-    if actor is not None:
-        actor_label = (getattr(actor, "get_full_name", lambda: "")() or str(actor))[:255]
-    target_type = ContentType.objects.get_for_model(target)
-    scope_type = ContentType.objects.get_for_model(scope) if scope is not None else None
+    require_registered(verb)
     event = AuditEvent(
         actor=actor,
-        actor_label=actor_label,
+        actor_label=_actor_label(actor),
         verb=verb,
-        target_type=target_type,
+        target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
         target_label=(label if label is not None else str(target))[:255],
         details=chain.stored_details(details),
-        scope_type=scope_type,
+        scope_type=ContentType.objects.get_for_model(scope) if scope is not None else None,
         scope_id=str(scope.pk) if scope is not None else "",
         created_at=at or timezone.now(),
     )
     # Everything above is prepared before the lock, so that it is held as briefly as possible.
     with transaction.atomic(savepoint=False):
         event.position, event.previous_hash, event.recorded_at = _append_point()
-        event.hash = chain.event_hash(
-            position=event.position,
-            created_at=event.created_at,
-            recorded_at=event.recorded_at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            verb=event.verb,
-            target_type=_type_label(target_type),
-            target_id=event.target_id,
-            target_label=event.target_label,
-            details=event.details,
-            scope_type=_type_label(scope_type),
-            scope_id=event.scope_id,
-            previous_hash=event.previous_hash,
-        )
+        event.hash = _event_hash(event)
         event.save(force_insert=True)
     return event
 

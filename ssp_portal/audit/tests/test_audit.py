@@ -6,6 +6,7 @@ from django.db.utils import DatabaseError
 
 from organizations.factories import OrganizationFactory, UserFactory
 from ssp_portal.audit.models import AuditEvent, ImmutableEventError
+from ssp_portal.audit.registry import UnknownVerbError
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.audit.services import audit_record
 
@@ -30,10 +31,20 @@ def test_record_keeps_actor_verb_target_and_details():
 
 
 def test_system_events_have_no_actor():
-    event = audit_record(actor=None, verb="something.happened", target=OrganizationFactory())
+    event = audit_record(actor=None, verb="organization.registered", target=OrganizationFactory())
     assert event.actor is None
     assert event.actor_label == ""
-    assert event.verb_label == "something.happened"  # unregistered verbs show their code
+
+
+def test_an_unknown_verb_is_refused_and_nothing_is_written():
+    organization = OrganizationFactory()
+    with pytest.raises(UnknownVerbError, match=r"organization\.verifed"):
+        audit_record(actor=None, verb="organization.verifed", target=organization)
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_event_whose_verb_is_no_longer_registered_shows_its_code():
+    assert AuditEvent(verb="organization.retired_verb").verb_label == "organization.retired_verb"
 
 
 def test_timeline_lists_one_objects_events_newest_first(django_assert_num_queries):

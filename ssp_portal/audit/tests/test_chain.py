@@ -71,7 +71,9 @@ def test_the_hash_holds_for_details_as_the_database_returns_them():
         "weights": [35, 30.0, 1e20, 0.1],
         "nested": {"b": 1, "a": [True, None]},
     }
-    event = audit_record(actor=None, verb="x.changed", target=OrganizationFactory(), details=details)
+    event = audit_record(
+        actor=None, verb="organization.updated", target=OrganizationFactory(), details=details
+    )
     event.refresh_from_db()
     assert event.details["amount"] == "200000.50"
     assert stored_hash(event) == event.hash
@@ -105,14 +107,16 @@ def test_a_back_dated_event_shows_when_it_was_recorded():
 
 def test_scope_and_target_are_named_by_app_and_model():
     municipality = MunicipalityFactory()
-    event = audit_record(actor=None, verb="x", target=OrganizationFactory(), scope=municipality)
+    event = audit_record(
+        actor=None, verb="organization.updated", target=OrganizationFactory(), scope=municipality
+    )
     expected = chain.event_hash(
         position=event.position,
         created_at=event.created_at,
         recorded_at=event.recorded_at,
         actor_id=None,
         actor_label="",
-        verb="x",
+        verb="organization.updated",
         target_type="organizations.organization",
         target_id=event.target_id,
         target_label=event.target_label,
@@ -199,7 +203,9 @@ def test_concurrent_writers_extend_one_chain(postgresql, monkeypatch):
         try:
             start.wait()
             with transaction.atomic():
-                audit_record(actor=None, verb=f"writer.{n}", target=organization)
+                audit_record(
+                    actor=None, verb="organization.updated", target=organization, details={"writer": n}
+                )
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -254,4 +260,7 @@ def test_the_migration_chains_the_events_recorded_before_it():
     assert [e.position for e in events] == [1, 2, 3]
     assert all(e.recorded_at == e.created_at for e in events)
     assert chain_verify().broken is None
-    assert audit_record(actor=None, verb="new", target=organization).previous_hash == events[-1].hash
+    assert (
+        audit_record(actor=None, verb="organization.updated", target=organization).previous_hash
+        == events[-1].hash
+    )

@@ -32,7 +32,7 @@ def test_a_day_is_published_with_the_last_event_recorded_before_its_end(events):
 def test_publishing_a_day_again_changes_nothing(events):
     today = timezone.localdate()
     first = chain_head_publish(date=today)
-    audit_record(actor=None, verb="step.later", target=events[0].target)
+    audit_record(actor=None, verb="organization.updated", target=events[0].target)
 
     again = chain_head_publish(date=today)
 

@@ -17,6 +17,7 @@ from organizations.models import Municipality, Organization
 from procurement.models import MONEY, Award, BudgetLine
 from ssp_portal.files import private_upload_to
 from ssp_portal.private_files import PrivateFile, PrivateUpload
+from ssp_portal.states import Tone, toned
 
 MAX_AMOUNT = Decimal("999999999.99")
 
@@ -40,6 +41,7 @@ class ProjectQuerySet(models.QuerySet):
 
 # A model's states are declared at module level so that its Meta's constraints can name them;
 # read them through the model (``Project.State``, ``MonitoringReport.State``).
+@toned(ACTIVE=Tone.SUCCESS, COMPLETED=Tone.PRIMARY, SUSPENDED=Tone.DANGER, TERMINATED=Tone.DANGER)
 class ProjectState(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
@@ -189,6 +191,7 @@ class MonitoringReportQuerySet(models.QuerySet):
         return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
 
 
+@toned(DRAFT=Tone.SECONDARY, SUBMITTED=Tone.PRIMARY, REVISION_REQUESTED=Tone.WARNING, ACCEPTED=Tone.SUCCESS)
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from organizations.validators import validate_organization_inn
 from ssp_portal.files import private_upload_to
 from ssp_portal.private_files import PrivateUpload
+from ssp_portal.states import Tone, toned
 
 
 class Region(models.TextChoices):
@@ -219,6 +220,7 @@ class MunicipalityMembership(models.Model):
         return f"{self.user} — {self.get_role_display()}, {self.municipality}"
 
 
+@toned(PENDING=Tone.WARNING, VERIFIED=Tone.SUCCESS, SUSPENDED=Tone.DANGER)
 class OrganizationStatus(models.TextChoices):
     PENDING = "pending", _("Pending verification")
     VERIFIED = "verified", _("Verified")

@@ -22,6 +22,7 @@ from procurement.models.competitions import (
 )
 from ssp_portal.files import private_upload_to
 from ssp_portal.private_files import PrivateUpload
+from ssp_portal.states import Tone, toned
 
 # The largest amount a form accepts: a billion soms, far above any municipal budget.
 MAX_AMOUNT = Decimal("999999999.99")
@@ -40,6 +41,15 @@ def unsealed(now: datetime.datetime | None = None, prefix: str = "competition__"
 
 
 # Declared at module level so that Meta's constraints can name them; read it as ``Application.State``.
+@toned(
+    DRAFT=Tone.SECONDARY,
+    SUBMITTED=Tone.SUCCESS,
+    WITHDRAWN=Tone.LIGHT,
+    ELIGIBLE=Tone.SUCCESS,
+    INELIGIBLE=Tone.DANGER,
+    AWARDED=Tone.PRIMARY,
+    NOT_AWARDED=Tone.DANGER,
+)
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")

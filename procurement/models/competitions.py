@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Municipality
 from procurement import amendments
 from ssp_portal.languages import LANGUAGES
+from ssp_portal.states import Tone, toned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.01"))]
@@ -116,6 +117,14 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(state=Competition.State.PUBLISHED, deadline__gt=now or timezone.now())
 
 
+@toned(
+    DRAFT=Tone.SECONDARY,
+    PUBLISHED=Tone.SUCCESS,
+    CLOSED=Tone.WARNING,
+    EVALUATION=Tone.WARNING,
+    COMPLETED=Tone.PRIMARY,
+    CANCELLED=Tone.DANGER,
+)
 class CompetitionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Open for proposals")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ssp_portal.files import private_upload_to
+from ssp_portal.states import Tone, toned
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -23,6 +24,7 @@ class DocumentQuerySet(models.QuerySet):
 
 
 # Declared at module level so that Meta's constraints can name them; read it as ``Document.State``.
+@toned(QUEUED=Tone.SECONDARY, READY=Tone.SUCCESS, FAILED=Tone.DANGER)
 class DocumentState(models.TextChoices):
     QUEUED = "queued", _("Being prepared")
     READY = "ready", _("Ready")

@@ -32,6 +32,7 @@ def unique_in_each_language(fields: list[str], text: str, name: str) -> list[mod
 
 # A model's states are declared at module level so that its Meta's constraints can name them;
 # read them through the model (``PriorityIssue.Status``, ``Competition.State``).
+@toned(DRAFT=Tone.SECONDARY, APPROVED=Tone.SUCCESS)
 class PriorityIssueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")

@@ -213,15 +213,15 @@ class OrganizationDocumentInline(CheckedInputMixin, admin.TabularInline):
 class OrganizationAdmin(PortalModelAdmin):
     form = OrganizationAdminForm
     formfield_overrides = URL_FIELDS
-    list_display = ["name", "legal_form", "inn", "region", "verification_status", "created_at"]
-    list_filter = ["verification_status", "legal_form", "region"]
+    list_display = ["name", "legal_form", "inn", "region", "state", "created_at"]
+    list_filter = ["state", "legal_form", "region"]
     search_fields = ["name", "inn", "registration_number", "email", "head_name"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "verification_status",
-        "status_reason",
-        "status_changed_at",
-        "status_changed_by",
+        "state",
+        "state_reason",
+        "state_changed_at",
+        "state_changed_by",
         "created_by",
         "created_at",
         "portal_page",
@@ -247,7 +247,7 @@ class OrganizationAdmin(PortalModelAdmin):
 @admin.register(OrganizationMembership)
 class OrganizationMembershipAdmin(PortalModelAdmin):
     list_display = ["user", "organization", "created_at"]
-    list_filter = ["organization__verification_status", "created_at"]
+    list_filter = ["organization__state", "created_at"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
     list_select_related = ["user", "organization"]
     readonly_fields = ["user", "organization", "created_at"]

@@ -149,7 +149,7 @@ def _organization(*, member: User, verifier: User, data: dict) -> Organization:
     organization = Organization.objects.filter(inn=data["inn"]).first()
     if organization is None:
         organization = services.organization_register(user=member, data=data)
-    if organization.verification_status != Organization.Status.VERIFIED:
+    if organization.state != Organization.State.VERIFIED:
         organization = services.organization_verify(organization=organization, by=verifier)
     _founding_documents(organization, member)
     return organization

@@ -89,14 +89,14 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"office{n}@ngo.example")
     head_name = factory.Faker("name")
     mission = "Help for families in need."
-    verification_status = Organization.Status.PENDING
+    state = Organization.State.PENDING
 
     class Params:
-        verified = factory.Trait(verification_status=Organization.Status.VERIFIED)
+        verified = factory.Trait(state=Organization.State.VERIFIED)
         suspended = factory.Trait(
-            verification_status=Organization.Status.SUSPENDED,
-            status_reason="Documents expired.",
-            suspended_from=Organization.Status.VERIFIED,
+            state=Organization.State.SUSPENDED,
+            state_reason="Documents expired.",
+            suspended_from=Organization.State.VERIFIED,
         )
 
 

@@ -9,8 +9,8 @@ from organizations.models import Organization, Region
 
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    verification_status = django_filters.ChoiceFilter(
-        label=_("Verification"), choices=Organization.Status.choices, empty_label=_("All")
+    state = django_filters.ChoiceFilter(
+        label=_("Verification"), choices=Organization.State.choices, empty_label=_("All")
     )
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All"))
     legal_form = django_filters.ChoiceFilter(
@@ -19,7 +19,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organization
-        fields = ["q", "verification_status", "region", "legal_form"]
+        fields = ["q", "state", "region", "legal_form"]
 
     @property
     def form(self):

@@ -158,7 +158,7 @@ class Municipality(models.Model):
 
 
 # A model's states and roles are declared at module level so that its Meta's constraints can name
-# them; read them through the model (``MunicipalityMembership.Role``, ``Organization.Status``).
+# them; read them through the model (``MunicipalityMembership.Role``, ``Organization.State``).
 class MunicipalityRole(models.TextChoices):
     STAFF = "staff", _("Finance staff")
     CONSULTANT = "consultant", _("Monitoring consultant")
@@ -221,22 +221,22 @@ class MunicipalityMembership(models.Model):
 
 
 @toned(PENDING=Tone.WARNING, VERIFIED=Tone.SUCCESS, SUSPENDED=Tone.DANGER)
-class OrganizationStatus(models.TextChoices):
+class OrganizationState(models.TextChoices):
     PENDING = "pending", _("Pending verification")
     VERIFIED = "verified", _("Verified")
     SUSPENDED = "suspended", _("Suspended")
 
 
 # What lifting a suspension can return an organization to.
-SUSPENDED_FROM = [OrganizationStatus.PENDING, OrganizationStatus.VERIFIED]
+SUSPENDED_FROM = [OrganizationState.PENDING, OrganizationState.VERIFIED]
 
 
 class OrganizationQuerySet(models.QuerySet):
     def verified(self) -> OrganizationQuerySet:
-        return self.filter(verification_status=Organization.Status.VERIFIED)
+        return self.filter(state=Organization.State.VERIFIED)
 
     def pending(self) -> OrganizationQuerySet:
-        return self.filter(verification_status=Organization.Status.PENDING)
+        return self.filter(state=Organization.State.PENDING)
 
     def visible_to(self, user: User) -> OrganizationQuerySet:
         """Organizations whose full profile a person may see.
@@ -263,7 +263,7 @@ class Organization(models.Model):
         INSTITUTION = "institution", _("Institution")
         OTHER = "other", _("Other non-commercial organization")
 
-    Status = OrganizationStatus
+    State = OrganizationState
 
     name = models.CharField(_("name"), max_length=300)
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
@@ -283,10 +283,8 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     head_name = models.CharField(_("head of the organization"), max_length=200)
     mission = models.TextField(_("mission"), help_text=_("What the organization works for, and with whom."))
-    verification_status = models.CharField(
-        _("verification"), max_length=16, choices=Status.choices, default=Status.PENDING
-    )
-    status_reason = models.TextField(_("reason"), blank=True)
+    state = models.CharField(_("verification"), max_length=16, choices=State.choices, default=State.PENDING)
+    state_reason = models.TextField(_("reason"), blank=True)
     suspended_from = models.CharField(
         _("status before the suspension"),
         max_length=16,
@@ -294,8 +292,8 @@ class Organization(models.Model):
         blank=True,
         help_text=_("What lifting the suspension returns the organization to."),
     )
-    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    status_changed_by = models.ForeignKey(
+    state_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    state_changed_by = models.ForeignKey(
         User,
         verbose_name=_("status changed by"),
         on_delete=models.SET_NULL,
@@ -321,25 +319,24 @@ class Organization(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(verification_status__in=OrganizationStatus.values),
-                name="organization_status_valid",
+                condition=models.Q(state__in=OrganizationState.values),
+                name="organization_state_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(inn__regex=r"^[0-9]{14}$"), name="organization_inn_14_digits"
             ),
             # A suspension says why, and what lifting it returns to; nothing else has the latter.
             models.CheckConstraint(
-                condition=~models.Q(verification_status=OrganizationStatus.SUSPENDED)
-                | (~models.Q(status_reason="") & models.Q(suspended_from__in=SUSPENDED_FROM)),
+                condition=~models.Q(state=OrganizationState.SUSPENDED)
+                | (~models.Q(state_reason="") & models.Q(suspended_from__in=SUSPENDED_FROM)),
                 name="organization_suspension_has_reason",
             ),
             models.CheckConstraint(
-                condition=models.Q(verification_status=OrganizationStatus.SUSPENDED)
-                | models.Q(suspended_from=""),
+                condition=models.Q(state=OrganizationState.SUSPENDED) | models.Q(suspended_from=""),
                 name="organization_suspended_from_only_when_suspended",
             ),
         ]
-        indexes = [models.Index(fields=["verification_status", "name"], name="org_status_name_idx")]
+        indexes = [models.Index(fields=["state", "name"], name="org_state_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -349,11 +346,11 @@ class Organization(models.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.verification_status == self.Status.VERIFIED
+        return self.state == self.State.VERIFIED
 
     @property
     def is_suspended(self) -> bool:
-        return self.verification_status == self.Status.SUSPENDED
+        return self.state == self.State.SUSPENDED
 
 
 class OrganizationMembership(models.Model):

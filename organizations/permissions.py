@@ -113,7 +113,7 @@ def suspension_lift_refusal(user: User, organization: Organization) -> str:
         return _("You are a member of %(organization)s, so you cannot lift its suspension.") % {
             "organization": organization.name
         }
-    if organization.is_suspended and organization.status_changed_by_id == user.pk:
+    if organization.is_suspended and organization.state_changed_by_id == user.pk:
         return _(
             "You suspended %(organization)s yourself: another finance staff member or the "
             "administrator lifts the suspension."

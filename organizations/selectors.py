@@ -74,7 +74,7 @@ def organization_list_for_review(*, user: User) -> QuerySet[Organization]:
             member_count=Count("memberships", distinct=True),
             document_count=Count("documents", distinct=True),
         )
-        .order_by("verification_status", "name")
+        .order_by("state", "name")
     )
 
 
@@ -83,7 +83,7 @@ def organization_detail(*, user: User, pk: int) -> Organization | None:
     an answer (four queries)."""
     return (
         Organization.objects.visible_to(user)
-        .select_related("status_changed_by", "created_by")
+        .select_related("state_changed_by", "created_by")
         .prefetch_related(
             Prefetch(
                 "memberships",
@@ -119,7 +119,7 @@ def suspension_contact(*, organization: Organization) -> SuspensionContact | Non
     """The person who suspended the organization, with the municipalities they work for as
     finance staff (one query); None when the organization is not suspended or that account is
     gone."""
-    person = organization.status_changed_by if organization.is_suspended else None
+    person = organization.state_changed_by if organization.is_suspended else None
     if person is None:
         return None
     municipalities = list(
@@ -151,9 +151,9 @@ def municipality_workspace(*, municipality: Municipality) -> Municipality:
 def organization_status_counts() -> dict[str, int]:
     """How many organizations are pending, verified and suspended (one query)."""
     counts = Organization.objects.aggregate(
-        pending=Count("pk", filter=Q(verification_status=Organization.Status.PENDING)),
-        verified=Count("pk", filter=Q(verification_status=Organization.Status.VERIFIED)),
-        suspended=Count("pk", filter=Q(verification_status=Organization.Status.SUSPENDED)),
+        pending=Count("pk", filter=Q(state=Organization.State.PENDING)),
+        verified=Count("pk", filter=Q(state=Organization.State.VERIFIED)),
+        suspended=Count("pk", filter=Q(state=Organization.State.SUSPENDED)),
     )
     return counts
 

@@ -84,18 +84,18 @@ def organization_update(*, organization: Organization, by: User, data: dict[str,
         reverified = locked.is_verified and identity_changed
         if locked.is_suspended and identity_changed and locked.suspended_from:
             # Lifting the suspension then leads to a new verification.
-            locked.suspended_from = Organization.Status.PENDING
+            locked.suspended_from = Organization.State.PENDING
             update_fields.append("suspended_from")
         if reverified:
-            locked.verification_status = Organization.Status.PENDING
-            locked.status_reason = ""
-            locked.status_changed_at = timezone.now()
-            locked.status_changed_by = by
+            locked.state = Organization.State.PENDING
+            locked.state_reason = ""
+            locked.state_changed_at = timezone.now()
+            locked.state_changed_by = by
             update_fields += [
-                "verification_status",
-                "status_reason",
-                "status_changed_at",
-                "status_changed_by",
+                "state",
+                "state_reason",
+                "state_changed_at",
+                "state_changed_by",
             ]
         locked.full_clean()
         locked.save(update_fields=update_fields)
@@ -112,33 +112,33 @@ def _status_recorded(
     *,
     locked: Organization,
     by: User,
-    status: str,
+    state: str,
     verb: str,
     reason: str = "",
     suspended_from: str = "",
 ) -> Organization:
     """Write the organization's new status, its audit event, and the e-mail to each member (in
     their language), inside the caller's transaction and lock."""
-    previous = locked.verification_status
-    locked.verification_status = status
-    locked.status_reason = reason
+    previous = locked.state
+    locked.state = state
+    locked.state_reason = reason
     locked.suspended_from = suspended_from
-    locked.status_changed_at = timezone.now()
-    locked.status_changed_by = by
+    locked.state_changed_at = timezone.now()
+    locked.state_changed_by = by
     locked.save(
         update_fields=[
-            "verification_status",
-            "status_reason",
+            "state",
+            "state_reason",
             "suspended_from",
-            "status_changed_at",
-            "status_changed_by",
+            "state_changed_at",
+            "state_changed_by",
         ]
     )
     audit_record(
         actor=by,
         verb=verb,
         target=locked,
-        details={"from": previous, "to": status, **({"reason": reason} if reason else {})},
+        details={"from": previous, "to": state, **({"reason": reason} if reason else {})},
     )
     contact = suspension_contact(organization=locked) if locked.is_suspended else None
     for membership in locked.memberships.select_related("user"):
@@ -158,10 +158,10 @@ def _locked_for_status_change(organization: Organization, by: User) -> Organizat
 
 
 def _refuse_unless(locked: Organization, allowed_from: tuple[str, ...]) -> None:
-    if locked.verification_status not in allowed_from:
+    if locked.state not in allowed_from:
         raise ValidationError(
             _("This organization is %(status)s; that cannot be changed this way.")
-            % {"status": locked.get_verification_status_display().lower()}
+            % {"status": locked.get_state_display().lower()}
         )
 
 
@@ -181,9 +181,9 @@ def organization_verify(*, organization: Organization, by: User) -> Organization
                 or _("%(name)s is suspended: lift the suspension, with a reason, instead of verifying it.")
                 % {"name": locked.name}
             )
-        _refuse_unless(locked, (Organization.Status.PENDING,))
+        _refuse_unless(locked, (Organization.State.PENDING,))
         return _status_recorded(
-            locked=locked, by=by, status=Organization.Status.VERIFIED, verb="organization.verified"
+            locked=locked, by=by, state=Organization.State.VERIFIED, verb="organization.verified"
         )
 
 
@@ -201,14 +201,14 @@ def organization_suspend(*, organization: Organization, by: User, reason: str) -
         raise ValidationError(_("Say why the organization is suspended."))
     with transaction.atomic():
         locked = _locked_for_status_change(organization, by)
-        _refuse_unless(locked, (Organization.Status.PENDING, Organization.Status.VERIFIED))
+        _refuse_unless(locked, (Organization.State.PENDING, Organization.State.VERIFIED))
         return _status_recorded(
             locked=locked,
             by=by,
-            status=Organization.Status.SUSPENDED,
+            state=Organization.State.SUSPENDED,
             verb="organization.suspended",
             reason=reason,
-            suspended_from=locked.verification_status,
+            suspended_from=locked.state,
         )
 
 
@@ -234,7 +234,7 @@ def organization_suspension_lift(*, organization: Organization, by: User, reason
         return _status_recorded(
             locked=locked,
             by=by,
-            status=locked.suspended_from or Organization.Status.PENDING,
+            state=locked.suspended_from or Organization.State.PENDING,
             verb="organization.suspension_lifted",
             reason=reason,
         )

@@ -418,7 +418,7 @@ def verify_token(organization: Organization) -> str:
     """What the verification confirms: the legal details and the documents they were compared with."""
     return confirmation_token(
         organization.pk,
-        organization.verification_status,
+        organization.state,
         *(getattr(organization, name) for name in VERIFIED_DETAILS),
         sorted(document.pk for document in organization.documents.all()),
     )
@@ -530,7 +530,7 @@ def organization_suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "form": form,
             "refusal": refusal,
-            "returns_to": organization.suspended_from or Organization.Status.PENDING,
+            "returns_to": organization.suspended_from or Organization.State.PENDING,
             "suspension_contact": selectors.suspension_contact(organization=organization),
         },
         status=403 if refusal else 200,

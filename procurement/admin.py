@@ -91,12 +91,12 @@ class PriorityIssueAdmin(PortalModelAdmin):
         "year",
         "need_source",
         soms_column("planned_budget", _("planned budget")),
-        "status",
+        "state",
     ]
-    list_filter = ["status", "need_source", "year", "municipality"]
+    list_filter = ["state", "need_source", "year", "municipality"]
     search_fields = ["title", "description", "target_group", "municipality__name"]
     list_select_related = ["municipality"]
-    readonly_fields = ["status", "approved_at", "created_at"]
+    readonly_fields = ["state", "approved_at", "created_at"]
 
 
 @admin.register(Competition)

@@ -52,11 +52,11 @@ class PriorityIssueFactory(factory.django.DjangoModelFactory):
     need_source = PriorityIssue.NeedSource.PUBLIC_HEARING
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     planned_budget = Decimal("200000.00")
-    status = PriorityIssue.Status.APPROVED
+    state = PriorityIssue.State.APPROVED
     approved_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        draft = factory.Trait(status=PriorityIssue.Status.DRAFT, approved_at=None)
+        draft = factory.Trait(state=PriorityIssue.State.DRAFT, approved_at=None)
 
 
 class CompetitionFactory(factory.django.DjangoModelFactory):

@@ -52,7 +52,7 @@ class CompetitionFilter(BootstrapFilterSet):
         label=_("Priority issue"),
         # Read per request: the order is the reader's language's.
         queryset=lambda request: (
-            PriorityIssue.objects.filter(status=PriorityIssue.Status.APPROVED)
+            PriorityIssue.objects.filter(state=PriorityIssue.State.APPROVED)
             .select_related("municipality")
             .order_by("municipality__name", "-year", as_read("title"))
         ),

@@ -142,7 +142,7 @@ def competition_state_counts(*, municipality: Municipality) -> dict[str, int]:
 
 def priority_issues_public() -> QuerySet[PriorityIssue]:
     return (
-        PriorityIssue.objects.filter(status=PriorityIssue.Status.APPROVED, municipality__is_active=True)
+        PriorityIssue.objects.filter(state=PriorityIssue.State.APPROVED, municipality__is_active=True)
         .select_related("municipality")
         .annotate(
             competition_count=Count("competitions", filter=~Q(competitions__state=Competition.State.DRAFT))

@@ -72,7 +72,7 @@ REVIEWERS_ONLY = {
 
 
 def statuses(organizations: Organizations) -> list:
-    return list(Organization.objects.order_by("pk").values_list("pk", "verification_status"))
+    return list(Organization.objects.order_by("pk").values_list("pk", "state"))
 
 
 def postponements(organizations: Organizations) -> int:
@@ -270,7 +270,7 @@ def organizations(
     no_role,
 ):
     pending = OrganizationFactory()
-    suspended = OrganizationFactory(suspended=True, status_changed_by=finance_staff)
+    suspended = OrganizationFactory(suspended=True, state_changed_by=finance_staff)
     OrganizationMembershipFactory(organization=pending, user=nco_member)
     card = Document(kind=REGISTRATION_CARD, subject=organization, language="en", state="ready")
     card.file.save("card.pdf", SimpleUploadedFile("card.pdf", PDF_BYTES), save=False)

@@ -79,7 +79,7 @@ def test_an_nco_signs_up_registers_and_is_verified_by_finance_staff(page: Page, 
     log_in(page, base, "cholpon@baldarga.example")
     home = page.get_by_test_id("nco-home")
     expect(home).to_contain_text('Public Foundation "Baldarga Tirek"')
-    expect(home.locator('[data-status="verified"]')).to_have_text("Verified")
+    expect(home.locator('[data-organization-state="verified"]')).to_have_text("Verified")
 
 
 def test_the_navigation_works_on_a_phone(page: Page, live_server):

@@ -19,7 +19,7 @@ def test_the_organization_page_writes_its_dates_in_one_form(
     organization, nco_member, finance_staff, client_for, language
 ):
     Organization.objects.filter(pk=organization.pk).update(
-        status_changed_at=timezone.now(), status_changed_by=finance_staff
+        state_changed_at=timezone.now(), state_changed_by=finance_staff
     )
     OrganizationDocumentFactory(organization=organization, uploaded_by=nco_member)
     services.organization_invite(organization=organization, by=nco_member, email="colleague@example.org")

@@ -14,7 +14,16 @@ AFTER = [("organizations", "0004_suspension_constraints")]
 OTHERS = [("audit", "0003_audit_event_scope"), ("contenttypes", "0002_remove_content_type_name")]
 
 
+@pytest.fixture
+def back_to_the_latest():
+    """Later tests find the schema of today's models."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest")
 def test_suspensions_made_earlier_return_to_the_status_their_event_records():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -83,10 +83,10 @@ def test_inn_is_unique_and_fourteen_digits_in_the_database():
         Organization.objects.filter(pk=organization.pk).update(inn="12345")
 
 
-def test_verification_status_is_one_of_three_in_the_database():
+def test_state_is_one_of_three_in_the_database():
     organization = OrganizationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Organization.objects.filter(pk=organization.pk).update(verification_status="approved")
+        Organization.objects.filter(pk=organization.pk).update(state="approved")
 
 
 def test_visible_to_scopes_organizations_by_role(

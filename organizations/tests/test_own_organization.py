@@ -33,7 +33,7 @@ def test_finance_staff_cannot_verify_or_suspend_their_own_organization(own, fina
     with pytest.raises(ValidationError, match="so you cannot verify or suspend it"):
         services.organization_suspend(organization=own, by=finance_staff, reason="x")
     own.refresh_from_db()
-    assert own.verification_status == Organization.Status.PENDING
+    assert own.state == Organization.State.PENDING
 
 
 def test_the_page_says_why_and_offers_no_action(own, finance_staff, client_for):
@@ -46,7 +46,7 @@ def test_the_page_says_why_and_offers_no_action(own, finance_staff, client_for):
         response = client.post(reverse(name, args=[own.pk]), {"reason": "x"}, follow=True)
         assert reason in response.content.decode()
     own.refresh_from_db()
-    assert own.verification_status == Organization.Status.PENDING
+    assert own.state == Organization.State.PENDING
 
 
 def test_other_staff_still_verify_it(own, other_staff, client_for):
@@ -54,4 +54,4 @@ def test_other_staff_still_verify_it(own, other_staff, client_for):
     assert 'data-testid="review-actions"' in page
     services.organization_verify(organization=own, by=other_staff)
     own.refresh_from_db()
-    assert own.verification_status == Organization.Status.VERIFIED
+    assert own.state == Organization.State.VERIFIED

@@ -38,7 +38,7 @@ def events(target) -> list[str]:
 def test_registering_makes_a_pending_organization_with_its_first_member():
     user = UserFactory()
     organization = services.organization_register(user=user, data=PROFILE)
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
     assert list(organization.memberships.values_list("user", flat=True)) == [user.pk]
     assert organization.created_by == user
     assert events(organization) == ["organization.registered"]
@@ -58,14 +58,14 @@ def test_verify_and_suspend_record_who_when_and_why(finance_staff, django_captur
         services.organization_verify(organization=organization, by=finance_staff)
     organization.refresh_from_db()
     assert organization.is_verified
-    assert organization.status_changed_by == finance_staff
-    assert organization.status_changed_at is not None
+    assert organization.state_changed_by == finance_staff
+    assert organization.state_changed_at is not None
 
     with django_capture_on_commit_callbacks(execute=True):
         services.organization_suspend(organization=organization, by=finance_staff, reason="Charter expired")
     organization.refresh_from_db()
-    assert organization.verification_status == Organization.Status.SUSPENDED
-    assert organization.status_reason == "Charter expired"
+    assert organization.state == Organization.State.SUSPENDED
+    assert organization.state_reason == "Charter expired"
     assert events(organization) == ["organization.verified", "organization.suspended"]
     suspended = AuditEvent.objects.for_target(organization).get(verb="organization.suspended")
     assert suspended.details == {"from": "verified", "to": "suspended", "reason": "Charter expired"}
@@ -78,7 +78,7 @@ def test_a_suspension_needs_a_reason(finance_staff):
     with pytest.raises(ValidationError):
         services.organization_suspend(organization=organization, by=finance_staff, reason="   ")
     organization.refresh_from_db()
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
 
 
 def test_verifying_a_verified_organization_is_refused(finance_staff):
@@ -95,14 +95,14 @@ def test_only_finance_staff_verify(persona, request):
     with pytest.raises(PermissionDenied):
         services.organization_verify(organization=organization, by=user)
     organization.refresh_from_db()
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
 
 
 def test_changing_identity_details_sends_a_verified_organization_back_to_pending(organization, nco_member):
     updated = services.organization_update(
         organization=organization, by=nco_member, data={"inn": "02109201510456", "phone": "+996 700 1"}
     )
-    assert updated.verification_status == Organization.Status.PENDING
+    assert updated.state == Organization.State.PENDING
     event = AuditEvent.objects.for_target(organization).get(verb="organization.updated")
     assert event.details == {"fields": ["inn", "phone"], "returned_to_pending": True}
 

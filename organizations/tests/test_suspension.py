@@ -35,7 +35,7 @@ def events(target) -> list[str]:
 
 def status(organization) -> tuple:
     organization.refresh_from_db()
-    return organization.verification_status, organization.status_reason, organization.status_changed_by
+    return organization.state, organization.state_reason, organization.state_changed_by
 
 
 class _Notice(HTMLParser):
@@ -98,7 +98,7 @@ def test_verifying_does_not_undo_a_suspension(suspended, other_staff):
     """Verification is for a pending organization; a suspension is lifted with a reason."""
     with pytest.raises(ValidationError):
         services.organization_verify(organization=suspended, by=other_staff)
-    assert status(suspended)[0] == Organization.Status.SUSPENDED
+    assert status(suspended)[0] == Organization.State.SUSPENDED
 
 
 def test_another_staff_member_lifts_it_with_a_reason_and_the_members_are_told(
@@ -106,7 +106,7 @@ def test_another_staff_member_lifts_it_with_a_reason_and_the_members_are_told(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.organization_suspension_lift(organization=suspended, by=other_staff, reason=f"  {LIFTED} ")
-    assert status(suspended) == (Organization.Status.VERIFIED, LIFTED, other_staff)
+    assert status(suspended) == (Organization.State.VERIFIED, LIFTED, other_staff)
     assert events(suspended) == ["organization.suspended", "organization.suspension_lifted"]
     event = AuditEvent.objects.for_target(suspended).get(verb="organization.suspension_lifted")
     assert event.actor == other_staff
@@ -119,7 +119,7 @@ def test_another_staff_member_lifts_it_with_a_reason_and_the_members_are_told(
 
 def test_the_administrator_lifts_a_suspension(suspended, admin_user):
     services.organization_suspension_lift(organization=suspended, by=admin_user, reason=LIFTED)
-    assert status(suspended)[0] == Organization.Status.VERIFIED
+    assert status(suspended)[0] == Organization.State.VERIFIED
 
 
 def test_a_suspension_is_lifted_only_with_a_reason(suspended, other_staff):
@@ -143,23 +143,23 @@ def test_staff_who_are_members_do_not_lift_their_own_organizations_suspension(su
     OrganizationMembershipFactory(organization=suspended, user=other_staff)
     with pytest.raises(ValidationError, match="You are a member of"):
         services.organization_suspension_lift(organization=suspended, by=other_staff, reason=LIFTED)
-    assert status(suspended)[0] == Organization.Status.SUSPENDED
+    assert status(suspended)[0] == Organization.State.SUSPENDED
 
 
 def test_a_pending_organization_suspended_returns_to_pending(finance_staff, other_staff):
     organization = OrganizationMembershipFactory().organization  # pending
     services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
     services.organization_suspension_lift(organization=organization, by=other_staff, reason=LIFTED)
-    assert status(organization)[0] == Organization.Status.PENDING
+    assert status(organization)[0] == Organization.State.PENDING
 
 
 def test_new_legal_details_while_suspended_are_verified_again_after_the_suspension(
     suspended, nco_member, other_staff
 ):
     services.organization_update(organization=suspended, by=nco_member, data={"inn": "02109201510456"})
-    assert status(suspended)[0] == Organization.Status.SUSPENDED
+    assert status(suspended)[0] == Organization.State.SUSPENDED
     services.organization_suspension_lift(organization=suspended, by=other_staff, reason=LIFTED)
-    assert status(suspended)[0] == Organization.Status.PENDING
+    assert status(suspended)[0] == Organization.State.PENDING
 
 
 def test_only_a_suspended_organization_has_its_suspension_lifted(organization, other_staff):
@@ -188,7 +188,7 @@ def test_the_suspension_e_mail_is_in_each_members_language_with_the_reason_and_w
 def test_the_database_refuses_a_suspension_without_a_reason(organization):
     with pytest.raises(IntegrityError), transaction.atomic():
         Organization.objects.filter(pk=organization.pk).update(
-            verification_status=Organization.Status.SUSPENDED, status_reason="", suspended_from="verified"
+            state=Organization.State.SUSPENDED, state_reason="", suspended_from="verified"
         )
 
 
@@ -214,7 +214,7 @@ def test_the_person_who_suspended_it_is_told_someone_else_lifts_it(suspended, fi
     refused = client.post(url, {"reason": LIFTED})
     assert refused.status_code == 403
     assert "another finance staff member or the administrator" in refused.content.decode()
-    assert status(suspended)[0] == Organization.Status.SUSPENDED
+    assert status(suspended)[0] == Organization.State.SUSPENDED
 
 
 def test_another_staff_member_lifts_it_from_the_organizations_page(suspended, other_staff, client_for):
@@ -228,12 +228,12 @@ def test_another_staff_member_lifts_it_from_the_organizations_page(suspended, ot
     empty = client.post(url, {"reason": "   "})
     assert empty.status_code == 200
     assert empty.context["form"].errors["reason"] == ["Say why the suspension is lifted."]
-    assert status(suspended)[0] == Organization.Status.SUSPENDED
+    assert status(suspended)[0] == Organization.State.SUSPENDED
 
     done = client.post(url, {"reason": LIFTED})
     assert done.status_code == 302
     assert done["Location"] == suspended.get_absolute_url()
-    assert status(suspended)[0] == Organization.Status.VERIFIED
+    assert status(suspended)[0] == Organization.State.VERIFIED
 
 
 def test_the_administrator_sees_the_way_to_lift_it(suspended, admin_user, client_for):
@@ -241,14 +241,14 @@ def test_the_administrator_sees_the_way_to_lift_it(suspended, admin_user, client
     client = client_for(admin_user)
     assert f'href="{url}"' in client.get(suspended.get_absolute_url()).content.decode()
     assert client.post(url, {"reason": LIFTED}).status_code == 302
-    assert status(suspended)[0] == Organization.Status.VERIFIED
+    assert status(suspended)[0] == Organization.State.VERIFIED
 
 
 def test_staff_of_any_municipality_may_suspend(organization, other_staff, client_for):
     url = reverse("organizations:organization-suspend", args=[organization.pk])
     response = client_for(other_staff).post(url, {"reason": REASON})
     assert response.status_code == 302
-    assert status(organization) == (Organization.Status.SUSPENDED, REASON, other_staff)
+    assert status(organization) == (Organization.State.SUSPENDED, REASON, other_staff)
 
 
 def test_the_contact_names_every_municipality_the_person_works_for(suspended, finance_staff, client_for):

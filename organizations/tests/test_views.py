@@ -46,7 +46,7 @@ def test_registering_an_organization(no_role, client_for):
     organization = Organization.objects.get()
     assert response.status_code == 302
     assert response["Location"] == organization.get_absolute_url()
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
     page = client.get(response["Location"])
     assert "Pending verification" in page.content.decode()
 
@@ -125,7 +125,7 @@ def test_values_stored_before_the_check_stay_as_they_are_on_an_unchanged_save(
     assert response.status_code == 302
     organization.refresh_from_db()
     assert (organization.phone, organization.registration_number) == (phone, registration_number)
-    assert organization.verification_status == Organization.Status.VERIFIED
+    assert organization.state == Organization.State.VERIFIED
     assert organization.mission == "Changed mission."
 
 
@@ -140,7 +140,7 @@ def test_a_stored_number_typed_again_differently_is_still_the_same_number(
     assert client_for(nco_member).post(url, data).status_code == 302
     organization.refresh_from_db()
     assert organization.registration_number == "12345-3301-ОФ"
-    assert organization.verification_status == Organization.Status.VERIFIED
+    assert organization.state == Organization.State.VERIFIED
 
 
 def test_a_second_organization_with_the_same_inn_is_refused(no_role, client_for):
@@ -167,7 +167,7 @@ def test_editing_identity_returns_to_pending_with_a_warning(organization, nco_me
         reverse("organizations:organization-edit", args=[organization.pk]), data, follow=True
     )
     organization.refresh_from_db()
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
     assert "will be verified again" in response.content.decode()
 
 
@@ -296,7 +296,7 @@ def test_verification_waits_for_a_confirmation_of_the_details_as_they_are(
     assert "The details changed" in stale.content.decode()
     assert "999999-1111-OF" in stale.content.decode()
     organization.refresh_from_db()
-    assert organization.verification_status == Organization.Status.PENDING
+    assert organization.state == Organization.State.PENDING
     assert not AuditEvent.objects.for_target(organization).filter(verb="organization.verified").exists()
     assert mail.outbox == []
 
@@ -319,9 +319,7 @@ def test_review_list_filters_and_counts(finance_staff, client_for):
     OrganizationFactory(name="Suspended One", suspended=True)
     client = client_for(finance_staff)
 
-    response = client.get(
-        reverse("organizations:organization-review-list"), {"verification_status": "pending"}
-    )
+    response = client.get(reverse("organizations:organization-review-list"), {"state": "pending"})
     names = [o.name for o in response.context["page"].object_list]
     assert names == ["Pending One"]
     assert response.context["counts"] == {"pending": 1, "verified": 1, "suspended": 1}
@@ -329,7 +327,7 @@ def test_review_list_filters_and_counts(finance_staff, client_for):
     response = client.get(reverse("organizations:organization-review-list"), {"q": "Verified"})
     assert [o.name for o in response.context["page"].object_list] == ["Verified One"]
 
-    response = client.get(reverse("organizations:organization-review-list"), {"verification_status": "bogus"})
+    response = client.get(reverse("organizations:organization-review-list"), {"state": "bogus"})
     assert response.status_code == 200  # an invalid filter shows the form's message, not a 500
 
 

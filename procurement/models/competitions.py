@@ -31,9 +31,9 @@ def unique_in_each_language(fields: list[str], text: str, name: str) -> list[mod
 
 
 # A model's states are declared at module level so that its Meta's constraints can name them;
-# read them through the model (``PriorityIssue.Status``, ``Competition.State``).
+# read them through the model (``PriorityIssue.State``, ``Competition.State``).
 @toned(DRAFT=Tone.SECONDARY, APPROVED=Tone.SUCCESS)
-class PriorityIssueStatus(models.TextChoices):
+class PriorityIssueState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
 
@@ -46,7 +46,7 @@ class PriorityIssue(models.Model):
         NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
         COUNCIL_DECISION = "council_decision", _("Decision of the local council")
 
-    Status = PriorityIssueStatus
+    State = PriorityIssueState
 
     municipality = models.ForeignKey(
         Municipality,
@@ -64,7 +64,7 @@ class PriorityIssue(models.Model):
     planned_budget = models.DecimalField(
         _("planned budget (soms)"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.DRAFT)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -78,7 +78,7 @@ class PriorityIssue(models.Model):
                 condition=Q(planned_budget__gte=0), name="priority_issue_budget_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=PriorityIssueStatus.values), name="priority_issue_status_valid"
+                condition=Q(state__in=PriorityIssueState.values), name="priority_issue_state_valid"
             ),
         ]
 
@@ -87,7 +87,7 @@ class PriorityIssue(models.Model):
 
     @property
     def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
+        return self.state == self.State.APPROVED
 
 
 class CompetitionQuerySet(models.QuerySet):

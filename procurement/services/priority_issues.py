@@ -77,8 +77,8 @@ def priority_issue_approve(*, issue: PriorityIssue, by: User) -> PriorityIssue:
         locked = PriorityIssue.objects.select_for_update().select_related("municipality").get(pk=issue.pk)
         if locked.is_approved:
             raise ValidationError(_("This priority issue is already approved."))
-        locked.status = PriorityIssue.Status.APPROVED
+        locked.state = PriorityIssue.State.APPROVED
         locked.approved_at = timezone.now()
-        locked.save(update_fields=["status", "approved_at"])
+        locked.save(update_fields=["state", "approved_at"])
         audit_record(actor=by, verb="priority_issue.approved", target=locked, scope=locked.municipality)
     return locked

@@ -48,7 +48,7 @@ def snapshot(stages: Stages) -> tuple:
         Competition.objects.count(),
         list(Competition.objects.order_by("pk").values_list("title", "deadline", "budget", "cancel_reason")),
         Amendment.objects.count(),
-        list(PriorityIssue.objects.order_by("pk").values_list("status", "title")),
+        list(PriorityIssue.objects.order_by("pk").values_list("state", "title")),
         stages.draft.criteria.count(),
         stages.draft.commission.count(),
     )

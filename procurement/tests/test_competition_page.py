@@ -64,7 +64,7 @@ def test_a_member_of_a_pending_organization_sees_why_and_what_happens_next(clien
 
 
 def test_a_member_of_a_suspended_organization_reads_the_reason(client_for, competition):
-    suspended = OrganizationFactory(name="Kelechek", suspended=True, status_reason="The charter expired.")
+    suspended = OrganizationFactory(name="Kelechek", suspended=True, state_reason="The charter expired.")
     member = OrganizationMembershipFactory(organization=suspended).user
     text = next_step(client_for(member), competition)
     assert "Kelechek is suspended and cannot apply" in text

@@ -179,7 +179,7 @@ def test_the_minimum_period_is_the_municipalitys_setting(ready, finance_staff):
         ),
         (
             lambda c: PriorityIssue.objects.filter(pk=c.priority_issue_id).update(
-                status="draft", title="Homeless people"
+                state="draft", title="Homeless people"
             ),
             ["Approve the priority issue “Homeless people”"],
         ),

@@ -41,7 +41,7 @@ def follow(request: HttpRequest) -> HttpResponse:
             _("You will get an e-mail when %(name)s publishes a competition.") % {"name": municipality},
         )
     elif issue_id.isdigit():
-        issue = get_object_or_404(PriorityIssue, pk=issue_id, status=PriorityIssue.Status.APPROVED)
+        issue = get_object_or_404(PriorityIssue, pk=issue_id, state=PriorityIssue.State.APPROVED)
         services.subscription_follow(user=request.user, priority_issue=issue)
         messages.success(
             request,

@@ -24,8 +24,8 @@ def test_nco_member_sees_their_organizations_and_their_state(nco_member, client_
     page = client_for(nco_member).get(reverse("home")).content.decode()
     assert 'data-testid="nco-home"' in page
     assert pending.name in page
-    assert 'data-status="pending"' in page
-    assert 'data-status="verified"' in page
+    assert 'data-organization-state="pending"' in page
+    assert 'data-organization-state="verified"' in page
     assert reverse("organizations:organization-review-list") not in page
 
 

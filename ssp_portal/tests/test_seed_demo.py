@@ -99,7 +99,7 @@ def test_seed_demo_shows_karakols_three_competitions_in_their_states_and_a_draft
         assert competition.budget == Decimal("200000.00")
         assert sum(competition.criteria.values_list("weight", flat=True)) == 100
         assert sorted(competition.commission.values_list("role", flat=True)) == ["chair", "member", "member"]
-    assert PriorityIssue.objects.filter(status="approved").count() == 3
+    assert PriorityIssue.objects.filter(state="approved").count() == 3
 
 
 def test_seed_demo_is_refused_where_demo_data_is_not_allowed(settings):

@@ -27,7 +27,7 @@ def test_a_badge_names_its_value_only_when_asked():
 
 
 def test_every_choice_of_a_shown_state_has_a_tone():
-    for choices in (Competition.State, Application.State, Organization.Status, Project.State):
+    for choices in (Competition.State, Application.State, Organization.State, Project.State):
         assert {tone(choice) for choice in choices} <= set(Tone)
 
 

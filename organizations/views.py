@@ -31,6 +31,7 @@ from organizations.models import (
     OrganizationInvitation,
     OrganizationMembership,
 )
+from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
 
@@ -325,49 +326,48 @@ def invitation_detail(request: HttpRequest, key: str) -> HttpResponse:
     return _render_invitation(request, _invitation(key))
 
 
-@require_POST
-def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
+def _invitation_answered(
+    request: HttpRequest, key: str, answer, refused=None
+) -> HttpResponse | OrganizationInvitation:
+    """Accept or decline through ``answer``; the invitation when it went through, else the page that
+    says why (``refused`` may answer a refusal first)."""
     invitation = _invitation(key)
     if not request.user.is_authenticated:
         return redirect_to_login(invitation.get_absolute_url())
     try:
-        services.organization_invitation_accept(invitation=invitation, user=request.user)
+        answer(invitation=invitation, user=request.user)
     except PermissionDenied:
         return _render_invitation(request, invitation, status=403)
     except ValidationError as exc:
-        if invitation.organization.memberships.filter(user=request.user).exists():
-            messages.info(
-                request, _("You are a member of %(name)s.") % {"name": invitation.organization.name}
-            )
-            return redirect(invitation.organization)
-        messages.error(request, " ".join(exc.messages))
-        return redirect(invitation)
-    messages.success(
-        request,
-        _("Welcome: you are now a member of %(name)s.") % {"name": invitation.organization.name},
+        return (refused and refused(invitation)) or web.refused(request, exc, invitation)
+    return invitation
+
+
+@require_POST
+def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
+    def already_member(invitation: OrganizationInvitation) -> HttpResponse | None:
+        if not invitation.organization.memberships.filter(user=request.user).exists():
+            return None
+        messages.info(request, _("You are a member of %(name)s.") % {"name": invitation.organization.name})
+        return redirect(invitation.organization)
+
+    invitation = _invitation_answered(request, key, services.organization_invitation_accept, already_member)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    name = invitation.organization.name
+    return web.done(
+        request, _("Welcome: you are now a member of %(name)s.") % {"name": name}, invitation.organization
     )
-    return redirect(invitation.organization)
 
 
 @require_POST
 def invitation_decline(request: HttpRequest, key: str) -> HttpResponse:
     """The invited person says no: they do not join, and the invitation's link stops working."""
-    invitation = _invitation(key)
-    if not request.user.is_authenticated:
-        return redirect_to_login(invitation.get_absolute_url())
-    try:
-        services.organization_invitation_decline(invitation=invitation, user=request.user)
-    except PermissionDenied:
-        return _render_invitation(request, invitation, status=403)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(invitation)
-    messages.success(
-        request,
-        _("You declined the invitation to join %(name)s. You are not a member of it.")
-        % {"name": invitation.organization.name},
-    )
-    return redirect("home")
+    invitation = _invitation_answered(request, key, services.organization_invitation_decline)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    message = _("You declined the invitation to join %(name)s. You are not a member of it.")
+    return web.done(request, message % {"name": invitation.organization.name}, "home")
 
 
 @require_POST

@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from organizations import services
 from organizations.forms import KeepsStoredValuesMixin, PhoneField, RegistrationNumberField
 from organizations.models import (
     Municipality,
@@ -21,6 +20,8 @@ from organizations.models import (
     OrganizationMembership,
     User,
 )
+from organizations.services import accounts as account_services
+from organizations.services import organizations as organization_services
 from ssp_portal.admin_mixins import CheckedInputMixin, PortalModelAdmin
 from ssp_portal.validators import REGISTRATION, limit_dates
 
@@ -84,11 +85,11 @@ class AuthenticatorAdmin(CheckedInputMixin, admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj: Authenticator) -> None:
-        services.second_factor_remove(authenticator=obj, by=request.user)
+        account_services.second_factor_remove(authenticator=obj, by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for authenticator in queryset.select_related("user"):
-            services.second_factor_remove(authenticator=authenticator, by=request.user)
+            account_services.second_factor_remove(authenticator=authenticator, by=request.user)
 
 
 # Addresses typed without a scheme are read as https (Django 6's default).
@@ -232,10 +233,10 @@ class OrganizationAdmin(PortalModelAdmin):
     # Deleting goes through the service: the documents' files are removed after the commit and
     # the deletion is recorded. (An organization that applied is protected by the database.)
     def delete_model(self, request, obj: Organization) -> None:
-        services.organizations_delete(organizations=[obj], by=request.user)
+        organization_services.organizations_delete(organizations=[obj], by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
-        services.organizations_delete(organizations=list(queryset), by=request.user)
+        organization_services.organizations_delete(organizations=list(queryset), by=request.user)
 
     @admin.display(description=_("page on the portal"))
     def portal_page(self, obj: Organization) -> str:
@@ -287,10 +288,10 @@ class OrganizationDocumentAdmin(PortalModelAdmin):
     # Deleting, one or several, goes through the service: the file is removed after the commit
     # and the organization's history records it.
     def delete_model(self, request, obj: OrganizationDocument) -> None:
-        services.organization_documents_delete(documents=[obj], by=request.user)
+        organization_services.organization_documents_delete(documents=[obj], by=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
-        services.organization_documents_delete(documents=list(queryset), by=request.user)
+        organization_services.organization_documents_delete(documents=list(queryset), by=request.user)
 
     @admin.display(description=_("file"))
     def download(self, obj: OrganizationDocument) -> str:

@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from organizations import services
 from organizations.models import (
     Municipality,
     MunicipalityMembership,
@@ -24,6 +23,8 @@ from organizations.models import (
     Region,
     User,
 )
+from organizations.services import memberships as membership_services
+from organizations.services import organizations as organization_services
 from ssp_portal.files import PDF, CheckedUpload
 
 DEMO_PASSWORD = "ssp-demo-2026"
@@ -142,15 +143,17 @@ def _founding_documents(organization: Organization, member: User) -> None:
             [title, organization.name, f"Registration number {organization.registration_number}"],
             name=f"{stem}-{slugify(organization.name)}.pdf",
         )
-        services.organization_document_add(organization=organization, by=member, kind=kind, file=file)
+        organization_services.organization_document_add(
+            organization=organization, by=member, kind=kind, file=file
+        )
 
 
 def _organization(*, member: User, verifier: User, data: dict) -> Organization:
     organization = Organization.objects.filter(inn=data["inn"]).first()
     if organization is None:
-        organization = services.organization_register(user=member, data=data)
+        organization = organization_services.organization_register(user=member, data=data)
     if organization.state != Organization.State.VERIFIED:
-        organization = services.organization_verify(organization=organization, by=verifier)
+        organization = organization_services.organization_verify(organization=organization, by=verifier)
     _founding_documents(organization, member)
     return organization
 
@@ -196,7 +199,7 @@ def seed(*, language: str = "ru") -> DemoWorld:
         ),
         ("finance@second.example", naryn, MunicipalityMembership.Role.STAFF, "Finance Department"),
     ]:
-        services.municipality_membership_add(
+        membership_services.municipality_membership_add(
             municipality=municipality, user=users[email], role=role, position=position, by=admin
         )
 
@@ -245,7 +248,7 @@ def seed(*, language: str = "ru") -> DemoWorld:
     )
     # A colleague invited and not yet answering: the invitation waits on the organization's page.
     if not OrganizationInvitation.objects.open().filter(organization=ulukman, email=DEMO_INVITED).exists():
-        services.organization_invite(
+        membership_services.organization_invite(
             organization=ulukman, by=users["ulukman@ngo.example"], email=DEMO_INVITED
         )
     # Two more NCOs of Karakol that apply, so that each competition has more than one proposal.

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from organizations import mfa, permissions, selectors, services
+from organizations import mfa, permissions, selectors
 from organizations.filters import OrganizationFilter
 from organizations.forms import (
     InvitationAccountForm,
@@ -31,6 +31,9 @@ from organizations.models import (
     OrganizationInvitation,
     OrganizationMembership,
 )
+from organizations.services import accounts as account_services
+from organizations.services import memberships as membership_services
+from organizations.services import organizations as organization_services
 from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, is_confirmed, is_stale
@@ -58,7 +61,7 @@ def _reviewer(request: HttpRequest) -> None:
 def organization_register(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None, submit_label=_("Register the organization"))
     if request.method == "POST" and form.is_valid():
-        organization = services.organization_register(user=request.user, data=form.cleaned_data)
+        organization = organization_services.organization_register(user=request.user, data=form.cleaned_data)
         messages.success(
             request,
             _(
@@ -123,7 +126,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         fresh = Organization.objects.get(pk=organization.pk)
-        updated = services.organization_update(organization=fresh, by=request.user, data=form.cleaned_data)
+        updated = organization_services.organization_update(
+            organization=fresh, by=request.user, data=form.cleaned_data
+        )
         if fresh.is_verified and not updated.is_verified:
             messages.warning(
                 request, _("The legal details changed, so the organization will be verified again.")
@@ -142,7 +147,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _editable_organization(request, pk)
     form = OrganizationDocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.organization_document_add(
+        organization_services.organization_document_add(
             organization=organization,
             by=request.user,
             kind=form.cleaned_data["kind"],
@@ -170,7 +175,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     organization = _editable_organization(request, pk)
     document = get_object_or_404(OrganizationDocument, organization=organization, pk=document_pk)
-    services.organization_document_remove(document=document, by=request.user)
+    organization_services.organization_document_remove(document=document, by=request.user)
     messages.success(request, _("The document is removed."))
     return redirect(organization)
 
@@ -187,7 +192,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberInviteForm(request.POST)
     if form.is_valid():
         try:
-            invited = services.organization_invite(
+            invited = membership_services.organization_invite(
                 organization=organization, by=request.user, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
@@ -215,7 +220,7 @@ def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     organization = _editable_organization(request, pk)
     invitation = get_object_or_404(OrganizationInvitation, organization=organization, pk=invitation_pk)
     try:
-        services.organization_invitation_cancel(invitation=invitation, by=request.user)
+        membership_services.organization_invitation_cancel(invitation=invitation, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -236,7 +241,7 @@ def _member_removed(
 ) -> HttpResponse:
     """Remove the member (or leave) as confirmed, and say what happened."""
     try:
-        services.organization_member_remove(membership=membership, by=request.user)
+        membership_services.organization_member_remove(membership=membership, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(organization)
@@ -275,7 +280,7 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
             "leaving": leaving,
             "token": token,
             "stale": is_stale(request, token),
-            "problems": [(services.KEEPS_ONE_MEMBER, members_url)] if last_member else [],
+            "problems": [(membership_services.KEEPS_ONE_MEMBER, members_url)] if last_member else [],
             "back_url": members_url,
         },
     )
@@ -297,7 +302,7 @@ def _render_invitation(
 ) -> HttpResponse:
     user = request.user
     is_open = invitation.state == OrganizationInvitation.State.OPEN and not invitation.is_expired()
-    has_account = services.account_for_address(invitation.email) is not None
+    has_account = membership_services.account_for_address(invitation.email) is not None
     if is_open and not user.is_authenticated and not has_account:
         account_form = account_form or InvitationAccountForm(email=invitation.email)
     else:
@@ -310,7 +315,7 @@ def _render_invitation(
             "organization": invitation.organization,
             "is_open": is_open,
             "expired": invitation.is_expired(),
-            "is_invited": services.owns_address(user, invitation.email),
+            "is_invited": membership_services.owns_address(user, invitation.email),
             "is_member": user.is_authenticated
             and invitation.organization.memberships.filter(user=user).exists(),
             "has_account": has_account,
@@ -351,7 +356,9 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
         messages.info(request, _("You are a member of %(name)s.") % {"name": invitation.organization.name})
         return redirect(invitation.organization)
 
-    invitation = _invitation_answered(request, key, services.organization_invitation_accept, already_member)
+    invitation = _invitation_answered(
+        request, key, membership_services.organization_invitation_accept, already_member
+    )
     if isinstance(invitation, HttpResponse):
         return invitation
     name = invitation.organization.name
@@ -363,7 +370,7 @@ def invitation_accept(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def invitation_decline(request: HttpRequest, key: str) -> HttpResponse:
     """The invited person says no: they do not join, and the invitation's link stops working."""
-    invitation = _invitation_answered(request, key, services.organization_invitation_decline)
+    invitation = _invitation_answered(request, key, membership_services.organization_invitation_decline)
     if isinstance(invitation, HttpResponse):
         return invitation
     message = _("You declined the invitation to join %(name)s. You are not a member of it.")
@@ -379,7 +386,7 @@ def invitation_account(request: HttpRequest, key: str) -> HttpResponse:
     form = InvitationAccountForm(request.POST, email=invitation.email)
     if form.is_valid():
         try:
-            user = services.invitation_account_create(
+            user = membership_services.invitation_account_create(
                 invitation=invitation,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
@@ -411,7 +418,7 @@ def organization_review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-VERIFIED_DETAILS = (*services.IDENTITY_FIELDS, "head_name")
+VERIFIED_DETAILS = (*organization_services.IDENTITY_FIELDS, "head_name")
 
 
 def verify_token(organization: Organization) -> str:
@@ -442,7 +449,7 @@ def organization_verify(request: HttpRequest, pk: int) -> HttpResponse:
     token = verify_token(organization)
     if is_confirmed(request, token):
         try:
-            services.organization_verify(organization=organization, by=request.user)
+            organization_services.organization_verify(organization=organization, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -483,7 +490,7 @@ def organization_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     form = SuspendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_suspend(
+            organization_services.organization_suspend(
                 organization=organization, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -513,7 +520,7 @@ def organization_suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
     form = None if refusal else LiftSuspensionForm(request.POST or None)
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.organization_suspension_lift(
+            organization_services.organization_suspension_lift(
                 organization=organization, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -570,6 +577,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def second_factor_postpone(request: HttpRequest) -> HttpResponse:
     """Development only: use the portal without a second factor until the end of the session."""
-    services.second_factor_postpone(user=request.user)
+    account_services.second_factor_postpone(user=request.user)
     mfa.postpone(request)  # every page now says so (partials/second_factor_postponed.html)
     return redirect(mfa.next_after_enrolment(request))

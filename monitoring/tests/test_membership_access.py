@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringReport, Project
 from monitoring.tests.contracted_project import build
-from organizations import services
 from organizations.factories import OrganizationMembershipFactory
+from organizations.services import memberships as membership_services
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_a_removed_member_loses_the_projects_and_reports_at_once(
     ]
     assert [client.get(url).status_code for url in pages] == [200, 200]
 
-    services.organization_member_remove(membership=colleague, by=nco_member)
+    membership_services.organization_member_remove(membership=colleague, by=nco_member)
     assert [client.get(url).status_code for url in pages] == [404, 404]
     assert not Project.objects.visible_to(colleague.user).exists()
     assert not MonitoringReport.objects.visible_to(colleague.user).exists()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from organizations import services
 from organizations.factories import OrganizationDocumentFactory
 from organizations.models import Organization
+from organizations.services import memberships as membership_services
 from ssp_portal.tests.dates import date_forms
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,9 @@ def test_the_organization_page_writes_its_dates_in_one_form(
         state_changed_at=timezone.now(), state_changed_by=finance_staff
     )
     OrganizationDocumentFactory(organization=organization, uploaded_by=nco_member)
-    services.organization_invite(organization=organization, by=nco_member, email="colleague@example.org")
+    membership_services.organization_invite(
+        organization=organization, by=nco_member, email="colleague@example.org"
+    )
     nco_member.language = language
     nco_member.save(update_fields=["language"])
     client = client_for(nco_member)

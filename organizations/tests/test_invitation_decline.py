@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from organizations import services
 from organizations.factories import UserFactory
 from organizations.models import OrganizationInvitation
+from organizations.services import memberships as membership_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.notifications.models import OutgoingEmail
 
@@ -33,7 +33,9 @@ def aida(db):
 
 @pytest.fixture
 def invitation(organization, nco_member, aida):
-    return services.organization_invite(organization=organization, by=nco_member, email=aida.email).invitation
+    return membership_services.organization_invite(
+        organization=organization, by=nco_member, email=aida.email
+    ).invitation
 
 
 def test_typing_a_registered_persons_address_sends_them_an_invitation_and_nothing_more(
@@ -47,7 +49,7 @@ def test_typing_a_registered_persons_address_sends_them_an_invitation_and_nothin
 
 
 def test_the_invited_person_declines_and_stays_outside(organization, nco_member, aida, invitation):
-    services.organization_invitation_decline(invitation=invitation, user=aida)
+    membership_services.organization_invitation_decline(invitation=invitation, user=aida)
     invitation.refresh_from_db()
     assert (invitation.state, invitation.closed_by) == ("declined", aida)
     assert invitation.closed_at is not None
@@ -58,17 +60,19 @@ def test_the_invited_person_declines_and_stays_outside(organization, nco_member,
 
 
 def test_a_declined_invitation_cannot_be_accepted_afterwards(organization, aida, invitation):
-    services.organization_invitation_decline(invitation=invitation, user=aida)
+    membership_services.organization_invitation_decline(invitation=invitation, user=aida)
     with pytest.raises(ValidationError, match="declined"):
-        services.organization_invitation_accept(invitation=invitation, user=aida)
+        membership_services.organization_invitation_accept(invitation=invitation, user=aida)
     with pytest.raises(ValidationError, match="declined"):
-        services.organization_invitation_decline(invitation=invitation, user=aida)
+        membership_services.organization_invitation_decline(invitation=invitation, user=aida)
     assert not aida.organization_memberships.exists()
 
 
 def test_after_declining_the_address_may_be_invited_again(organization, nco_member, aida, invitation):
-    services.organization_invitation_decline(invitation=invitation, user=aida)
-    again = services.organization_invite(organization=organization, by=nco_member, email=aida.email)
+    membership_services.organization_invitation_decline(invitation=invitation, user=aida)
+    again = membership_services.organization_invite(
+        organization=organization, by=nco_member, email=aida.email
+    )
     assert not again.resent
     assert again.invitation.pk != invitation.pk
 
@@ -76,15 +80,15 @@ def test_after_declining_the_address_may_be_invited_again(organization, nco_memb
 def test_only_the_invited_person_declines(organization, nco_member, other_member, invitation):
     for person in (nco_member, other_member, UserFactory(email="aida@example.org.kg")):
         with pytest.raises(PermissionDenied):
-            services.organization_invitation_decline(invitation=invitation, user=person)
+            membership_services.organization_invitation_decline(invitation=invitation, user=person)
     invitation.refresh_from_db()
     assert invitation.state == "open"
 
 
 def test_an_accepted_invitation_is_not_declined(organization, aida, invitation):
-    services.organization_invitation_accept(invitation=invitation, user=aida)
+    membership_services.organization_invitation_accept(invitation=invitation, user=aida)
     with pytest.raises(ValidationError, match="already been accepted"):
-        services.organization_invitation_decline(invitation=invitation, user=aida)
+        membership_services.organization_invitation_decline(invitation=invitation, user=aida)
     assert aida.email in members(organization)
 
 
@@ -139,7 +143,7 @@ def test_no_membership_is_added_in_the_admin(admin_user, client_for, organizatio
 
 
 def test_a_declined_invitation_is_not_cancelled_afterwards(organization, nco_member, aida, invitation):
-    services.organization_invitation_decline(invitation=invitation, user=aida)
+    membership_services.organization_invitation_decline(invitation=invitation, user=aida)
     with pytest.raises(ValidationError, match="declined"):
-        services.organization_invitation_cancel(invitation=invitation, by=nco_member)
+        membership_services.organization_invitation_cancel(invitation=invitation, by=nco_member)
     assert OrganizationInvitation.objects.get(pk=invitation.pk).state == "declined"

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations import services
 from organizations.factories import (
     PASSWORD,
     OrganizationInvitationFactory,
@@ -25,6 +24,7 @@ from organizations.factories import (
     UserFactory,
 )
 from organizations.models import OrganizationInvitation, OrganizationMembership, User
+from organizations.services import memberships as membership_services
 from organizations.views import member_remove_token
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.notifications.models import OutgoingEmail
@@ -59,7 +59,7 @@ def members(organization) -> set[str]:
 
 def test_inviting_makes_no_one_a_member(organization, nco_member):
     colleague = UserFactory(email="aida@example.org")
-    invited = services.organization_invite(
+    invited = membership_services.organization_invite(
         organization=organization, by=nco_member, email=" Aida@Example.org "
     )
     assert not invited.resent
@@ -78,9 +78,13 @@ def test_inviting_makes_no_one_a_member(organization, nco_member):
 def test_inviting_ones_own_address_or_a_member_is_refused_and_sends_nothing(organization, nco_member):
     colleague = OrganizationMembershipFactory(organization=organization).user
     with pytest.raises(ValidationError, match="your own address"):
-        services.organization_invite(organization=organization, by=nco_member, email=nco_member.email.upper())
+        membership_services.organization_invite(
+            organization=organization, by=nco_member, email=nco_member.email.upper()
+        )
     with pytest.raises(ValidationError, match="is already a member"):
-        services.organization_invite(organization=organization, by=nco_member, email=colleague.email)
+        membership_services.organization_invite(
+            organization=organization, by=nco_member, email=colleague.email
+        )
     assert not OrganizationInvitation.objects.exists()
     assert events(organization) == []
     assert queued() == []
@@ -89,15 +93,17 @@ def test_inviting_ones_own_address_or_a_member_is_refused_and_sends_nothing(orga
 def test_an_address_confirmed_as_ones_second_address_counts_as_ones_own(organization, nco_member):
     EmailAddress.objects.create(user=nco_member, email="second@example.org", verified=True)
     with pytest.raises(ValidationError, match="your own address"):
-        services.organization_invite(organization=organization, by=nco_member, email="second@example.org")
+        membership_services.organization_invite(
+            organization=organization, by=nco_member, email="second@example.org"
+        )
 
 
 def test_inviting_an_address_twice_sends_the_same_link_again_for_another_period(organization, nco_member):
     start = timezone.now()
-    first = services.organization_invite(
+    first = membership_services.organization_invite(
         organization=organization, by=nco_member, email="aida@example.org", now=start
     ).invitation
-    again = services.organization_invite(
+    again = membership_services.organization_invite(
         organization=organization,
         by=nco_member,
         email="AIDA@example.org",
@@ -126,23 +132,25 @@ def test_only_members_invite_and_cancel(organization, other_member, finance_staf
     invitation = OrganizationInvitationFactory(organization=organization)
     for person in (other_member, finance_staff):
         with pytest.raises(PermissionDenied):
-            services.organization_invite(organization=organization, by=person, email="x@example.org")
+            membership_services.organization_invite(
+                organization=organization, by=person, email="x@example.org"
+            )
         with pytest.raises(PermissionDenied):
-            services.organization_invitation_cancel(invitation=invitation, by=person)
+            membership_services.organization_invitation_cancel(invitation=invitation, by=person)
     assert OrganizationInvitation.objects.get().state == "open"
 
 
 def test_accepting_makes_the_invited_person_a_member_once(organization, nco_member):
     colleague = UserFactory(email="aida@example.org")
-    invitation = services.organization_invite(
+    invitation = membership_services.organization_invite(
         organization=organization, by=nco_member, email="aida@example.org"
     ).invitation
-    membership = services.organization_invitation_accept(invitation=invitation, user=colleague)
+    membership = membership_services.organization_invitation_accept(invitation=invitation, user=colleague)
     assert membership.user == colleague
     invitation.refresh_from_db()
     assert (invitation.state, invitation.closed_by) == ("accepted", colleague)
     with pytest.raises(ValidationError, match="already been accepted"):
-        services.organization_invitation_accept(invitation=invitation, user=colleague)
+        membership_services.organization_invitation_accept(invitation=invitation, user=colleague)
     assert organization.memberships.filter(user=colleague).count() == 1
     assert events(organization) == ["organization.invitation_sent", "organization.invitation_accepted"]
 
@@ -151,7 +159,7 @@ def test_only_the_invited_address_accepts(organization, nco_member, other_member
     invitation = OrganizationInvitationFactory(organization=organization, email="aida@example.org")
     for person in (other_member, nco_member, UserFactory(email="aida@example.org.kg")):
         with pytest.raises(PermissionDenied):
-            services.organization_invitation_accept(invitation=invitation, user=person)
+            membership_services.organization_invitation_accept(invitation=invitation, user=person)
     invitation.refresh_from_db()
     assert invitation.state == "open"
     assert members(organization) == {nco_member.email}
@@ -159,17 +167,17 @@ def test_only_the_invited_address_accepts(organization, nco_member, other_member
 
 def test_an_invitation_expires_after_14_days(organization, nco_member):
     start = timezone.now()
-    invitation = services.organization_invite(
+    invitation = membership_services.organization_invite(
         organization=organization, by=nco_member, email="aida@example.org", now=start
     ).invitation
     colleague = UserFactory(email="aida@example.org")
     with pytest.raises(ValidationError, match="expired"):
-        services.organization_invitation_accept(
+        membership_services.organization_invitation_accept(
             invitation=invitation, user=colleague, now=start + datetime.timedelta(days=14, seconds=1)
         )
     assert members(organization) == {nco_member.email}
     # A day before, it works.
-    services.organization_invitation_accept(
+    membership_services.organization_invitation_accept(
         invitation=invitation, user=colleague, now=start + datetime.timedelta(days=13)
     )
     assert colleague.email in members(organization)
@@ -177,11 +185,11 @@ def test_an_invitation_expires_after_14_days(organization, nco_member):
 
 def test_a_cancelled_invitation_cannot_be_accepted_or_cancelled_again(organization, nco_member):
     invitation = OrganizationInvitationFactory(organization=organization, email="aida@example.org")
-    services.organization_invitation_cancel(invitation=invitation, by=nco_member)
+    membership_services.organization_invitation_cancel(invitation=invitation, by=nco_member)
     with pytest.raises(ValidationError, match="cancelled"):
-        services.organization_invitation_cancel(invitation=invitation, by=nco_member)
+        membership_services.organization_invitation_cancel(invitation=invitation, by=nco_member)
     with pytest.raises(ValidationError, match="cancelled"):
-        services.organization_invitation_accept(
+        membership_services.organization_invitation_accept(
             invitation=invitation, user=UserFactory(email="aida@example.org")
         )
     assert events(organization) == ["organization.invitation_cancelled"]
@@ -190,7 +198,7 @@ def test_a_cancelled_invitation_cannot_be_accepted_or_cancelled_again(organizati
 
 def test_a_member_removes_another_who_is_told(organization, nco_member):
     colleague = OrganizationMembershipFactory(organization=organization, user__full_name="Aida Sydykova")
-    services.organization_member_remove(membership=colleague, by=nco_member)
+    membership_services.organization_member_remove(membership=colleague, by=nco_member)
     assert members(organization) == {nco_member.email}
     assert events(organization) == ["organization.member_removed"]
     (email,) = queued()
@@ -200,12 +208,12 @@ def test_a_member_removes_another_who_is_told(organization, nco_member):
 
 def test_a_member_leaves_but_the_last_one_stays(organization, nco_member):
     colleague = OrganizationMembershipFactory(organization=organization)
-    services.organization_member_remove(
+    membership_services.organization_member_remove(
         membership=organization.memberships.get(user=nco_member), by=nco_member
     )
     assert events(organization) == ["organization.member_left"]
     with pytest.raises(ValidationError, match="keeps at least one member"):
-        services.organization_member_remove(membership=colleague, by=colleague.user)
+        membership_services.organization_member_remove(membership=colleague, by=colleague.user)
     assert members(organization) == {colleague.user.email}
 
 
@@ -214,16 +222,16 @@ def test_only_members_remove_members(organization, nco_member, other_member, fin
     OrganizationMembershipFactory(organization=organization)
     for person in (other_member, finance_staff):
         with pytest.raises(PermissionDenied):
-            services.organization_member_remove(membership=membership, by=person)
+            membership_services.organization_member_remove(membership=membership, by=person)
     assert organization.memberships.count() == 2
 
 
 def test_a_removed_member_cannot_remove_anyone(organization, nco_member):
     first = OrganizationMembershipFactory(organization=organization)
     second = OrganizationMembershipFactory(organization=organization)
-    services.organization_member_remove(membership=first, by=nco_member)
+    membership_services.organization_member_remove(membership=first, by=nco_member)
     with pytest.raises(PermissionDenied):
-        services.organization_member_remove(membership=second, by=first.user)
+        membership_services.organization_member_remove(membership=second, by=first.user)
     assert organization.memberships.count() == 2
 
 
@@ -473,7 +481,9 @@ def test_the_invitation_e_mail_says_who_invites_and_links_to_the_invitation(
 ):
     settings.SSP_SITE_URL = "https://ssp.example.kg"
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
+        membership_services.organization_invite(
+            organization=organization, by=nco_member, email="aida@example.org"
+        )
     (message,) = mail.outbox
     assert message.to == ["aida@example.org"]
     assert message.subject.endswith(f"An invitation to join {organization.name}")
@@ -492,7 +502,9 @@ def test_the_invitation_e_mail_says_who_invites_and_links_to_the_invitation(
 
 def test_the_e_mail_to_an_existing_account_asks_to_log_in(organization, nco_member):
     UserFactory(email="aida@example.org", language="en")
-    services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
+    membership_services.organization_invite(
+        organization=organization, by=nco_member, email="aida@example.org"
+    )
     (email,) = queued()
     assert email.recipient.email == "aida@example.org"
     assert "open this link and log in with this e-mail address" in email.text
@@ -502,14 +514,18 @@ def test_the_e_mail_to_an_existing_account_asks_to_log_in(organization, nco_memb
 def test_the_e_mail_to_an_existing_account_is_in_its_language(organization, nco_member):
     UserFactory(email="aida@example.org", language="ru")
     nco_member.language = "en"
-    services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
+    membership_services.organization_invite(
+        organization=organization, by=nco_member, email="aida@example.org"
+    )
     (email,) = queued()
     assert email.language == "ru"
 
 
 def test_the_e_mail_to_a_new_address_is_in_the_inviting_members_language(organization, nco_member):
     nco_member.language = "ky"
-    services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
+    membership_services.organization_invite(
+        organization=organization, by=nco_member, email="aida@example.org"
+    )
     (email,) = queued()
     assert (email.language, email.recipient) == ("ky", None)
 
@@ -518,7 +534,9 @@ def test_an_invitation_is_delivered_only_once_its_transaction_commits(
     organization, nco_member, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.organization_invite(organization=organization, by=nco_member, email="aida@example.org")
+        membership_services.organization_invite(
+            organization=organization, by=nco_member, email="aida@example.org"
+        )
     assert len(callbacks) == 1
     assert mail.outbox == []
 

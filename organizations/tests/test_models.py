@@ -12,7 +12,7 @@ from organizations.factories import (
     UserFactory,
 )
 from organizations.models import MunicipalityMembership, Organization, User
-from organizations.services import municipality_membership_add
+from organizations.services.memberships import municipality_membership_add
 
 pytestmark = pytest.mark.django_db
 

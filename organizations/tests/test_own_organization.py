@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from organizations import services
 from organizations.factories import OrganizationFactory, OrganizationMembershipFactory
 from organizations.models import Organization
 from organizations.permissions import acts_for_own_organization
+from organizations.services import organizations as organization_services
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,9 @@ def test_the_rule_is_membership(own, finance_staff, other_staff):
 
 def test_finance_staff_cannot_verify_or_suspend_their_own_organization(own, finance_staff):
     with pytest.raises(ValidationError, match="so you cannot verify or suspend it"):
-        services.organization_verify(organization=own, by=finance_staff)
+        organization_services.organization_verify(organization=own, by=finance_staff)
     with pytest.raises(ValidationError, match="so you cannot verify or suspend it"):
-        services.organization_suspend(organization=own, by=finance_staff, reason="x")
+        organization_services.organization_suspend(organization=own, by=finance_staff, reason="x")
     own.refresh_from_db()
     assert own.state == Organization.State.PENDING
 
@@ -52,6 +52,6 @@ def test_the_page_says_why_and_offers_no_action(own, finance_staff, client_for):
 def test_other_staff_still_verify_it(own, other_staff, client_for):
     page = client_for(other_staff).get(own.get_absolute_url()).content.decode()
     assert 'data-testid="review-actions"' in page
-    services.organization_verify(organization=own, by=other_staff)
+    organization_services.organization_verify(organization=own, by=other_staff)
     own.refresh_from_db()
     assert own.state == Organization.State.VERIFIED

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from organizations import services
 from organizations.factories import PDF_BYTES, OrganizationFactory, OrganizationMembershipFactory, UserFactory
 from organizations.models import Organization, OrganizationDocument
+from organizations.services import organizations as organization_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.files import PrivateFileField
 
@@ -37,7 +37,7 @@ def events(target) -> list[str]:
 
 def test_registering_makes_a_pending_organization_with_its_first_member():
     user = UserFactory()
-    organization = services.organization_register(user=user, data=PROFILE)
+    organization = organization_services.organization_register(user=user, data=PROFILE)
     assert organization.state == Organization.State.PENDING
     assert list(organization.memberships.values_list("user", flat=True)) == [user.pk]
     assert organization.created_by == user
@@ -46,7 +46,9 @@ def test_registering_makes_a_pending_organization_with_its_first_member():
 
 def test_registering_rejects_an_invalid_inn_and_saves_nothing():
     with pytest.raises(ValidationError):
-        services.organization_register(user=UserFactory(), data={**PROFILE, "inn": "12503199000017"})
+        organization_services.organization_register(
+            user=UserFactory(), data={**PROFILE, "inn": "12503199000017"}
+        )
     assert not Organization.objects.exists()
 
 
@@ -55,14 +57,16 @@ def test_verify_and_suspend_record_who_when_and_why(finance_staff, django_captur
     member = OrganizationMembershipFactory(organization=organization).user
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_verify(organization=organization, by=finance_staff)
+        organization_services.organization_verify(organization=organization, by=finance_staff)
     organization.refresh_from_db()
     assert organization.is_verified
     assert organization.state_changed_by == finance_staff
     assert organization.state_changed_at is not None
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_suspend(organization=organization, by=finance_staff, reason="Charter expired")
+        organization_services.organization_suspend(
+            organization=organization, by=finance_staff, reason="Charter expired"
+        )
     organization.refresh_from_db()
     assert organization.state == Organization.State.SUSPENDED
     assert organization.state_reason == "Charter expired"
@@ -76,7 +80,7 @@ def test_verify_and_suspend_record_who_when_and_why(finance_staff, django_captur
 def test_a_suspension_needs_a_reason(finance_staff):
     organization = OrganizationFactory()
     with pytest.raises(ValidationError):
-        services.organization_suspend(organization=organization, by=finance_staff, reason="   ")
+        organization_services.organization_suspend(organization=organization, by=finance_staff, reason="   ")
     organization.refresh_from_db()
     assert organization.state == Organization.State.PENDING
 
@@ -84,7 +88,7 @@ def test_a_suspension_needs_a_reason(finance_staff):
 def test_verifying_a_verified_organization_is_refused(finance_staff):
     organization = OrganizationFactory(verified=True)
     with pytest.raises(ValidationError, match="verified"):
-        services.organization_verify(organization=organization, by=finance_staff)
+        organization_services.organization_verify(organization=organization, by=finance_staff)
     assert events(organization) == []
 
 
@@ -93,13 +97,13 @@ def test_only_finance_staff_verify(persona, request):
     organization = OrganizationFactory()
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
-        services.organization_verify(organization=organization, by=user)
+        organization_services.organization_verify(organization=organization, by=user)
     organization.refresh_from_db()
     assert organization.state == Organization.State.PENDING
 
 
 def test_changing_identity_details_sends_a_verified_organization_back_to_pending(organization, nco_member):
-    updated = services.organization_update(
+    updated = organization_services.organization_update(
         organization=organization, by=nco_member, data={"inn": "02109201510456", "phone": "+996 700 1"}
     )
     assert updated.state == Organization.State.PENDING
@@ -108,7 +112,7 @@ def test_changing_identity_details_sends_a_verified_organization_back_to_pending
 
 
 def test_changing_contacts_keeps_the_organization_verified(organization, nco_member):
-    updated = services.organization_update(
+    updated = organization_services.organization_update(
         organization=organization, by=nco_member, data={"phone": "+996 700 2"}
     )
     assert updated.is_verified
@@ -116,19 +120,21 @@ def test_changing_contacts_keeps_the_organization_verified(organization, nco_mem
 
 
 def test_saving_an_unchanged_profile_writes_nothing(organization, nco_member):
-    services.organization_update(organization=organization, by=nco_member, data={"phone": organization.phone})
+    organization_services.organization_update(
+        organization=organization, by=nco_member, data={"phone": organization.phone}
+    )
     assert events(organization) == []
 
 
 def test_only_members_edit(organization, other_member, finance_staff):
     for user in (other_member, finance_staff):
         with pytest.raises(PermissionDenied):
-            services.organization_update(organization=organization, by=user, data={"phone": "1"})
+            organization_services.organization_update(organization=organization, by=user, data={"phone": "1"})
 
 
 def test_a_document_is_stored_under_a_random_name(organization, nco_member, settings):
     upload = PrivateFileField().clean(SimpleUploadedFile("../../Устав <b>.pdf", PDF_BYTES))
-    document = services.organization_document_add(
+    document = organization_services.organization_document_add(
         organization=organization, by=nco_member, kind=OrganizationDocument.Kind.CHARTER, file=upload
     )
     assert document.original_name == "Устав <b>.pdf"
@@ -139,14 +145,14 @@ def test_a_document_is_stored_under_a_random_name(organization, nco_member, sett
     assert document.file.path.startswith(str(settings.MEDIA_ROOT))
     assert events(organization) == ["organization.document_added"]
 
-    services.organization_document_remove(document=document, by=nco_member)
+    organization_services.organization_document_remove(document=document, by=nco_member)
     assert not OrganizationDocument.objects.exists()
     assert events(organization) == ["organization.document_added", "organization.document_removed"]
 
 
 def test_a_document_must_pass_the_content_check(organization, nco_member):
     with pytest.raises(ValueError, match="PrivateFileField"):
-        services.organization_document_add(
+        organization_services.organization_document_add(
             organization=organization,
             by=nco_member,
             kind=OrganizationDocument.Kind.CHARTER,

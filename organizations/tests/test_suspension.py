@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from organizations import services
 from organizations.factories import MunicipalityMembershipFactory, OrganizationMembershipFactory
 from organizations.models import Organization
+from organizations.services import organizations as organization_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.notifications.models import OutgoingEmail
 
@@ -74,7 +74,7 @@ def notice(page: str) -> str:
 def suspended(organization, nco_member, finance_staff, django_capture_on_commit_callbacks):
     """``organization`` (verified) suspended by ``finance_staff`` of Karakol."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
+        organization_services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
     organization.refresh_from_db()
     OutgoingEmail.objects.all().delete()
     return organization
@@ -86,9 +86,11 @@ def suspended(organization, nco_member, finance_staff, django_capture_on_commit_
 def test_the_person_who_suspended_an_organization_cannot_lift_the_suspension(suspended, finance_staff):
     before = status(suspended)
     with pytest.raises(ValidationError, match="another finance staff member or the administrator"):
-        services.organization_suspension_lift(organization=suspended, by=finance_staff, reason=LIFTED)
+        organization_services.organization_suspension_lift(
+            organization=suspended, by=finance_staff, reason=LIFTED
+        )
     with pytest.raises(ValidationError, match="another finance staff member or the administrator"):
-        services.organization_verify(organization=suspended, by=finance_staff)
+        organization_services.organization_verify(organization=suspended, by=finance_staff)
     assert status(suspended) == before
     assert events(suspended) == ["organization.suspended"]
     assert not OutgoingEmail.objects.exists()
@@ -97,7 +99,7 @@ def test_the_person_who_suspended_an_organization_cannot_lift_the_suspension(sus
 def test_verifying_does_not_undo_a_suspension(suspended, other_staff):
     """Verification is for a pending organization; a suspension is lifted with a reason."""
     with pytest.raises(ValidationError):
-        services.organization_verify(organization=suspended, by=other_staff)
+        organization_services.organization_verify(organization=suspended, by=other_staff)
     assert status(suspended)[0] == Organization.State.SUSPENDED
 
 
@@ -105,7 +107,9 @@ def test_another_staff_member_lifts_it_with_a_reason_and_the_members_are_told(
     suspended, nco_member, other_staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_suspension_lift(organization=suspended, by=other_staff, reason=f"  {LIFTED} ")
+        organization_services.organization_suspension_lift(
+            organization=suspended, by=other_staff, reason=f"  {LIFTED} "
+        )
     assert status(suspended) == (Organization.State.VERIFIED, LIFTED, other_staff)
     assert events(suspended) == ["organization.suspended", "organization.suspension_lifted"]
     event = AuditEvent.objects.for_target(suspended).get(verb="organization.suspension_lifted")
@@ -118,14 +122,16 @@ def test_another_staff_member_lifts_it_with_a_reason_and_the_members_are_told(
 
 
 def test_the_administrator_lifts_a_suspension(suspended, admin_user):
-    services.organization_suspension_lift(organization=suspended, by=admin_user, reason=LIFTED)
+    organization_services.organization_suspension_lift(organization=suspended, by=admin_user, reason=LIFTED)
     assert status(suspended)[0] == Organization.State.VERIFIED
 
 
 def test_a_suspension_is_lifted_only_with_a_reason(suspended, other_staff):
     before = status(suspended)
     with pytest.raises(ValidationError, match="Say why the suspension is lifted"):
-        services.organization_suspension_lift(organization=suspended, by=other_staff, reason="  ")
+        organization_services.organization_suspension_lift(
+            organization=suspended, by=other_staff, reason="  "
+        )
     assert status(suspended) == before
 
 
@@ -133,7 +139,7 @@ def test_a_suspension_is_lifted_only_with_a_reason(suspended, other_staff):
 def test_no_one_else_lifts_a_suspension(suspended, persona, request):
     before = status(suspended)
     with pytest.raises(PermissionDenied):
-        services.organization_suspension_lift(
+        organization_services.organization_suspension_lift(
             organization=suspended, by=request.getfixturevalue(persona), reason=LIFTED
         )
     assert status(suspended) == before
@@ -142,29 +148,37 @@ def test_no_one_else_lifts_a_suspension(suspended, persona, request):
 def test_staff_who_are_members_do_not_lift_their_own_organizations_suspension(suspended, other_staff):
     OrganizationMembershipFactory(organization=suspended, user=other_staff)
     with pytest.raises(ValidationError, match="You are a member of"):
-        services.organization_suspension_lift(organization=suspended, by=other_staff, reason=LIFTED)
+        organization_services.organization_suspension_lift(
+            organization=suspended, by=other_staff, reason=LIFTED
+        )
     assert status(suspended)[0] == Organization.State.SUSPENDED
 
 
 def test_a_pending_organization_suspended_returns_to_pending(finance_staff, other_staff):
     organization = OrganizationMembershipFactory().organization  # pending
-    services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
-    services.organization_suspension_lift(organization=organization, by=other_staff, reason=LIFTED)
+    organization_services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
+    organization_services.organization_suspension_lift(
+        organization=organization, by=other_staff, reason=LIFTED
+    )
     assert status(organization)[0] == Organization.State.PENDING
 
 
 def test_new_legal_details_while_suspended_are_verified_again_after_the_suspension(
     suspended, nco_member, other_staff
 ):
-    services.organization_update(organization=suspended, by=nco_member, data={"inn": "02109201510456"})
+    organization_services.organization_update(
+        organization=suspended, by=nco_member, data={"inn": "02109201510456"}
+    )
     assert status(suspended)[0] == Organization.State.SUSPENDED
-    services.organization_suspension_lift(organization=suspended, by=other_staff, reason=LIFTED)
+    organization_services.organization_suspension_lift(organization=suspended, by=other_staff, reason=LIFTED)
     assert status(suspended)[0] == Organization.State.PENDING
 
 
 def test_only_a_suspended_organization_has_its_suspension_lifted(organization, other_staff):
     with pytest.raises(ValidationError, match="is not suspended"):
-        services.organization_suspension_lift(organization=organization, by=other_staff, reason=LIFTED)
+        organization_services.organization_suspension_lift(
+            organization=organization, by=other_staff, reason=LIFTED
+        )
     assert events(organization) == []
 
 
@@ -173,7 +187,7 @@ def test_the_suspension_e_mail_is_in_each_members_language_with_the_reason_and_w
 ):
     kyrgyz = OrganizationMembershipFactory(organization=organization, user__language="ky").user
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
+        organization_services.organization_suspend(organization=organization, by=finance_staff, reason=REASON)
     languages = dict(OutgoingEmail.objects.values_list("to", "language"))
     assert languages == {nco_member.email: "en", kyrgyz.email: "ky"}
     sent = {message.to[0]: message for message in mail.outbox}

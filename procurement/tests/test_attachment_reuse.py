@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from organizations import services as organization_services
 from organizations.factories import PDF_BYTES, OrganizationDocumentFactory, OrganizationMembershipFactory
 from organizations.models import OrganizationDocument
+from organizations.services import organizations as organization_services
 from procurement import receipts, rules
 from procurement.factories import (
     ApplicationFactory,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from organizations import services
 from organizations.factories import UserFactory
+from organizations.services import memberships as membership_services
 from procurement.factories import ApplicationAttachmentFactory, ApplicationFactory, CompetitionFactory
 from procurement.models import Application
 
@@ -36,7 +36,7 @@ def test_an_invited_colleague_sees_nothing_until_accepting_and_nothing_once_remo
 ):
     draft, sealed = applications
     colleague = UserFactory(email="aida@example.org")
-    invitation = services.organization_invite(
+    invitation = membership_services.organization_invite(
         organization=organization, by=nco_member, email=colleague.email
     ).invitation
     client = client_for(colleague)
@@ -44,11 +44,11 @@ def test_an_invited_colleague_sees_nothing_until_accepting_and_nothing_once_remo
     assert opens(client, sealed) == [404, 404]
     assert not Application.objects.visible_to(colleague).exists()
 
-    membership = services.organization_invitation_accept(invitation=invitation, user=colleague)
+    membership = membership_services.organization_invitation_accept(invitation=invitation, user=colleague)
     assert opens(client, draft) == [200, 200]
     assert opens(client, sealed) == [200, 200]
 
-    services.organization_member_remove(membership=membership, by=nco_member)
+    membership_services.organization_member_remove(membership=membership, by=nco_member)
     assert opens(client, draft) == [404, 404]
     assert opens(client, sealed) == [404, 404]
     assert not Application.objects.visible_to(colleague).exists()
@@ -62,7 +62,9 @@ def test_a_member_of_a_competing_organization_who_is_invited_sees_nothing_sealed
 ):
     """The finding: a competitor's address entered on the page opened the sealed application."""
     draft, sealed = applications
-    services.organization_invite(organization=organization, by=nco_member, email=other_member.email)
+    membership_services.organization_invite(
+        organization=organization, by=nco_member, email=other_member.email
+    )
     client = client_for(other_member)
     assert opens(client, sealed) == [404, 404]
     assert opens(client, draft) == [404, 404]

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from monitoring.factories import ProjectFactory
-from organizations import services
 from organizations.factories import OrganizationDocumentFactory
 from organizations.models import Organization, OrganizationDocument
+from organizations.services import organizations as organization_services
 from procurement.factories import ApplicationAttachmentFactory, ApplicationFactory, CompetitionFactory
 from procurement.models import ApplicationAttachment
 from ssp_portal.audit.models import AuditEvent
@@ -117,7 +117,7 @@ def test_deleting_organizations_with_the_bulk_action_removes_their_documents_fil
 def test_a_rolled_back_deletion_keeps_the_file(admin_user):
     document = OrganizationDocumentFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.organization_documents_delete(documents=[document], by=admin_user)
+        organization_services.organization_documents_delete(documents=[document], by=admin_user)
         raise RuntimeError
     assert OrganizationDocument.objects.filter(pk=document.pk).exists()
     assert default_storage.exists(document.file.name)
@@ -127,7 +127,7 @@ def test_only_the_administrator_deletes_documents_this_way(finance_staff, nco_me
     document = OrganizationDocumentFactory()
     for person in (finance_staff, nco_member):
         with pytest.raises(PermissionDenied):
-            services.organization_documents_delete(documents=[document], by=person)
+            organization_services.organization_documents_delete(documents=[document], by=person)
     assert OrganizationDocument.objects.filter(pk=document.pk).exists()
 
 

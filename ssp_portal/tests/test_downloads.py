@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring.services import reports as report_services
-from organizations import services as organization_services
 from organizations.documents import REGISTRATION_CARD
 from organizations.models import OrganizationDocument
+from organizations.services import organizations as organization_services
 from procurement.factories import (
     ApplicationFactory,
     CompetitionFactory,

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from procurement.views import applications, competitions, evaluation, priority_issues, subscriptions
+from procurement.views import (
+    applications,
+    competition_changes,
+    competition_rows,
+    competitions,
+    evaluation,
+    priority_issues,
+    subscriptions,
+)
 
 app_name = "procurement"
 
@@ -21,39 +29,47 @@ urlpatterns = [
     path("competitions/<str:reference>/edit/", competitions.competition_edit, name="competition-edit"),
     path(
         "competitions/<str:reference>/criteria/",
-        competitions.competition_criteria,
+        competition_rows.competition_criteria,
         name="competition-criteria",
     ),
     path(
         "competitions/<str:reference>/documents/",
-        competitions.competition_documents,
+        competition_rows.competition_documents,
         name="competition-documents",
     ),
     path(
         "competitions/<str:reference>/eligibility/",
-        competitions.competition_eligibility,
+        competition_rows.competition_eligibility,
         name="competition-eligibility",
     ),
     path(
         "competitions/<str:reference>/commission/",
-        competitions.competition_commission,
+        competition_rows.competition_commission,
         name="competition-commission",
     ),
     path(
-        "competitions/<str:reference>/publish/", competitions.competition_publish, name="competition-publish"
+        "competitions/<str:reference>/publish/",
+        competition_changes.competition_publish,
+        name="competition-publish",
     ),
     path(
         "competitions/<str:reference>/start-evaluation/",
-        competitions.competition_start_evaluation,
+        competition_changes.competition_start_evaluation,
         name="competition-start-evaluation",
     ),
     path(
         "competitions/<str:reference>/complete/",
-        competitions.competition_complete,
+        competition_changes.competition_complete,
         name="competition-complete",
     ),
-    path("competitions/<str:reference>/cancel/", competitions.competition_cancel, name="competition-cancel"),
-    path("competitions/<str:reference>/amend/", competitions.competition_amend, name="competition-amend"),
+    path(
+        "competitions/<str:reference>/cancel/",
+        competition_changes.competition_cancel,
+        name="competition-cancel",
+    ),
+    path(
+        "competitions/<str:reference>/amend/", competition_changes.competition_amend, name="competition-amend"
+    ),
     path(
         "municipalities/<slug:slug>/priority-issues/",
         priority_issues.priority_issue_manage,

@@ -490,7 +490,7 @@ class ReasonForm(forms.Form):
 
 
 class TranslatedRowForm(RowForm):
-    """A row whose texts are edited in one language (``procurement.views.competitions.ROWS_PAGES``):
+    """A row whose texts are edited in one language (``procurement.views.competition_rows.ROWS_PAGES``):
     a required text may stay empty in this language when the row is written in another and not yet
     in this one (a written name is corrected, not erased)."""
 

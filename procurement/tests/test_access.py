@@ -12,8 +12,8 @@ from procurement import selectors
 from procurement.factories import CompetitionFactory, PriorityIssueFactory, SubscriptionFactory
 from procurement.forms import competitions as forms
 from procurement.models import Amendment, Competition, PriorityIssue
-from procurement.views import competitions
-from procurement.views.competitions import ROWS_PAGES
+from procurement.views import competition_changes
+from procurement.views.competition_rows import ROWS_PAGES
 from ssp_portal.tests.access import LOGIN, PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.rows import rows_post
 
@@ -102,7 +102,9 @@ def amendment_post(stages: Stages) -> dict:
 def amendment_token(stages: Stages) -> str:
     form = forms.AmendmentForm(amendment_post(stages), competition=stages.open)
     assert form.is_valid(), form.errors
-    return competitions.amend_token(stages.open, competitions._explanation_text(form), form.plan())
+    return competition_changes.amend_token(
+        stages.open, competition_changes._explanation_text(form), form.plan()
+    )
 
 
 STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
@@ -149,7 +151,7 @@ ROWS: dict[str, Row] = {
         "post",
         lambda w: [w.draft.reference],
         ACT_404,
-        data=lambda w: {"confirm": competitions.publish_token(w.draft)},
+        data=lambda w: {"confirm": competition_changes.publish_token(w.draft)},
         snapshot=snapshot,
     ),
     "procurement:competition-start-evaluation": Row(
@@ -164,7 +166,9 @@ ROWS: dict[str, Row] = {
         lambda w: [w.evaluation.reference],
         ACT_403,
         data=lambda w: {
-            "confirm": competitions.complete_token(w.evaluation, selectors.ranking(competition=w.evaluation))
+            "confirm": competition_changes.complete_token(
+                w.evaluation, selectors.ranking(competition=w.evaluation)
+            )
         },
         snapshot=snapshot,
     ),
@@ -180,7 +184,10 @@ ROWS: dict[str, Row] = {
         "post",
         lambda w: [w.open.reference],
         ACT_403,
-        data=lambda w: {"reason": "No budget", "confirm": competitions.cancel_token(w.open, "No budget")},
+        data=lambda w: {
+            "reason": "No budget",
+            "confirm": competition_changes.cancel_token(w.open, "No budget"),
+        },
         snapshot=snapshot,
     ),
     "procurement:competition-amend": Row("get", lambda w: [w.open.reference], STAFF_ONLY_403),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from procurement.factories import CompetitionFactory, PriorityIssueFactory
 from procurement.models import CommissionMember, Competition, EvaluationCriterion, PriorityIssue
-from procurement.views.competitions import ROWS_PAGES
+from procurement.views.competition_rows import ROWS_PAGES
 from ssp_portal.tests.rows import rows_post
 
 pytestmark = pytest.mark.django_db

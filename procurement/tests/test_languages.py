@@ -14,7 +14,7 @@ from procurement.factories import CompetitionFactory, EvaluationCriterionFactory
 from procurement.forms.competitions import CompetitionForm
 from procurement.models import Competition, EvaluationCriterion
 from procurement.services import competitions as services
-from procurement.views.competitions import ROWS_PAGES
+from procurement.views.competition_rows import ROWS_PAGES
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.tests.conftest import pdf_text
 from ssp_portal.tests.rows import rows_post

@@ -7,7 +7,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -17,6 +17,9 @@ from ssp_portal.documents.registry import get_kind
 from ssp_portal.documents.rendering import html_to_pdf
 
 logger = logging.getLogger(__name__)
+
+#: Errors that pass: the database or the disk was briefly unavailable. The task retries them.
+TRANSIENT = (DatabaseError, OSError)
 
 
 def document_request(
@@ -96,6 +99,8 @@ def document_render(*, document_id: str) -> Document | None:
             }
             html = render_to_string(kind.template, context)
         pdf = html_to_pdf(html)
+    except TRANSIENT:
+        raise  # the task tries again later; the document stays queued
     except Exception as exc:  # a template or rendering error is final: record it, do not retry
         logger.exception("Document %s could not be rendered", document.pk)
         return _document_fail(document, f"{type(exc).__name__}: {exc}")

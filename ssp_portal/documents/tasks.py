@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import DatabaseError
 
 from ssp_portal.documents import services
 
 
 @shared_task(
-    autoretry_for=(DatabaseError, OSError),
+    autoretry_for=services.TRANSIENT,
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=6,

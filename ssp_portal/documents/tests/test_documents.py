@@ -5,6 +5,7 @@ import hashlib
 import urllib.request
 
 import pytest
+from django.db import DatabaseError, OperationalError
 from django.urls import reverse
 
 from organizations.documents import REGISTRATION_CARD
@@ -13,6 +14,7 @@ from ssp_portal.documents import registry
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.rendering import html_to_pdf
 from ssp_portal.documents.services import document_render, document_request
+from ssp_portal.documents.tasks import render_document
 from ssp_portal.documents.tests.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +85,27 @@ def test_a_template_error_marks_the_document_failed(organization, nco_member, mo
     assert document.state == Document.State.FAILED
     assert "TemplateDoesNotExist" in document.error
     assert not document.file
+
+
+@pytest.mark.parametrize("error", [OperationalError("the database went away"), OSError("disk busy")])
+def test_an_error_that_passes_leaves_the_document_queued_for_the_task_to_retry(
+    organization, nco_member, monkeypatch, error
+):
+    def unavailable(subject):
+        raise error
+
+    broken = dataclasses.replace(registry.get_kind(REGISTRATION_CARD), context=unavailable)
+    monkeypatch.setitem(registry._kinds, REGISTRATION_CARD, broken)
+    document = document_request(
+        subject=organization, kind=REGISTRATION_CARD, requested_by=nco_member, language="en"
+    )
+
+    with pytest.raises(type(error)):
+        document_render(document_id=str(document.pk))
+
+    document.refresh_from_db()
+    assert (document.state, document.error) == (Document.State.QUEUED, "")
+    assert set(render_document.autoretry_for) >= {DatabaseError, OSError}
 
 
 def test_documents_never_fetch_from_the_network(monkeypatch):

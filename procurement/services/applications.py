@@ -15,15 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Sum
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from organizations.models import Organization, OrganizationDocument, User
+from organizations.models import Organization, User
 from procurement import permissions, receipts, rules
 from procurement.documents import RECEIPT
 from procurement.models import (
@@ -33,13 +31,11 @@ from procurement.models import (
     BudgetLine,
     Competition,
     EligibilityRequirement,
-    RequiredDocument,
 )
 from ssp_portal.audit.services import audit_record
 from ssp_portal.documents.services import document_request
-from ssp_portal.files import DOCUMENT_TYPES, CheckedUpload, PrivateFileField, open_stored_file
+from ssp_portal.files import open_stored_file
 from ssp_portal.notifications.services import email_notify
-from ssp_portal.private_files import discard, store
 from ssp_portal.rows.sync import sync_rows
 from ssp_portal.rules import missing, refusal
 from ssp_portal.versions import version_of
@@ -67,7 +63,7 @@ class AlreadySubmittedError(Exception):
         self.application = application
 
 
-def _audit(
+def audit(
     application: Application, by: User | None, verb: str, at: datetime.datetime, **details: Any
 ) -> None:
     # Sealed proposals: the event names neither the organization nor any content, and it stays off
@@ -82,7 +78,7 @@ def _audit(
     )
 
 
-def _lock(application: Application) -> Application:
+def lock(application: Application) -> Application:
     return (
         Application.objects.select_for_update()
         .select_related("competition__municipality", "organization")
@@ -90,18 +86,18 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _require_member(by: User, application: Application) -> None:
+def require_member(by: User, application: Application) -> None:
     if not permissions.can_edit_application(by, application):
         raise PermissionDenied
 
 
-def _require_editable(locked: Application, now: datetime.datetime) -> None:
+def require_editable(locked: Application, now: datetime.datetime) -> None:
     change = permissions.may_change(locked, at=now)
     if not change:
         raise ValidationError(change.reason)
 
 
-def _touch(locked: Application, now: datetime.datetime) -> None:
+def touch(locked: Application, now: datetime.datetime) -> None:
     locked.updated_at = now
     locked.save(update_fields=["updated_at"])
 
@@ -132,7 +128,7 @@ def application_start(
                 created_at=now,
                 updated_at=now,
             )
-            _audit(application, by, "application.started", now)
+            audit(application, by, "application.started", now)
     except IntegrityError:  # the same start from another tab got there first
         return Application.objects.live().get(competition=competition, organization=organization)
     return application
@@ -158,12 +154,12 @@ def application_save_section(
 
     ``version`` is the section's version as the form showed it: when someone saved the section
     since, the save is refused and nothing is written."""
-    _require_member(by, application)
+    require_member(by, application)
     fields = SECTION_FIELDS[section]
     now = timezone.now()
     with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
+        locked = lock(application)
+        require_editable(locked, now)
         if version and version != section_version(locked, section):
             raise ValidationError({NON_FIELD_ERRORS: [SECTION_STALE]})
         changed = [name for name in fields if name in data and getattr(locked, name) != data[name]]
@@ -202,7 +198,7 @@ class BudgetLineData:
 
 def application_set_activities(*, application: Application, by: User, activities: list[ActivityData]) -> bool:
     """Make the activities exactly ``activities``, in order, within the project period."""
-    _require_member(by, application)
+    require_member(by, application)
     months = application.competition.project_months
     for activity in activities:
         if max(activity.start_month, activity.end_month) > months:
@@ -216,8 +212,8 @@ def application_set_activities(*, application: Application, by: User, activities
             )
     now = timezone.now()
     with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
+        locked = lock(application)
+        require_editable(locked, now)
         changes = sync_rows(
             existing=locked.activities.all(),
             rows=activities,
@@ -226,17 +222,17 @@ def application_set_activities(*, application: Application, by: User, activities
             clean=lambda row: row.full_clean(exclude=["application"], validate_constraints=False),
         )
         if changes:
-            _touch(locked, now)
+            touch(locked, now)
     return bool(changes)
 
 
 def application_set_budget_lines(*, application: Application, by: User, lines: list[BudgetLineData]) -> bool:
     """Make the budget lines exactly ``lines``, in order."""
-    _require_member(by, application)
+    require_member(by, application)
     now = timezone.now()
     with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
+        locked = lock(application)
+        require_editable(locked, now)
         changes = sync_rows(
             existing=locked.budget_lines.all(),
             rows=lines,
@@ -245,7 +241,7 @@ def application_set_budget_lines(*, application: Application, by: User, lines: l
             clean=lambda row: row.full_clean(exclude=["application"], validate_constraints=False),
         )
         if changes:
-            _touch(locked, now)
+            touch(locked, now)
     return bool(changes)
 
 
@@ -276,146 +272,6 @@ def application_save_budget(
     return section or rows
 
 
-# Attachments ------------------------------------------------------------------------------------
-
-
-def _check_room(locked: Application, upload: CheckedUpload) -> None:
-    """The application as a whole is limited (``SSP_APPLICATION_MAX_BYTES``)."""
-    used = locked.attachments.aggregate(total=Sum("size"))["total"] or 0
-    limit = settings.SSP_APPLICATION_MAX_BYTES
-    if used + upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("The application's files may take %(limit)s in all; %(used)s is used already.")
-                % {"limit": filesizeformat(limit), "used": filesizeformat(used)}
-            }
-        )
-
-
-def _store_attachment(
-    locked: Application,
-    *,
-    by: User,
-    upload: CheckedUpload,
-    required_document: RequiredDocument | None,
-    now: datetime.datetime,
-    **source: Any,
-) -> ApplicationAttachment:
-    """Store a checked file as the application's own, under a new random name, and record it.
-
-    ``source`` says where the file came from, for the audit event; the event names no file, which
-    is sealed content.
-    """
-    _check_room(locked, upload)
-    attachment = ApplicationAttachment(
-        application=locked,
-        required_document=required_document,
-        sha256=receipts.file_sha256(upload.chunks()),
-        uploaded_by=by,
-        uploaded_at=now,
-    )
-    store(attachment, upload)
-    _touch(locked, now)
-    _audit(
-        locked,
-        by,
-        "application.file_attached",
-        now,
-        attachment=attachment.pk,
-        required_document=required_document.name if required_document else "",
-        **source,
-    )
-    return attachment
-
-
-def _check_required_document(application: Application, required_document: RequiredDocument | None) -> None:
-    if required_document is not None and required_document.competition_id != application.competition_id:
-        raise ValidationError(_("That document is not one this competition asks for."))
-
-
-def application_attach(
-    *,
-    application: Application,
-    by: User,
-    file: CheckedUpload,
-    required_document: RequiredDocument | None = None,
-) -> ApplicationAttachment:
-    """Store an upload under a random name; the form has checked its type and size by content."""
-    _require_member(by, application)
-    _check_required_document(application, required_document)
-    now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
-        return _store_attachment(
-            locked, by=by, upload=file, required_document=required_document, now=now, source="upload"
-        )
-
-
-def _organization_document_copy(document: OrganizationDocument) -> CheckedUpload:
-    """The organization's document read as an upload, through the field an upload goes through, so
-    that the copy meets the same type and size rules."""
-    try:
-        with document.file.open("rb") as stored:
-            content = stored.read()
-    except (FileNotFoundError, OSError, ValueError):
-        raise ValidationError(
-            _("The organization's copy of this document cannot be read; upload the file instead.")
-        ) from None
-    return PrivateFileField(allowed=DOCUMENT_TYPES).clean(
-        SimpleUploadedFile(document.original_name, content, document.content_type)
-    )
-
-
-def application_attach_organization_document(
-    *,
-    application: Application,
-    by: User,
-    document: OrganizationDocument,
-    required_document: RequiredDocument | None = None,
-) -> ApplicationAttachment:
-    """Attach one of the organization's own documents without uploading it again.
-
-    The bytes are copied into the application's own attachment, so that the application (and
-    the digest of its receipt) no longer depends on the organization's document, which may be
-    replaced or removed later. The copy passes the checks an upload passes.
-    """
-    _require_member(by, application)
-    if document.organization_id != application.organization_id:
-        raise PermissionDenied
-    _check_required_document(application, required_document)
-    copy = _organization_document_copy(document)
-    now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
-        # The digest of what would be stored (an image is encoded again), as the attachments' are.
-        sha256 = receipts.file_sha256(copy.chunks())
-        if locked.attachments.filter(sha256=sha256, required_document=required_document).exists():
-            raise ValidationError(_("This document is attached already."))
-        return _store_attachment(
-            locked,
-            by=by,
-            upload=copy,
-            required_document=required_document,
-            now=now,
-            source="organization_document",
-            organization_document=document.pk,
-        )
-
-
-def application_detach(*, attachment: ApplicationAttachment, by: User) -> None:
-    application = attachment.application
-    _require_member(by, application)
-    now = timezone.now()
-    with transaction.atomic():
-        locked = _lock(application)
-        _require_editable(locked, now)
-        _audit(locked, by, "application.file_removed", now, attachment=attachment.pk)
-        discard(attachment)
-        _touch(locked, now)
-
-
 # Submitting -------------------------------------------------------------------------------------
 
 
@@ -437,12 +293,12 @@ def application_submit(
     Raises AlreadySubmittedError when the application was submitted a moment ago (another tab, a
     double click); the caller shows that receipt.
     """
-    _require_member(by, application)
+    require_member(by, application)
     now = at or timezone.now()
     arrived = at or min(arrived_at or now, now)
     with transaction.atomic():
         # Only this application's row is locked: submissions of other organizations go on at once.
-        locked = _lock(application)
+        locked = lock(application)
         _check_submission(locked, arrived=arrived)
         _submit(locked, by=by, arrived=arrived, now=now)
     return locked
@@ -465,7 +321,7 @@ def _submit(locked: Application, *, by: User, arrived: datetime.datetime, now: d
     locked.submitted_by = by
     locked.state = Application.State.SUBMITTED
     _give_receipt_number(locked)
-    _audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
+    audit(locked, by, "application.submitted", now, receipt=locked.receipt_number, digest=locked.digest)
     document_request(
         subject=locked, kind=RECEIPT, requested_by=by, language=by.language or settings.LANGUAGE_CODE
     )
@@ -502,9 +358,9 @@ def _give_receipt_number(application: Application) -> None:
 
 def application_withdraw(*, application: Application, by: User) -> Application:
     """Before the deadline the organization may take its application back (and submit again)."""
-    _require_member(by, application)
+    require_member(by, application)
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         now = timezone.now()
         withdraw = permissions.may_withdraw(locked, at=now)
         if not withdraw:
@@ -512,15 +368,15 @@ def application_withdraw(*, application: Application, by: User) -> Application:
         locked.state = Application.State.WITHDRAWN
         locked.withdrawn_at = now
         locked.save(update_fields=["state", "withdrawn_at"])
-        _audit(locked, by, "application.withdrawn", now, receipt=locked.receipt_number)
+        audit(locked, by, "application.withdrawn", now, receipt=locked.receipt_number)
     return locked
 
 
 def application_new_version(*, application: Application, by: User) -> Application:
     """A new draft copied from a withdrawn application; the withdrawn one stays as submitted."""
-    _require_member(by, application)
+    require_member(by, application)
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         now = timezone.now()
         if locked.state != Application.State.WITHDRAWN:
             raise ValidationError(_("Only a withdrawn application can be started again."))
@@ -535,7 +391,7 @@ def application_new_version(*, application: Application, by: User) -> Applicatio
         ):
             raise ValidationError(_("This organization already has an application to this competition."))
         copy = _copy_application(locked, by=by, now=now)
-        _audit(copy, by, "application.new_version", now, previous=locked.receipt_number)
+        audit(copy, by, "application.new_version", now, previous=locked.receipt_number)
     return copy
 
 
@@ -602,7 +458,7 @@ def application_screen(
     if not screen:
         raise ValidationError(screen.reason)
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock(application)
         now = at or timezone.now()
         _check_screening(locked, now=now, eligible=eligible, requirement=requirement)
         _record_screening(locked, by=by, now=now, requirement=None if eligible else requirement, note=note)
@@ -641,5 +497,5 @@ def _record_screening(
         update_fields=["state", "ineligible_requirement", "screening_note", "screened_at", "screened_by"]
     )
     unmet = requirement.text if requirement else ""
-    _audit(locked, by, "application.screened", now, outcome=locked.state, requirement=unmet)
+    audit(locked, by, "application.screened", now, outcome=locked.state, requirement=unmet)
     _tell_members(locked, "procurement/email/application_screened")

@@ -24,6 +24,7 @@ from procurement.factories import (
 )
 from procurement.models import Application, Competition
 from procurement.services import applications as services
+from procurement.services import attachments as attachment_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.documents.models import Document
 from ssp_portal.files import PrivateFileField
@@ -143,11 +144,11 @@ def test_attachments_count_towards_a_limit_per_application(draft, nco_member, se
     settings.SSP_APPLICATION_MAX_BYTES = len(PDF_BYTES) * 2
     field = PrivateFileField()
     for _ in range(2):
-        services.application_attach(
+        attachment_services.application_attach(
             application=draft, by=nco_member, file=field.clean(SimpleUploadedFile("a.pdf", PDF_BYTES))
         )
     with pytest.raises(ValidationError) as info:
-        services.application_attach(
+        attachment_services.application_attach(
             application=draft, by=nco_member, file=field.clean(SimpleUploadedFile("b.pdf", PDF_BYTES))
         )
     assert "in all" in info.value.message_dict["file"][0]

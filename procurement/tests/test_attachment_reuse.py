@@ -27,6 +27,7 @@ from procurement.factories import (
 from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.selectors import fitting_required_document
 from procurement.services import applications as services
+from procurement.services import attachments as attachment_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.files import PDF, CheckedUpload, PrivateFileField
 from ssp_portal.tests.samples import pdf_bytes, photo_bytes
@@ -127,7 +128,7 @@ def test_the_copy_and_an_upload_write_the_same_audit_event(
 def test_the_receipt_still_verifies_after_the_organization_replaces_and_removes_the_document(
     draft, charter, competition, nco_member, django_capture_on_commit_callbacks
 ):
-    services.application_attach_organization_document(
+    attachment_services.application_attach_organization_document(
         application=draft,
         by=nco_member,
         document=charter,
@@ -249,7 +250,7 @@ def test_a_requirement_of_another_competition_is_refused(
     assert response.status_code == 400
     assert not ApplicationAttachment.objects.exists()
     with pytest.raises(Exception, match="not one this competition asks for"):
-        services.application_attach_organization_document(
+        attachment_services.application_attach_organization_document(
             application=draft, by=nco_member, document=charter, required_document=elsewhere
         )
 
@@ -263,7 +264,9 @@ def test_only_the_organizations_own_documents(draft, nco_member, client_for, oth
     OrganizationMembershipFactory(user=nco_member, organization=other_organization)
     assert post(client_for(nco_member), draft, theirs).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.application_attach_organization_document(application=draft, by=nco_member, document=theirs)
+        attachment_services.application_attach_organization_document(
+            application=draft, by=nco_member, document=theirs
+        )
     assert not ApplicationAttachment.objects.exists()
 
 
@@ -289,7 +292,9 @@ def test_a_submitted_application_or_a_passed_deadline_changes_nothing(
     assert "This application can no longer be changed." in response.content.decode()
     assert ApplicationAttachment.objects.count() == count
     with pytest.raises(Exception, match="can no longer change"):
-        services.application_attach_organization_document(application=draft, by=nco_member, document=charter)
+        attachment_services.application_attach_organization_document(
+            application=draft, by=nco_member, document=charter
+        )
 
 
 # The page ------------------------------------------------------------------------------------------

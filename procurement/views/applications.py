@@ -22,6 +22,7 @@ from procurement.forms import applications as forms
 from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
+from procurement.services import attachments as attachment_services
 from procurement.views import access
 from ssp_portal import web
 from ssp_portal.arrival import arrived_at
@@ -270,7 +271,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AttachmentForm(request.POST, request.FILES, competition=application.competition)
     if form.is_valid():
         try:
-            services.application_attach(
+            attachment_services.application_attach(
                 application=application,
                 by=request.user,
                 file=form.cleaned_data["file"],
@@ -329,7 +330,7 @@ def attachment_from_organization(request: HttpRequest, pk: int, document_pk: int
     )
     if form.is_valid():
         try:
-            attachment = services.application_attach_organization_document(
+            attachment = attachment_services.application_attach_organization_document(
                 application=application,
                 by=request.user,
                 document=document,
@@ -361,7 +362,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     application = access.own_application(request, pk)
     attachment = get_object_or_404(ApplicationAttachment, application=application, pk=attachment_pk)
     try:
-        services.application_detach(attachment=attachment, by=request.user)
+        attachment_services.application_detach(attachment=attachment, by=request.user)
     except ValidationError as exc:
         return web.refused(request, exc, _attachments(application))
     return web.done(request, _("The file is removed."), _attachments(application))

@@ -20,7 +20,7 @@ from procurement.factories import (
     RequiredDocumentFactory,
     mark_submitted,
 )
-from procurement.services import applications as application_services
+from procurement.services import attachments as attachment_services
 from ssp_portal.documents.services import document_request
 from ssp_portal.downloads import ascii_filename, content_disposition, download_filename
 from ssp_portal.files import DOCUMENT_TYPES, IMAGE_TYPES, PrivateFileField
@@ -102,7 +102,7 @@ def test_an_application_attachment_is_named_by_the_reference_then_the_receipt_nu
         competition=competition, name="Charter", name_ru="Устав организации", name_ky="Уюмдун уставы"
     )
     application = ApplicationFactory(competition=competition, organization=organization)
-    attachment = application_services.application_attach(
+    attachment = attachment_services.application_attach(
         application=application, by=nco_member, file=checked(samples.pdf_bytes()), required_document=document
     )
     nco_member.language = "ru"
@@ -127,7 +127,7 @@ def test_an_image_attached_to_an_application_is_a_download_of_its_checked_type(
     organization, nco_member, client_for
 ):
     application = ApplicationFactory(organization=organization)
-    attachment = application_services.application_attach(
+    attachment = attachment_services.application_attach(
         application=application, by=nco_member, file=checked(samples.png_html_polyglot())
     )
     response = client_for(nco_member).get(attachment.get_absolute_url())

@@ -21,6 +21,13 @@ class OrganizationFilter(django_filters.FilterSet):
         model = Organization
         fields = ["q", "state", "region", "legal_form"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links saved before the field was named ``state`` say ``verification_status``.
+        if data is not None and "state" not in data and "verification_status" in data:
+            data = data.copy()
+            data["state"] = data["verification_status"]
+        super().__init__(data, *args, **kwargs)
+
     @property
     def form(self):
         form = super().form

@@ -148,7 +148,7 @@ def municipality_workspace(*, municipality: Municipality) -> Municipality:
     ).get(pk=municipality.pk)
 
 
-def organization_status_counts() -> dict[str, int]:
+def organization_state_counts() -> dict[str, int]:
     """How many organizations are pending, verified and suspended (one query)."""
     counts = Organization.objects.aggregate(
         pending=Count("pk", filter=Q(state=Organization.State.PENDING)),

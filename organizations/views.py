@@ -414,7 +414,7 @@ def organization_review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organizations/organization_review_list.html",
-        {"filter": filterset, "page": page, "counts": selectors.organization_status_counts()},
+        {"filter": filterset, "page": page, "counts": selectors.organization_state_counts()},
     )
 
 

@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         reviews = monitoring_selectors.review_counts(user=user)
         context["consultant_panels"] = [(m, reviews.get(m.pk, {})) for m in roles.consultant_of]
     if roles.is_finance_staff:
-        context["organization_counts"] = organization_selectors.organization_status_counts()
+        context["organization_counts"] = organization_selectors.organization_state_counts()
         context["staff_panels"] = [
             (
                 municipality,

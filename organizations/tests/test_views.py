@@ -331,6 +331,17 @@ def test_review_list_filters_and_counts(finance_staff, client_for):
     assert response.status_code == 200  # an invalid filter shows the form's message, not a 500
 
 
+def test_a_link_saved_with_the_filter_s_earlier_name_still_filters(finance_staff, client_for):
+    OrganizationFactory(name="Pending One")
+    OrganizationFactory(name="Verified One", verified=True)
+    url = reverse("organizations:organization-review-list")
+
+    response = client_for(finance_staff).get(url, {"verification_status": "verified"})
+
+    assert [o.name for o in response.context["page"].object_list] == ["Verified One"]
+    assert response.context["filter"].form["state"].value() == "verified"
+
+
 def test_review_list_makes_the_same_number_of_queries_for_5_or_40_organizations(
     finance_staff, client_for, django_assert_max_num_queries
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from procurement import permissions, selectors
-from procurement.models import Application, Competition, ScoreSheet
+from procurement.models import Application, Competition
 from procurement.receipts import FIELDS, FORMAT
 from procurement.scoring import TIE_RULE
 from ssp_portal.documents.registry import DocumentKind
@@ -70,7 +70,7 @@ def _protocol_context(competition: Competition) -> dict:
     # Until every sheet is in, a protocol is a draft: it says so on every page and holds only the
     # submitted sheets (blind scoring: a draft sheet is its member's alone).
     final = competition.state == Competition.State.COMPLETED or permissions.scoring_finished(progress)
-    submitted = ScoreSheet.State.SUBMITTED
+    sheets = selectors.protocol_sheets(competition=competition)
     return {
         "is_draft": not final,
         "competition": competition,
@@ -78,17 +78,7 @@ def _protocol_context(competition: Competition) -> dict:
         "criteria": list(competition.criteria.all()),
         "members": [row["member"] for row in progress["members"]],
         "declarations": list(progress["members"]),
-        "sheet_groups": [
-            (
-                a,
-                [
-                    sheet
-                    for sheet in selectors.sheets_for_application(application=a)
-                    if sheet.state == submitted
-                ],
-            )
-            for a in applications
-        ],
+        "sheet_groups": [(a, sheets.get(a.pk, [])) for a in applications],
         "rows": selectors.ranking(competition=competition),
         "awards": list(competition.awards.select_related("application__organization", "decided_by")),
         "tie_rule": TIE_RULE,

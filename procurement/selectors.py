@@ -662,3 +662,20 @@ def submitted_sheets(*, competition: Competition) -> QuerySet[ScoreSheet]:
         .select_related("member__user", "application__organization")
         .order_by("application__receipt_number", "member__pk")
     )
+
+
+def protocol_sheets(*, competition: Competition) -> dict[int, list[ScoreSheet]]:
+    """The submitted score sheets of a competition by application, each member's in the order of
+    their seats, with their scores (two queries whatever the size).
+
+    A draft sheet is its member's alone: it is never read here.
+    """
+    sheets: dict[int, list[ScoreSheet]] = defaultdict(list)
+    for sheet in (
+        ScoreSheet.objects.filter(application__competition=competition, state=ScoreSheet.State.SUBMITTED)
+        .select_related("member__user")
+        .prefetch_related("scores")
+        .order_by("application_id", "member__pk")
+    ):
+        sheets[sheet.application_id].append(sheet)
+    return dict(sheets)

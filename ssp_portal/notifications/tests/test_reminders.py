@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.db.models import F, OuterRef
 
 from organizations.factories import OrganizationFactory, UserFactory
 from ssp_portal.notifications import services
 from ssp_portal.notifications.models import Reminder
+from ssp_portal.notifications.selectors import KeyTime, not_reminded, reminder_key
 
 TEMPLATE = "organizations/email/status_changed"
 
@@ -83,3 +86,21 @@ def test_two_overlapping_runs_send_a_reminder_once(postgresql, monkeypatch):
     assert sorted(results) == [False, True]
     assert Reminder.objects.filter(key="race:1").count() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_key_built_in_sql_is_the_key_python_writes():
+    moment = datetime.datetime(
+        2026, 4, 12, 3, 4, 5, 678901, tzinfo=datetime.timezone(datetime.timedelta(hours=6))
+    )
+    sent = Reminder.objects.create(key="test:sent", created_at=moment)
+    sent.refresh_from_db()
+    expected = f"test:{sent.pk}:at-{sent.created_at:%Y%m%d%H%M%S}"
+    assert expected == f"test:{sent.pk}:at-20260411210405"
+    built = reminder_key("test:", F("pk"), ":at-", KeyTime(F("created_at")))
+    assert Reminder.objects.annotate(built=built).get(pk=sent.pk).built == expected
+    Reminder.objects.create(key=expected)
+    unsent = Reminder.objects.filter(
+        not_reminded(reminder_key("test:", OuterRef("pk"), ":at-", KeyTime(OuterRef("created_at"))))
+    )
+    assert sent not in unsent

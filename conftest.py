@@ -61,6 +61,9 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": tmp_path.name}
     }
+    # Public pages are rendered afresh (a test changes rows directly and reads the page again);
+    # the tests of the public page cache keep them (``kept_public_pages``).
+    settings.SSP_PUBLIC_CACHE_SECONDS = 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -186,6 +189,12 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def kept_public_pages(settings):
+    """Public pages kept for anonymous visitors, as in production (ssp_portal/public_cache.py)."""
+    settings.SSP_PUBLIC_CACHE_SECONDS = 300
 
 
 @pytest.fixture

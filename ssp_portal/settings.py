@@ -120,6 +120,8 @@ TEMPLATES = [
                 "organizations.context_processors.roles",
                 "organizations.context_processors.second_factor",
                 "procurement.context_processors.commission",
+                # Last: a public page rendered to be kept has a placeholder for its CSRF token.
+                "ssp_portal.public_cache.csrf_placeholder",
             ],
         },
     },
@@ -153,6 +155,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages are kept for anonymous visitors (ssp_portal/public_cache.py) until a service changes
+# what they show, and at most this long (changes made in the admin show after it); 0 keeps none.
+SSP_PUBLIC_CACHE_SECONDS = env_int("SSP_PUBLIC_CACHE_SECONDS", 300)
 
 # Celery. Without a broker, tasks run in-process when they are sent (`make run` says so).
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

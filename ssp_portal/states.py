@@ -2,7 +2,7 @@
 
 A tone is one of Bootstrap's contextual colours (``text-bg-success``, …). A state's
 ``TextChoices`` gets its tones with ``@toned`` where it is declared, and every page shows the
-state through the one badge (``{% state_badge %}``, ``templates/partials/state_badge.html``), so a
+state through the one badge (``{% state_badge %}``, ``ssp_portal/templatetags/states.py``), so a
 state has the same colour everywhere.
 """
 

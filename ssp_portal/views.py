@@ -22,11 +22,13 @@ from procurement import selectors as procurement_selectors
 from ssp_portal.audit.selectors import audit_scope_timeline
 from ssp_portal.documents.models import Document
 from ssp_portal.notifications.models import OutgoingEmail
+from ssp_portal.public_cache import public_page
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's work: a panel per role the person holds, a fixed number of queries in all."""
     if not request.user.is_authenticated:

@@ -23,6 +23,7 @@ from ssp_portal.documents.services import documents_delete_for
 from ssp_portal.files import CheckedUpload
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.private_files import delete_file_on_commit, discard, store
+from ssp_portal.public_cache import public_changed
 
 # Changing any of these after verification sends the organization back to be verified again.
 IDENTITY_FIELDS = ("name", "legal_form", "registration_number", "inn", "registration_date")
@@ -90,6 +91,7 @@ def organization_update(*, organization: Organization, by: User, data: dict[str,
             target=locked,
             details={"fields": changed, "returned_to_pending": reverified},
         )
+        public_changed()
     return locked
 
 
@@ -125,6 +127,7 @@ def _status_recorded(
         target=locked,
         details={"from": previous, "to": state, **({"reason": reason} if reason else {})},
     )
+    public_changed()
     contact = suspension_contact(organization=locked) if locked.is_suspended else None
     for membership in locked.memberships.select_related("user"):
         email_notify(
@@ -315,4 +318,5 @@ def organizations_delete(*, organizations: Iterable[Organization], by: User) -> 
             documents_delete_for(subject=organization)
             organization.delete()
             count += 1
+        public_changed()
     return count

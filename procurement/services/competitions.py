@@ -39,6 +39,7 @@ from ssp_portal.celery import send_when_possible
 from ssp_portal.documents.services import document_request
 from ssp_portal.languages import current_language, localized
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.public_cache import public_changed
 from ssp_portal.rows.sync import sync_rows
 
 #: A competition's terms; its texts in each language (``title_ky``…), or ``title`` for the
@@ -362,6 +363,7 @@ def competition_publish(
         locked.published_at = at
         locked.save(update_fields=["state", "published_at", "announcement_date"])
         _audit(locked, by, "competition.published", at, **details)
+        public_changed()
         _announce(locked, by)
         # procurement.tasks imports this module (to close competitions): imported here, once it is loaded.
         from procurement.tasks import notify_followers
@@ -386,6 +388,7 @@ def _close(locked: Competition, at: datetime.datetime) -> None:
     locked.closed_at = at
     locked.save(update_fields=["state", "closed_at"])
     _audit(locked, None, "competition.closed", at, deadline=locked.deadline.isoformat())
+    public_changed()
 
 
 def competition_start_evaluation(
@@ -404,6 +407,7 @@ def competition_start_evaluation(
         locked.evaluation_started_at = at
         locked.save(update_fields=["state", "evaluation_started_at"])
         _audit(locked, by, "competition.evaluation_started", at)
+        public_changed()
     return locked
 
 
@@ -429,6 +433,7 @@ def competition_complete(
         locked.completed_at = at
         locked.save(update_fields=["state", "completed_at"])
         _audit(locked, by, "competition.completed", at, not_awarded=not_awarded)
+        public_changed()
         results_notify(competition=locked)
         protocol_request(competition=locked, by=by)
     return locked
@@ -454,6 +459,7 @@ def competition_cancel(
         locked.cancel_reason = reason
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
         _audit(locked, by, "competition.cancelled", at, reason=reason, previous_state=previous)
+        public_changed()
         _cancel_notify(locked)
     return locked
 
@@ -518,6 +524,7 @@ def competition_amend(
             raise TermsChangedError(opened_after=amendments.version_amendment(opened))
         plan = _checked_plan(locked, changes, at=at)
         amendment = _record_amendment(locked, by=by, plan=plan, texts=texts, number=last + 1, at=at)
+        public_changed()
         _announce(locked, by)
         _amendment_notify(locked, amendment)
     return amendment

@@ -14,6 +14,7 @@ from procurement import permissions
 from procurement.models import PriorityIssue
 from ssp_portal.audit.services import audit_record
 from ssp_portal.languages import localized
+from ssp_portal.public_cache import public_changed
 
 #: The texts in each language (``title_ky``…; ``title`` is the page's language), and the terms.
 TEXTS = ("title", "description", "target_group")
@@ -66,6 +67,7 @@ def priority_issue_update(*, issue: PriorityIssue, by: User, data: dict[str, Any
                 scope=locked.municipality,
                 details={"fields": changed},
             )
+            public_changed()
     return locked
 
 
@@ -81,4 +83,5 @@ def priority_issue_approve(*, issue: PriorityIssue, by: User) -> PriorityIssue:
         locked.approved_at = timezone.now()
         locked.save(update_fields=["state", "approved_at"])
         audit_record(actor=by, verb="priority_issue.approved", target=locked, scope=locked.municipality)
+        public_changed()
     return locked

@@ -26,6 +26,7 @@ from procurement.views import access
 from ssp_portal import web
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.languages import STATE_LANGUAGES, text_in
+from ssp_portal.public_cache import public_page
 
 PAGE_SIZE = 20
 
@@ -34,6 +35,7 @@ PAGE_SIZE = 20
 
 
 @require_GET
+@public_page
 def competition_list(request: HttpRequest) -> HttpResponse:
     filterset = CompetitionFilter(request.GET or None, queryset=selectors.competition_list(user=request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -77,6 +79,7 @@ def _next_step(request: HttpRequest, competition: Competition, manager: bool) ->
 
 
 @require_GET
+@public_page
 def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
     competition = selectors.competition_detail(user=request.user, reference=reference)
     if competition is None:

@@ -15,9 +15,11 @@ from procurement.models import PriorityIssue
 from procurement.services import priority_issues as services
 from procurement.views import access
 from ssp_portal import web
+from ssp_portal.public_cache import public_page
 
 
 @require_GET
+@public_page
 def priority_issue_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.priority_issues_public(), 25).get_page(request.GET.get("page"))
     return render(request, "procurement/priority_issue_list.html", {"page": page})

@@ -18,6 +18,7 @@ from ssp_portal.documents.services import document_request
 from ssp_portal.downloads import download_filename, download_response
 from ssp_portal.files import open_stored_file
 from ssp_portal.languages import NATIVE_NAMES
+from ssp_portal.public_cache import not_modified, validators
 from ssp_portal.web import back_to, safe_next
 
 
@@ -114,8 +115,15 @@ def download_document(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not document.is_ready:
         raise Http404
-    return download_response(
+    # After the permission check: a 304 says the document is there. A document never changes (a
+    # new version is a new document), so its digest and the time it was prepared say it all.
+    unchanged = not_modified(request, etag=document.sha256, last_modified=document.finished_at)
+    if unchanged is not None:
+        return unchanged
+    response = download_response(
         open_stored_file(document.file),
         filename=download_filename(kind.filename(document.subject).removesuffix(".pdf"), extension="pdf"),
         content_type="application/pdf",
     )
+    validators(response, etag=document.sha256, last_modified=document.finished_at)
+    return response

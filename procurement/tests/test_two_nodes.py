@@ -43,7 +43,8 @@ class Node:
         self.url = f"http://127.0.0.1:{_free_port()}"
         command = [
             sys.executable, "-m", "gunicorn", "ssp_portal.tests.node_wsgi:application",
-            "--bind", self.url.removeprefix("http://"), "--workers", "1", "--threads", "4", "--timeout", "60",
+            "--bind", self.url.removeprefix("http://"), "--workers", "1", "--threads", "4",
+            "--timeout", "60", "--graceful-timeout", "5",
         ]  # fmt: skip
         self.process = start(command, log=self.log, env=env)
 
@@ -163,3 +164,5 @@ def test_a_member_submits_on_one_node_and_downloads_on_the_other(
     assert application.receipt_number in listed.text
     opened = staff.get(f"{node_b.url}{attachment.get_absolute_url()}", timeout=30)
     assert opened.status_code == 200 and opened.content == PDF_BYTES
+    browser.close()
+    staff.close()

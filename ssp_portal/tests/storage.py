@@ -14,6 +14,8 @@ from unittest import mock
 import boto3
 from django.conf import settings
 
+from ssp_portal.media_archive import stored_names
+
 TEST_STORAGE = os.environ.get("SSP_TEST_STORAGE", "filesystem").strip().lower()
 BUCKET = "ssp-test"
 S3_BACKEND = "storages.backends.s3.S3Storage"
@@ -95,14 +97,7 @@ def stored_files(folder: str = "") -> list[str]:
     """The names of every file in the default storage below ``folder``, through the storage API."""
     from django.core.files.storage import default_storage
 
-    try:
-        directories, files = default_storage.listdir(folder)
-    except FileNotFoundError:  # a folder of the file system that nothing was stored in yet
-        return []
-    names = [f"{folder}/{name}" if folder else name for name in files]
-    for directory in directories:
-        names += stored_files(f"{folder}/{directory}" if folder else directory)
-    return sorted(names)
+    return stored_names(default_storage, folder)
 
 
 def stored_bytes(file) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -24,6 +25,7 @@ from organizations.factories import (
 )
 from procurement.factories import CommissionMemberFactory
 from ssp_portal.celery import app as celery_app
+from ssp_portal.tests.storage import TEST_STORAGE, S3Server
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be
 # usable there (only in tests).
@@ -47,6 +49,29 @@ def _redis_answers(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3 server (moto) with one bucket, for the whole run (ssp_portal/tests/storage.py)."""
+    server = S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server):
+    """The test's files go to the S3 bucket, below a prefix of its own; gives the prefix."""
+    prefix = f"tests/{uuid.uuid4().hex}"
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage(prefix)}
+    return prefix
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(request, _test_settings):
+    """With SSP_TEST_STORAGE=s3, every test stores its files in S3 (the default: MEDIA_ROOT)."""
+    if TEST_STORAGE == "s3":
+        request.getfixturevalue("s3_storage")
 
 
 @pytest.fixture(autouse=True)

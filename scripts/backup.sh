@@ -11,6 +11,9 @@
 #   SHA256SUMS     the SHA-256 of the three files above, to check the backup itself
 # Use the owner role's DATABASE_URL (the app role cannot read the sequences). See
 # docs/operations.md; scripts/restore.sh restores it into a new database and media folder.
+#
+# With SSP_STORAGE=s3 (and the SSP_S3_* of the portal) the files are read from the bucket through
+# the storage API (`manage.py media_export`) instead of MEDIA_ROOT, into the same two files.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -18,14 +21,22 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 : "${DATABASE_URL:?DATABASE_URL must name the database to back up (the URL of the owner role)}"
-: "${MEDIA_ROOT:?MEDIA_ROOT must name the folder of the uploaded files}"
 case "$DATABASE_URL" in
   postgres://* | postgresql://*) ;;
   *) echo "DATABASE_URL is not a PostgreSQL URL: only PostgreSQL is backed up by this script." >&2; exit 2 ;;
 esac
-if [ ! -d "$MEDIA_ROOT" ]; then
-  echo "MEDIA_ROOT ($MEDIA_ROOT) is not a folder." >&2
-  exit 2
+object_store=false
+[ "${SSP_STORAGE:-filesystem}" = "s3" ] && object_store=true
+if ! $object_store; then
+  : "${MEDIA_ROOT:?MEDIA_ROOT must name the folder of the uploaded files}"
+  if [ ! -d "$MEDIA_ROOT" ]; then
+    echo "MEDIA_ROOT ($MEDIA_ROOT) is not a folder." >&2
+    exit 2
+  fi
+fi
+project=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x "$project/.venv/bin/python" ]; then PYTHON="$project/.venv/bin/python"; else PYTHON=python3; fi
 fi
 
 umask 077
@@ -38,11 +49,15 @@ trap 'echo "Backup failed; removing the incomplete $backup" >&2; rm -rf "$backup
 pg_dump --format=custom --file="$backup/database.dump" --dbname="$DATABASE_URL"
 
 # The media: list the files once, checksum them, and archive exactly those.
-list="$backup/.files"
-(cd "$MEDIA_ROOT" && find . -type f -print0 | LC_ALL=C sort -z) > "$list"
-(cd "$MEDIA_ROOT" && xargs -0 -r sha256sum -- < "$list") > "$backup/media.sha256"
-tar -C "$MEDIA_ROOT" --null --files-from="$list" -cf "$backup/media.tar"
-rm "$list"
+if $object_store; then
+  (cd "$project" && "$PYTHON" manage.py media_export "$backup/media.tar" "$backup/media.sha256")
+else
+  list="$backup/.files"
+  (cd "$MEDIA_ROOT" && find . -type f -print0 | LC_ALL=C sort -z) > "$list"
+  (cd "$MEDIA_ROOT" && xargs -0 -r sha256sum -- < "$list") > "$backup/media.sha256"
+  tar -C "$MEDIA_ROOT" --null --files-from="$list" -cf "$backup/media.tar"
+  rm "$list"
+fi
 
 (cd "$backup" && sha256sum database.dump media.tar media.sha256 > SHA256SUMS)
 trap - ERR

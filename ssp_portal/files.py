@@ -11,7 +11,8 @@ What passes comes out of the form's field as a ``CheckedUpload``: the file with 
 checks found. ``ssp_portal.private_files.store`` is the one way such an upload becomes a record
 (the models of private files share ``ssp_portal.private_files.PrivateFile``).
 
-Files live under MEDIA_ROOT, which no URL serves; views that repeat the permission check stream
+Files live in the storage (MEDIA_ROOT, or an S3 bucket: docs/deploy.md), read and written only
+through Django's storage API; no URL serves them. Views that repeat the permission check stream
 them, under a name the portal makes (ssp_portal/downloads.py). The name a person gave a file is
 kept only as display text.
 """

@@ -334,10 +334,47 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploaded and generated files are private: no MEDIA_URL, served only through views that
-# check permission.
+# check permission. They live under MEDIA_ROOT, or with SSP_STORAGE=s3 in a bucket of an
+# S3-compatible object store (one every node shares: docs/deploy.md), read and written only
+# through Django's storage API.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+SSP_STORAGE = env_str("SSP_STORAGE", "filesystem").strip().lower()
+if SSP_STORAGE not in {"filesystem", "s3"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SSP_STORAGE must be 'filesystem' or 's3', not {SSP_STORAGE!r}.")
+
+
+def _s3_storage_options() -> dict:
+    """The S3 storage (django-storages) from SSP_S3_*: private objects, never a public URL."""
+    endpoint_url = env_str("SSP_S3_ENDPOINT_URL") or None
+    return {
+        "bucket_name": env_str("SSP_S3_BUCKET", required=True),
+        # Below this key prefix, so that one bucket may hold several portals (or a test's files).
+        "location": env_str("SSP_S3_PREFIX", "").strip("/"),
+        "endpoint_url": endpoint_url,
+        "region_name": env_str("SSP_S3_REGION") or None,
+        # Unset: boto3's own chain (its environment variables, an instance role).
+        "access_key": env_str("SSP_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("SSP_S3_SECRET_ACCESS_KEY") or None,
+        # Path-style addresses work with every S3-compatible store (MinIO, Ceph, moto).
+        "addressing_style": env_str("SSP_S3_ADDRESSING_STYLE", "path" if endpoint_url else "auto"),
+        "signature_version": "s3v4",
+        # Private: the bucket's own policy, no ACL that could open an object to anyone; the files
+        # go out only through the portal's views, so no URL is ever signed for a browser.
+        "default_acl": None,
+        "querystring_auth": True,
+        # Two stored files never share a name, as on the file system.
+        "file_overwrite": False,
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_storage_options()}
+        if SSP_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -142,7 +142,7 @@ def test_a_document_is_stored_under_a_random_name(organization, nco_member, sett
     assert document.file.name.startswith("organization-documents/")
     assert document.file.name.endswith(".pdf")
     assert "Устав" not in document.file.name
-    assert document.file.path.startswith(str(settings.MEDIA_ROOT))
+    assert document.file.storage.exists(document.file.name)
     assert events(organization) == ["organization.document_added"]
 
     organization_services.organization_document_remove(document=document, by=nco_member)

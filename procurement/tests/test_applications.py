@@ -28,6 +28,7 @@ from procurement.services import attachments as attachment_services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.documents.models import Document
 from ssp_portal.files import PrivateFileField
+from ssp_portal.tests.storage import replace_stored, stored_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -246,12 +247,9 @@ def test_the_digest_recomputes_equal_and_changes_with_one_attachment_byte(draft,
     assert receipts.compute(submitted) == submitted.digest
 
     attachment = submitted.attachments.get()
-    path = attachment.file.path
-    with open(path, "rb") as stored:
-        data = bytearray(stored.read())
+    data = bytearray(stored_bytes(attachment.file))
     data[-3] ^= 0x01
-    with open(path, "wb") as stored:
-        stored.write(bytes(data))
+    replace_stored(attachment.file, bytes(data))
 
     assert receipts.compute(submitted) != submitted.digest
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,6 +12,7 @@ from procurement import receipts
 from procurement.factories import fill_application
 from procurement.models import Application
 from procurement.services import applications as services
+from ssp_portal.tests.storage import replace_stored, stored_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,9 @@ def test_every_receipt_matches_what_is_stored(submitted):
 
 def test_a_changed_byte_of_an_attachment_is_named(submitted):
     attachment = submitted.attachments.get()
-    path = Path(attachment.file.path)
-    content = bytearray(path.read_bytes())
+    content = bytearray(stored_bytes(attachment.file))
     content[-2] ^= 0x01
-    path.write_bytes(bytes(content))
+    replace_stored(attachment.file, bytes(content))
 
     summary, report = failing()
     assert summary == "1 of 1 receipt(s) do not match the stored applications."
@@ -55,7 +54,7 @@ def test_a_changed_byte_of_an_attachment_is_named(submitted):
 
 def test_a_missing_file_is_named(submitted):
     attachment = submitted.attachments.get()
-    Path(attachment.file.path).unlink()
+    attachment.file.storage.delete(attachment.file.name)
 
     _summary, report = failing()
     assert (

@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from organizations.factories import OrganizationFactory, OrganizationMembershipFactory
@@ -20,6 +22,7 @@ from procurement.services import applications as services
 from ssp_portal.audit.models import AuditEvent
 from ssp_portal.audit.services import chain_head_publish
 from ssp_portal.documents.tasks import render_document
+from ssp_portal.tests.storage import S3_BACKEND, process_env, replace_stored, stored_bytes
 
 SCRIPTS = Path(settings.BASE_DIR) / "scripts"
 
@@ -44,6 +47,19 @@ def new_database(postgresql):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _default_storage(restored: dict[str, str]) -> dict:
+    """``STORAGES["default"]`` of the restored copy."""
+    if restored["SSP_STORAGE"] == "s3":
+        from ssp_portal import settings as settings_module
+
+        with mock.patch.dict(os.environ, restored):
+            return {"BACKEND": S3_BACKEND, "OPTIONS": settings_module._s3_storage_options()}
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": restored["MEDIA_ROOT"]},
+    }
+
+
 def run(*command: str | Path, **environment: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(part) for part in command],
@@ -55,9 +71,29 @@ def run(*command: str | Path, **environment: str) -> subprocess.CompletedProcess
     )
 
 
+@pytest.fixture(params=["filesystem", "s3"])
+def storage_kind(request):
+    """The drill with the files under MEDIA_ROOT, and in an S3 bucket (restored to a new prefix)."""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return request.param
+
+
+def _restored_storage(kind: str, tmp_path: Path) -> dict[str, str]:
+    if kind == "s3":
+        return {**process_env(), "SSP_S3_PREFIX": f"{process_env()['SSP_S3_PREFIX']}-restored"}
+    return {"SSP_STORAGE": "filesystem", "MEDIA_ROOT": str(tmp_path / "restored-media")}
+
+
+def _change_a_byte(file) -> None:
+    content = bytearray(stored_bytes(file))
+    content[-2] ^= 0x01
+    replace_stored(file, bytes(content))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_a_new_database_and_verifies(
-    new_database, municipality, tmp_path, monkeypatch
+    new_database, municipality, tmp_path, monkeypatch, storage_kind
 ):
     # The receipt PDFs stay queued: rendering them takes seconds and is not what is drilled here.
     monkeypatch.setattr(render_document, "delay", lambda document_id: None)
@@ -79,7 +115,7 @@ def test_a_backup_restores_into_a_new_database_and_verifies(
         SCRIPTS / "backup.sh",
         tmp_path / "backups",
         DATABASE_URL=database_url(connection.settings_dict["NAME"]),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        **process_env(),
     )
     assert backup.returncode == 0, backup.stderr
     (folder,) = (tmp_path / "backups").iterdir()
@@ -90,8 +126,7 @@ def test_a_backup_restores_into_a_new_database_and_verifies(
         "media.tar",
     ]
 
-    media = tmp_path / "restored-media"
-    restored = {"DATABASE_URL": database_url(new_database), "MEDIA_ROOT": str(media)}
+    restored = {"DATABASE_URL": database_url(new_database), **_restored_storage(storage_kind, tmp_path)}
     restore = run("bash", SCRIPTS / "restore.sh", folder, **restored)
     assert restore.returncode == 0, restore.stdout + restore.stderr
     assert f"The audit log is intact: {events} events" in restore.stdout
@@ -100,10 +135,8 @@ def test_a_backup_restores_into_a_new_database_and_verifies(
 
     # One byte of one restored attachment changed: the restored copy no longer matches its receipt.
     attachment = applications[1].attachments.order_by("pk").first()
-    path = media / attachment.file.name
-    content = bytearray(path.read_bytes())
-    content[-2] ^= 0x01
-    path.write_bytes(bytes(content))
+    with override_settings(STORAGES={**settings.STORAGES, "default": _default_storage(restored)}):
+        _change_a_byte(attachment.file)
 
     check = run(sys.executable, "manage.py", "receipts_verify", **restored)
     assert check.returncode != 0

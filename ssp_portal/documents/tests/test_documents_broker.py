@@ -20,6 +20,7 @@ from ssp_portal.celery import app as celery_app
 from ssp_portal.documents.models import Document
 from ssp_portal.documents.services import document_request, documents_requeue_stuck
 from ssp_portal.documents.tests.conftest import pdf_text
+from ssp_portal.tests.storage import process_env, stored_files
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def _start_worker(queue: str, log: Path, redis_url: str, app: str = "ssp_portal"
         "DJANGO_SETTINGS_MODULE": "ssp_portal.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **process_env(),
         "CONN_MAX_AGE": "0",
     }
     with log.open("a") as output:
@@ -192,5 +193,4 @@ def test_a_worker_killed_mid_render_leaves_a_document_that_is_prepared_exactly_o
     assert document.state == Document.State.READY, document.error
     assert document.attempts == 2
     assert Document.objects.for_subject(kyrgyz_organization, REGISTRATION_CARD).count() == 1
-    stored = list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
-    assert [path.name for path in stored] == [Path(document.file.name).name]
+    assert [name for name in stored_files() if name.endswith(".pdf")] == [document.file.name]

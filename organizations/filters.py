@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, Region
+from ssp_portal.search import TextSearch, Vector
+
+#: An organization is found by part of its name, INN or registration number, and on PostgreSQL
+#: by the words of its name too (the vector migration 0006 indexes).
+ORGANIZATION_SEARCH = TextSearch(vectors=(Vector("russian", (("name", "A"),)),))
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -37,9 +42,4 @@ class OrganizationFilter(django_filters.FilterSet):
         return form
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(inn__startswith=value) | Q(registration_number__icontains=value)
-        )
+        return ORGANIZATION_SEARCH.filter(queryset, value)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from organizations.validators import validate_organization_inn
+from ssp_portal import search
 from ssp_portal.files import private_upload_to
 from ssp_portal.private_files import PrivateUpload
 from ssp_portal.states import Tone, toned
@@ -310,8 +311,14 @@ class Organization(models.Model):
         blank=True,
         related_name="+",
     )
+    #: The name, INN and registration number, folded (``ssp_portal.search``): written by
+    #: ``save``. On PostgreSQL, migration 0006 indexes it (trigrams) and the name (full text).
+    search_text = models.TextField(_("searched text"), blank=True, default="", editable=False)
 
     objects = OrganizationQuerySet.as_manager()
+
+    #: The fields ``search_text`` is made of.
+    SEARCHED = ("name", "inn", "registration_number")
 
     class Meta:
         verbose_name = _("organization")
@@ -340,6 +347,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = search.folded(*(getattr(self, name) for name in self.SEARCHED))
+        kwargs["update_fields"] = search.with_search_text(kwargs.get("update_fields"), self.SEARCHED)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:organization-detail", kwargs={"pk": self.pk})

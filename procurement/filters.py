@@ -3,14 +3,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from organizations.models import Municipality
 from procurement.forms.competitions import MONEY_ERRORS
 from procurement.models import Application, Competition, PriorityIssue
-from ssp_portal.languages import any_language, as_read
+from ssp_portal.languages import as_read
 from ssp_portal.rows.forms import DecimalInput, NumberField
+from ssp_portal.search import TextSearch, contains_words, translated_vectors
+
+#: A competition is found by its reference, title or description in any language, a title
+#: weighing more, and by likeness to its reference or titles; migration 0008 makes the indexes.
+COMPETITION_SEARCH = TextSearch(
+    vectors=translated_vectors((("title", "A"), ("description", "B"))), likeness="search_title"
+)
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -40,6 +51,46 @@ class AmountFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class IssueChoiceField(ModelChoiceField):
+    """A priority issue not among the choices (one of another municipality, left in the address
+    from an earlier choice) filters nothing, rather than refusing the whole search."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
+class PriorityIssueFilter(django_filters.ModelChoiceFilter):
+    field_class = IssueChoiceField
+
+
+def approved_issues(municipality_slug: str) -> QuerySet[PriorityIssue]:
+    """The approved priority issues of one municipality, in the reader's language's order."""
+    return PriorityIssue.objects.filter(
+        state=PriorityIssue.State.APPROVED, municipality__slug=municipality_slug, municipality__is_active=True
+    ).order_by("-year", as_read("title"))
+
+
+def with_issue_municipality(data):
+    """``data`` with the municipality of its priority issue when it names an issue and no
+    municipality: an address saved when the issues of every municipality were offered at once."""
+    issue = (data or {}).get("priority_issue") or ""
+    if not issue.isdigit() or (data or {}).get("municipality"):
+        return data
+    slug = (
+        PriorityIssue.objects.filter(pk=issue, state=PriorityIssue.State.APPROVED)
+        .values_list("municipality__slug", flat=True)
+        .first()
+    )
+    if slug is None:
+        return data
+    data = data.copy()
+    data["municipality"] = slug
+    return data
+
+
 class CompetitionFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     municipality = django_filters.ModelChoiceFilter(
@@ -47,16 +98,21 @@ class CompetitionFilter(BootstrapFilterSet):
         queryset=Municipality.objects.filter(is_active=True).order_by("name"),
         to_field_name="slug",
         empty_label=_("All"),
-    )
-    priority_issue = django_filters.ModelChoiceFilter(
-        label=_("Priority issue"),
-        # Read per request: the order is the reader's language's.
-        queryset=lambda request: (
-            PriorityIssue.objects.filter(state=PriorityIssue.State.APPROVED)
-            .select_related("municipality")
-            .order_by("municipality__name", "-year", as_read("title"))
+        # With htmx, choosing a municipality brings its priority issues without a reload.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("procurement:competition-list"),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-select": "#id_priority_issue",
+                "hx-target": "#id_priority_issue",
+                "hx-swap": "outerHTML",
+            }
         ),
-        empty_label=_("All"),
+    )
+    # The issues of the chosen municipality alone (``__init__``): a country has hundreds.
+    priority_issue = PriorityIssueFilter(
+        label=_("Priority issue"), queryset=PriorityIssue.objects.none(), empty_label=_("All")
     )
     state = django_filters.ChoiceFilter(
         label=_("State"),
@@ -72,16 +128,18 @@ class CompetitionFilter(BootstrapFilterSet):
         model = Competition
         fields = ["q", "municipality", "priority_issue", "state", "year"]
 
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        super().__init__(with_issue_municipality(data), *args, **kwargs)
+        issues = self.filters["priority_issue"]
+        municipality = self.data.get("municipality")
+        if municipality:
+            issues.queryset = approved_issues(municipality)
+        else:
+            issues.extra.update(disabled=True, empty_label=_("Choose a municipality first"))
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
         # In every language: a reader may know a competition by its name in another.
-        return queryset.filter(
-            any_language("title", "icontains", value)
-            | Q(reference__icontains=value)
-            | any_language("description", "icontains", value)
-        )
+        return COMPETITION_SEARCH.filter(queryset, value)
 
 
 class ApplicationFilter(BootstrapFilterSet):
@@ -94,9 +152,7 @@ class ApplicationFilter(BootstrapFilterSet):
         ],
         empty_label=_("All"),
     )
-    organization = django_filters.CharFilter(
-        label=_("Organization"), field_name="organization__name", lookup_expr="icontains"
-    )
+    organization = django_filters.CharFilter(label=_("Organization"), method="organization_search")
     min_amount = AmountFilter(
         label=_("Requested from (soms)"), field_name="requested_amount", lookup_expr="gte"
     )
@@ -111,3 +167,7 @@ class ApplicationFilter(BootstrapFilterSet):
     def __init__(self, *args, competition: Competition | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.competition = competition
+
+    def organization_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Applications of an organization whose name, INN or registration number holds the words."""
+        return queryset.filter(contains_words(value, "organization__search_text"))

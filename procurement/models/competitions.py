@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Municipality
 from procurement import amendments
-from ssp_portal.languages import LANGUAGES
+from ssp_portal import search
+from ssp_portal.languages import LANGUAGES, localized
 from ssp_portal.states import Tone, toned
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -186,8 +187,16 @@ class Competition(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The reference, titles and descriptions in every language, folded (``ssp_portal.search``),
+    #: and the reference and titles alone, searched by likeness: written by ``save``. On
+    #: PostgreSQL, migration 0008 indexes both (trigrams) and each language's vector (full text).
+    search_text = models.TextField(_("searched text"), blank=True, default="", editable=False)
+    search_title = models.TextField(_("searched title"), blank=True, default="", editable=False)
 
     objects = CompetitionQuerySet.as_manager()
+
+    #: The fields ``search_text`` is made of; ``search_title`` is made of the first four.
+    SEARCHED = ("reference", *localized("title"), *localized("description"))
 
     class Meta:
         verbose_name = _("competition")
@@ -232,6 +241,14 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        texts = [getattr(self, name) for name in self.SEARCHED]
+        self.search_text, self.search_title = search.folded(*texts), search.folded(*texts[:4])
+        kwargs["update_fields"] = search.with_search_text(
+            kwargs.get("update_fields"), (*self.SEARCHED, "title", "description"), also=("search_title",)
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("procurement:competition-detail", kwargs={"reference": self.reference})

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Project
-from monitoring.selectors import QUEUE_SECTIONS
+from monitoring.models import MonitoringReport, PaymentTranche, Project
+from monitoring.selectors import QUEUE_SECTIONS, at_risk
+from organizations.models import Municipality, Organization
+from procurement.filters import BootstrapFilterSet
+from procurement.models import Competition, PriorityIssue
+from ssp_portal.languages import as_read
 
 
 class WorkListFilter(django_filters.FilterSet):
@@ -42,3 +46,114 @@ class WorkListFilter(django_filters.FilterSet):
         """The sections of the work list to show."""
         show = self.form.cleaned_data.get("show") if self.is_valid() else None
         return (show,) if show else QUEUE_SECTIONS
+
+
+def _search(fields: tuple[str, ...]):
+    """A filter method matching the words typed in any of ``fields``."""
+
+    def search(filterset, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            match = Q()
+            for field in fields:
+                match |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(match)
+        return queryset
+
+    return search
+
+
+class ProjectFilter(BootstrapFilterSet):
+    """The municipality's projects (``selectors.projects_of_municipality``): by the organization's
+    name (or the contract's number or the project's title), state, priority issue, competition, and
+    only those at risk. Give it ``municipality``: its own priority issues and competitions are the
+    choices."""
+
+    q = django_filters.CharFilter(label=_("Organization or contract"), method="search")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Project.State.choices, empty_label=_("All"))
+    priority_issue = django_filters.ModelChoiceFilter(
+        label=_("Priority issue"),
+        field_name="award__competition__priority_issue",
+        queryset=PriorityIssue.objects.none(),
+        empty_label=_("All"),
+    )
+    competition = django_filters.ModelChoiceFilter(
+        label=_("Competition"),
+        field_name="award__competition",
+        to_field_name="reference",
+        queryset=Competition.objects.none(),
+        empty_label=_("All"),
+    )
+    at_risk = django_filters.BooleanFilter(
+        label=_("Only projects at risk"), method="only_at_risk", widget=forms.CheckboxInput
+    )
+
+    search = _search(("organization__name", "contract_number", "title"))
+
+    class Meta:
+        model = Project
+        fields = ["q", "state", "priority_issue", "competition", "at_risk"]
+
+    def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        projects = Project.objects.filter(municipality=municipality)
+        self.filters["priority_issue"].queryset = PriorityIssue.objects.filter(
+            pk__in=projects.values("award__competition__priority_issue")
+        ).order_by("-year", as_read("title"))
+        self.filters["competition"].queryset = Competition.objects.filter(
+            pk__in=projects.values("award__competition")
+        ).order_by("-year", "-sequence")
+
+    @property
+    def form(self):
+        form = super().form
+        form.fields["at_risk"].widget.attrs["class"] = "form-check-input"
+        return form
+
+    def only_at_risk(self, queryset: QuerySet[Project], name: str, value: bool) -> QuerySet[Project]:
+        return at_risk(queryset) if value else queryset
+
+
+class TrancheFilter(BootstrapFilterSet):
+    """The municipality's tranches (``selectors.tranches_of_municipality``): still to pay or paid,
+    and by the organization's name or the contract's number."""
+
+    q = django_filters.CharFilter(label=_("Organization or contract"), method="search")
+    paid = django_filters.ChoiceFilter(
+        label=_("Payment"),
+        choices=[("due", _("Not paid yet")), ("paid", _("Paid"))],
+        empty_label=_("All"),
+        method="by_payment",
+    )
+
+    search = _search(("project__organization__name", "project__contract_number"))
+
+    class Meta:
+        model = PaymentTranche
+        fields = ["q", "paid"]
+
+    def by_payment(self, queryset: QuerySet[PaymentTranche], name: str, value: str) -> QuerySet:
+        return queryset.filter(paid_on__isnull=value == "due")
+
+
+class ReportsDueFilter(BootstrapFilterSet):
+    """An organization member's reports to submit (``selectors.reports_due_for_member``): of one
+    of their organizations, drafts or those sent back for a revision."""
+
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"),
+        field_name="project__organization",
+        queryset=lambda request: Organization.objects.filter(memberships__user=request.user).order_by("name"),
+        empty_label=_("All"),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            (MonitoringReport.State.DRAFT, MonitoringReport.State.DRAFT.label),
+            (MonitoringReport.State.REVISION_REQUESTED, MonitoringReport.State.REVISION_REQUESTED.label),
+        ],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = MonitoringReport
+        fields = ["organization", "state"]

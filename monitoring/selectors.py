@@ -4,25 +4,39 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.models import (
+    Expenditure,
     Indicator,
     IndicatorValue,
     MonitoringReport,
     PaymentTranche,
     Project,
+    ProjectBudgetLine,
     ReportRound,
     SiteVisit,
     local_today,
 )
-from monitoring.spending import accepted_spend, overspent_projects
+from monitoring.spending import COUNTED, overspent_projects
 from organizations.models import Municipality, MunicipalityMembership, User
 from procurement.models import Award, Competition
 
@@ -52,13 +66,23 @@ class ProjectRow:
         return int(self.spent / self.project.amount * 100) if self.project.amount else 0
 
 
+# A project that is over (completed, or terminated) is never at risk: nothing more is due of it.
+CLOSED = (Project.State.COMPLETED, Project.State.TERMINATED)
+
+
+def _open(projects: list[Project]) -> list[Project]:
+    return [project for project in projects if project.state not in CLOSED]
+
+
 def _risks(projects: list[Project], now: datetime.datetime | None = None) -> dict[int, list[str]]:
-    """Why a project is at risk: overdue reports, overspent lines, targets missed at the end."""
+    """Why a project is at risk: overdue reports, overspent lines, targets missed at the end
+    (``at_risk`` finds the same projects in SQL)."""
+    open_projects = _open(projects)
     overdue = {}
-    for report in MonitoringReport.objects.overdue(now).filter(project__in=projects).values("project"):
+    for report in MonitoringReport.objects.overdue(now).filter(project__in=open_projects).values("project"):
         overdue[report["project"]] = overdue.get(report["project"], 0) + 1
-    overspent = overspent_projects(projects)
-    missed = missed_targets(projects, now)
+    overspent = overspent_projects(open_projects)
+    missed = missed_targets(open_projects, now)
     risks: dict[int, list[str]] = {}
     for project in projects:
         reasons = []
@@ -72,12 +96,15 @@ def _risks(projects: list[Project], now: datetime.datetime | None = None) -> dic
     return risks
 
 
+# The reports whose indicator values count as reported.
+REPORTED = (MonitoringReport.State.SUBMITTED, MonitoringReport.State.ACCEPTED)
+
+
 def latest_values(projects: list[Project]) -> dict[int, Decimal]:
     """The latest value reported for each indicator, from submitted or accepted reports (one query)."""
     latest: dict[int, tuple[int, Decimal]] = {}
     for value in IndicatorValue.objects.filter(
-        indicator__project__in=projects,
-        report__state__in=[MonitoringReport.State.SUBMITTED, MonitoringReport.State.ACCEPTED],
+        indicator__project__in=projects, report__state__in=REPORTED
     ).values("indicator_id", "report__number", "value"):
         current = latest.get(value["indicator_id"])
         if current is None or value["report__number"] > current[0]:
@@ -86,9 +113,9 @@ def latest_values(projects: list[Project]) -> dict[int, Decimal]:
 
 
 def missed_targets(projects: list[Project], now: datetime.datetime | None = None) -> dict[int, list[str]]:
-    """Indicators below target once the project's period is over (two queries)."""
+    """Indicators below target once the period of a project still open is over (two queries)."""
     today = timezone.localdate(now) if now else timezone.localdate()
-    ended = [p for p in projects if p.end_date < today]
+    ended = [p for p in _open(projects) if p.end_date < today]
     values = latest_values(ended)
     missed: dict[int, list[str]] = {}
     for indicator in Indicator.objects.filter(project__in=ended):
@@ -98,18 +125,85 @@ def missed_targets(projects: list[Project], now: datetime.datetime | None = None
     return missed
 
 
-def project_rows(projects: QuerySet[Project]) -> list[ProjectRow]:
-    projects = list(projects)
-    spent = accepted_spend(projects)
-    risks = _risks(projects)
-    return [ProjectRow(project=p, spent=spent[p.pk], risks=risks[p.pk]) for p in projects]
-
-
-def projects_of_municipality(*, municipality: Municipality) -> list[ProjectRow]:
-    """The staff's list: each project with its accepted spending against its amount, and risks."""
-    return project_rows(
-        Project.objects.filter(municipality=municipality).select_related("organization", "award__competition")
+def at_risk(projects: QuerySet[Project], now: datetime.datetime | None = None) -> QuerySet[Project]:
+    """The open projects of ``projects`` with an overdue report, an overspent line, or an indicator
+    below target once their period is over: what ``_risks`` finds, as one SQL filter (and one
+    query for the zones of the due dates)."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    projects = projects.exclude(state__in=CLOSED)
+    scope = projects.order_by().values("pk")
+    overdue = MonitoringReport.objects.overdue(now).filter(project=OuterRef("pk"))
+    # The lines spent above their amount, summed in one pass over the expenditures.
+    overspent = (
+        ProjectBudgetLine.objects.filter(project__in=scope)
+        .annotate(spent=Sum("expenditures__amount", filter=Q(expenditures__report__state__in=COUNTED)))
+        .filter(spent__gt=F("approved_amount"))
+        .values("project")
     )
+    latest = (
+        IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__state__in=REPORTED)
+        .order_by("-report__number")
+        .values("value")[:1]
+    )
+    # The indicators of ended projects whose latest value (none counts as below) is below target.
+    missed = (
+        Indicator.objects.filter(project__in=scope, project__end_date__lt=today)
+        .annotate(latest=Coalesce(Subquery(latest), F("target") - 1))
+        .filter(latest__lt=F("target"))
+        .values("project")
+    )
+    return projects.filter(Exists(overdue) | Q(pk__in=overspent) | Q(pk__in=missed))
+
+
+def with_spent(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project with ``spent``: its spending in accepted reports, summed in SQL."""
+    spent = (
+        Expenditure.objects.filter(
+            report__project=OuterRef("pk"), report__state=MonitoringReport.State.ACCEPTED
+        )
+        .order_by()
+        .values("report__project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return projects.annotate(
+        spent=Coalesce(
+            Subquery(spent), Value(Decimal("0")), output_field=DecimalField(max_digits=14, decimal_places=2)
+        )
+    )
+
+
+def project_rows(projects: QuerySet[Project]) -> list[ProjectRow]:
+    """The rows of a list, or of one page of it: spending and risks for these projects only (a
+    fixed number of queries). Spending is ``with_spent``'s, added here when not yet annotated."""
+    if "spent" not in projects.query.annotations:
+        projects = with_spent(projects)
+    projects = list(projects)
+    risks = _risks(projects)
+    return [ProjectRow(project=p, spent=p.spent, risks=risks[p.pk]) for p in projects]
+
+
+def projects_of_municipality(*, municipality: Municipality) -> QuerySet[Project]:
+    """The staff's list (``filters.ProjectFilter``, a page of it through ``project_rows``): each
+    project with its accepted spending against its amount."""
+    return with_spent(
+        Project.objects.filter(municipality=municipality).select_related("organization", "award__competition")
+    ).order_by("-contract_date", "contract_number", "pk")
+
+
+def tranches_of_municipality(*, municipality: Municipality) -> QuerySet[PaymentTranche]:
+    """The staff's tranches list (``filters.TrancheFilter``): the ones still to pay first, the
+    nearest planned date first; then the paid ones, the latest payment first."""
+    return (
+        PaymentTranche.objects.filter(project__municipality=municipality)
+        .select_related("project__organization", "condition_report")
+        .order_by(F("paid_on").desc(nulls_first=True), "planned_date", "project__contract_number", "pk")
+    )
+
+
+def tranche_total(tranches: QuerySet[PaymentTranche]) -> Decimal:
+    """The sum of the tranches listed, all pages together (one query)."""
+    return tranches.order_by().aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
 def project_detail(*, user: User, pk: int) -> Project | None:
@@ -154,9 +248,11 @@ def report_detail(*, user: User, pk: int) -> MonitoringReport | None:
 
 @dataclass
 class Queue:
-    to_review: list[MonitoringReport]
-    overdue: list[MonitoringReport]
-    at_risk: list[ProjectRow]
+    """The sections of the work list, each a query the page paginates."""
+
+    to_review: QuerySet[MonitoringReport]
+    overdue: QuerySet[MonitoringReport]
+    at_risk: QuerySet[Project]
 
 
 # The sections of the consultant's work list: reports to review, overdue reports, projects at risk.
@@ -178,16 +274,19 @@ def reviewed_projects(*, user: User) -> QuerySet[Project]:
     )
 
 
-def reviewer_queue(*, projects: QuerySet[Project], sections: Collection[str] = QUEUE_SECTIONS) -> Queue:
+def reviewer_queue(*, projects: QuerySet[Project], now: datetime.datetime | None = None) -> Queue:
     """A consultant's (or finance officer's) work across ``projects`` (``reviewed_projects``,
-    filtered by ``filters.WorkListFilter``); a section not in ``sections`` is left empty."""
-    reports = MonitoringReport.objects.filter(project__in=projects).select_related(
+    filtered by ``filters.WorkListFilter``): the reports waiting longest first, the most overdue
+    first, the projects ending first. Nothing is read until a page of a section is (two queries
+    now, for the zones of the due dates)."""
+    reports = MonitoringReport.objects.filter(project__in=projects.values("pk")).select_related(
         "project__organization", "project__municipality"
     )
-    to_review = list(reports.filter(state=MonitoringReport.State.SUBMITTED)) if "review" in sections else []
-    overdue = list(reports.overdue().order_by("due_date")) if "overdue" in sections else []
-    at_risk = [row for row in project_rows(projects) if row.risks] if "risk" in sections else []
-    return Queue(to_review=to_review, overdue=overdue, at_risk=at_risk)
+    return Queue(
+        to_review=reports.filter(state=MonitoringReport.State.SUBMITTED).order_by("submitted_at", "pk"),
+        overdue=reports.overdue(now).order_by("due_date", "pk"),
+        at_risk=with_spent(at_risk(projects, now)).order_by("end_date", "contract_number", "pk"),
+    )
 
 
 def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:

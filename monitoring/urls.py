@@ -10,6 +10,9 @@ urlpatterns = [
     path(
         "municipalities/<slug:slug>/projects/", projects.municipality_projects, name="municipality-projects"
     ),
+    path(
+        "municipalities/<slug:slug>/tranches/", projects.municipality_tranches, name="municipality-tranches"
+    ),
     path("awards/<int:pk>/contract/", projects.contract, name="contract"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
     path(

@@ -137,6 +137,9 @@ ROWS: dict[str, Row] = {
     "monitoring:municipality-projects": Row(
         "get", lambda w: [w.municipality.slug], only({"finance_staff": 200}, others=404)
     ),
+    "monitoring:municipality-tranches": Row(
+        "get", lambda w: [w.municipality.slug], only({"finance_staff": 200}, others=404)
+    ),
     "monitoring:contract": Row(
         "post",
         lambda w: [w.award.pk],

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring import forms, permissions, selectors
+from monitoring.filters import ProjectFilter, TrancheFilter
 from monitoring.models import Project
 from monitoring.services import projects as project_services
 from monitoring.views import access
@@ -44,16 +46,27 @@ def _contract_forms(awards, bound: tuple[int, forms.ContractForm] | None = None)
     return rows
 
 
+PAGE_SIZE = 25
+
+
 def _projects_page(
     request: HttpRequest, municipality: Municipality, bound=None, status: int = 200
 ) -> HttpResponse:
+    listed = ProjectFilter(
+        request.GET,
+        queryset=selectors.projects_of_municipality(municipality=municipality),
+        municipality=municipality,
+    )
+    page = Paginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/municipality_projects.html",
         {
             "municipality": municipality,
             "to_contract": _contract_forms(selectors.awards_to_contract(municipality=municipality), bound),
-            "rows": selectors.projects_of_municipality(municipality=municipality),
+            "filter": listed,
+            "page": page,
+            "rows": selectors.project_rows(page.object_list),
         },
         status=status,
     )
@@ -63,6 +76,26 @@ def _projects_page(
 @require_GET
 def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
     return _projects_page(request, access.contracting_municipality(request, slug))
+
+
+@login_required
+@require_GET
+def municipality_tranches(request: HttpRequest, slug: str) -> HttpResponse:
+    """The municipality's tranches, the ones still to pay first."""
+    municipality = access.contracting_municipality(request, slug)
+    listed = TrancheFilter(
+        request.GET, queryset=selectors.tranches_of_municipality(municipality=municipality)
+    )
+    return render(
+        request,
+        "monitoring/municipality_tranches.html",
+        {
+            "municipality": municipality,
+            "filter": listed,
+            "page": Paginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "total": selectors.tranche_total(listed.qs),
+        },
+    )
 
 
 @login_required

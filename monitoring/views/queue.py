@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from monitoring import selectors
-from monitoring.filters import WorkListFilter
+from monitoring.filters import ReportsDueFilter, WorkListFilter
 from organizations.selectors import user_roles
+
+PAGE_SIZE = 25
+# With all three sections shown, each shows its first rows and a link to the whole section.
+OVERVIEW_SIZE = 10
+
+
+@dataclass
+class Section:
+    page: Page
+    rows: list  # the page's reports, or its projects as ``selectors.ProjectRow``
+
+
+def _section(request: HttpRequest, name: str, rows: QuerySet, alone: bool) -> Section:
+    """One page of a section: the one asked for when shown alone, else the first few."""
+    paginator = Paginator(rows, PAGE_SIZE if alone else OVERVIEW_SIZE)
+    page = paginator.get_page(request.GET.get("page") if alone else 1)
+    if name == "risk":
+        return Section(page, selectors.project_rows(page.object_list))
+    return Section(page, list(page.object_list))
 
 
 @login_required
@@ -20,11 +43,14 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
     if not roles.municipalities:
         raise PermissionDenied
     work = WorkListFilter(request.GET, queryset=selectors.reviewed_projects(user=request.user))
+    queue = selectors.reviewer_queue(projects=work.qs)
+    shown = {"review": queue.to_review, "overdue": queue.overdue, "risk": queue.at_risk}
+    alone = len(work.sections) == 1
     return render(
         request,
         "monitoring/reviewer_queue.html",
         {
-            "queue": selectors.reviewer_queue(projects=work.qs, sections=work.sections),
+            "queue": {name: _section(request, name, shown[name], alone) for name in work.sections},
             # Reports of organizations the person belongs to are someone else's to review.
             "own_organizations": set(
                 request.user.organization_memberships.values_list("organization_id", flat=True)
@@ -32,6 +58,7 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
             "municipalities": roles.municipalities,
             "filter": work,
             "sections": work.sections,
+            "alone": alone,
             "current_municipality": work.form["municipality"].value() or "",
         },
     )
@@ -40,11 +67,15 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reports_due(request: HttpRequest) -> HttpResponse:
+    due = ReportsDueFilter(
+        request.GET, queryset=selectors.reports_due_for_member(user=request.user), request=request
+    )
     return render(
         request,
         "monitoring/reports_due.html",
         {
-            "reports": selectors.reports_due_for_member(user=request.user),
+            "filter": due,
+            "page": Paginator(due.qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "paused": selectors.reports_paused_for_member(user=request.user),
         },
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,19 +102,6 @@ def spend_totals(rows: list[LineSpend]) -> SpendTotals:
         in_period=sum((row.in_period for row in rows), zero),
         cumulative=sum((row.cumulative for row in rows), zero),
     )
-
-
-def accepted_spend(projects: list[Project]) -> dict[int, Decimal]:
-    """Spending in accepted reports, per project (one query)."""
-    totals = (
-        Expenditure.objects.filter(
-            report__project__in=projects, report__state=MonitoringReport.State.ACCEPTED
-        )
-        .values("report__project")
-        .annotate(total=Sum("amount"))
-        .values_list("report__project", "total")
-    )
-    return defaultdict(lambda: Decimal("0"), dict(totals))
 
 
 def overspent_projects(projects: list[Project]) -> set[int]:

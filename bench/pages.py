@@ -3,7 +3,8 @@ the check that a page answers itself (not a log-in or enrolment page), and its q
 
 Run inside the portal's settings: ``python -m bench.pages`` prints the pages as JSON for
 ``scripts/bench.py``; the smoke test (ssp_portal/tests/test_bench_smoke.py) calls the same
-functions through Django's test client.
+functions through Django's test client. The portal's modules are imported inside the functions,
+so that ``python -m bench.pages`` can set Django up first.
 """
 
 from __future__ import annotations

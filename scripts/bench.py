@@ -67,7 +67,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def say(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def database_name(scale: str) -> str:
@@ -296,8 +296,10 @@ def machine() -> dict:
     wrk_version = found.stdout.split(" [")[0]
     import psycopg2
 
-    with psycopg2.connect(f"{SERVER}/postgres") as connection:
-        postgres = connection.server_version
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    version = connection.server_version
+    connection.close()
+    postgres = f"{version // 10000}.{version % 10000}"
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": os.cpu_count(),

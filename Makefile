@@ -12,7 +12,7 @@ ifeq ($(strip $(SSP_SITE_URL)),)
 SSP_SITE_URL := http://$(patsubst 0.0.0.0:%,127.0.0.1:%,$(SERVED))
 endif
 
-.PHONY: install run test lint format messages translations worker clean
+.PHONY: install run test lint format messages translations worker clean bench bench-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,21 @@ run: install
 test: install
 	./scripts/system-packages.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The key pages against the minimal page (bench/minimal/) at scales 0.1 and 1, written to
+# docs/benchmarks.md: about 20 minutes on 2 cores. BENCH_ARGS overrides the options of
+# scripts/bench.py, e.g. BENCH_ARGS="--scale 1 --duration 20 --rounds 5".
+BENCH_ARGS ?= --scale 0.1 1 --duration 10 --rounds 3 --connections 16
+
+bench: install
+	./scripts/system-packages.sh bench
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# Scale 0.01: every key page answers through gunicorn and wrk (the pytest smoke test,
+# ssp_portal/tests/test_bench_smoke.py, checks the same pages in the suite).
+bench-smoke: install
+	./scripts/system-packages.sh bench
+	$(PY) scripts/bench.py --smoke
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from bench.minimal import views
+
+urlpatterns = [path("", views.rows, name="rows")]

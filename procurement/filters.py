@@ -171,3 +171,76 @@ class ApplicationFilter(BootstrapFilterSet):
     def organization_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Applications of an organization whose name, INN or registration number holds the words."""
         return queryset.filter(contains_words(value, "organization__search_text"))
+
+
+def _search_competitions(queryset: QuerySet, value: str, prefix: str = "") -> QuerySet:
+    """Competitions by words of their reference, titles or descriptions in any language (the folded
+    search column: correct for Cyrillic on every database)."""
+    return queryset.filter(contains_words(value, f"{prefix}search_text"))
+
+
+class StaffCompetitionFilter(BootstrapFilterSet):
+    """A municipality's competitions, for its finance staff: drafts too, by their state as every read
+    sees it, priority issue, year and words of the title or the reference."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=Competition.State.choices,
+        field_name="effective_state",
+        empty_label=_("All"),
+    )
+    priority_issue = django_filters.ModelChoiceFilter(
+        label=_("Priority issue"), queryset=PriorityIssue.objects.none(), empty_label=_("All")
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Competition
+        fields = ["q", "state", "priority_issue", "year"]
+
+    def __init__(self, *args, municipality: Municipality | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The municipality's own priority issues, in the reader's language's order.
+        self.filters["priority_issue"].queryset = PriorityIssue.objects.filter(
+            municipality=municipality
+        ).order_by("-year", as_read("title"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search_competitions(queryset, value)
+
+
+class MemberApplicationFilter(BootstrapFilterSet):
+    """A member's organizations' applications, by state and by the competition's reference or title
+    (typed: an organization may have applied to more competitions than a list can hold)."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Application.State.choices, empty_label=_("All")
+    )
+    competition = django_filters.CharFilter(label=_("Competition"), method="search")
+
+    class Meta:
+        model = Application
+        fields = ["state", "competition"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search_competitions(queryset, value, prefix="competition__")
+
+
+class CommissionWorkFilter(BootstrapFilterSet):
+    """The competitions a commission member sits on, by state and words of the title or reference."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=Competition.State.choices,
+        field_name="effective_state",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Competition
+        fields = ["q", "state"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search_competitions(queryset, value)

@@ -8,7 +8,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +41,7 @@ from procurement.models import (
     CommissionMember,
     Competition,
     ConflictedOrganization,
+    EvaluationCriterion,
     PriorityIssue,
     RequiredDocument,
     ScoreSheet,
@@ -104,21 +118,31 @@ SUBMITTED_STATES = [
 ]
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) of ``queryset`` (which filters on OuterRef), 0 when empty.
+
+    Each count is its own subquery, so that counting several relations never multiplies the rows of
+    the outer query (as ``Count(..., distinct=True)`` over several joins does).
+    """
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def competition_for_staff(*, municipality: Municipality) -> QuerySet[Competition]:
-    """The municipality's competitions with counts only: how many drafts and submissions, never what."""
+    """The municipality's competitions with counts only: how many drafts and submissions, never what.
+
+    One row per competition: each count is a correlated subquery (one query per page).
+    """
+    applications = Application.objects.filter(competition=OuterRef("pk"))
     return (
         Competition.objects.filter(municipality=municipality)
         .with_effective_state()
         .select_related("priority_issue")
         .annotate(
-            criteria_count=Count("criteria", distinct=True),
-            commission_count=Count("commission", distinct=True),
-            draft_count=Count(
-                "applications", filter=Q(applications__state=Application.State.DRAFT), distinct=True
-            ),
-            submitted_count=Count(
-                "applications", filter=Q(applications__state__in=SUBMITTED_STATES), distinct=True
-            ),
+            criteria_count=_count(EvaluationCriterion.objects.filter(competition=OuterRef("pk"))),
+            commission_count=_count(CommissionMember.objects.filter(competition=OuterRef("pk"))),
+            draft_count=_count(applications.filter(state=Application.State.DRAFT)),
+            submitted_count=_count(applications.filter(state__in=SUBMITTED_STATES)),
         )
         .order_by("-year", "-sequence")
     )
@@ -254,52 +278,79 @@ def competitions_open(*, limit: int = 6) -> list[Competition]:
 
 
 def applications_of_member(*, user: User) -> QuerySet[Application]:
-    """The person's organizations' applications, newest first, with their competitions."""
+    """The person's organizations' applications, newest first, with their competitions (one query
+    per page: the list is paginated and filtered by ``MemberApplicationFilter``)."""
     return (
         Application.objects.of_member(user)
         .select_related("competition__municipality", "organization", "ineligible_requirement")
         .with_effective_competition_state()
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
+
+
+# How many drafts and how many submissions the home page shows: the nearest deadlines first.
+HOME_LIMIT = 5
 
 
 @dataclass(frozen=True)
 class MemberApplications:
     drafts: list[Application]  # drafts of open competitions, each with ``missing``: what stops submitting
     waiting: list[Application]  # submitted or eligible, the results not yet published
+    drafts_total: int = 0  # how many of each there are in all, of which the lists show the first
+    waiting_total: int = 0
+
+    @property
+    def more(self) -> int:
+        """How many the lists leave out: the person's list of applications shows them."""
+        return self.drafts_total - len(self.drafts) + self.waiting_total - len(self.waiting)
+
+
+def _in_progress(now: datetime.datetime) -> tuple[Q, Q]:
+    """Drafts of competitions still open; submissions whose results are not yet published."""
+    drafts = Q(
+        state=Application.State.DRAFT,
+        competition__state=Competition.State.PUBLISHED,
+        competition__deadline__gt=now,
+    )
+    waiting = Q(
+        state__in=[Application.State.SUBMITTED, Application.State.ELIGIBLE],
+        competition__state__in=[
+            Competition.State.PUBLISHED,
+            Competition.State.CLOSED,
+            Competition.State.EVALUATION,
+        ],
+    )
+    return drafts, waiting
 
 
 def member_applications_in_progress(
-    *, user: User, now: datetime.datetime | None = None
+    *, user: User, now: datetime.datetime | None = None, limit: int = HOME_LIMIT
 ) -> MemberApplications:
-    """The person's organizations' drafts still open and submissions awaiting results (five queries)."""
+    """The person's organizations' drafts still open and submissions awaiting results, the nearest
+    deadline first, at most ``limit`` of each, with how many there are in all (seven queries; three
+    without drafts, whose four prefetches are then not run)."""
     now = now or timezone.now()
-    applications = list(
+    drafts_q, waiting_q = _in_progress(now)
+    mine = (
         Application.objects.of_member(user)
-        .filter(
-            Q(
-                state=Application.State.DRAFT,
-                competition__state=Competition.State.PUBLISHED,
-                competition__deadline__gt=now,
-            )
-            | Q(
-                state__in=[Application.State.SUBMITTED, Application.State.ELIGIBLE],
-                competition__state__in=[
-                    Competition.State.PUBLISHED,
-                    Competition.State.CLOSED,
-                    Competition.State.EVALUATION,
-                ],
-            )
-        )
         .select_related("competition__municipality", "organization")
         .with_effective_competition_state(now)
-        .prefetch_related("activities", "budget_lines", "attachments", "competition__required_documents")
         .order_by("competition__deadline", "pk")
     )
-    drafts = [a for a in applications if a.is_draft]
+    totals = Application.objects.of_member(user).aggregate(
+        drafts=Count("pk", filter=drafts_q), waiting=Count("pk", filter=waiting_q)
+    )
+    drafts = list(
+        mine.filter(drafts_q).prefetch_related(
+            "activities", "budget_lines", "attachments", "competition__required_documents"
+        )[:limit]
+    )
     for draft in drafts:
         draft.missing = rules.application_problems(draft)
-    return MemberApplications(drafts=drafts, waiting=[a for a in applications if not a.is_draft])
+    waiting = list(mine.filter(waiting_q)[:limit])
+    return MemberApplications(
+        drafts=drafts, waiting=waiting, drafts_total=totals["drafts"], waiting_total=totals["waiting"]
+    )
 
 
 def application_detail(*, user: User, pk: int) -> Application | None:
@@ -494,8 +545,8 @@ def commission_seats(*, user: User) -> QuerySet[CommissionMember]:
         CommissionMember.objects.filter(user=user)
         .select_related("competition__municipality", "declaration")
         .annotate(
-            submitted_sheets=Count(
-                "score_sheets", filter=Q(score_sheets__state=ScoreSheet.State.SUBMITTED), distinct=True
+            submitted_sheets=_count(
+                ScoreSheet.objects.filter(member=OuterRef("pk"), state=ScoreSheet.State.SUBMITTED)
             ),
         )
         .order_by("-competition__deadline")
@@ -540,12 +591,6 @@ COMMISSION_STEPS = (
 )
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """A correlated COUNT(*) of ``queryset`` (which filters on OuterRef), 0 when empty."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _commission_step(state: str, *, declared: bool, to_score: int, all_done: bool) -> str:
     if state == Competition.State.DRAFT:
         return "preparing"
@@ -564,8 +609,8 @@ def _commission_step(state: str, *, declared: bool, to_score: int, all_done: boo
     return "decision" if all_done else "waiting"
 
 
-def _seats_with_counts(user: User) -> list[CommissionMember]:
-    """Every seat of the competitions the person sits on, each with its member's numbers (one query)."""
+def _seats_with_counts(competitions: QuerySet[Competition]) -> list[CommissionMember]:
+    """Every seat of ``competitions``, each with its member's numbers (one query)."""
     conflicted = ConflictedOrganization.objects.filter(declaration__member=OuterRef(OuterRef("pk"))).values(
         "organization"
     )
@@ -576,9 +621,7 @@ def _seats_with_counts(user: User) -> list[CommissionMember]:
         member=OuterRef("pk"), application__state__in=Application.SCORED_STATES
     )
     return list(
-        CommissionMember.objects.filter(
-            competition__in=CommissionMember.objects.filter(user=user).values("competition")
-        )
+        CommissionMember.objects.filter(competition__in=competitions.values("pk"))
         .select_related("competition__municipality", "declaration")
         .annotate(
             scorable_count=_count(scorable),
@@ -586,6 +629,11 @@ def _seats_with_counts(user: User) -> list[CommissionMember]:
             draft_count=_count(sheets.filter(state=ScoreSheet.State.DRAFT)),
         )
     )
+
+
+def commission_competitions(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Competition]:
+    """The competitions a person sits on, for ``CommissionWorkFilter`` to narrow."""
+    return Competition.objects.filter(commission__user=user).with_effective_state(now)
 
 
 def _members_done(seats: list[CommissionMember]) -> tuple[dict[int, int], dict[int, int]]:
@@ -621,8 +669,90 @@ def _work_of(
     )
 
 
-def commission_work(*, user: User, now: datetime.datetime | None = None) -> list[CommissionWork]:
-    """The competitions a person sits on, each with the step they are at (one query).
+def _work_list(
+    user: User, competitions: QuerySet[Competition], now: datetime.datetime
+) -> list[CommissionWork]:
+    """The person's work in ``competitions``, what asks for work first, then by deadline (one query)."""
+    seats = _seats_with_counts(competitions)
+    done, members = _members_done(seats)
+    work = [_work_of(seat, now=now, done=done, members=members) for seat in seats if seat.user_id == user.pk]
+    order = {step: i for i, step in enumerate(COMMISSION_STEPS)}
+    work.sort(
+        key=lambda w: (order.get(w.step, len(order)), -w.competition.deadline.timestamp(), -w.competition.pk)
+    )
+    return work
+
+
+# The steps of a closed competition or one under evaluation depend on the sheets and come first in
+# a member's list; every other competition's step is its state's, in this order (COMMISSION_STEPS).
+_EVALUATING = Q(effective_state__in=[Competition.State.CLOSED, Competition.State.EVALUATION])
+_STATE_RANK = Case(
+    When(effective_state=Competition.State.PUBLISHED, then=Value(1)),
+    When(effective_state=Competition.State.DRAFT, then=Value(2)),
+    When(effective_state=Competition.State.COMPLETED, then=Value(3)),
+    default=Value(4),
+)
+
+
+class CommissionWorkList:
+    """A member's work in ``competitions`` (from ``commission_competitions``), in the order of
+    ``commission_work``, for a ``Paginator``: its length in one query, a page in one more.
+
+    A page reads the seats of every closed competition or one under evaluation (their steps, and so
+    their order, depend on the sheets; a member has few at a time) and of the page's share of the
+    others, whose order is their state's and deadline's, taken in SQL.
+    """
+
+    def __init__(self, *, user: User, competitions: QuerySet[Competition], now: datetime.datetime) -> None:
+        self.user, self.now = user, now
+        self.competitions = competitions
+        self._evaluating: int | None = None
+        self._total: int | None = None
+
+    def count(self) -> int:
+        if self._total is None:
+            counts = self.competitions.order_by().aggregate(
+                evaluating=Count("pk", filter=_EVALUATING), total=Count("pk")
+            )
+            self._evaluating, self._total = counts["evaluating"], counts["total"]
+        return self._total
+
+    def _page(self, start: int, stop: int, evaluating: int | None) -> list[CommissionWork]:
+        """Rows ``start`` to ``stop``; ``evaluating`` is how many come first (None: unknown, start 0)."""
+        ahead = evaluating or 0
+        others = (
+            self.competitions.exclude(_EVALUATING)
+            .annotate(rank=_STATE_RANK)
+            .order_by("rank", "-deadline", "-pk")
+            .values("pk")[max(start - ahead, 0) : max(stop - ahead, 0)]
+        )
+        wanted = Q(pk__in=others)
+        if evaluating is None or start < evaluating:
+            wanted |= _EVALUATING
+        work = _work_list(self.user, self.competitions.filter(wanted), self.now)
+        return work[start:stop] if evaluating is None or start < evaluating else work
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[CommissionWork]:
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        if start == 0:
+            return self._page(0, stop, None)
+        self.count()
+        return self._page(start, stop, self._evaluating)
+
+
+def commission_work(
+    *,
+    user: User,
+    competitions: QuerySet[Competition] | None = None,
+    limit: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[CommissionWork]:
+    """The competitions a person sits on (or those of ``competitions``, from
+    ``commission_competitions``), each with the step they are at, what asks for work first; the
+    first ``limit`` of them when it is given (one query).
 
     The member's own numbers and the progress of the whole commission come from one query over
     every seat of those competitions: no number of competitions or applications adds a query.
@@ -630,13 +760,11 @@ def commission_work(*, user: User, now: datetime.datetime | None = None) -> list
     if not user.is_authenticated:
         return []
     now = now or timezone.now()
-    seats = _seats_with_counts(user)
-    done, members = _members_done(seats)
-    work = [_work_of(seat, now=now, done=done, members=members) for seat in seats if seat.user_id == user.pk]
-    order = {step: i for i, step in enumerate(COMMISSION_STEPS)}
-    work.sort(key=lambda w: -w.competition.deadline.timestamp())
-    work.sort(key=lambda w: order.get(w.step, len(order)))
-    return work
+    if competitions is None:
+        competitions = commission_competitions(user=user, now=now)
+    if limit is None:
+        return _work_list(user, competitions, now)
+    return CommissionWorkList(user=user, competitions=competitions, now=now)[:limit]
 
 
 def sheets_for_application(*, application: Application) -> list[ScoreSheet]:

@@ -26,6 +26,9 @@ from ssp_portal.public_cache import public_page
 
 logger = logging.getLogger(__name__)
 
+# How many rows each list of the home page shows before its link to the whole list.
+HOME_LIMIT = procurement_selectors.HOME_LIMIT
+
 
 @require_GET
 @public_page
@@ -42,7 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     user = request.user
     roles = request_roles(request)
-    commission = procurement_selectors.commission_work(user=user)
+    # Each list is its first few rows, with a link to the whole list: the page's queries and rows
+    # stay the same however much work a person has.
+    commission = procurement_selectors.commission_work(user=user, limit=HOME_LIMIT)
     context: dict = {
         "commission_work": commission,
         "has_role": roles.has_role or bool(commission),
@@ -52,7 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_nco_member or not context["has_role"]:
         context["open_competitions"] = procurement_selectors.competitions_open()
     if roles.is_nco_member:
-        context["member_applications"] = procurement_selectors.member_applications_in_progress(user=user)
+        context["member_applications"] = procurement_selectors.member_applications_in_progress(
+            user=user, limit=HOME_LIMIT
+        )
         context["member_reports"] = monitoring_selectors.member_reports(user=user)
     if roles.is_finance_staff or roles.is_consultant:
         reviews = monitoring_selectors.review_counts(user=user)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Organization, OrganizationDocument
 from procurement import permissions, rules, selectors
-from procurement.filters import ApplicationFilter
+from procurement.filters import ApplicationFilter, MemberApplicationFilter
 from procurement.forms import applications as forms
 from procurement.models import Application, ApplicationAttachment, Competition
 from procurement.receipts import FIELDS, FORMAT, verify
@@ -30,6 +30,9 @@ from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.formatting import format_soms
 from ssp_portal.rows.views import edit_rows
 from ssp_portal.rules import Answer
+
+# Rows on a page of a list.
+PAGE_SIZE = 25
 
 # The organization's pages ------------------------------------------------------------------------
 
@@ -58,11 +61,12 @@ def application_start(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "procurement/my_applications.html",
-        {"applications": selectors.applications_of_member(user=request.user)},
+    filterset = MemberApplicationFilter(
+        request.GET or None,
+        queryset=selectors.applications_of_member(user=request.user),
     )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "procurement/my_applications.html", {"filter": filterset, "page": page})
 
 
 @login_required
@@ -480,7 +484,7 @@ def competition_applications(request: HttpRequest, reference: str) -> HttpRespon
             queryset=selectors.applications_for_staff(competition=competition),
             competition=competition,
         )
-        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         answers = permissions.screen_answers(request.user, competition, page.object_list)
         context["filter"] = filterset
         context["page"] = page

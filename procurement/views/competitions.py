@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from procurement import permissions, rules, selectors
-from procurement.filters import CompetitionFilter
+from procurement.filters import CompetitionFilter, StaffCompetitionFilter
 from procurement.forms import competitions as forms
 from procurement.models import Competition
 from procurement.services import competitions as services
@@ -123,19 +123,22 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = access.managed_municipality(request, slug)
-    state = request.GET.get("state", "")
-    competitions = selectors.competition_for_staff(municipality=municipality)
-    if state in Competition.State.values:
-        competitions = competitions.filter(effective_state=state)
+    filterset = StaffCompetitionFilter(
+        request.GET or None,
+        queryset=selectors.competition_for_staff(municipality=municipality),
+        municipality=municipality,
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "procurement/staff_competitions.html",
         {
             "municipality": municipality,
-            "competitions": competitions,
+            "filter": filterset,
+            "page": page,
             "counts": selectors.competition_state_counts(municipality=municipality),
             "states": Competition.State.choices,
-            "current": state,
+            "current": request.GET.get("state", ""),
             "events": audit_scope_timeline(scope=municipality, limit=15),
         },
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Organization, User
 from procurement import permissions, selectors
+from procurement.filters import CommissionWorkFilter
 from procurement.forms.evaluation import AwardForm, DeclarationForm, ReasonForm, ScoreSheetForm
 from procurement.models import Application, Award, CommissionMember, ScoreSheet
 from procurement.scoring import TIE_RULE
@@ -23,6 +25,9 @@ from procurement.views import access
 from ssp_portal import web
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.rules import Answer
+
+# Competitions on a page of a commission member's list.
+PAGE_SIZE = 20
 
 
 def _refused(request: HttpRequest, answer: Answer, to: Any, *args: Any) -> HttpResponse:
@@ -35,10 +40,16 @@ def _refused(request: HttpRequest, answer: Answer, to: Any, *args: Any) -> HttpR
 @login_required
 @require_GET
 def commission_home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    filterset = CommissionWorkFilter(
+        request.GET or None, queryset=selectors.commission_competitions(user=request.user, now=now)
+    )
+    work = selectors.CommissionWorkList(user=request.user, competitions=filterset.qs, now=now)
+    page = Paginator(work, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "procurement/commission_home.html",
-        {"commission_work": selectors.commission_work(user=request.user)},
+        {"filter": filterset, "page": page, "commission_work": page.object_list},
     )
 
 

@@ -28,6 +28,7 @@ from procurement.factories import (
     CommissionMemberFactory,
     CompetitionFactory,
     RequiredDocumentFactory,
+    mark_submitted,
 )
 from procurement.models import Application, Competition, ScoreSheet
 from procurement.tests.competition_in_evaluation import build, score, sign
@@ -295,7 +296,10 @@ def test_the_organization_panels_take_the_same_queries_for_one_report_or_many(
     OrganizationMembershipFactory(user=nco_member)
     page = home(client)
     assert len(re.findall('data-testid="due-report"', page)) == 3
-    assert len(re.findall('data-testid="draft-application"', page)) == 7
+    # The five nearest deadlines of seven drafts; the other two and the six submissions are counted.
+    assert len(re.findall('data-testid="draft-application"', page)) == 5
+    assert len(re.findall('data-testid="waiting-application"', page)) == 5
+    assert "3 more applications are in progress: see all your applications." in page
     assert queries(client) == one
 
 
@@ -433,3 +437,82 @@ def test_a_new_account_sees_no_work_but_the_invitation(demo_data, client_for):
     page = home(client_for(UserFactory()))
     assert 'data-testid="no-role-home"' in page
     assert 'data-testid="commission-competition"' not in page
+
+
+# Long lists: each block shows its first rows and a link to the whole list, in fixed queries -----------
+
+
+def _same_queries_at_3_and_30(client, add_rows, expected: int) -> str:
+    """``add_rows(n)`` adds n rows to the person's work; the home page makes ``expected`` queries at 3
+    rows and at 30; returns the page at 30."""
+    add_rows(3)
+    queries(client)  # fills the content-type and site caches
+    assert queries(client) == expected
+    add_rows(27)
+    assert queries(client) == expected
+    return home(client)
+
+
+def test_the_staff_home_makes_the_same_queries_for_3_and_30_competitions(
+    finance_staff, municipality, client_for
+):
+    def add(n: int) -> None:
+        for i in range(n):
+            competition = CompetitionFactory(municipality=municipality, published=bool(i % 2))
+            ApplicationFactory(competition=competition)
+
+    page = _same_queries_at_3_and_30(client_for(finance_staff), add, expected=11)
+    assert 'data-testid="staff-counts"' in page
+    assert reverse("procurement:staff-competitions", args=[municipality.slug]) in page
+
+
+def test_the_organization_home_shows_five_of_30_applications_in_fixed_queries(
+    organization, nco_member, municipality, client_for
+):
+    def add(n: int) -> None:
+        for i in range(n):
+            application = ApplicationFactory(
+                competition=CompetitionFactory(municipality=municipality, published=True),
+                organization=organization,
+            )
+            if i % 2:
+                mark_submitted(application)
+
+    page = _same_queries_at_3_and_30(client_for(nco_member), add, expected=14)
+    assert len(re.findall('data-testid="draft-application"', page)) == 5
+    assert len(re.findall('data-testid="waiting-application"', page)) == 5
+    assert "20 more applications are in progress: see all your applications." in page
+    assert f'href="{reverse("procurement:my-applications")}" data-testid="more-applications"' in page
+
+
+def test_the_commission_home_shows_five_of_30_competitions_in_fixed_queries(commission_member, client_for):
+    def add(n: int) -> None:
+        for i in range(n):
+            competition = (
+                CompetitionFactory(closed=True) if i % 3 == 0 else CompetitionFactory(completed=True)
+            )
+            CommissionMemberFactory(competition=competition, user=commission_member)
+
+    page = _same_queries_at_3_and_30(client_for(commission_member), add, expected=5)
+    shown = steps(page)
+    assert len(shown) == 5
+    # The ten declarations to sign come before any result.
+    assert set(shown.values()) == {"declare"}
+    assert reverse("procurement:commission-home") in page
+
+
+def test_the_consultant_home_makes_the_same_queries_for_3_and_30_reports(
+    consultant, municipality, organization, client_for
+):
+    project = _project(organization, municipality)
+    today = timezone.localdate()
+    numbers = iter(range(1, 100))
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            number = next(numbers)
+            state = MonitoringReport.State.SUBMITTED if number % 2 else MonitoringReport.State.DRAFT
+            _report(project, number, today - datetime.timedelta(days=number), state)
+
+    page = _same_queries_at_3_and_30(client_for(consultant), add, expected=8)
+    assert "15 monitoring reports wait for a review" in page

@@ -253,7 +253,13 @@ def _review(bench: Bench, contract: Contract, report: MonitoringReport, written:
     rounds = []
     if again:
         first = _round(
-            report, 1, submitted - 2 * REVIEW_TAKES, member, snapshot, reviewer, Decision.REVISION_REQUESTED
+            report,
+            1,
+            submitted - datetime.timedelta(days=6),
+            member,
+            snapshot,
+            reviewer,
+            Decision.REVISION_REQUESTED,
         )
         first.answers = REVIEW_ANSWER
         rounds.append(first)

@@ -10,6 +10,7 @@ from monitoring.models import MonitoringReport, PaymentTranche, Project
 from organizations.models import Municipality, Organization
 from procurement.models import Application, Award, Competition, PriorityIssue, ScoreSheet
 from procurement.receipts import receipts_check, receipts_count
+from ssp_portal.audit.models import AuditEvent
 from ssp_portal.seeding.plan import Counts
 
 # The models whose numbers are asked for, by the name of the count.
@@ -41,14 +42,24 @@ class Outcome:
 
 
 def totals() -> dict[str, int]:
-    return {name: model.objects.count() for name, model in COUNTED.items()}
+    """The rows of each counted model, and the audit log's events."""
+    return {name: model.objects.count() for name, model in COUNTED.items()} | {
+        "audit_events": AuditEvent.objects.count()
+    }
 
 
 def counts_as_asked(before: dict[str, int], counts: Counts) -> Outcome:
     added = {name: total - before[name] for name, total in totals().items()}
-    wrong = {name: (added[name], asked) for name, asked in counts.as_dict().items() if added[name] != asked}
-    detail = ", ".join(f"{name} {added} (asked {asked})" for name, (added, asked) in wrong.items())
-    return Outcome("counts as asked", not wrong, detail or ", ".join(f"{n} {a}" for n, a in added.items()))
+    asked = counts.as_dict()
+    wrong = {name: (added[name], number) for name, number in asked.items() if added[name] != number}
+    detail = ", ".join(f"{name} {added} (asked {number})" for name, (added, number) in wrong.items())
+    return Outcome("counts as asked", not wrong, detail or ", ".join(f"{n} {added[n]}" for n in asked))
+
+
+def audit_untouched(before: dict[str, int]) -> Outcome:
+    """No event was added, so the audit log's hash chain is as it was."""
+    added = AuditEvent.objects.count() - before["audit_events"]
+    return Outcome("no audit events added", not added, f"{added} added")
 
 
 def receipts_verify() -> Outcome:
@@ -88,4 +99,5 @@ def run(before: dict[str, int], counts: Counts) -> list[Outcome]:
         awards_within_budgets(),
         tranches_add_up(),
         every_state_present(),
+        audit_untouched(before),
     ]

@@ -77,7 +77,7 @@ def seed_municipalities(bench: Bench) -> None:
                 code=_code(n, taken),
                 kind=Municipality.Kind.AIYL_AIMAK if n % 4 else Municipality.Kind.CITY,
                 region=regions[n % len(regions)],
-                authority=f"Ayil okmotu {n + 1:03d}",
+                authority=f"Aiyl okmotu {n + 1:03d}",
                 created_at=bench.now - datetime.timedelta(days=1500),
             )
             for n in range(bench.counts.municipalities)

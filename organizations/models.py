@@ -349,12 +349,16 @@ class Organization(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = search.folded(*(getattr(self, name) for name in self.SEARCHED))
+        self.fold_search()
         kwargs["update_fields"] = search.with_search_text(kwargs.get("update_fields"), self.SEARCHED)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:organization-detail", kwargs={"pk": self.pk})
+
+    def fold_search(self) -> None:
+        """Writes the folded search column from the texts (``save`` does; a bulk insert calls it)."""
+        self.search_text = search.folded(*(getattr(self, name) for name in self.SEARCHED))
 
     @property
     def is_verified(self) -> bool:

@@ -243,8 +243,7 @@ class Competition(models.Model):
         return f"{self.reference} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        texts = [getattr(self, name) for name in self.SEARCHED]
-        self.search_text, self.search_title = search.folded(*texts), search.folded(*texts[:4])
+        self.fold_search()
         kwargs["update_fields"] = search.with_search_text(
             kwargs.get("update_fields"), (*self.SEARCHED, "title", "description"), also=("search_title",)
         )
@@ -252,6 +251,11 @@ class Competition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("procurement:competition-detail", kwargs={"reference": self.reference})
+
+    def fold_search(self) -> None:
+        """Writes the folded search columns from the texts (``save`` does; a bulk insert calls it)."""
+        texts = [getattr(self, name) for name in self.SEARCHED]
+        self.search_text, self.search_title = search.folded(*texts), search.folded(*texts[:4])
 
     @property
     def zone(self) -> ZoneInfo:

@@ -92,6 +92,12 @@ def every_state_present() -> Outcome:
     return Outcome("every state present", not missing, ", ".join(missing) or "all")
 
 
+def searchable() -> Outcome:
+    """Every competition and organization can be found by words of its title or name."""
+    blank = sum(model.objects.filter(search_text="").count() for model in (Competition, Organization))
+    return Outcome("competitions and organizations searchable", not blank, f"{blank} without search text")
+
+
 def run(before: dict[str, int], counts: Counts) -> list[Outcome]:
     return [
         counts_as_asked(before, counts),
@@ -99,5 +105,6 @@ def run(before: dict[str, int], counts: Counts) -> list[Outcome]:
         awards_within_budgets(),
         tranches_add_up(),
         every_state_present(),
+        searchable(),
         audit_untouched(before),
     ]

@@ -152,6 +152,8 @@ def seed_competitions(bench: Bench) -> list[Call]:
     issues = _issues(bench, competitions)
     for competition, issue in zip(competitions, issues, strict=False):
         competition.priority_issue = issue
+    for competition in competitions:
+        competition.fold_search()
     bulk(Competition, competitions)
     _criteria_and_requirements(calls)
     return calls

@@ -134,7 +134,7 @@ def _organization(bench: Bench, n: int, state: str, verifier: User) -> Organizat
     registered = datetime.date(2005 + n % 18, 1 + n % 12, 1 + n % 28)
     changed = bench.now - datetime.timedelta(days=400 + n % 300)
     suspended = state == Organization.State.SUSPENDED
-    return Organization(
+    organization = Organization(
         name=f'Public Foundation "Bench {n:05d}"',
         legal_form=Organization.LegalForm.values[n % len(Organization.LegalForm.values)],
         registration_number=f"{n:05d}-BENCH",
@@ -153,6 +153,8 @@ def _organization(bench: Bench, n: int, state: str, verifier: User) -> Organizat
         state_changed_by=None if state == Organization.State.PENDING else verifier,
         created_at=changed - datetime.timedelta(days=30),
     )
+    organization.fold_search()
+    return organization
 
 
 def seed_organizations(bench: Bench) -> None:

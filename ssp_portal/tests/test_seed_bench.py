@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import translation
 
 from monitoring.models import MonitoringReport, PaymentTranche, Project
@@ -173,3 +174,16 @@ def test_the_demo_peoples_pages_answer_with_the_seeded_data(seeded, email, url):
     if expected:
         page = response.content.decode()
         assert any(text in page for text in expected), url
+
+
+def test_seeded_competitions_and_organizations_are_found_by_the_public_search(seeded):
+    competition = Competition.objects.filter(state=Competition.State.PUBLISHED).order_by("-pk").first()
+    organization = Organization.objects.filter(name__contains="Bench").order_by("-pk").first()
+    assert checks.searchable().ok
+    url = reverse("procurement:competition-list")
+    by_reference = Client().get(url, {"q": competition.reference.lower()}).content.decode()
+    assert competition.reference in by_reference
+    by_title = Client().get(url, {"q": competition.title_ru.upper()}).context["page"]
+    assert by_title.paginator.count >= 1
+    assert all(competition.title_ru in found.title_ru for found in by_title.object_list)
+    assert organization.inn in organization.search_text

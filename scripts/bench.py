@@ -58,6 +58,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--note", action="append", default=[], help="a line about the run for the document")
     parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="measure a scale's database seeded by an earlier run again (migrated, not seeded again)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="scale 0.01, one round of 3 s, no document: every page answers"
     )
     args = parser.parse_args(argv)
@@ -119,6 +124,24 @@ def fresh_database(scale: str) -> str:
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     return f"{SERVER}/{name}"
+
+
+def seeded_database(scale: str) -> str | None:
+    """The address of the scale's database when an earlier run seeded it, else None."""
+    import psycopg2
+
+    try:
+        connection = psycopg2.connect(f"{SERVER}/{database_name(scale)}")
+    except psycopg2.OperationalError:
+        return None
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('procurement_competition') IS NOT NULL")
+        (exists,) = cursor.fetchone()
+        if exists:
+            cursor.execute("SELECT count(*) FROM procurement_competition")
+            exists = cursor.fetchone()[0] > 0
+    connection.close()
+    return f"{SERVER}/{database_name(scale)}" if exists else None
 
 
 def seed(env: dict[str, str], scale: str) -> str:
@@ -254,9 +277,15 @@ def measure_rounds(ports: tuple[int, int], pages: list[dict], args: argparse.Nam
 
 
 def bench_scale(scale: str, args: argparse.Namespace, secret_key: str) -> results.Scale:
-    say(f"scale {scale}: a fresh database, migrated and seeded")
-    database_url = fresh_database(scale)
-    data = seed(seed_env(database_url), scale)
+    database_url = seeded_database(scale) if args.keep_data else None
+    if database_url:
+        say(f"scale {scale}: the database an earlier run seeded, migrated")
+        manage(seed_env(database_url), "migrate", "--noinput", "-v", "0")
+        data = f"`seed_bench --scale {scale}` (seeded by an earlier run)"
+    else:
+        say(f"scale {scale}: a fresh database, migrated and seeded")
+        database_url = fresh_database(scale)
+        data = seed(seed_env(database_url), scale)
     env = portal_env(database_url, secret_key)
     flush_cache()
     prepared = prepare_pages(env)

@@ -55,7 +55,12 @@ def user_roles(*, user: User) -> Roles:
         .select_related("municipality")
         .order_by("municipality__name")
     )
-    organizations = list(Organization.objects.filter(memberships__user=user).order_by("name").distinct())
+    # A subquery, not a join: no DISTINCT over every column of the organization.
+    organizations = list(
+        Organization.objects.filter(
+            pk__in=OrganizationMembership.objects.filter(user=user).values("organization")
+        ).order_by("name")
+    )
     return Roles(
         staff_of=[m.municipality for m in memberships if m.role == MunicipalityMembership.Role.STAFF],
         consultant_of=[

@@ -153,6 +153,9 @@ if REDIS_URL:
             "KEY_PREFIX": "ssp",
         }
     }
+    # Sessions stay in the database (every node reads them; nothing is lost when Redis restarts)
+    # and are read through Redis: a page costs no query for its session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Public pages are kept for anonymous visitors (ssp_portal/public_cache.py) until a service changes

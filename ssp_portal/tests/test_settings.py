@@ -111,3 +111,11 @@ def test_a_trusted_proxy_that_is_no_address_is_refused():
     result = manage("check", env={"SSP_TRUSTED_PROXIES": "10.0.0.1, proxy.internal"})
     assert result.returncode != 0
     assert "'proxy.internal' is neither an IP address nor a network" in result.stderr
+
+
+def test_sessions_are_kept_in_the_database_and_read_through_redis_when_there_is_redis():
+    show = ["shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"]
+    assert manage(*show, env=PRODUCTION).stdout.strip().splitlines()[-1] == (
+        "django.contrib.sessions.backends.cached_db"
+    )
+    assert manage(*show, env={}).stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     Count,
@@ -277,15 +278,41 @@ def competitions_open(*, limit: int = 6) -> list[Competition]:
 # Applications -----------------------------------------------------------------------------
 
 
-def applications_of_member(*, user: User) -> QuerySet[Application]:
+def _of_member(user: User, organizations: Collection[Organization] | None) -> QuerySet[Application]:
+    """The person's organizations' applications; by the organizations' ids when they are known
+    already (the planner then expects the right number of rows, not a guess through the memberships)."""
+    if organizations is None:
+        return Application.objects.of_member(user)
+    return Application.objects.filter(organization__in=[organization.pk for organization in organizations])
+
+
+def applications_of_member(
+    *, user: User, organizations: Collection[Organization] | None = None
+) -> QuerySet[Application]:
     """The person's organizations' applications, newest first, with their competitions (one query
-    per page: the list is paginated and filtered by ``MemberApplicationFilter``)."""
+    per page: the list is paginated and filtered by ``MemberApplicationFilter``). ``organizations``:
+    the person's, when known already (``Roles.organizations``)."""
     return (
-        Application.objects.of_member(user)
+        _of_member(user, organizations)
         .select_related("competition__municipality", "organization", "ineligible_requirement")
         .with_effective_competition_state()
         .order_by("-created_at", "-pk")
     )
+
+
+def application_ids_of_member(
+    *, user: User, organizations: Collection[Organization] | None = None
+) -> QuerySet[Application]:
+    """The ids of ``applications_of_member``, in its order, for the filter and the paginator: the
+    count and the page's ids need neither the competitions nor their effective states."""
+    return _of_member(user, organizations).order_by("-created_at", "-pk").values("pk")
+
+
+def page_of(queryset: QuerySet, page: Page) -> QuerySet:
+    """The rows of ``page``, a page of ``queryset.values("pk")``, read whole in one query: the
+    narrow ids are sorted and cut to the page first, so the database does not sort every row of
+    a long list at full width, joined rows and all, to keep a page of them."""
+    return queryset.filter(pk__in=page.object_list)
 
 
 # How many drafts and how many submissions the home page shows: the nearest deadlines first.
@@ -321,14 +348,6 @@ def _in_progress(now: datetime.datetime) -> tuple[Q, Q]:
         ],
     )
     return drafts, waiting
-
-
-def _of_member(user: User, organizations: Collection[Organization] | None) -> QuerySet[Application]:
-    """The person's organizations' applications; by the organizations' ids when they are known
-    already (the planner then expects the right number of rows, not a guess through the memberships)."""
-    if organizations is None:
-        return Application.objects.of_member(user)
-    return Application.objects.filter(organization__in=[organization.pk for organization in organizations])
 
 
 def member_applications_in_progress(

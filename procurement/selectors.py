@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     Count,
@@ -277,15 +278,41 @@ def competitions_open(*, limit: int = 6) -> list[Competition]:
 # Applications -----------------------------------------------------------------------------
 
 
-def applications_of_member(*, user: User) -> QuerySet[Application]:
+def _of_member(user: User, organizations: Collection[Organization] | None) -> QuerySet[Application]:
+    """The person's organizations' applications; by the organizations' ids when they are known
+    already (the planner then expects the right number of rows, not a guess through the memberships)."""
+    if organizations is None:
+        return Application.objects.of_member(user)
+    return Application.objects.filter(organization__in=[organization.pk for organization in organizations])
+
+
+def applications_of_member(
+    *, user: User, organizations: Collection[Organization] | None = None
+) -> QuerySet[Application]:
     """The person's organizations' applications, newest first, with their competitions (one query
-    per page: the list is paginated and filtered by ``MemberApplicationFilter``)."""
+    per page: the list is paginated and filtered by ``MemberApplicationFilter``). ``organizations``:
+    the person's, when known already (``Roles.organizations``)."""
     return (
-        Application.objects.of_member(user)
+        _of_member(user, organizations)
         .select_related("competition__municipality", "organization", "ineligible_requirement")
         .with_effective_competition_state()
         .order_by("-created_at", "-pk")
     )
+
+
+def application_ids_of_member(
+    *, user: User, organizations: Collection[Organization] | None = None
+) -> QuerySet[Application]:
+    """The ids of ``applications_of_member``, in its order, for the filter and the paginator: the
+    count and the page's ids need neither the competitions nor their effective states."""
+    return _of_member(user, organizations).order_by("-created_at", "-pk").values("pk")
+
+
+def page_of(queryset: QuerySet, page: Page) -> QuerySet:
+    """The rows of ``page``, a page of ``queryset.values("pk")``, read whole in one query: the
+    narrow ids are sorted and cut to the page first, so the database does not sort every row of
+    a long list at full width, joined rows and all, to keep a page of them."""
+    return queryset.filter(pk__in=page.object_list)
 
 
 # How many drafts and how many submissions the home page shows: the nearest deadlines first.
@@ -324,30 +351,40 @@ def _in_progress(now: datetime.datetime) -> tuple[Q, Q]:
 
 
 def member_applications_in_progress(
-    *, user: User, now: datetime.datetime | None = None, limit: int = HOME_LIMIT
+    *,
+    user: User,
+    now: datetime.datetime | None = None,
+    limit: int = HOME_LIMIT,
+    organizations: Collection[Organization] | None = None,
 ) -> MemberApplications:
     """The person's organizations' drafts still open and submissions awaiting results, the nearest
     deadline first, at most ``limit`` of each, with how many there are in all (seven queries; three
-    without drafts, whose four prefetches are then not run)."""
+    without drafts, whose four prefetches are then not run). ``organizations``: the person's, when
+    known already (``Roles.organizations``).
+
+    Each list is found by its ids first (a narrow subquery sorted and cut to ``limit``), and only
+    those rows are read with their competitions and organizations: a country's organization has
+    hundreds of applications, and sorting them all at full width costs more than the page."""
     now = now or timezone.now()
     drafts_q, waiting_q = _in_progress(now)
+    of_member = _of_member(user, organizations)
+    order = ("competition__deadline", "pk")
     mine = (
-        Application.objects.of_member(user)
-        .select_related("competition__municipality", "organization")
+        Application.objects.select_related("competition__municipality", "organization")
         .with_effective_competition_state(now)
-        .order_by("competition__deadline", "pk")
+        .order_by(*order)
     )
-    totals = Application.objects.of_member(user).aggregate(
-        drafts=Count("pk", filter=drafts_q), waiting=Count("pk", filter=waiting_q)
-    )
+    totals = of_member.aggregate(drafts=Count("pk", filter=drafts_q), waiting=Count("pk", filter=waiting_q))
+    first_drafts = of_member.filter(drafts_q).order_by(*order).values("pk")[:limit]
     drafts = list(
-        mine.filter(drafts_q).prefetch_related(
+        mine.filter(pk__in=first_drafts).prefetch_related(
             "activities", "budget_lines", "attachments", "competition__required_documents"
-        )[:limit]
+        )
     )
     for draft in drafts:
         draft.missing = rules.application_problems(draft)
-    waiting = list(mine.filter(waiting_q)[:limit])
+    first_waiting = of_member.filter(waiting_q).order_by(*order).values("pk")[:limit]
+    waiting = list(mine.filter(pk__in=first_waiting))
     return MemberApplications(
         drafts=drafts, waiting=waiting, drafts_total=totals["drafts"], waiting_total=totals["waiting"]
     )

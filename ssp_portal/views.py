@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["open_competitions"] = procurement_selectors.competitions_open()
     if roles.is_nco_member:
         context["member_applications"] = procurement_selectors.member_applications_in_progress(
-            user=user, limit=HOME_LIMIT
+            user=user, limit=HOME_LIMIT, organizations=roles.organizations
         )
         context["member_reports"] = monitoring_selectors.member_reports(user=user)
     if roles.is_finance_staff or roles.is_consultant:

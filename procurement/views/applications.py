@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from organizations.context_processors import request_roles
 from organizations.models import Organization, OrganizationDocument
 from procurement import permissions, rules, selectors
 from procurement.filters import ApplicationFilter, MemberApplicationFilter
@@ -61,11 +62,14 @@ def application_start(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
+    organizations = request_roles(request).organizations
     filterset = MemberApplicationFilter(
         request.GET or None,
-        queryset=selectors.applications_of_member(user=request.user),
+        queryset=selectors.application_ids_of_member(user=request.user, organizations=organizations),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    applications = selectors.applications_of_member(user=request.user, organizations=organizations)
+    page.object_list = selectors.page_of(applications, page)
     return render(request, "procurement/my_applications.html", {"filter": filterset, "page": page})
 
 

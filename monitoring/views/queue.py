@@ -29,10 +29,12 @@ class Section:
 
 def _section(request: HttpRequest, name: str, rows: QuerySet, alone: bool) -> Section:
     """One page of a section: the one asked for when shown alone, else the first few."""
-    paginator = Paginator(rows, PAGE_SIZE if alone else OVERVIEW_SIZE)
-    page = paginator.get_page(request.GET.get("page") if alone else 1)
+    size, number = (PAGE_SIZE, request.GET.get("page")) if alone else (OVERVIEW_SIZE, 1)
     if name == "risk":
-        return Section(page, selectors.project_rows(page.object_list))
+        # What puts a project at risk is costly to find: it is read once, as the projects' ids.
+        page = Paginator(list(rows.values_list("pk", flat=True)), size).get_page(number)
+        return Section(page, selectors.project_rows_by_pk(list(page.object_list)))
+    page = Paginator(rows, size).get_page(number)
     return Section(page, list(page.object_list))
 
 

@@ -297,6 +297,16 @@ def reviewer_queue(*, projects: QuerySet[Project], now: datetime.datetime | None
     )
 
 
+def reports_by_pk(pks: list[int]) -> list[MonitoringReport]:
+    """These reports, in this order, as the work list shows them: a page of a section read once,
+    as the ids (``reviewer_queue``)."""
+    order = {pk: position for position, pk in enumerate(pks)}
+    reports = MonitoringReport.objects.filter(pk__in=pks).select_related(
+        "project__organization", "project__municipality"
+    )
+    return sorted(reports, key=lambda report: order[report.pk])
+
+
 def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:
     """An organization member's reports still to submit, the nearest due date first."""
     return (

@@ -183,6 +183,14 @@ def project_rows(projects: QuerySet[Project]) -> list[ProjectRow]:
     return [ProjectRow(project=p, spent=p.spent, risks=risks[p.pk]) for p in projects]
 
 
+def project_rows_by_pk(pks: list[int]) -> list[ProjectRow]:
+    """``project_rows`` of these projects, in this order: a page of a list whose filter is costly
+    enough to be read once, as the ids (``Queue.at_risk``)."""
+    order = {pk: position for position, pk in enumerate(pks)}
+    projects = Project.objects.filter(pk__in=pks).select_related("organization", "municipality")
+    return sorted(project_rows(projects), key=lambda row: order[row.project.pk])
+
+
 def projects_of_municipality(*, municipality: Municipality) -> QuerySet[Project]:
     """The staff's list (``filters.ProjectFilter``, a page of it through ``project_rows``): each
     project with its accepted spending against its amount."""
@@ -285,8 +293,18 @@ def reviewer_queue(*, projects: QuerySet[Project], now: datetime.datetime | None
     return Queue(
         to_review=reports.filter(state=MonitoringReport.State.SUBMITTED).order_by("submitted_at", "pk"),
         overdue=reports.overdue(now).order_by("due_date", "pk"),
-        at_risk=with_spent(at_risk(projects, now)).order_by("end_date", "contract_number", "pk"),
+        at_risk=at_risk(projects, now).order_by("end_date", "contract_number", "pk"),
     )
+
+
+def reports_by_pk(pks: list[int]) -> list[MonitoringReport]:
+    """These reports, in this order, as the work list shows them: a page of a section read once,
+    as the ids (``reviewer_queue``)."""
+    order = {pk: position for position, pk in enumerate(pks)}
+    reports = MonitoringReport.objects.filter(pk__in=pks).select_related(
+        "project__organization", "project__municipality"
+    )
+    return sorted(reports, key=lambda report: order[report.pk])
 
 
 def reports_due_for_member(*, user: User) -> QuerySet[MonitoringReport]:

@@ -29,11 +29,14 @@ class Section:
 
 def _section(request: HttpRequest, name: str, rows: QuerySet, alone: bool) -> Section:
     """One page of a section: the one asked for when shown alone, else the first few."""
-    paginator = Paginator(rows, PAGE_SIZE if alone else OVERVIEW_SIZE)
-    page = paginator.get_page(request.GET.get("page") if alone else 1)
+    size, number = (PAGE_SIZE, request.GET.get("page")) if alone else (OVERVIEW_SIZE, 1)
+    # What a section lists is costly to find (what puts a project at risk, the zones of the due
+    # dates): it is read once, as the ids, for the count and the page; then the page's rows.
+    page = Paginator(list(rows.values_list("pk", flat=True)), size).get_page(number)
+    pks = list(page.object_list)
     if name == "risk":
-        return Section(page, selectors.project_rows(page.object_list))
-    return Section(page, list(page.object_list))
+        return Section(page, selectors.project_rows_by_pk(pks))
+    return Section(page, selectors.reports_by_pk(pks))
 
 
 @login_required

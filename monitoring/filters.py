@@ -93,7 +93,7 @@ class ProjectFilter(BootstrapFilterSet):
         model = Project
         fields = ["q", "state", "priority_issue", "competition", "at_risk"]
 
-    def __init__(self, *args, municipality: Municipality, **kwargs) -> None:
+    def __init__(self, *args, municipality: Municipality | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         projects = Project.objects.filter(municipality=municipality)
         self.filters["priority_issue"].queryset = PriorityIssue.objects.filter(
@@ -142,7 +142,9 @@ class ReportsDueFilter(BootstrapFilterSet):
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"),
         field_name="project__organization",
-        queryset=lambda request: Organization.objects.filter(memberships__user=request.user).order_by("name"),
+        queryset=lambda request: Organization.objects.filter(
+            memberships__user=getattr(request, "user", None)
+        ).order_by("name"),
         empty_label=_("All"),
     )
     state = django_filters.ChoiceFilter(

@@ -346,25 +346,38 @@ class DueReport:
 
 @dataclass(frozen=True)
 class MemberReports:
-    soon: list[DueReport]  # overdue, sent back for revision, or due within ``HORIZON_DAYS``
+    soon: list[DueReport]  # the first of those overdue, sent back, or due within ``HORIZON_DAYS``
+    more: int  # those beyond ``soon`` that need work now as well
     later: int  # drafts due after that
 
 
 # Reports due further ahead than this are counted on the home page, not listed.
 HORIZON_DAYS = 30
+# The home page lists this many of the reports that need work now; "My reports" lists them all.
+HOME_LIMIT = 5
 
 
-def member_reports(*, user: User, now: datetime.datetime | None = None) -> MemberReports:
-    """An organization member's reports to submit: the ones that need work now, and how many come
-    later (one query)."""
-    soon, later = [], 0
-    for report in reports_due_for_member(user=user):
-        days_left = (report.due_date - local_today(report.project.municipality.time_zone, now)).days
-        if days_left <= HORIZON_DAYS or report.state == MonitoringReport.State.REVISION_REQUESTED:
-            soon.append(DueReport(report=report, days_left=days_left))
-        else:
-            later += 1
-    return MemberReports(soon=soon, later=later)
+def member_reports(
+    *, user: User, now: datetime.datetime | None = None, limit: int = HOME_LIMIT
+) -> MemberReports:
+    """An organization member's reports to submit: the first ``limit`` of those that need work now,
+    how many more do, and how many come later (two queries, whatever the number of reports)."""
+    reports = reports_due_for_member(user=user)
+    horizon = (timezone.localdate(now) if now else timezone.localdate()) + datetime.timedelta(
+        days=HORIZON_DAYS
+    )
+    needs_work = Q(state=MonitoringReport.State.REVISION_REQUESTED) | Q(due_date__lte=horizon)
+    soon = [
+        DueReport(
+            report=report,
+            days_left=(report.due_date - local_today(report.project.municipality.time_zone, now)).days,
+        )
+        for report in reports.filter(needs_work)[:limit]
+    ]
+    counts = reports.order_by().aggregate(
+        now=Count("pk", filter=needs_work), later=Count("pk", filter=~needs_work)
+    )
+    return MemberReports(soon=soon, more=counts["now"] - len(soon), later=counts["later"])
 
 
 def review_counts(*, user: User) -> dict[int, dict[str, int]]:

@@ -478,7 +478,7 @@ def test_the_organization_home_shows_five_of_30_applications_in_fixed_queries(
             if i % 2:
                 mark_submitted(application)
 
-    page = _same_queries_at_3_and_30(client_for(nco_member), add, expected=14)
+    page = _same_queries_at_3_and_30(client_for(nco_member), add, expected=15)
     assert len(re.findall('data-testid="draft-application"', page)) == 5
     assert len(re.findall('data-testid="waiting-application"', page)) == 5
     assert "20 more applications are in progress: see all your applications." in page
@@ -516,3 +516,20 @@ def test_the_consultant_home_makes_the_same_queries_for_3_and_30_reports(
 
     page = _same_queries_at_3_and_30(client_for(consultant), add, expected=8)
     assert "15 monitoring reports wait for a review" in page
+
+
+def test_the_organization_home_lists_five_reports_that_need_work_and_counts_the_rest(
+    organization, nco_member, municipality, client_for
+):
+    project = _project(organization, municipality)
+    today = timezone.localdate()
+    for number in range(1, 9):  # eight due within the month, the first three overdue
+        _report(project, number, today + datetime.timedelta(days=number * 3 - 9))
+    for number in range(9, 12):  # three due later
+        _report(project, number, today + datetime.timedelta(days=60 + number))
+    page = home(client_for(nco_member))
+    listed = re.findall(r'href="(/reports/\d+/)" data-testid="due-report"', page)
+    nearest = MonitoringReport.objects.filter(project=project).order_by("due_date")[:5]
+    assert listed == [report.get_absolute_url() for report in nearest]
+    assert "3 more reports need work now" in page
+    assert "3 more reports are due later" in page

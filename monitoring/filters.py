@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import MonitoringReport, PaymentTranche, Project
 from monitoring.selectors import QUEUE_SECTIONS, at_risk
 from organizations.models import Municipality, Organization
-from procurement.filters import BootstrapFilterSet
+from procurement.filters import BootstrapFilterSet, FastSelect
 from procurement.models import Competition, PriorityIssue
 from ssp_portal.languages import as_read
 
@@ -69,14 +69,18 @@ class ProjectFilter(BootstrapFilterSet):
     choices."""
 
     q = django_filters.CharFilter(label=_("Organization or contract"), method="search")
-    state = django_filters.ChoiceFilter(label=_("State"), choices=Project.State.choices, empty_label=_("All"))
+    state = django_filters.ChoiceFilter(
+        widget=FastSelect, label=_("State"), choices=Project.State.choices, empty_label=_("All")
+    )
     priority_issue = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label=_("Priority issue"),
         field_name="award__competition__priority_issue",
         queryset=PriorityIssue.objects.none(),
         empty_label=_("All"),
     )
     competition = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label=_("Competition"),
         field_name="award__competition",
         to_field_name="reference",
@@ -96,12 +100,17 @@ class ProjectFilter(BootstrapFilterSet):
     def __init__(self, *args, municipality: Municipality | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         projects = Project.objects.filter(municipality=municipality)
-        self.filters["priority_issue"].queryset = PriorityIssue.objects.filter(
-            pk__in=projects.values("award__competition__priority_issue")
-        ).order_by("-year", as_read("title"))
-        self.filters["competition"].queryset = Competition.objects.filter(
-            pk__in=projects.values("award__competition")
-        ).order_by("-year", "-sequence")
+        self.filters["priority_issue"].queryset = (
+            PriorityIssue.objects.filter(pk__in=projects.values("award__competition__priority_issue"))
+            .only("pk", "year", "title")
+            .order_by("-year", as_read("title"))
+        )
+        # An option's label is the reference and the title: the rest of each row is not read.
+        self.filters["competition"].queryset = (
+            Competition.objects.filter(pk__in=projects.values("award__competition"))
+            .only("pk", "reference", "title")
+            .order_by("-year", "-sequence")
+        )
 
     @property
     def form(self):
@@ -119,6 +128,7 @@ class TrancheFilter(BootstrapFilterSet):
 
     q = django_filters.CharFilter(label=_("Organization or contract"), method="search")
     paid = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("Payment"),
         choices=[("due", _("Not paid yet")), ("paid", _("Paid"))],
         empty_label=_("All"),
@@ -140,6 +150,7 @@ class ReportsDueFilter(BootstrapFilterSet):
     of their organizations, drafts or those sent back for a revision."""
 
     organization = django_filters.ModelChoiceFilter(
+        widget=FastSelect,
         label=_("Organization"),
         field_name="project__organization",
         queryset=lambda request: Organization.objects.filter(
@@ -148,6 +159,7 @@ class ReportsDueFilter(BootstrapFilterSet):
         empty_label=_("All"),
     )
     state = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("State"),
         choices=[
             (MonitoringReport.State.DRAFT, MonitoringReport.State.DRAFT.label),

@@ -54,7 +54,7 @@ def test_home_queries_do_not_grow_with_organizations(nco_member, client_for, dja
     client = client_for(nco_member)
     for _ in range(10):
         OrganizationMembershipFactory(user=nco_member)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         client.get(reverse("home"))
 
 

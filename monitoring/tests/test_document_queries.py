@@ -60,4 +60,4 @@ def test_the_summary_and_the_report_are_read_in_the_same_queries_at_two_sizes(co
     )
     # The summary skips one query while no report has values to read: at most 12 at any size.
     assert small[1] == large[1] == 10
-    assert small[0] in (11, 12) and large[0] == 12
+    assert small[0] in (11, 12) and large[0] in (11, 12)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import MonitoringReport, PaymentTranche, Project
 from monitoring.selectors import QUEUE_SECTIONS, at_risk
 from organizations.models import Municipality, Organization
-from procurement.filters import BootstrapFilterSet, FastSelect
 from procurement.models import Competition, PriorityIssue
+from ssp_portal.filters import BootstrapFilterSet, FastSelect
 from ssp_portal.languages import as_read
+from ssp_portal.search import words_in
 
 
 class WorkListFilter(django_filters.FilterSet):
@@ -48,16 +49,11 @@ class WorkListFilter(django_filters.FilterSet):
         return (show,) if show else QUEUE_SECTIONS
 
 
-def _search(fields: tuple[str, ...]):
-    """A filter method matching the words typed in any of ``fields``."""
+def _search(folded: tuple[str, ...], plain: tuple[str, ...]):
+    """A filter method matching each word typed in one of the columns (``words_in``)."""
 
     def search(filterset, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            match = Q()
-            for field in fields:
-                match |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(match)
-        return queryset
+        return queryset.filter(words_in(value, folded, plain))
 
     return search
 
@@ -91,7 +87,7 @@ class ProjectFilter(BootstrapFilterSet):
         label=_("Only projects at risk"), method="only_at_risk", widget=forms.CheckboxInput
     )
 
-    search = _search(("organization__name", "contract_number", "title"))
+    search = _search(("organization__search_text",), ("contract_number", "title"))
 
     class Meta:
         model = Project
@@ -135,7 +131,7 @@ class TrancheFilter(BootstrapFilterSet):
         method="by_payment",
     )
 
-    search = _search(("project__organization__name", "project__contract_number"))
+    search = _search(("project__organization__search_text",), ("project__contract_number",))
 
     class Meta:
         model = PaymentTranche

@@ -75,6 +75,20 @@ def contains_words(value: str, column: str = COLUMN) -> Q:
     return query
 
 
+def words_in(value: str, folded: tuple[str, ...] = (), plain: tuple[str, ...] = ()) -> Q:
+    """Rows where each folded word of ``value`` is in one of the ``folded`` columns (which hold
+    folded text, such as ``search_text``) or, case aside, in one of the ``plain`` ones."""
+    query = Q()
+    for word in fold(value).split():
+        match = Q()
+        for column in folded:
+            match |= Q(**{f"{column}__contains": word})
+        for column in plain:
+            match |= Q(**{f"{column}__icontains": word})
+        query &= match
+    return query
+
+
 class WordSimilar(Func):
     """``text <% column``: some extent of ``column`` is like ``text`` (pg_trgm; a trigram index serves it)."""
 

@@ -103,15 +103,20 @@ def remind_reports(*, now: datetime.datetime | None = None) -> int:
     return _remind_due(now) + _remind_waiting(now)
 
 
-def _remind_due(now: datetime.datetime) -> int:
-    """The organization's members, of each report due in 7 days, in 1 day, and overdue."""
-    due = list(_members_to_remind(now))
-    reports = MonitoringReport.objects.select_related("project__municipality").in_bulk(
+def _with_reports(memberships: QuerySet, related: str) -> list[tuple]:
+    """(membership, its report) for memberships annotated with ``report_id``: the reports, with
+    ``related``, in one more query."""
+    due = list(memberships)
+    reports = MonitoringReport.objects.select_related(related).in_bulk(
         {membership.report_id for membership in due}
     )
+    return [(membership, reports[membership.report_id]) for membership in due]
+
+
+def _remind_due(now: datetime.datetime) -> int:
+    """The organization's members, of each report due in 7 days, in 1 day, and overdue."""
     sent = 0
-    for membership in due:
-        report = reports[membership.report_id]
+    for membership, report in _with_reports(_members_to_remind(now), "project__municipality"):
         sent += reminder_send(
             key=f"report-due:report-{report.pk}:user-{membership.user_id}:{membership.step}",
             user=membership.user,
@@ -162,13 +167,8 @@ def _reviewers_to_remind(now: datetime.datetime) -> QuerySet[MunicipalityMembers
 
 
 def _remind_waiting(now: datetime.datetime) -> int:
-    due = list(_reviewers_to_remind(now))
-    reports = MonitoringReport.objects.select_related("project__organization").in_bulk(
-        {membership.report_id for membership in due}
-    )
     sent = 0
-    for membership in due:
-        report = reports[membership.report_id]
+    for membership, report in _with_reports(_reviewers_to_remind(now), "project__organization"):
         sent += reminder_send(
             key=f"review-wait:report-{report.pk}:submitted-{report.submitted_at:%Y%m%d%H%M%S}:user-{membership.user_id}",
             user=membership.user,

@@ -221,6 +221,18 @@ def test_the_projects_list_is_paged_and_filtered(municipality, organization, fin
     assert "2 projects" in issue and "M-000" not in issue
 
 
+def test_the_projects_are_found_by_a_russian_name_typed_in_any_case(
+    municipality, organization, finance_staff, client_for
+):
+    organization.name = "Добрые Руки Ёлкина"
+    organization.save(update_fields=["name"])
+    mine = many(municipality, organization, 1)
+    many(municipality, None, 2, start=1)
+    url = reverse("monitoring:municipality-projects", args=[municipality.slug])
+    found = client_for(finance_staff).get(url, {"q": "добрые РУКИ елкина"}).content.decode()
+    assert "1 project<" in found and mine[0].contract_number in found and "M-001" not in found
+
+
 def test_the_spending_is_summed_for_the_rows(late_project, client_for):
     first = late_project.reports[0]
     fill(late_project, first, staff="20000", supplies="10000")

@@ -173,10 +173,11 @@ def with_spent(projects: QuerySet[Project]) -> QuerySet[Project]:
     )
 
 
-def project_rows(projects: QuerySet[Project]) -> list[ProjectRow]:
-    """The rows of a list, or of one page of it: spending and risks for these projects only (a
-    fixed number of queries). Spending is ``with_spent``'s, added here when not yet annotated."""
-    if "spent" not in projects.query.annotations:
+def project_rows(projects: QuerySet[Project] | list[Project]) -> list[ProjectRow]:
+    """The rows of a list, or of one page of it (a queryset, or the projects read already, with
+    ``spent``): spending and risks for these projects only (a fixed number of queries). Spending is
+    ``with_spent``'s, added here to a queryset without it."""
+    if isinstance(projects, QuerySet) and "spent" not in projects.query.annotations:
         projects = with_spent(projects)
     projects = list(projects)
     risks = _risks(projects)

@@ -187,7 +187,7 @@ def test_the_projects_list_makes_the_same_queries_at_3_and_at_30_rows(
     municipality, finance_staff, client_for
 ):
     url = reverse("monitoring:municipality-projects", args=[municipality.slug])
-    assert_same_queries(client_for(finance_staff), url, {}, grow(municipality), 17, "M-002")
+    assert_same_queries(client_for(finance_staff), url, {}, grow(municipality), 18, "M-002")
 
 
 def test_the_projects_list_is_paged_and_filtered(municipality, organization, finance_staff, client_for):
@@ -253,7 +253,7 @@ def test_the_tranches_list_makes_the_same_queries_at_3_and_at_30_rows(
     municipality, finance_staff, client_for
 ):
     url = reverse("monitoring:municipality-tranches", args=[municipality.slug])
-    assert_same_queries(client_for(finance_staff), url, {}, grow(municipality), 10, "M-002")
+    assert_same_queries(client_for(finance_staff), url, {}, grow(municipality), 11, "M-002")
 
 
 def test_the_tranches_list_is_paged_and_filtered(municipality, other_municipality, finance_staff, client_for):

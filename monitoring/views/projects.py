@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from procurement.models import Award
 from ssp_portal import web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
+from ssp_portal.paging import NarrowPaginator
 
 # Contracting and the municipality's projects ---------------------------------------------------------
 
@@ -57,7 +57,7 @@ def _projects_page(
         queryset=selectors.projects_of_municipality(municipality=municipality),
         municipality=municipality,
     )
-    page = Paginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = NarrowPaginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/municipality_projects.html",
@@ -92,7 +92,7 @@ def municipality_tranches(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "municipality": municipality,
             "filter": listed,
-            "page": Paginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": NarrowPaginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "total": selectors.tranche_total(listed.qs),
         },
     )

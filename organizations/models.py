@@ -163,6 +163,8 @@ class Municipality(models.Model):
 class MunicipalityRole(models.TextChoices):
     STAFF = "staff", _("Finance staff")
     CONSULTANT = "consultant", _("Monitoring consultant")
+    # Reads everything of the municipality once unsealed, changes nothing.
+    AUDITOR = "auditor", _("Auditor")
 
 
 class MunicipalityMembershipQuerySet(models.QuerySet):
@@ -172,9 +174,12 @@ class MunicipalityMembershipQuerySet(models.QuerySet):
     def consultants(self) -> MunicipalityMembershipQuerySet:
         return self.filter(role=MunicipalityMembership.Role.CONSULTANT)
 
+    def auditors(self) -> MunicipalityMembershipQuerySet:
+        return self.filter(role=MunicipalityMembership.Role.AUDITOR)
+
 
 class MunicipalityMembership(models.Model):
-    """A person's role in a municipality: finance staff, or monitoring consultant.
+    """A person's role in a municipality: finance staff, monitoring consultant, or auditor.
 
     One role per person and municipality: a consultant reviews the municipality's projects, so
     they cannot also be its staff.

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "organizations",
     "procurement",
     "monitoring",
+    # On top: reads across the domain apps and changes nothing.
+    "opendata",
 ]
 
 MIDDLEWARE = [

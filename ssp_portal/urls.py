@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("procurement.urls")),
     path("", include("monitoring.urls")),
+    path("", include("opendata.urls")),
 ]
 
 handler400 = "ssp_portal.errors.bad_request"

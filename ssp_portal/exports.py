@@ -139,9 +139,12 @@ class _Line:
 
 
 def _csv_lines(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
-    """The file, line by line, in the language and zone of the request that asked for it (the
-    lines are written after the view has returned)."""
-    language, zone = translation.get_language(), timezone.get_current_timezone()
+    """The file, line by line, in the language and zone of the request that asked for it: the
+    lines are written after the view has returned, so both are taken now."""
+    return _lines(rows, columns, translation.get_language(), timezone.get_current_timezone())
+
+
+def _lines(rows: Iterable[Any], columns: Sequence[Column], language: str, zone: Any) -> Iterator[str]:
     writer = csv.writer(_Line())
     with translation.override(language), timezone.override(zone):
         yield "\ufeff" + writer.writerow([str(column.header) for column in columns])

@@ -12,9 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from procurement import exports as procurement_exports
 from procurement.factories import ApplicationFactory, CommissionMemberFactory, CompetitionFactory
+from procurement.models import Competition
 from procurement.services import competitions as competition_services
 from procurement.services import evaluation as evaluation_services
 from procurement.tests.competition_in_evaluation import score, sign
@@ -347,3 +350,27 @@ def test_the_commission_file_costs_the_same_queries_at_3_and_at_15(client_for, c
 
 def test_who_is_not_logged_in_gets_no_commission_file(client):
     assert client.get("/commission/", {"export": "csv"}).status_code == 302
+
+
+# What the shared mechanism guarantees these lists -----------------------------------------------------
+
+
+@FORMATS
+def test_a_member_named_like_a_formula_heads_a_column_that_is_never_run(staff_client, evaluation, fmt):
+    evaluation.member1.full_name = '=HYPERLINK("http://x")'
+    evaluation.member1.save(update_fields=["full_name"])
+    scored(evaluation)
+    rows = export(staff_client, reverse("procurement:ranking", args=[evaluation.competition.reference]), fmt)
+    assert rows[0][4] == '\'=HYPERLINK("http://x")'
+
+
+def test_a_file_read_after_the_view_keeps_the_language_it_was_asked_in(evaluation):
+    with translation.override("ru"):
+        response = procurement_exports.competitions_file(
+            Competition.objects.filter(pk=evaluation.competition.pk).select_related(
+                "municipality", "priority_issue"
+            ),
+            fmt="csv",
+        )
+    # Streamed: the lines are written now, outside the request, in the language it was in.
+    assert rows_of(response, "csv")[0][:2] == ["Номер конкурса", "Конкурс"]

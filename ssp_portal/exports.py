@@ -15,7 +15,8 @@ filters, every row rather than one page of them. The page offers the links with
 - XLSX (openpyxl, write-only) holds money and numbers as numbers, dates as dates, with formats a
   person reads; it is written to a temporary file, then streamed.
 - Text that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@`` first) gets an
-  apostrophe first, in both formats: what an NCO typed is shown, never run.
+  apostrophe first, in both formats, in headers too (a column may be named after a person): what
+  someone typed is shown, never run.
 - A queryset is read in chunks (``iterator(chunk_size=...)``, prefetches included), so a list
   costs the same number of queries at 10 rows and at 100,000.
 """
@@ -107,8 +108,7 @@ def value_of(column: Column, row: Any) -> object:
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        value = value.translate(_CONTROL)
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return shown_text(value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
@@ -116,6 +116,12 @@ def value_of(column: Column, row: Any) -> object:
         local = timezone.localtime(value, ZoneInfo(zone) if zone else None)
         return local.replace(tzinfo=None, microsecond=0)
     return value
+
+
+def shown_text(text: str) -> str:
+    """Text as a cell holds it: without the characters XML cannot hold, never a formula."""
+    text = text.translate(_CONTROL)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(value: object) -> str:
@@ -139,15 +145,17 @@ class _Line:
 
 
 def _csv_lines(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
-    """The file, line by line, in the language and zone of the request that asked for it: the
-    lines are written after the view has returned, so both are taken now."""
-    return _lines(rows, columns, translation.get_language(), timezone.get_current_timezone())
+    """The file, line by line, in the language and zone of the request that asked for it: they are
+    read here, as the view answers, since the lines are written after it has returned."""
+    return _csv_written(rows, columns, translation.get_language(), timezone.get_current_timezone())
 
 
-def _lines(rows: Iterable[Any], columns: Sequence[Column], language: str, zone: Any) -> Iterator[str]:
+def _csv_written(
+    rows: Iterable[Any], columns: Sequence[Column], language: str, zone: datetime.tzinfo
+) -> Iterator[str]:
     writer = csv.writer(_Line())
     with translation.override(language), timezone.override(zone):
-        yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
+        yield "\ufeff" + writer.writerow([shown_text(str(column.header)) for column in columns])
         for row in each(rows):
             yield writer.writerow([csv_text(value_of(column, row)) for column in columns])
 
@@ -180,7 +188,7 @@ def _xlsx(rows: Iterable[Any], columns: Sequence[Column], *, title: str) -> Any:
     sheet = workbook.create_sheet(sheet_title(title))
     headers = []
     for column in columns:
-        header = _xlsx_cell(sheet, str(column.header), column)
+        header = _xlsx_cell(sheet, shown_text(str(column.header)), column)
         header.font = Font(bold=True)
         headers.append(header)
     sheet.append(headers)

@@ -18,7 +18,9 @@ What a kept page must not carry from the visit that rendered it:
 - a CSP nonce: a page that used one is not kept (the portal's pages use none; their scripts are
   files, ``script-src 'self'``), so a kept page works under the policy sent with any answer.
 
-A logged-in person always gets a fresh page, and never one kept for someone else.
+A logged-in person always gets a fresh page, and never one kept for someone else. A list asked
+for as a file (``?export=csv|xlsx``, ``ssp_portal.exports``) is never answered from the cache nor
+kept in it: the view answers it each time.
 
 Every answer of a public page has a weak ``ETag`` (the kept page, with the visitor's CSRF
 cookie: a browser whose cookie changed, when logging in or out, gets the page again) and
@@ -49,6 +51,8 @@ from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+
+from ssp_portal import exports
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +116,7 @@ def _cacheable(request: HttpRequest) -> bool:
         request.method == "GET"
         and user is not None
         and not user.is_authenticated
+        and not exports.requested(request)
         and not _has_messages(request)
     )
 

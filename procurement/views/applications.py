@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.context_processors import request_roles
 from organizations.models import Organization, OrganizationDocument
+from procurement import exports as procurement_exports
 from procurement import permissions, rules, selectors
 from procurement.filters import ApplicationFilter, MemberApplicationFilter
 from procurement.forms import applications as forms
@@ -25,7 +26,7 @@ from procurement.receipts import FIELDS, FORMAT, verify
 from procurement.services import applications as services
 from procurement.services import attachments as attachment_services
 from procurement.views import access
-from ssp_portal import web
+from ssp_portal import exports, web
 from ssp_portal.arrival import arrived_at
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.formatting import format_soms
@@ -476,24 +477,30 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applications of a competition, for its staff: their numbers alone while sealed; as a
+    file with ``?export=csv|xlsx``, the same."""
     competition = access.managed_competition(request, reference)
-    context: dict[str, Any] = {
-        "competition": competition,
-        "counts": selectors.application_counts(competition=competition),
-        "sealed": competition.is_sealed,
-    }
-    if not competition.is_sealed:
-        filterset = ApplicationFilter(
-            request.GET or None,
-            queryset=selectors.applications_for_staff(competition=competition),
-            competition=competition,
-        )
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        answers = permissions.screen_answers(request.user, competition, page.object_list)
-        context["filter"] = filterset
-        context["page"] = page
-        # Each with whether the person may screen it (not their own organization's).
-        context["rows"] = [(application, answers[application.pk]) for application in page.object_list]
+    sealed = competition.is_sealed
+    counts = selectors.application_counts(competition=competition)
+    context: dict[str, Any] = {"competition": competition, "counts": counts, "sealed": sealed}
+    fmt = exports.requested(request)
+    if sealed:
+        if fmt:
+            return procurement_exports.applications_file(competition, None, counts, fmt=fmt)
+        return render(request, "procurement/competition_applications.html", context)
+    filterset = ApplicationFilter(
+        request.GET or None,
+        queryset=selectors.applications_for_staff(competition=competition),
+        competition=competition,
+    )
+    if fmt:
+        return procurement_exports.applications_file(competition, filterset.qs, counts, fmt=fmt)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    answers = permissions.screen_answers(request.user, competition, page.object_list)
+    context["filter"] = filterset
+    context["page"] = page
+    # Each with whether the person may screen it (not their own organization's).
+    context["rows"] = [(application, answers[application.pk]) for application in page.object_list]
     return render(request, "procurement/competition_applications.html", context)
 
 

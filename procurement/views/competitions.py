@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from procurement import exports as procurement_exports
 from procurement import permissions, rules, selectors
 from procurement.filters import CompetitionFilter, StaffCompetitionFilter
 from procurement.forms import competitions as forms
 from procurement.models import Competition
 from procurement.services import competitions as services
 from procurement.views import access
-from ssp_portal import web
+from ssp_portal import exports, web
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.languages import STATE_LANGUAGES, text_in
 from ssp_portal.public_cache import public_page
@@ -37,7 +38,10 @@ PAGE_SIZE = 20
 @require_GET
 @public_page
 def competition_list(request: HttpRequest) -> HttpResponse:
+    """Published competitions, with filters; as a file with ``?export=csv|xlsx``."""
     filterset = CompetitionFilter(request.GET or None, queryset=selectors.competition_list(user=request.user))
+    if fmt := exports.requested(request):
+        return procurement_exports.competitions_file(filterset.qs, fmt=fmt)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "procurement/competition_list.html", {"filter": filterset, "page": page})
 
@@ -84,6 +88,10 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
     competition = selectors.competition_detail(user=request.user, reference=reference)
     if competition is None:
         raise Http404
+    if fmt := exports.requested(request):
+        # The results the page shows (none until they are published), as a file.
+        results = selectors.public_results(competition=competition)
+        return procurement_exports.results_file(competition, results, fmt=fmt)
     manager = permissions.can_manage_competition(request.user, competition)
     context: dict[str, Any] = {
         "competition": competition,
@@ -128,6 +136,8 @@ def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
         queryset=selectors.competition_for_staff(municipality=municipality),
         municipality=municipality,
     )
+    if fmt := exports.requested(request):
+        return procurement_exports.staff_competitions_file(filterset.qs, fmt=fmt, municipality=municipality)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.models import Organization, User
+from procurement import exports as procurement_exports
 from procurement import permissions, selectors
 from procurement.filters import CommissionWorkFilter
 from procurement.forms.evaluation import AwardForm, DeclarationForm, ReasonForm, ScoreSheetForm
@@ -22,7 +23,7 @@ from procurement.models import Application, Award, CommissionMember, ScoreSheet
 from procurement.scoring import TIE_RULE
 from procurement.services import evaluation as services
 from procurement.views import access
-from ssp_portal import web
+from ssp_portal import exports, web
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.rules import Answer
 
@@ -44,6 +45,9 @@ def commission_home(request: HttpRequest) -> HttpResponse:
     filterset = CommissionWorkFilter(
         request.GET or None, queryset=selectors.commission_competitions(user=request.user, now=now)
     )
+    if fmt := exports.requested(request):
+        work = selectors.commission_work(user=request.user, competitions=filterset.qs, now=now)
+        return procurement_exports.commission_file(work, fmt=fmt)
     work = selectors.CommissionWorkList(user=request.user, competitions=filterset.qs, now=now)
     page = Paginator(work, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -219,12 +223,15 @@ def ranking(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, see_scores.reason)
         return redirect("procurement:evaluation", reference=reference)
     members = [row["member"] for row in progress["members"]]
+    rows = selectors.ranking(competition=competition)
+    if fmt := exports.requested(request):
+        return procurement_exports.ranking_file(competition, rows, members, fmt=fmt)
     return render(
         request,
         "procurement/ranking.html",
         {
             "competition": competition,
-            "rows": selectors.ranking(competition=competition),
+            "rows": rows,
             "members": members,
             "tie_rule": TIE_RULE,
             "manager": permissions.can_manage_competition(request.user, competition),
@@ -237,6 +244,8 @@ def ranking(request: HttpRequest, reference: str) -> HttpResponse:
 def awards(request: HttpRequest, reference: str) -> HttpResponse:
     competition = access.managed_competition(request, reference)
     rows = selectors.ranking(competition=competition)
+    if fmt := exports.requested(request):
+        return procurement_exports.awards_file(competition, rows, fmt=fmt)
     answers = permissions.award_answers(request.user, competition, [row.application for row in rows])
     total = sum((row.application.award.amount for row in rows if hasattr(row.application, "award")), 0)
     return render(

@@ -314,3 +314,20 @@ def test_the_demo_publishes_its_two_awards(client, settings):
     )
     assert {grant["id"].split("-", 2)[2].rsplit("-", 1)[0] for grant in grants} == published
     assert len(grants_csv(client, municipality="karakol")) == 2
+
+
+@pytest.mark.django_db
+def test_the_municipality_s_texts_come_in_the_reader_s_language(client, world):
+    """Each language is a version of its own: its own titles and its own ETag."""
+    issue = world.completed.priority_issue
+    english = client.get(JSON_URL, {"municipality": world.completed.municipality.slug})
+    kyrgyz = client.get(
+        JSON_URL, {"municipality": world.completed.municipality.slug}, headers={"accept-language": "ky"}
+    )
+    titles = {
+        json.loads(content(response))["grants"][0]["grantProgramme"][0]["title"]
+        for response in (english, kyrgyz)
+    }
+    assert titles == {issue.title_en, issue.title_ky}
+    assert english["ETag"] != kyrgyz["ETag"]
+    assert "Accept-Language" in kyrgyz["Vary"]

@@ -504,6 +504,37 @@ if SSP_IDLE_TIMEOUT_MINUTES < 0:
         f"SSP_IDLE_TIMEOUT_MINUTES must be 0 (no timeout) or more, not {SSP_IDLE_TIMEOUT_MINUTES}."
     )
 
+# 360Giving: the awards of completed competitions as grants data (opendata/giving.py,
+# docs/opendata-360giving.md). The prefix 360Giving gives a publisher ("360G-" and its own part)
+# starts every grant's identifier; the funder's identifier is made from the municipality's {slug}
+# or {code} (the default scheme, XI-SSP, names the portal's own list of municipalities).
+SSP_360GIVING_PREFIX = env_str("SSP_360GIVING_PREFIX", "360G-sspportal").strip().rstrip("-")
+SSP_360GIVING_FUNDER_ID = env_str("SSP_360GIVING_FUNDER_ID", "XI-SSP-{slug}").strip()
+SSP_360GIVING_LICENSE = env_str("SSP_360GIVING_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+SSP_360GIVING_PUBLISHER = env_str("SSP_360GIVING_PUBLISHER", "SSP Portal").strip()
+if not SSP_360GIVING_PREFIX.startswith("360G-"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f'SSP_360GIVING_PREFIX must be the prefix 360Giving gave the publisher, "360G-…", '
+        f"not {SSP_360GIVING_PREFIX!r}."
+    )
+try:
+    SSP_360GIVING_FUNDER_ID.format(slug="karakol", code="KRK")
+except (KeyError, IndexError, ValueError) as exc:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SSP_360GIVING_FUNDER_ID may name only {{slug}} and {{code}}, not {SSP_360GIVING_FUNDER_ID!r}."
+    ) from exc
+if not SSP_360GIVING_PUBLISHER or not SSP_360GIVING_LICENSE.startswith(("https://", "http://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SSP_360GIVING_PUBLISHER must name who publishes the grants data, and SSP_360GIVING_LICENSE "
+        "must be the address of its licence."
+    )
+
 # Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

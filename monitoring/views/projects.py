@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monitoring import exports as monitoring_exports
 from monitoring import forms, permissions, selectors
 from monitoring.filters import ProjectFilter, TrancheFilter
 from monitoring.models import Project
@@ -22,7 +23,7 @@ from monitoring.services import projects as project_services
 from monitoring.views import access
 from organizations.models import Municipality
 from procurement.models import Award
-from ssp_portal import web
+from ssp_portal import exports, web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.paging import NarrowPaginator
@@ -49,14 +50,18 @@ def _contract_forms(awards, bound: tuple[int, forms.ContractForm] | None = None)
 PAGE_SIZE = 25
 
 
-def _projects_page(
-    request: HttpRequest, municipality: Municipality, bound=None, status: int = 200
-) -> HttpResponse:
-    listed = ProjectFilter(
+def _projects_filter(request: HttpRequest, municipality: Municipality) -> ProjectFilter:
+    return ProjectFilter(
         request.GET,
         queryset=selectors.projects_of_municipality(municipality=municipality),
         municipality=municipality,
     )
+
+
+def _projects_page(
+    request: HttpRequest, municipality: Municipality, bound=None, status: int = 200
+) -> HttpResponse:
+    listed = _projects_filter(request, municipality)
     page = NarrowPaginator(listed.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -75,17 +80,24 @@ def _projects_page(
 @login_required
 @require_GET
 def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
-    return _projects_page(request, access.contracting_municipality(request, slug))
+    """The municipality's projects with their spending; as a file with ``?export=csv|xlsx``."""
+    municipality = access.contracting_municipality(request, slug)
+    if fmt := exports.requested(request):
+        listed = _projects_filter(request, municipality).qs
+        return monitoring_exports.projects_file(listed, fmt=fmt, municipality=municipality)
+    return _projects_page(request, municipality)
 
 
 @login_required
 @require_GET
 def municipality_tranches(request: HttpRequest, slug: str) -> HttpResponse:
-    """The municipality's tranches, the ones still to pay first."""
+    """The municipality's tranches, the ones still to pay first; as a file with ``?export=``."""
     municipality = access.contracting_municipality(request, slug)
     listed = TrancheFilter(
         request.GET, queryset=selectors.tranches_of_municipality(municipality=municipality)
     )
+    if fmt := exports.requested(request):
+        return monitoring_exports.tranches_file(listed.qs, fmt=fmt, municipality=municipality)
     return render(
         request,
         "monitoring/municipality_tranches.html",

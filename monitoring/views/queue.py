@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from monitoring import exports as monitoring_exports
 from monitoring import selectors
 from monitoring.filters import ReportsDueFilter, WorkListFilter
 from organizations.selectors import user_roles
+from ssp_portal import exports
 
 PAGE_SIZE = 25
 # With all three sections shown, each shows its first rows and a link to the whole section.
@@ -42,11 +44,15 @@ def _section(request: HttpRequest, name: str, rows: QuerySet, alone: bool) -> Se
 @login_required
 @require_GET
 def reviewer_queue(request: HttpRequest) -> HttpResponse:
+    """The work list of the person's municipalities; as a file (``?export=csv|xlsx``), every line
+    of the sections shown."""
     roles = user_roles(user=request.user)
     if not roles.municipalities:
         raise PermissionDenied
     work = WorkListFilter(request.GET, queryset=selectors.reviewed_projects(user=request.user))
     queue = selectors.reviewer_queue(projects=work.qs)
+    if fmt := exports.requested(request):
+        return monitoring_exports.queue_file(queue, work.sections, fmt=fmt)
     shown = {"review": queue.to_review, "overdue": queue.overdue, "risk": queue.at_risk}
     alone = len(work.sections) == 1
     return render(
@@ -70,9 +76,12 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reports_due(request: HttpRequest) -> HttpResponse:
+    """The organization's reports to submit; as a file (``?export=csv|xlsx``), all of them."""
     due = ReportsDueFilter(
         request.GET, queryset=selectors.reports_due_for_member(user=request.user), request=request
     )
+    if fmt := exports.requested(request):
+        return monitoring_exports.reports_due_file(due.qs, fmt=fmt)
     return render(
         request,
         "monitoring/reports_due.html",

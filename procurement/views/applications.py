@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from organizations.context_processors import request_roles
 from organizations.models import Organization, OrganizationDocument
 from procurement import exports as procurement_exports
-from procurement import permissions, rules, selectors
+from procurement import exports_nco, permissions, rules, selectors
 from procurement.filters import ApplicationFilter, MemberApplicationFilter
 from procurement.forms import applications as forms
 from procurement.models import Application, ApplicationAttachment, Competition
@@ -63,13 +63,16 @@ def application_start(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
+    """The person's organizations' applications; as a file (``?export=csv|xlsx``), all of them."""
     organizations = request_roles(request).organizations
     filterset = MemberApplicationFilter(
         request.GET or None,
         queryset=selectors.application_ids_of_member(user=request.user, organizations=organizations),
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     applications = selectors.applications_of_member(user=request.user, organizations=organizations)
+    if fmt := exports.requested(request):
+        return exports_nco.my_applications_file(applications.filter(pk__in=filterset.qs), fmt=fmt)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.page_of(applications, page)
     return render(request, "procurement/my_applications.html", {"filter": filterset, "page": page})
 

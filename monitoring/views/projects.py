@@ -75,14 +75,14 @@ def _projects_page(
 @login_required
 @require_GET
 def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
-    return _projects_page(request, access.contracting_municipality(request, slug))
+    return _projects_page(request, access.read_municipality(request, slug))
 
 
 @login_required
 @require_GET
 def municipality_tranches(request: HttpRequest, slug: str) -> HttpResponse:
     """The municipality's tranches, the ones still to pay first."""
-    municipality = access.contracting_municipality(request, slug)
+    municipality = access.read_municipality(request, slug)
     listed = TrancheFilter(
         request.GET, queryset=selectors.tranches_of_municipality(municipality=municipality)
     )

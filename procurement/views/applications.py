@@ -476,7 +476,7 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = access.managed_competition(request, reference)
+    competition = access.read_competition(request, reference)
     context: dict[str, Any] = {
         "competition": competition,
         "counts": selectors.application_counts(competition=competition),

@@ -235,7 +235,7 @@ def ranking(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def awards(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = access.managed_competition(request, reference)
+    competition = access.read_competition(request, reference)
     rows = selectors.ranking(competition=competition)
     answers = permissions.award_answers(request.user, competition, [row.application for row in rows])
     total = sum((row.application.award.amount for row in rows if hasattr(row.application, "award")), 0)

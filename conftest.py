@@ -23,6 +23,7 @@ from organizations.factories import (
     OrganizationMembershipFactory,
     UserFactory,
 )
+from organizations.models import MunicipalityMembership
 from procurement.factories import CommissionMemberFactory
 from ssp_portal.celery import app as celery_app
 from ssp_portal.tests.storage import TEST_STORAGE, S3Server
@@ -164,6 +165,14 @@ def other_staff(other_municipality):
 @pytest.fixture
 def consultant(municipality):
     return MunicipalityMembershipFactory(municipality=municipality, consultant=True).user
+
+
+@pytest.fixture
+def auditor(municipality):
+    """Karakol's auditor: reads everything of it once unsealed, changes nothing."""
+    return MunicipalityMembershipFactory(
+        municipality=municipality, role=MunicipalityMembership.Role.AUDITOR, position="Audit Chamber"
+    ).user
 
 
 @pytest.fixture

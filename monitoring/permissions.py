@@ -7,6 +7,7 @@
   finance staff.
 - Tranches are paid by the municipality's finance staff.
 - No one reviews the reports or pays the tranches of an organization they are a member of.
+- The municipality's auditors read its projects, tranches and reports, and change nothing.
 
 A rule whose refusal a page shows answers with an ``Answer`` (``ssp_portal.rules``), so that the
 page that hides a button and the service that refuses the action say the same thing.
@@ -18,12 +19,23 @@ from django.utils.translation import gettext as _
 
 from monitoring.models import MonitoringReport, Project
 from organizations.models import Municipality, User
-from organizations.permissions import acts_for_own_organization, is_consultant, is_finance_staff
+from organizations.permissions import (
+    acts_for_own_organization,
+    is_consultant,
+    is_finance_staff,
+    reads_municipality,
+)
 from ssp_portal.rules import ALLOWED, Answer, answer, refused
 
 
 def can_contract(user: User, municipality: Municipality) -> bool:
     return is_finance_staff(user, municipality)
+
+
+def can_read_municipality(user: User, municipality: Municipality) -> bool:
+    """The municipality's projects and tranches, as lists: its finance staff and its auditors
+    (who change nothing: every rule below that allows a change leaves them out)."""
+    return reads_municipality(user, municipality)
 
 
 def can_view_project(user: User, project: Project) -> bool:

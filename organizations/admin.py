@@ -131,8 +131,24 @@ class OrganizationAdminForm(KeepsStoredValuesMixin, forms.ModelForm):
         limit_dates(self, registration_date=REGISTRATION)
 
 
+class MunicipalityMembershipAdminForm(forms.ModelForm):
+    """An appointment, with what each role may do said beside the role."""
+
+    class Meta:
+        model = MunicipalityMembership
+        fields = "__all__"  # noqa: DJ007 (the admin narrows them)
+        help_texts = {
+            "role": _(
+                "Finance staff run the municipality's competitions and projects; a monitoring "
+                "consultant reviews its reports; an auditor reads everything of it once the "
+                "applications are unsealed and changes nothing. Each logs in with a second factor."
+            )
+        }
+
+
 class MunicipalityMembershipInline(CheckedInputMixin, admin.TabularInline):
     model = MunicipalityMembership
+    form = MunicipalityMembershipAdminForm
     extra = 0
     autocomplete_fields = ["user", "municipality"]
 
@@ -185,6 +201,7 @@ class MunicipalityAdmin(PortalModelAdmin):
 
 @admin.register(MunicipalityMembership)
 class MunicipalityMembershipAdmin(PortalModelAdmin):
+    form = MunicipalityMembershipAdminForm
     list_display = ["user", "municipality", "role", "position", "created_at"]
     list_filter = ["role", "municipality"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "position"]

@@ -31,7 +31,7 @@ class OrganizationsConfig(AppConfig):
                 "organization.invitation_declined": _("Invitation declined"),
                 "organization.member_removed": _("Member removed"),
                 "organization.member_left": _("Member left"),
-                "municipality.member_appointed": _("Staff or consultant appointed"),
+                "municipality.member_appointed": _("Staff, consultant or auditor appointed"),
                 "account.second_factor_postponed": _("Second factor postponed for a session"),
                 "account.second_factor_removed": _("Second factor removed by an administrator"),
             }

@@ -50,6 +50,7 @@ LOGINS = [
         "consultant@dpi.example", "Azamat Jumabaev", "monitoring consultant, Development Policy Institute"
     ),
     DemoLogin("finance@second.example", "Erkin Bekov", "finance staff of the second municipality (Naryn)"),
+    DemoLogin("auditor@karakol.example", "Kanykei Sadykova", "auditor of Karakol, Audit Chamber (read only)"),
     DemoLogin("admin@ssp.example", "Portal administrator", "administrator"),
 ]
 
@@ -198,6 +199,7 @@ def seed(*, language: str = "ru") -> DemoWorld:
             "Development Policy Institute",
         ),
         ("finance@second.example", naryn, MunicipalityMembership.Role.STAFF, "Finance Department"),
+        ("auditor@karakol.example", karakol, MunicipalityMembership.Role.AUDITOR, "Audit Chamber"),
     ]:
         membership_services.municipality_membership_add(
             municipality=municipality, user=users[email], role=role, position=position, by=admin

@@ -177,6 +177,10 @@ class MunicipalityMembershipQuerySet(models.QuerySet):
     def auditors(self) -> MunicipalityMembershipQuerySet:
         return self.filter(role=MunicipalityMembership.Role.AUDITOR)
 
+    def readers(self) -> MunicipalityMembershipQuerySet:
+        """Finance staff and auditors: who read everything of the municipality once unsealed."""
+        return self.filter(role__in=[MunicipalityMembership.Role.STAFF, MunicipalityMembership.Role.AUDITOR])
+
 
 class MunicipalityMembership(models.Model):
     """A person's role in a municipality: finance staff, monitoring consultant, or auditor.

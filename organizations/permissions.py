@@ -42,6 +42,20 @@ def is_consultant(user: User, municipality: Municipality | None = None) -> bool:
     return _has_municipality_role(user, MunicipalityMembership.Role.CONSULTANT, municipality)
 
 
+def is_auditor(user: User, municipality: Municipality | None = None) -> bool:
+    """Auditor of ``municipality`` (read-only), or of any municipality when it is None."""
+    return _has_municipality_role(user, MunicipalityMembership.Role.AUDITOR, municipality)
+
+
+def reads_municipality(user: User, municipality: Municipality) -> bool:
+    """Finance staff or an auditor of ``municipality``: who read everything of it once unsealed
+    (one query). Auditors read what the staff read, under the same seals, and change nothing:
+    every write asks ``is_finance_staff``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return MunicipalityMembership.objects.readers().filter(user=user, municipality=municipality).exists()
+
+
 def is_administrator(user: User) -> bool:
     """The platform's operator (Django's superuser)."""
     return user.is_authenticated and user.is_active and user.is_superuser
@@ -152,16 +166,16 @@ def can_delete_organizations(user: User) -> bool:
 
 
 def can_view_municipality_workspace(user: User, municipality: Municipality) -> bool:
-    """The municipality's own pages: its staff and its consultants."""
+    """The municipality's own pages: its staff, its consultants and its auditors."""
     if not user.is_authenticated or not user.is_active:
         return False
     return municipality.memberships.filter(user=user).exists()
 
 
-# Roles whose holders move money, score applications or run the platform, as conditions on
-# ``User``. The roles of this app are here; an app that defines another such role adds its
-# condition in its AppConfig.ready() (procurement: commission members), so mfa_required stays the
-# one rule and the dependencies still point one way.
+# Roles whose holders move money, score applications, read a municipality's applications (its
+# auditors) or run the platform, as conditions on ``User``. The roles of this app are here; an app
+# that defines another such role adds its condition in its AppConfig.ready() (procurement:
+# commission members), so mfa_required stays the one rule and the dependencies still point one way.
 _SECOND_FACTOR_ROLES: list[Q] = [
     Q(is_staff=True),
     Q(is_superuser=True),
@@ -169,6 +183,7 @@ _SECOND_FACTOR_ROLES: list[Q] = [
         municipality_memberships__role__in=[
             MunicipalityMembership.Role.STAFF,
             MunicipalityMembership.Role.CONSULTANT,
+            MunicipalityMembership.Role.AUDITOR,
         ]
     ),
 ]
@@ -182,7 +197,7 @@ def register_second_factor_role(condition: Q) -> None:
 
 def mfa_required(user: User) -> bool:
     """Whether the person must log in with a second factor (an authenticator app or a security
-    key): finance staff, monitoring consultants and administrators (``is_staff`` or
+    key): finance staff, monitoring consultants, auditors and administrators (``is_staff`` or
     ``is_superuser``), and the holders of every role another app registers (commission members).
     NCO members and people without a role log in with a password. One query.
     """

@@ -23,6 +23,9 @@ class Roles:
 
     staff_of: list[Municipality] = field(default_factory=list)
     consultant_of: list[Municipality] = field(default_factory=list)
+    #: Read-only: one role per person and municipality, so never one of ``staff_of``. A template
+    #: hides what changes a municipality's work with ``municipality in roles.auditor_of``.
+    auditor_of: list[Municipality] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
     is_admin: bool = False
 
@@ -35,16 +38,27 @@ class Roles:
         return bool(self.consultant_of)
 
     @property
+    def is_auditor(self) -> bool:
+        return bool(self.auditor_of)
+
+    @property
     def is_nco_member(self) -> bool:
         return bool(self.organizations)
 
     @property
     def municipalities(self) -> list[Municipality]:
+        """Where the person reviews monitoring reports: as staff or consultant (auditors do not)."""
         return self.staff_of + [m for m in self.consultant_of if m not in self.staff_of]
 
     @property
     def has_role(self) -> bool:
-        return self.is_finance_staff or self.is_consultant or self.is_nco_member or self.is_admin
+        return (
+            self.is_finance_staff
+            or self.is_consultant
+            or self.is_auditor
+            or self.is_nco_member
+            or self.is_admin
+        )
 
 
 def user_roles(*, user: User) -> Roles:
@@ -61,11 +75,13 @@ def user_roles(*, user: User) -> Roles:
             pk__in=OrganizationMembership.objects.filter(user=user).values("organization")
         ).order_by("name")
     )
+    by_role = {
+        role: [m.municipality for m in memberships if m.role == role] for role in MunicipalityMembership.Role
+    }
     return Roles(
-        staff_of=[m.municipality for m in memberships if m.role == MunicipalityMembership.Role.STAFF],
-        consultant_of=[
-            m.municipality for m in memberships if m.role == MunicipalityMembership.Role.CONSULTANT
-        ],
+        staff_of=by_role[MunicipalityMembership.Role.STAFF],
+        consultant_of=by_role[MunicipalityMembership.Role.CONSULTANT],
+        auditor_of=by_role[MunicipalityMembership.Role.AUDITOR],
         organizations=organizations,
         is_admin=user.is_staff,
     )

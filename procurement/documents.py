@@ -32,7 +32,7 @@ announcement = DocumentKind(
     template="procurement/pdf/announcement.html",
     context=_context,
     can_view=permissions.can_view_competition,
-    can_request=permissions.can_manage_competition,
+    can_request=permissions.can_read_competition,
     filename=lambda competition: f"announcement-{competition.reference}.pdf",
     public=True,
 )
@@ -92,6 +92,6 @@ protocol = DocumentKind(
     template="procurement/pdf/protocol.html",
     context=_protocol_context,
     can_view=permissions.can_view_protocol,
-    can_request=permissions.can_manage_competition,
+    can_request=permissions.can_read_competition,
     filename=lambda competition: f"protocol-{competition.reference}.pdf",
 )

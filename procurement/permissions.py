@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Municipality, Organization, User
-from organizations.permissions import acts_for_own_organization, is_finance_staff
+from organizations.permissions import acts_for_own_organization, is_finance_staff, reads_municipality
 from procurement import selectors
 from procurement.models import (
     Application,
@@ -38,8 +38,20 @@ def can_manage_municipality(user: User, municipality: Municipality) -> bool:
     return is_finance_staff(user, municipality)
 
 
+def can_read_municipality(user: User, municipality: Municipality) -> bool:
+    """Read the staff's pages of the municipality (its competitions, drafts and priority issues
+    included, its applications once unsealed): its finance staff and its auditors."""
+    return reads_municipality(user, municipality)
+
+
 def can_manage_competition(user: User, competition: Competition) -> bool:
     return is_finance_staff(user, competition.municipality)
+
+
+def can_read_competition(user: User, competition: Competition) -> bool:
+    """Read what its staff read of it (under the same seals), and ask for its documents: its
+    municipality's finance staff and auditors."""
+    return can_read_municipality(user, competition.municipality)
 
 
 def can_manage_priority_issue(user: User, issue: PriorityIssue) -> bool:
@@ -47,8 +59,9 @@ def can_manage_priority_issue(user: User, issue: PriorityIssue) -> bool:
 
 
 def can_view_competition(user: User, competition: Competition) -> bool:
-    """Everyone sees a competition once published; its drafts only its municipality's staff."""
-    return not competition.is_draft or can_manage_competition(user, competition)
+    """Everyone sees a competition once published; its drafts only its municipality's staff and
+    auditors."""
+    return not competition.is_draft or can_read_competition(user, competition)
 
 
 def _accepting(competition: Competition, at: datetime.datetime | None, reason: str) -> Answer:
@@ -296,8 +309,9 @@ def _by_organization(
 
 
 def can_follow_evaluation(user: User, competition: Competition) -> Answer:
-    """Progress of the scoring (who has scored what, no numbers): the commission and the staff."""
-    return answer(can_manage_competition(user, competition) or commission_seat(user, competition) is not None)
+    """Progress of the scoring (who has scored what, no numbers): the commission, the staff and
+    the auditors."""
+    return answer(can_read_competition(user, competition) or commission_seat(user, competition) is not None)
 
 
 def can_declare(
@@ -366,9 +380,9 @@ def can_see_scores(
     *,
     seat: CommissionMember | None = None,
 ) -> Answer:
-    """Blind scoring: the ranking and the members' scores are seen by the competition's staff, and by
-    a member once their own sheets are all in (or the competition is completed)."""
-    if can_manage_competition(user, competition):
+    """Blind scoring: the ranking and the members' scores are seen by the competition's staff and
+    auditors, and by a member once their own sheets are all in (or the competition is completed)."""
+    if can_read_competition(user, competition):
         return ALLOWED
     seat = seat or commission_seat(user, competition)
     if seat is None:

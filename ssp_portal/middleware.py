@@ -28,7 +28,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from organizations.permissions import is_consultant, is_finance_staff
+from organizations.permissions import is_auditor, is_consultant, is_finance_staff
 from procurement.permissions import is_commission_member
 from ssp_portal import errors
 from ssp_portal.addresses import has_control_characters
@@ -93,13 +93,15 @@ LAST_REQUEST_RESOLUTION = 60
 
 
 def times_out_when_idle(user) -> bool:
-    """Finance staff, commission members, consultants and administrators: whoever can change or
-    see what others may not. NCO members (and people with no role) keep the session length."""
+    """Finance staff, commission members, consultants, auditors and administrators: whoever can
+    change or see what others may not. NCO members (and people with no role) keep the session
+    length."""
     return (
         user.is_staff
         or user.is_superuser
         or is_finance_staff(user)
         or is_consultant(user)
+        or is_auditor(user)
         or is_commission_member(user)
     )
 

@@ -75,7 +75,21 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             for municipality in roles.staff_of
         ]
+    context["auditor_panels"] = _auditor_panels(roles.auditor_of)
     return render(request, "home.html", context)
+
+
+def _auditor_panels(municipalities: list) -> list[tuple]:
+    """An auditor's way into each municipality they audit: its competitions by state and its
+    latest events (two queries each), as the staff's panel shows them, without the actions."""
+    return [
+        (
+            municipality,
+            procurement_selectors.competition_state_counts(municipality=municipality),
+            audit_scope_timeline(scope=municipality, limit=5),
+        )
+        for municipality in municipalities
+    ]
 
 
 def _database_state() -> str:

@@ -1,8 +1,9 @@
 """Every monitoring URL for every persona.
 
 The project's organization writes reports; the municipality's consultants and finance staff
-review them; finance staff manage the agreement; everyone else, other organizations included,
-gets 404 for the project, its reports and their files.
+review them; finance staff manage the agreement; the municipality's auditor reads all of it and
+changes nothing (403); everyone else, other organizations included, gets 404 for the project, its
+reports and their files.
 """
 
 from __future__ import annotations
@@ -88,27 +89,28 @@ def visits(monitored: Monitored) -> list:
     return list(monitored.project.site_visits.values_list("pk", "visited_on", "findings"))
 
 
-VIEWERS = only({"finance_staff": 200, "consultant": 200, "nco_member": 200, "admin_user": 200}, others=404)
+VIEWERS = only(
+    {"finance_staff": 200, "consultant": 200, "auditor": 200, "nco_member": 200, "admin_user": 200},
+    others=404,
+)
+# The municipality's lists: its finance staff and its auditor.
+READERS = only({"finance_staff": 200, "auditor": 200}, others=404)
+# Who sees the project but changes nothing of it here (a state change, a payment, a set-up).
+SEES = {"consultant": 403, "auditor": 403, "nco_member": 403, "admin_user": 403}
 
 
 def managers(status: int) -> dict[str, int | str]:
     """Finance staff of the municipality; others who see the project 403; the rest 404."""
-    return only(
-        {"finance_staff": status, "consultant": 403, "nco_member": 403, "admin_user": 403}, others=404
-    )
+    return only({**SEES, "finance_staff": status}, others=404)
 
 
 def writers(status: int) -> dict[str, int | str]:
-    """The project's organization; reviewers and the administrator 403; the rest 404."""
-    return only(
-        {"nco_member": status, "finance_staff": 403, "consultant": 403, "admin_user": 403}, others=404
-    )
+    """The project's organization; reviewers, the auditor and the administrator 403; the rest 404."""
+    return only({**SEES, "finance_staff": 403, "nco_member": status}, others=404)
 
 
 def reviewers(status: int) -> dict[str, int | str]:
-    return only(
-        {"finance_staff": status, "consultant": status, "nco_member": 403, "admin_user": 403}, others=404
-    )
+    return only({**SEES, "finance_staff": status, "consultant": status}, others=404)
 
 
 def management(prefix: str, rows: int) -> dict[str, str]:
@@ -134,12 +136,8 @@ def draft(monitored: Monitored) -> dict:
 
 
 ROWS: dict[str, Row] = {
-    "monitoring:municipality-projects": Row(
-        "get", lambda w: [w.municipality.slug], only({"finance_staff": 200}, others=404)
-    ),
-    "monitoring:municipality-tranches": Row(
-        "get", lambda w: [w.municipality.slug], only({"finance_staff": 200}, others=404)
-    ),
+    "monitoring:municipality-projects": Row("get", lambda w: [w.municipality.slug], READERS),
+    "monitoring:municipality-tranches": Row("get", lambda w: [w.municipality.slug], READERS),
     "monitoring:contract": Row(
         "post",
         lambda w: [w.award.pk],
@@ -260,12 +258,12 @@ ROWS: dict[str, Row] = {
     "monitoring:visit-create": Row(
         "get",
         lambda w: [w.project.pk],
-        only({"finance_staff": 200, "consultant": 200, "nco_member": 403, "admin_user": 403}, others=404),
+        only({**SEES, "finance_staff": 200, "consultant": 200}, others=404),
     ),
     "monitoring:visit-create[post]": Row(
         "post",
         lambda w: [w.project.pk],
-        only({"finance_staff": 302, "consultant": 302, "nco_member": 403, "admin_user": 403}, others=404),
+        only({**SEES, "finance_staff": 302, "consultant": 302}, others=404),
         data=lambda w: {
             "visited_on": "2026-11-20",
             "visitors": "A. Consultant",
@@ -310,7 +308,7 @@ ROWS: dict[str, Row] = {
     "monitoring:report-save[submitted]": Row(
         "post",
         lambda w: [w.submitted.pk],
-        only({"nco_member": 400, "finance_staff": 403, "consultant": 403, "admin_user": 403}, others=404),
+        only({**SEES, "nco_member": 400, "finance_staff": 403}, others=404),
         data=draft,
         snapshot=reports,
     ),
@@ -335,16 +333,22 @@ ROWS: dict[str, Row] = {
         only({"finance_staff": 200, "other_staff": 200, "consultant": 200}, others=403),
     ),
     "monitoring:reports-due": Row("get", lambda w: [], signed_in(200)),
-    # The generated PDFs: whoever sees the report or project may ask for one.
+    # The generated PDFs: whoever sees the report or project may ask for one (a rendering is a read).
     f"documents:request[{REPORT}]": Row(
         "post",
         lambda w: [REPORT, w.submitted.pk],
-        {**VIEWERS, **dict.fromkeys(("finance_staff", "consultant", "nco_member", "admin_user"), 302)},
+        {
+            **VIEWERS,
+            **dict.fromkeys(("finance_staff", "consultant", "auditor", "nco_member", "admin_user"), 302),
+        },
     ),
     f"documents:request[{SUMMARY}]": Row(
         "post",
         lambda w: [SUMMARY, w.project.pk],
-        {**VIEWERS, **dict.fromkeys(("finance_staff", "consultant", "nco_member", "admin_user"), 302)},
+        {
+            **VIEWERS,
+            **dict.fromkeys(("finance_staff", "consultant", "auditor", "nco_member", "admin_user"), 302),
+        },
     ),
 }
 

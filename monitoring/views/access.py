@@ -3,6 +3,10 @@
 Every monitoring view finds its object here: what the person may not see at all is 404 (another
 organization's project, an award of another municipality), what they may see but not do is 403.
 The rules themselves are :mod:`monitoring.permissions`; these helpers only apply them to a request.
+
+The municipality's auditors read what its finance staff read (``read_municipality``, and the
+projects and reports ``Project.objects.visible_to`` shows them); every helper that leads to a
+change asks a rule of the staff, the consultants or the organization, never the auditors.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ def _found(found: T | None, shown: bool = True) -> T:
     return found
 
 
-def contracting_municipality(request: HttpRequest, slug: str) -> Municipality:
-    """The municipality's finance staff only; to everyone else it is 404."""
+def read_municipality(request: HttpRequest, slug: str) -> Municipality:
+    """The municipality's lists of projects and tranches, to read: its finance staff and its
+    auditors; to everyone else it is 404."""
     municipality = get_object_or_404(Municipality, slug=slug, is_active=True)
-    return _found(municipality, permissions.can_contract(request.user, municipality))
+    return _found(municipality, permissions.can_read_municipality(request.user, municipality))
 
 
 def contracted_award(request: HttpRequest, pk: int) -> Award:

@@ -81,7 +81,7 @@ def _projects_page(
 @require_GET
 def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
     """The municipality's projects with their spending; as a file with ``?export=csv|xlsx``."""
-    municipality = access.contracting_municipality(request, slug)
+    municipality = access.read_municipality(request, slug)
     if fmt := exports.requested(request):
         listed = _projects_filter(request, municipality).qs
         return monitoring_exports.projects_file(listed, fmt=fmt, municipality=municipality)
@@ -92,7 +92,7 @@ def municipality_projects(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def municipality_tranches(request: HttpRequest, slug: str) -> HttpResponse:
     """The municipality's tranches, the ones still to pay first; as a file with ``?export=``."""
-    municipality = access.contracting_municipality(request, slug)
+    municipality = access.read_municipality(request, slug)
     listed = TrancheFilter(
         request.GET, queryset=selectors.tranches_of_municipality(municipality=municipality)
     )

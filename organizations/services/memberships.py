@@ -347,7 +347,7 @@ def organization_member_remove(
 def municipality_membership_add(
     *, municipality: Municipality, user: User, role: str, position: str = "", by: User | None = None
 ) -> MunicipalityMembership:
-    """Appoint finance staff or a consultant (the administrator does this)."""
+    """Appoint finance staff, a consultant or an auditor (the administrator does this)."""
     with transaction.atomic():
         existing = MunicipalityMembership.objects.filter(user=user, municipality=municipality).first()
         if existing is not None and existing.role != role:

@@ -51,6 +51,8 @@ ORG_VISIBLE = {
     "finance_staff": 200,
     "other_staff": 200,
     "consultant": 404,
+    # A municipality's auditor reads its work, not the profiles of the country's organizations.
+    "auditor": 404,
     "admin_user": 200,
 }
 MEMBERS_ONLY = {
@@ -61,6 +63,7 @@ MEMBERS_ONLY = {
     "finance_staff": 403,
     "other_staff": 403,
     "consultant": 404,
+    "auditor": 404,
     "admin_user": 403,
 }
 REVIEWERS_ONLY = {
@@ -108,7 +111,14 @@ ROWS: dict[str, Row] = {
     "organizations:second-factor-postpone": Row(
         "post",
         lambda w: [],
-        {**signed_in(403), "finance_staff": 302, "other_staff": 302, "consultant": 302, "admin_user": 302},
+        {
+            **signed_in(403),
+            "finance_staff": 302,
+            "other_staff": 302,
+            "consultant": 302,
+            "auditor": 302,
+            "admin_user": 302,
+        },
         snapshot=postponements,
     ),
     "organizations:organization-register": Row("get", lambda w: [], signed_in(200)),
@@ -245,7 +255,7 @@ ROWS: dict[str, Row] = {
     "organizations:municipality-detail": Row(
         "get",
         lambda w: [w.municipality.slug],
-        {**everyone(404), "anonymous": LOGIN, "finance_staff": 200, "consultant": 200},
+        {**everyone(404), "anonymous": LOGIN, "finance_staff": 200, "consultant": 200, "auditor": 200},
     ),
     "documents:request": Row(
         "post",

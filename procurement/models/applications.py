@@ -88,8 +88,9 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user) -> ApplicationQuerySet:
         """The applications whose content a person may see.
 
-        The organization's members, always. After the deadline, the finance staff of the
-        competition's municipality and administrators, for applications that were submitted.
+        The organization's members, always. After the deadline, the finance staff and the
+        auditors of the competition's municipality and administrators, for applications that
+        were submitted.
         Before the deadline, no one else: the content is sealed.
         """
         if not user.is_authenticated or not user.is_active:
@@ -102,8 +103,8 @@ class ApplicationQuerySet(models.QuerySet):
         if user.is_superuser:
             others = Q()
         else:
-            staff_of = user.municipality_memberships.staff().values("municipality")
-            others = Q(competition__municipality__in=staff_of)
+            reads = user.municipality_memberships.readers().values("municipality")
+            others = Q(competition__municipality__in=reads)
         # The commission: once a member has signed the declaration, the eligible applications of
         # organizations they are not conflicted with.
         declared_in = Competition.objects.filter(commission__user=user, commission__declaration__isnull=False)

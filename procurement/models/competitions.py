@@ -109,10 +109,11 @@ class CompetitionQuerySet(models.QuerySet):
         return self.exclude(state=Competition.State.DRAFT)
 
     def visible_to(self, user) -> CompetitionQuerySet:
-        """What a person may see: every competition but drafts, and the drafts of their municipality."""
+        """What a person may see: every competition but drafts, and the drafts of the municipality
+        whose finance staff or auditor they are."""
         if user.is_authenticated and user.is_active:
-            staff_of = user.municipality_memberships.staff().values("municipality")
-            return self.filter(~Q(state=Competition.State.DRAFT) | Q(municipality__in=staff_of))
+            reads = user.municipality_memberships.readers().values("municipality")
+            return self.filter(~Q(state=Competition.State.DRAFT) | Q(municipality__in=reads))
         return self.public()
 
     def open_for_submissions(self, now: datetime.datetime | None = None) -> CompetitionQuerySet:

@@ -107,19 +107,24 @@ def amendment_token(stages: Stages) -> str:
     )
 
 
-STAFF_ONLY_404 = only({"finance_staff": 200}, others=404)  # drafts and the staff's own pages
+# The municipality's auditor reads its staff's pages and drafts; every form and change refuses them
+# (403: they see what they may not change), as it refuses others who see a public object.
+READERS_404 = only({"finance_staff": 200, "auditor": 200}, others=404)  # the staff's pages, to read
+STAFF_ONLY_404 = only({"finance_staff": 200, "auditor": 403}, others=404)  # forms on drafts and staff's pages
 STAFF_ONLY_403 = only({"finance_staff": 200}, others=403)  # public objects others may see but not change
-ACT_404 = only({"finance_staff": 302}, others=404)
+ACT_404 = only({"finance_staff": 302, "auditor": 403}, others=404)
 ACT_403 = only({"finance_staff": 302}, others=403)
 
 ROWS: dict[str, Row] = {
     "procurement:competition-list": Row("get", lambda w: [], everyone(200)),
     "procurement:competition-detail[open]": Row("get", lambda w: [w.open.reference], everyone(200)),
     "procurement:competition-detail[draft]": Row(
-        "get", lambda w: [w.draft.reference], only({"finance_staff": 200}, others=404, anonymous=404)
+        "get",
+        lambda w: [w.draft.reference],
+        only({"finance_staff": 200, "auditor": 200}, others=404, anonymous=404),
     ),
     "procurement:priority-issue-list": Row("get", lambda w: [], everyone(200)),
-    "procurement:staff-competitions": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:staff-competitions": Row("get", lambda w: [w.municipality.slug], READERS_404),
     "procurement:competition-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
     "procurement:competition-create[post]": Row(
         "post", lambda w: [w.municipality.slug], ACT_404, data=new_competition, snapshot=snapshot
@@ -201,7 +206,7 @@ ROWS: dict[str, Row] = {
         data=lambda w: {**amendment_post(w), "confirm": amendment_token(w)},
         snapshot=snapshot,
     ),
-    "procurement:priority-issue-manage": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
+    "procurement:priority-issue-manage": Row("get", lambda w: [w.municipality.slug], READERS_404),
     "procurement:priority-issue-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),
     "procurement:priority-issue-edit[draft]": Row("get", lambda w: [w.draft_issue.pk], STAFF_ONLY_404),
     "procurement:priority-issue-edit[approved]": Row("get", lambda w: [w.approved_issue.pk], STAFF_ONLY_403),

@@ -1,8 +1,9 @@
 """Sealing: every application URL for every role, before the deadline and after it.
 
 Before the deadline only the organization's members see anything of its application: not
-finance staff, not the commission, not the administrator. After it, the municipality's finance
-staff (and administrators) see submitted applications; members of other organizations never do.
+finance staff, not the municipality's auditor, not the commission, not the administrator. After
+it, the municipality's finance staff and auditor (and administrators) see submitted applications;
+members of other organizations never do. The auditor screens nothing.
 """
 
 from __future__ import annotations
@@ -54,8 +55,12 @@ def snapshot(applications: Applications) -> tuple:
 
 MEMBER_ONLY = only({"nco_member": 200}, others=404)
 MEMBER_ACTS = only({"nco_member": 302}, others=404)
-UNSEALED_READERS = only({"nco_member": 200, "finance_staff": 200, "admin_user": 200}, others=404)
-SCREENERS = only({"finance_staff": 200, "nco_member": 403, "admin_user": 403}, others=404)
+UNSEALED_READERS = only(
+    {"nco_member": 200, "finance_staff": 200, "auditor": 200, "admin_user": 200}, others=404
+)
+SCREENERS = only({"finance_staff": 200, "nco_member": 403, "auditor": 403, "admin_user": 403}, others=404)
+# The competition's list of applications: counts only while sealed, to its staff and auditor.
+LISTED = only({"finance_staff": 200, "auditor": 200}, others=403)
 
 
 def section_post(applications: Applications) -> dict:
@@ -147,7 +152,7 @@ ROWS: dict[str, Row] = {
         "get", lambda w: [w.sealed.pk], only({"nco_member": 403}, others=404)
     ),
     "procurement:competition-applications[sealed]": Row(
-        "get", lambda w: [w.open_competition.reference], only({"finance_staff": 200}, others=403)
+        "get", lambda w: [w.open_competition.reference], LISTED
     ),
     "procurement:application-start": Row(
         "post", lambda w: [w.open_competition.reference], signed_in(302), snapshot=None
@@ -174,7 +179,7 @@ ROWS: dict[str, Row] = {
         snapshot=snapshot,
     ),
     "procurement:competition-applications[unsealed]": Row(
-        "get", lambda w: [w.closed_competition.reference], only({"finance_staff": 200}, others=403)
+        "get", lambda w: [w.closed_competition.reference], LISTED
     ),
 }
 
@@ -246,12 +251,13 @@ def test_access(key, persona, applications, client_for, request, django_capture_
 
 @pytest.mark.django_db
 def test_sealed_content_appears_nowhere_for_staff_and_the_commission(
-    applications, finance_staff, client_for, request
+    applications, finance_staff, auditor, client_for, request
 ):
-    """No page a finance officer or a commission member can open shows a sealed application's words."""
+    """No page a finance officer, the auditor or a commission member can open shows a sealed
+    application's words."""
     secret = "Warm winter"  # the project title of every one of these applications
     member = applications.commission_member_user
-    for user in (finance_staff, member):
+    for user in (finance_staff, auditor, member):
         client = client_for(user)
         for url in (
             reverse("procurement:competition-detail", args=[applications.open_competition.reference]),

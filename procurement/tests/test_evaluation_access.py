@@ -77,11 +77,19 @@ def sheets_snapshot(evaluation_under_way) -> tuple:
 
 COMMISSION = {"chair": 200, "declared_member": 200, "conflicted_member": 200, "undeclared_member": 200}
 A_READERS = only(
-    {"finance_staff": 200, "admin_user": 200, "nco_member": 200, "chair": 200, "declared_member": 200},
+    {
+        "finance_staff": 200,
+        "auditor": 200,
+        "admin_user": 200,
+        "nco_member": 200,
+        "chair": 200,
+        "declared_member": 200,
+    },
     others=404,
 )
 A_SCORERS = only({"chair": 200, "declared_member": 200}, others=404)
-FOLLOWERS = only({"finance_staff": 200, **COMMISSION}, others=403)
+# The municipality's auditor reads what its staff read of the evaluation, and decides nothing.
+FOLLOWERS = only({"finance_staff": 200, "auditor": 200, **COMMISSION}, others=403)
 
 ROWS: dict[str, Row] = {
     # Organization A, with which the conflicted member declared a conflict.
@@ -95,7 +103,7 @@ ROWS: dict[str, Row] = {
     "procurement:score-sheet[conflict]": Row(
         "get",
         lambda w: [w.applications[0].pk],
-        {**A_SCORERS, "nco_member": 403, "finance_staff": 403, "admin_user": 403},
+        {**A_SCORERS, "nco_member": 403, "finance_staff": 403, "auditor": 403, "admin_user": 403},
     ),
     "procurement:score-sheet[conflict-post]": Row(
         "post",
@@ -106,6 +114,7 @@ ROWS: dict[str, Row] = {
             "declared_member": 302,
             "nco_member": 403,
             "finance_staff": 403,
+            "auditor": 403,
             "admin_user": 403,
         },
         data=lambda w: {f"score_{w.criteria[0].pk}": "5", f"score_{w.criteria[1].pk}": "5", "submit": "1"},
@@ -128,6 +137,7 @@ ROWS: dict[str, Row] = {
         only(
             {
                 "finance_staff": 200,
+                "auditor": 200,
                 "chair": 302,
                 "declared_member": 302,
                 "conflicted_member": 302,
@@ -137,7 +147,7 @@ ROWS: dict[str, Row] = {
         ),
     ),
     "procurement:awards": Row(
-        "get", lambda w: [w.competition.reference], only({"finance_staff": 200}, others=403)
+        "get", lambda w: [w.competition.reference], only({"finance_staff": 200, "auditor": 200}, others=403)
     ),
     "procurement:award-grant": Row(
         "get",
@@ -146,6 +156,7 @@ ROWS: dict[str, Row] = {
             {
                 "finance_staff": 200,
                 "nco_member": 404,
+                "auditor": 403,
                 "admin_user": 403,
                 "chair": 403,
                 "declared_member": 403,
@@ -162,6 +173,7 @@ ROWS: dict[str, Row] = {
             {
                 "finance_staff": 400,
                 "nco_member": 404,
+                "auditor": 403,
                 "admin_user": 403,
                 "chair": 403,
                 "declared_member": 403,
@@ -182,6 +194,7 @@ ROWS: dict[str, Row] = {
         only({"finance_staff": 302}, others=404),
         snapshot=sheets_snapshot,
     ),
+    # The auditor takes nothing back and reopens nothing: 404, as to staff of another municipality.
     # The sheet is the chair's own: someone else reopens it (the competition's staff), not its author.
     "procurement:sheet-reopen": Row("get", lambda w: [w.sheet.pk], only({"finance_staff": 200}, others=404)),
     "procurement:sheet-reopen[post]": Row(

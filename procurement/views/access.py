@@ -3,6 +3,10 @@
 Every procurement view finds its object here: what the person may not see at all is 404 (a sealed
 application, a draft competition), what they may see but not change is 403. The rules themselves are
 :mod:`procurement.permissions`; these helpers only apply them to a request.
+
+Reads and writes are apart: a ``read_…`` helper lets in the municipality's finance staff and its
+auditors (who read what the staff read and change nothing), a ``managed_…`` one its finance staff
+alone. A page with a form, and every POST, finds its object with a ``managed_…`` helper.
 """
 
 from __future__ import annotations
@@ -31,15 +35,33 @@ def managed_competition(request: HttpRequest, reference: str) -> Competition:
     return competition
 
 
-def managed_municipality(request: HttpRequest, slug: str) -> Municipality:
+def read_competition(request: HttpRequest, reference: str) -> Competition:
+    """Its municipality's staff and auditors: others who can see it get 403, a draft is 404 to them."""
+    competition = visible_competition(request, reference)
+    if not permissions.can_read_competition(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def read_municipality(request: HttpRequest, slug: str) -> Municipality:
+    """The staff's pages of a municipality, to read: its staff and auditors; 404 to everyone else."""
     municipality = get_object_or_404(Municipality, slug=slug, is_active=True)
-    if not permissions.can_manage_municipality(request.user, municipality):
+    if not permissions.can_read_municipality(request.user, municipality):
         raise Http404
     return municipality
 
 
+def managed_municipality(request: HttpRequest, slug: str) -> Municipality:
+    """Its staff only: its auditors, who read its pages, get 403; everyone else 404."""
+    municipality = read_municipality(request, slug)
+    if not permissions.can_manage_municipality(request.user, municipality):
+        raise PermissionDenied
+    return municipality
+
+
 def followed_competition(request: HttpRequest, reference: str) -> Competition:
-    """The commission and the municipality's staff; others get 404 for a draft, 403 otherwise."""
+    """The commission and the municipality's staff and auditors; others get 404 for a draft, 403
+    otherwise."""
     competition = visible_competition(request, reference)
     if not permissions.can_follow_evaluation(request.user, competition):
         raise PermissionDenied
@@ -47,11 +69,12 @@ def followed_competition(request: HttpRequest, reference: str) -> Competition:
 
 
 def managed_priority_issue(request: HttpRequest, pk: int) -> PriorityIssue:
-    """Drafts are their municipality's staff's alone (404 to others); approved ones are public (403)."""
+    """Its municipality's staff. Drafts are 404 to others but its auditors, who read them (403);
+    approved ones are public (403)."""
     issue = get_object_or_404(PriorityIssue.objects.select_related("municipality"), pk=pk)
     if permissions.can_manage_priority_issue(request.user, issue):
         return issue
-    if issue.is_approved:
+    if issue.is_approved or permissions.can_read_municipality(request.user, issue.municipality):
         raise PermissionDenied
     raise Http404
 

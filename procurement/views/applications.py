@@ -482,7 +482,7 @@ def receipt_verify(request: HttpRequest) -> HttpResponse:
 def competition_applications(request: HttpRequest, reference: str) -> HttpResponse:
     """The applications of a competition, for its staff: their numbers alone while sealed; as a
     file with ``?export=csv|xlsx``, the same."""
-    competition = access.managed_competition(request, reference)
+    competition = access.read_competition(request, reference)
     sealed = competition.is_sealed
     counts = selectors.application_counts(competition=competition)
     context: dict[str, Any] = {"competition": competition, "counts": counts, "sealed": sealed}

@@ -93,9 +93,12 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
         results = selectors.public_results(competition=competition)
         return procurement_exports.results_file(competition, results, fmt=fmt)
     manager = permissions.can_manage_competition(request.user, competition)
+    # Its auditors read what its staff read, without the actions.
+    reader = manager or permissions.can_read_competition(request.user, competition)
     context: dict[str, Any] = {
         "competition": competition,
         "manager": manager,
+        "reader": reader,
         "followed": selectors.followed(
             user=request.user,
             municipality=competition.municipality,
@@ -114,12 +117,13 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "receipts": selectors.receipt_ledger(competition=competition),
         **_next_step(request, competition, manager),
     }
+    if reader:
+        context["events"] = audit_timeline(target=competition)
+        context["application_counts"] = selectors.application_counts(competition=competition)
     if manager:
         context["checklist"] = (
             publish_checklist(competition, at=timezone.now()) if competition.is_draft else None
         )
-        context["events"] = audit_timeline(target=competition)
-        context["application_counts"] = selectors.application_counts(competition=competition)
         context["actions"] = permissions.competition_actions(competition)
     return render(request, "procurement/competition_detail.html", context)
 
@@ -130,7 +134,7 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def staff_competitions(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access.managed_municipality(request, slug)
+    municipality = access.read_municipality(request, slug)
     filterset = StaffCompetitionFilter(
         request.GET or None,
         queryset=selectors.competition_for_staff(municipality=municipality),

@@ -242,7 +242,7 @@ def ranking(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def awards(request: HttpRequest, reference: str) -> HttpResponse:
-    competition = access.managed_competition(request, reference)
+    competition = access.read_competition(request, reference)
     rows = selectors.ranking(competition=competition)
     if fmt := exports.requested(request):
         return procurement_exports.awards_file(competition, rows, fmt=fmt)

@@ -28,7 +28,7 @@ def priority_issue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def priority_issue_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = access.managed_municipality(request, slug)
+    municipality = access.read_municipality(request, slug)
     return render(
         request,
         "procurement/priority_issue_manage.html",

@@ -22,6 +22,7 @@ PERSONAS = [
     "finance_staff",
     "other_staff",
     "consultant",
+    "auditor",  # of the municipality the matrix's objects belong to: reads, changes nothing
     "admin_user",
 ]
 

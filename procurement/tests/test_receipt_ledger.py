@@ -9,6 +9,7 @@ import datetime
 import io
 import time
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
@@ -77,6 +78,11 @@ def test_after_the_deadline_every_receipt_is_listed_with_its_digest(client, comp
     local = timezone.localtime(applications[0].submitted_at, competition.zone)
     first = next(row for row in rows if row["Receipt number"] == applications[0].receipt_number)
     assert first["Received at"] == local.isoformat(timespec="seconds")
+
+    xlsx = client.get(receipts_url(competition, "xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert numbers == {a.receipt_number for a in applications}
 
 
 def test_before_the_deadline_nothing_reveals_a_receipt(client, competition, applications):

@@ -251,20 +251,6 @@ def amendment_recipients(*, competition: Competition) -> list[Recipient]:
     return [Recipient(user=user, organizations=tuple(organizations[pk])) for pk, user in people.items()]
 
 
-def receipt_ledger(*, competition: Competition) -> list[dict]:
-    """After the deadline, the receipts of the applications that count: number, time, digest; no content.
-
-    Empty while the applications are sealed (one query, or none).
-    """
-    if competition.is_sealed:
-        return []
-    return list(
-        Application.objects.filter(competition=competition, state__in=SUBMITTED_STATES)
-        .order_by("receipt_number")
-        .values("receipt_number", "submitted_at", "digest")
-    )
-
-
 def competitions_open(*, limit: int = 6) -> list[Competition]:
     """Competitions accepting proposals now, the nearest deadline first."""
     return list(

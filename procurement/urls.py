@@ -16,6 +16,11 @@ urlpatterns = [
     # Public
     path("competitions/", competitions.competition_list, name="competition-list"),
     path("competitions/<str:reference>/", competitions.competition_detail, name="competition-detail"),
+    path(
+        "competitions/<str:reference>/receipts/",
+        competitions.competition_receipts,
+        name="competition-receipts",
+    ),
     path("priority-issues/", priority_issues.priority_issue_list, name="priority-issue-list"),
     # Finance staff
     path(

@@ -8,6 +8,10 @@ cookie) and the *public generation*. Every service that changes what a public pa
 kept page is left behind at once (they expire by themselves, ``SSP_PUBLIC_CACHE_SECONDS``, which
 also bounds how long a change made outside the services, in the admin, takes to show).
 
+A page that changes by itself at a known moment, with nothing written (a competition's page at
+its deadline: it closes and shows the receipt ledger), says so with ``changes_at``: it is kept
+until that moment at most, and rendered afresh after.
+
 What a kept page must not carry from the visit that rendered it:
 
 - the CSRF token (the language switch posts with one): the page is rendered with a placeholder
@@ -38,6 +42,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,6 +65,7 @@ GENERATION_KEY = "public-pages:generation"
 # What a page kept in the cache has where its CSRF token goes; each answer puts its own there.
 CSRF_PLACEHOLDER = "public-page-csrf-token"
 _RENDERING = "_public_page_rendering"
+_CHANGES_AT = "_public_page_changes_at"
 
 View = Callable[..., HttpResponse]
 
@@ -142,6 +148,12 @@ def _render(view: View, request: HttpRequest, args: Any, kwargs: Any) -> HttpRes
         setattr(request, _RENDERING, False)
 
 
+def changes_at(response: HttpResponse, moment: datetime.datetime) -> HttpResponse:
+    """The page changes by itself at ``moment``, with nothing written: it is kept until then at most."""
+    setattr(response, _CHANGES_AT, moment.timestamp())
+    return response
+
+
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         response.status_code == 200
@@ -157,7 +169,15 @@ def _entry(response: HttpResponse) -> dict[str, Any]:
         "content_type": response["Content-Type"],
         "digest": hashlib.sha256(response.content).hexdigest(),
         "kept_at": int(time.time()),
+        "until": getattr(response, _CHANGES_AT, None),
     }
+
+
+def _seconds_left(entry: dict[str, Any]) -> float:
+    """How long the kept page holds: the setting, or less when it changes by itself before."""
+    seconds = settings.SSP_PUBLIC_CACHE_SECONDS
+    until = entry.get("until")
+    return seconds if until is None else min(seconds, until - time.time())
 
 
 def _answer(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
@@ -185,8 +205,11 @@ def _cache_get(key: str) -> dict[str, Any] | None:
 
 
 def _cache_set(key: str, entry: dict[str, Any]) -> None:
+    seconds = _seconds_left(entry)
+    if seconds <= 0:
+        return
     try:
-        cache.set(key, entry, timeout=settings.SSP_PUBLIC_CACHE_SECONDS)
+        cache.set(key, entry, timeout=math.ceil(seconds))
     except Exception:
         logger.warning("Public page cache: cannot keep %s", key, exc_info=True)
 
@@ -200,6 +223,8 @@ def public_page(view: View) -> View:
             return view(request, *args, **kwargs)
         key = _key(request) if settings.SSP_PUBLIC_CACHE_SECONDS > 0 else None
         entry = _cache_get(key) if key else None
+        if entry is not None and _seconds_left(entry) <= 0:  # the cache's timeout is in whole seconds
+            entry = None
         if entry is None:
             response = _render(view, request, args, kwargs)
             if not _keepable(request, response):

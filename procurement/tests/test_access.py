@@ -123,6 +123,12 @@ ROWS: dict[str, Row] = {
         lambda w: [w.draft.reference],
         only({"finance_staff": 200, "auditor": 200}, others=404, anonymous=404),
     ),
+    "procurement:competition-receipts[past_deadline]": Row(
+        "get", lambda w: [w.past_deadline.reference], everyone(200), data=lambda w: {"export": "csv"}
+    ),
+    "procurement:competition-receipts[open]": Row(
+        "get", lambda w: [w.open.reference], everyone(404), data=lambda w: {"export": "csv"}
+    ),
     "procurement:priority-issue-list": Row("get", lambda w: [], everyone(200)),
     "procurement:staff-competitions": Row("get", lambda w: [w.municipality.slug], READERS_404),
     "procurement:competition-create": Row("get", lambda w: [w.municipality.slug], STAFF_ONLY_404),

@@ -111,33 +111,6 @@ def test_results_stand_above_the_description(client, municipality):
     assert page.index('data-testid="results"') < page.index("About the competition")
 
 
-def test_the_receipts_are_public_after_the_deadline_only(client, municipality, organization):
-    competition = CompetitionFactory(municipality=municipality, published=True, ready=True)
-    application = ApplicationFactory(competition=competition, organization=organization, submit=True)
-    ApplicationFactory(competition=competition)  # a draft has no receipt
-    page = client.get(competition.get_absolute_url()).content.decode()
-    assert application.digest not in page
-    assert 'data-testid="receipts"' not in page
-    assert f'href="{reverse("procurement:receipt-verify")}"' in page  # anyone may check a receipt
-
-    type(competition).objects.filter(pk=competition.pk).update(deadline=application.submitted_at)
-    page = client.get(competition.get_absolute_url()).content.decode()
-    ledger = page[page.index('data-testid="receipts"') :]
-    assert application.receipt_number in ledger and application.digest in ledger
-    assert application.summary not in page  # never the content
-    check = f"{reverse('procurement:receipt-verify')}?receipt_number={application.receipt_number}"
-    assert check in ledger.replace("%2F", "/")
-
-
-def test_withdrawn_applications_are_not_in_the_ledger(client, municipality, organization):
-    competition = CompetitionFactory(municipality=municipality, published=True, ready=True)
-    withdrawn = ApplicationFactory(competition=competition, organization=organization, withdrawn=True)
-    type(competition).objects.filter(pk=competition.pk).update(deadline=withdrawn.submitted_at)
-    page = client.get(competition.get_absolute_url()).content.decode()
-    assert withdrawn.receipt_number not in page
-    assert "No application was submitted by the deadline." in page
-
-
 def test_every_page_links_to_the_receipt_check_from_its_footer(client):
     page = client.get(reverse("procurement:competition-list")).content.decode()
     footer = page[page.index("<footer") :]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from procurement import exports as procurement_exports
-from procurement import permissions, rules, selectors
+from procurement import ledger, permissions, rules, selectors
 from procurement.filters import CompetitionFilter, StaffCompetitionFilter
 from procurement.forms import competitions as forms
 from procurement.models import Competition
@@ -27,7 +27,7 @@ from procurement.views import access
 from ssp_portal import exports, web
 from ssp_portal.audit.selectors import audit_scope_timeline, audit_timeline
 from ssp_portal.languages import STATE_LANGUAGES, text_in
-from ssp_portal.public_cache import public_page
+from ssp_portal.public_cache import changes_at, public_page
 
 PAGE_SIZE = 20
 
@@ -82,6 +82,15 @@ def _next_step(request: HttpRequest, competition: Competition, manager: bool) ->
     }
 
 
+def _receipts(competition: Competition) -> dict[str, Any]:
+    """The receipt ledger (``receipts`` is None while it is not public), with its files."""
+    return {
+        "receipts": ledger.receipt_ledger(competition=competition),
+        "receipts_named": ledger.names_public(competition),
+        "receipt_links": ledger.file_links(competition),
+    }
+
+
 @require_GET
 @public_page
 def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -114,7 +123,7 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 else []
             ),
         ],
-        "receipts": selectors.receipt_ledger(competition=competition),
+        **_receipts(competition),
         **_next_step(request, competition, manager),
     }
     if reader:
@@ -125,7 +134,27 @@ def competition_detail(request: HttpRequest, reference: str) -> HttpResponse:
             publish_checklist(competition, at=timezone.now()) if competition.is_draft else None
         )
         context["actions"] = permissions.competition_actions(competition)
-    return render(request, "procurement/competition_detail.html", context)
+    response = render(request, "procurement/competition_detail.html", context)
+    # At the deadline the page changes with nothing written: it closes, and shows the ledger.
+    return changes_at(response, competition.deadline) if competition.deadline > timezone.now() else response
+
+
+@require_GET
+def competition_receipts(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receipt ledger as a file (``?export=csv|xlsx``); without a format, the ledger on the
+    competition's page. Not found while the applications are sealed."""
+    competition = ledger.ledger_competition(user=request.user, reference=reference)
+    if competition is None:
+        raise Http404
+    fmt = exports.requested(request)
+    if not fmt:
+        return redirect(f"{competition.get_absolute_url()}#receipts")
+    return exports.response(
+        ledger.receipt_ledger(competition=competition) or [],
+        ledger.columns(competition),
+        fmt=fmt,
+        name=[_("Receipts"), competition.reference],
+    )
 
 
 # Staff --------------------------------------------------------------------------------------

@@ -136,3 +136,35 @@ def test_the_zip_is_downloaded_as_a_zip(awarded, auditor, client_for, on_commit)
     assert download["Content-Type"] == "application/zip"
     assert f"audit-{awarded.competition.reference}.zip" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"PK")
+
+
+@pytest.mark.parametrize("persona", ["other_staff", "nco_member", "consultant"])
+def test_others_are_refused_by_the_documents_urls_and_nothing_is_made(
+    awarded, finance_staff, persona, request, client_for, on_commit
+):
+    document = _bundle(awarded.competition, finance_staff, on_commit)
+    client = client_for(request.getfixturevalue(persona))
+    with on_commit():
+        asked = client.post(reverse("documents:request", args=[BUNDLE, awarded.competition.pk]))
+    assert asked.status_code == 404
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
+    assert client.get(reverse("documents:status", args=[document.pk])).status_code == 404
+    assert Document.objects.filter(kind=BUNDLE).count() == 1
+
+
+def test_anonymous_is_sent_to_log_in(awarded, finance_staff, client_for, on_commit):
+    document = _bundle(awarded.competition, finance_staff, on_commit)
+    response = client_for(None).get(reverse("documents:download", args=[document.pk]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_before_the_deadline_no_bundle_is_made_even_for_staff(municipality, finance_staff, client_for):
+    sealed = CompetitionFactory(municipality=municipality, published=True)
+    response = client_for(finance_staff).post(reverse("documents:request", args=[BUNDLE, sealed.pk]))
+    assert response.status_code == 404
+    assert not Document.objects.filter(kind=BUNDLE).exists()
+    assert (
+        b'data-testid="auditor-bundle"'
+        not in client_for(finance_staff).get(sealed.get_absolute_url()).content
+    )

@@ -9,3 +9,9 @@ class OpendataConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self) -> None:
+        from opendata.documents import bundle
+        from ssp_portal.documents.registry import register
+
+        register(bundle)

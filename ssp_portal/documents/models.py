@@ -32,7 +32,8 @@ class DocumentState(models.TextChoices):
 
 
 class Document(models.Model):
-    """A PDF rendered in the background from a template about one subject."""
+    """A file made in the background about one subject: a PDF from a template, or what its kind
+    builds (a zip)."""
 
     State = DocumentState
 
@@ -44,7 +45,7 @@ class Document(models.Model):
     language = models.CharField(_("language"), max_length=8)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     file = models.FileField(_("file"), upload_to=private_upload_to("documents"), blank=True)
-    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(

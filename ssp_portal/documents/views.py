@@ -122,8 +122,10 @@ def download_document(request: HttpRequest, pk: str) -> HttpResponse:
         return unchanged
     response = download_response(
         open_stored_file(document.file),
-        filename=download_filename(kind.filename(document.subject).removesuffix(".pdf"), extension="pdf"),
-        content_type="application/pdf",
+        filename=download_filename(
+            kind.filename(document.subject).removesuffix(f".{kind.extension}"), extension=kind.extension
+        ),
+        content_type=kind.content_type,
     )
     validators(response, etag=document.sha256, last_modified=document.finished_at)
     return response

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from opendata import views
 
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # OCDS 1.1.5 (opendata/ocds.py) and the page that explains the feeds.
+    path("open-data/", views.index, name="index"),
+    path("ocds/release-package.json", views.release_package, name="ocds-release-package"),
+    path("ocds/record-package.json", views.record_package, name="ocds-record-package"),
+    path("competitions/<str:reference>/ocds.json", views.competition_package, name="ocds-competition"),
+]

@@ -47,7 +47,9 @@ def package_validator() -> Draft4Validator:
     """The release package schema, its ``$ref`` to the release schema's URL read from the local file."""
     resource = Resource.from_contents(release_schema(), default_specification=DRAFT4)
     registry = Registry().with_resource(RELEASE_SCHEMA_URL, resource)
-    return Draft4Validator(_load("release-package-schema.json"), registry=registry, format_checker=_format_checker())
+    return Draft4Validator(
+        _load("release-package-schema.json"), registry=registry, format_checker=_format_checker()
+    )
 
 
 @functools.cache
@@ -56,7 +58,10 @@ def release_validator() -> Draft4Validator:
 
 
 def errors(validator: Draft4Validator, document: dict) -> list[str]:
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
 
 
 @functools.cache

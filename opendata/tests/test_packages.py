@@ -44,7 +44,11 @@ def release_feeds() -> list[str]:
 
 
 def releases_of_records(package: dict) -> list[dict]:
-    return [release for record in package["records"] for release in [*record["releases"], record["compiledRelease"]]]
+    return [
+        release
+        for record in package["records"]
+        for release in [*record["releases"], record["compiledRelease"]]
+    ]
 
 
 def assert_codelists_hold(releases: list[dict]) -> None:
@@ -123,7 +127,9 @@ def test_amounts_and_currencies_match_the_database(demo, client):
         assert Decimal(str(contracts[project.contract_number]["value"]["amount"])) == project.amount
         paid = PaymentTranche.objects.filter(project=project, paid_on__isnull=False)
         transactions = contracts[project.contract_number].get("implementation", {}).get("transactions", [])
-        assert sorted(Decimal(str(t["value"]["amount"])) for t in transactions) == sorted(t.amount for t in paid)
+        assert sorted(Decimal(str(t["value"]["amount"])) for t in transactions) == sorted(
+            t.amount for t in paid
+        )
     for value in _values(compiled):
         assert value["currency"] == "KGS"
 
@@ -138,7 +144,9 @@ def _values(document) -> list[dict]:
 
 
 def test_a_filter_by_year_holds_that_year_only(demo, client):
-    years = set(Competition.objects.filter(reference__in=published_references()).values_list("year", flat=True))
+    years = set(
+        Competition.objects.filter(reference__in=published_references()).values_list("year", flat=True)
+    )
     for year in years:
         releases = read(client.get(f"{RELEASES}?year={year}"))["releases"]
         expected = set(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from monitoring.tests.test_access import ROWS as MONITORING_ROWS
+from opendata.tests.test_access import ROWS as OPENDATA_ROWS
 from organizations.tests.test_access import ROWS as ORGANIZATION_ROWS
 from procurement.tests.test_access import ROWS as PROCUREMENT_ROWS
 from procurement.tests.test_application_access import ROWS as APPLICATION_ROWS
@@ -22,6 +23,7 @@ def test_every_url_has_an_access_row():
             *EVALUATION_ROWS,
             *MONITORING_ROWS,
             *AUDIT_ROWS,
+            *OPENDATA_ROWS,
         )
     }
     assert ours - covered == set(), "URLs without an access row"

@@ -30,6 +30,7 @@ name, tax number (``KG-INN``) and legal address.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -562,6 +563,7 @@ def implementation(
     tranches: list[PaymentTranche],
     reports: list[MonitoringReport],
     *,
+    organization: Organization,
     municipality: Municipality,
     at: datetime.datetime,
     language: str,
@@ -572,7 +574,7 @@ def implementation(
     zone = ZoneInfo(municipality.time_zone)
     paid = [t for t in tranches if t.paid_on and tranche_paid_at(t, project, zone) <= at]
     accepted = [r for r in reports if r.accepted_at and r.accepted_at <= at]
-    payer, payee = _buyer(municipality), _organization_reference(project.organization)
+    payer, payee = _buyer(municipality), _organization_reference(organization)
     section: dict[str, Any] = {
         "transactions": [
             {
@@ -602,7 +604,7 @@ def implementation(
 def _tranche_milestone(tranche: PaymentTranche, paid: bool, zone: ZoneInfo, language: str) -> dict:
     milestone = {
         "id": f"tranche-{tranche.number}",
-        **labels("title", language, lambda: _("Tranche %(number)s") % {"number": tranche.number}),
+        **_tranche_title(tranche.number, language),
         "type": "payment",
         "dueDate": day(tranche.planned_date, zone),
         "status": "met" if paid else "scheduled",
@@ -610,12 +612,20 @@ def _tranche_milestone(tranche: PaymentTranche, paid: bool, zone: ZoneInfo, lang
     return {**milestone, "dateMet": day(tranche.paid_on, zone)} if paid else milestone
 
 
+# An agreement's implementation is repeated in each of its releases: its titles are made once.
+@functools.cache
+def _tranche_title(number: int, language: str) -> dict[str, str]:
+    return labels("title", language, lambda: _("Tranche %(number)s") % {"number": number})
+
+
 def _report_title(report: MonitoringReport, language: str) -> dict[str, str]:
-    return labels(
-        "title",
-        language,
-        lambda: _("%(kind)s %(number)s") % {"kind": report.get_kind_display(), "number": report.number},
-    )
+    return _report_kind_title(report.kind, report.number, language)
+
+
+@functools.cache
+def _report_kind_title(kind: str, number: int, language: str) -> dict[str, str]:
+    label = MonitoringReport.Kind(kind).label if kind in MonitoringReport.Kind.values else kind
+    return labels("title", language, lambda: _("%(kind)s %(number)s") % {"kind": label, "number": number})
 
 
 def _report_milestone(report: MonitoringReport, zone: ZoneInfo, language: str) -> dict:
@@ -783,7 +793,13 @@ class Process:
             entry = {
                 **contract_entry(project, award, self.zone, ended=bool(ended)),
                 "implementation": implementation(
-                    project, tranches, reports, municipality=self.municipality, at=at, language=self.language
+                    project,
+                    tranches,
+                    reports,
+                    organization=organization,
+                    municipality=self.municipality,
+                    at=at,
+                    language=self.language,
                 ),
             }
             tag = "contractTermination" if event == "end" else "implementation"

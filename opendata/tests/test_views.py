@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from monitoring.factories import ProjectFactory
+from monitoring.models import PaymentTranche
 from opendata import selectors
 from opendata.tests.conftest import read
 from procurement.factories import ApplicationFactory, AwardFactory, CompetitionFactory
@@ -75,7 +77,7 @@ def test_a_change_gives_a_new_etag(client, municipality):
 
 def _competitions(municipality, count: int) -> None:
     """Competitions at every stage: open, past the deadline with an application, completed with
-    an award."""
+    an award, its grant agreement and a tranche paid."""
     for index in range(count):
         stage = index % 3
         if stage == 0:
@@ -85,7 +87,15 @@ def _competitions(municipality, count: int) -> None:
             ApplicationFactory(competition=competition, complete=True, submit=True)
         else:
             competition = CompetitionFactory(municipality=municipality, completed=True, criteria=True)
-            AwardFactory(application__competition=competition, application__complete=True)
+            award = AwardFactory(application__competition=competition, application__complete=True)
+            project = ProjectFactory(award=award)
+            PaymentTranche.objects.create(
+                project=project,
+                number=1,
+                planned_date=project.start_date,
+                amount=award.amount,
+                paid_on=project.start_date,
+            )
 
 
 @pytest.mark.parametrize("url", [RELEASES, RECORDS])

@@ -441,6 +441,31 @@ if "@" not in SSP_SUPPORT_EMAIL:
         f"not {SSP_SUPPORT_EMAIL!r}."
     )
 
+# Open data: the OCDS 1.1.5 publication (opendata/, docs/opendata.md). Every contracting process is
+# named SSP_OCDS_PREFIX-<reference>: the prefix the Open Contracting Partnership registers for the
+# publisher ("ocds-" and six letters or digits; "ocds-xxxxxx" stands for one not yet registered),
+# then what tells this portal's processes apart. The packages name their publisher, the licence of
+# the data (CC BY 4.0 by default) and the page that says what is published when.
+SSP_OCDS_PREFIX = env_str("SSP_OCDS_PREFIX", "ocds-xxxxxx-ssp").strip()
+_ocds_parts = SSP_OCDS_PREFIX.split("-")
+if not (
+    len(_ocds_parts) >= 2
+    and _ocds_parts[0] == "ocds"
+    and len(_ocds_parts[1]) == 6
+    and all(part.isascii() and part.isalnum() for part in _ocds_parts[1:])
+    and _ocds_parts[1] == _ocds_parts[1].lower()
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SSP_OCDS_PREFIX must be 'ocds-' and six lowercase letters or digits, then optional parts "
+        f"each after a hyphen (ocds-xxxxxx-ssp), not {SSP_OCDS_PREFIX!r}."
+    )
+SSP_OCDS_PUBLISHER_NAME = env_str("SSP_OCDS_PUBLISHER_NAME", "SSP Portal")
+SSP_OCDS_PUBLISHER_URI = env_str("SSP_OCDS_PUBLISHER_URI", SSP_SITE_URL)
+SSP_OCDS_LICENSE = env_str("SSP_OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+SSP_OCDS_PUBLICATION_POLICY = env_str("SSP_OCDS_PUBLICATION_POLICY", f"{SSP_SITE_URL}/open-data/")
+
 # Security: strict in production, each value can be relaxed from the environment.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from monitoring.tests.test_access import ROWS as MONITORING_ROWS
 from opendata.tests.test_giving_access import ROWS as GIVING_ROWS
+from opendata.tests.test_access import ROWS as OPENDATA_ROWS
 from organizations.tests.test_access import ROWS as ORGANIZATION_ROWS
 from procurement.tests.test_access import ROWS as PROCUREMENT_ROWS
 from procurement.tests.test_application_access import ROWS as APPLICATION_ROWS
@@ -24,6 +25,7 @@ def test_every_url_has_an_access_row():
             *MONITORING_ROWS,
             *AUDIT_ROWS,
             *GIVING_ROWS,
+            *OPENDATA_ROWS,
         )
     }
     assert ours - covered == set(), "URLs without an access row"

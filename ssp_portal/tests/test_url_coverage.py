@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from monitoring.tests.test_access import ROWS as MONITORING_ROWS
-from opendata.tests.test_giving_access import ROWS as GIVING_ROWS
 from opendata.tests.test_access import ROWS as OPENDATA_ROWS
+from opendata.tests.test_giving_access import ROWS as GIVING_ROWS
 from organizations.tests.test_access import ROWS as ORGANIZATION_ROWS
 from procurement.tests.test_access import ROWS as PROCUREMENT_ROWS
 from procurement.tests.test_application_access import ROWS as APPLICATION_ROWS

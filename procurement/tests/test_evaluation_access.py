@@ -270,7 +270,8 @@ def test_after_the_results_the_public_sees_totals_and_awards_but_not_the_protoco
     for name in ("Organization A", "Organization B", "Organization C"):
         assert name in page
     assert "KGS\u00a0150,000" in page
-    assert "Organization D" not in page  # ineligible applications are not ranked
+    results = page.split('data-testid="public-results"', 1)[1].split("</table>", 1)[0]
+    assert "Organization D" not in results  # ineligible applications are not ranked
     assert "on Relevance" not in page  # no comment of any sheet
 
     protocol = Document.objects.for_subject(evaluation_under_way.competition, PROTOCOL).get(language="en")

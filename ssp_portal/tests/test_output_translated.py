@@ -65,7 +65,9 @@ def _rendered(kind, subject, language: str) -> str:
 def test_every_document_of_the_demo_renders_in_the_language(seeded, language):
     seeded("ru")
     rendered = 0
-    for code, kind in sorted(kinds().items()):
+    # The PDFs; a kind built otherwise (the auditor's bundle) is tested with its builder.
+    pdf_kinds = {code: kind for code, kind in kinds().items() if kind.template}
+    for code, kind in sorted(pdf_kinds.items()):
         subjects = list(kind.model.objects.order_by("pk"))
         assert subjects, f"the demo has nothing to render {code} for"
         for subject in subjects:

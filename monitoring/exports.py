@@ -11,14 +11,13 @@ number of queries at 3 rows and at thousands.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,22 +30,6 @@ from ssp_portal.exports import Column
 
 # How many rows are read whole at a time: few enough for any database's limit on parameters.
 CHUNK_SIZE = 500
-
-
-def respond(
-    rows: Iterable[Any], columns: Sequence[Column], *, fmt: str, name: Sequence[object]
-) -> HttpResponse:
-    """``exports.response`` in the language of the request that asks: its CSV is written after the
-    view has returned and reads the language only then, so the headers are fixed here and the rows
-    are read (and their words written) in this language."""
-    language = translation.get_language()
-    columns = [replace(column, header=str(column.header)) for column in columns]
-    return exports.response(_in_language(rows, language), columns, fmt=fmt, name=[str(part) for part in name])
-
-
-def _in_language(rows: Iterable[Any], language: str) -> Iterator[Any]:
-    with translation.override(language):
-        yield from exports.each(rows)
 
 
 def _label(model: type, name: str) -> Any:
@@ -107,7 +90,7 @@ PROJECT_COLUMNS = [
 
 
 def projects_file(projects: QuerySet[Project], *, fmt: str, municipality: Municipality) -> HttpResponse:
-    return respond(
+    return exports.response(
         project_export_rows(projects), PROJECT_COLUMNS, fmt=fmt, name=[_("Projects"), municipality.name]
     )
 
@@ -143,7 +126,7 @@ def tranches_file(
     tranches: QuerySet[PaymentTranche], *, fmt: str, municipality: Municipality
 ) -> HttpResponse:
     """``tranches``: ``selectors.tranches_of_municipality`` through ``filters.TrancheFilter``."""
-    return respond(tranches, TRANCHE_COLUMNS, fmt=fmt, name=[_("Tranches"), municipality.name])
+    return exports.response(tranches, TRANCHE_COLUMNS, fmt=fmt, name=[_("Tranches"), municipality.name])
 
 
 # The work list of those who review reports ----------------------------------------------------------
@@ -202,7 +185,9 @@ QUEUE_COLUMNS = [
 
 def queue_file(queue: selectors.Queue, sections: Sequence[str], *, fmt: str) -> HttpResponse:
     """``queue``: ``selectors.reviewer_queue`` of the filtered projects; ``sections``: those shown."""
-    return respond(queue_rows(queue, sections), QUEUE_COLUMNS, fmt=fmt, name=[_("Monitoring work list")])
+    return exports.response(
+        queue_rows(queue, sections), QUEUE_COLUMNS, fmt=fmt, name=[_("Monitoring work list")]
+    )
 
 
 # An organization's reports to submit ------------------------------------------------------------------
@@ -222,4 +207,4 @@ REPORT_DUE_COLUMNS = [
 
 def reports_due_file(reports: QuerySet[MonitoringReport], *, fmt: str) -> HttpResponse:
     """``reports``: ``selectors.reports_due_for_member`` through ``filters.ReportsDueFilter``."""
-    return respond(reports, REPORT_DUE_COLUMNS, fmt=fmt, name=[_("My reports")])
+    return exports.response(reports, REPORT_DUE_COLUMNS, fmt=fmt, name=[_("My reports")])

@@ -7,14 +7,10 @@ The next step is the one the page shows: the same template writes it, for each r
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.template.loader import get_template
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -23,22 +19,6 @@ from ssp_portal import exports
 from ssp_portal.exports import Column
 
 NEXT_STEP_TEMPLATE = "procurement/partials/application_next_step.html"
-
-
-def respond(
-    rows: Iterable[Any], columns: Sequence[Column], *, fmt: str, name: Sequence[object]
-) -> HttpResponse:
-    """``exports.response`` in the language of the request that asks: its CSV is written after the
-    view has returned and reads the language only then, so the headers are fixed here and the rows
-    are read (and their words written) in this language."""
-    language = translation.get_language()
-    columns = [replace(column, header=str(column.header)) for column in columns]
-    return exports.response(_in_language(rows, language), columns, fmt=fmt, name=[str(part) for part in name])
-
-
-def _in_language(rows: Iterable[Any], language: str) -> Iterator[Any]:
-    with translation.override(language):
-        yield from exports.each(rows)
 
 
 def _zone(application: Application) -> str:
@@ -71,4 +51,4 @@ def application_columns() -> list[Column]:
 
 def my_applications_file(applications: QuerySet[Application], *, fmt: str) -> HttpResponse:
     """``applications``: ``selectors.applications_of_member`` of the rows the filter keeps."""
-    return respond(applications, application_columns(), fmt=fmt, name=[_("My applications")])
+    return exports.response(applications, application_columns(), fmt=fmt, name=[_("My applications")])

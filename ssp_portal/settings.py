@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "monitoring",
     # On top: reads across the domain apps and changes nothing.
     "opendata",
+    "insights",
 ]
 
 MIDDLEWARE = [

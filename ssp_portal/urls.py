@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("procurement.urls")),
     path("", include("monitoring.urls")),
     path("", include("opendata.urls")),
+    path("", include("insights.urls")),
 ]
 
 handler400 = "ssp_portal.errors.bad_request"

@@ -1,4 +1,4 @@
-"""The apps' dependencies point one way: ``opendata → monitoring → procurement → organizations →``
+"""The apps' dependencies point one way: ``insights → opendata → monitoring → procurement → organizations →``
 the shared mechanisms of ``ssp_portal`` (audit, documents, notifications, rows, exports, files, …).
 
 Every ``.py`` file of each app is parsed (``ast``, so nothing is imported to check it) and each
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["ssp_portal", "organizations", "procurement", "monitoring", "opendata"]
+LAYERS = ["ssp_portal", "organizations", "procurement", "monitoring", "opendata", "insights"]
 TOP = len(LAYERS)
 
 # The modules of ssp_portal that are the project's top level rather than shared mechanisms.

@@ -1,0 +1,97 @@
+"""Charts (ssp_portal/charts.py): valid SVG with a title, no style or script of its own, the
+same figures in the drawing, the table and the CSV."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import translation
+
+from ssp_portal import charts
+from ssp_portal.charts import Chart, Series
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def money_chart() -> Chart:
+    return Chart(
+        "money",
+        "Money by year",
+        ["2025", "2026"],
+        [
+            Series("Allocated", [Decimal("400000"), Decimal("250000")]),
+            Series("Awarded", [Decimal("400000"), None]),
+        ],
+        money=True,
+        label_header="Year",
+    )
+
+
+def texts(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)  # noqa: S314 - the portal's own drawing
+    return [node.text for node in root.iter() if node.text and node.text.strip()]
+
+
+@pytest.mark.parametrize("kind", charts.KINDS)
+def test_every_kind_is_valid_svg_with_its_title_and_nothing_that_runs(kind):
+    chart = Chart("k", "Projects by state", ["active", "completed"], [Series("Projects", [2, 1])], kind=kind)
+    root = ElementTree.fromstring(chart.svg())  # noqa: S314 - the portal's own drawing
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
+    title = root.find(f"{NS}title")
+    assert title is not None and title.text == "Projects by state"
+    assert root.get("aria-labelledby") == title.get("id")
+    tags = {node.tag.removeprefix(NS) for node in root.iter()}
+    assert not tags & {"script", "style", "foreignObject"}
+    assert not any(name.startswith("on") for node in root.iter() for name in node.attrib)
+    assert "style" not in {name for node in root.iter() for name in node.attrib}
+
+
+def test_the_drawing_and_the_table_write_the_same_figures_in_the_language():
+    chart = money_chart()
+    with translation.override("ru"):
+        svg = str(chart.svg())
+        html = Template("{% load charts %}{% chart chart download=False %}").render(Context({"chart": chart}))
+    drawn = texts(svg)
+    assert "400\xa0000\xa0сом" in drawn and "250\xa0000\xa0сом" in drawn
+    table = html[html.index("<table") :]
+    assert table.count("400\xa0000\xa0сом") == 2 and "250\xa0000\xa0сом" in table
+    assert '<td class="number">—</td>' in table
+    assert "CSV" not in html
+
+
+def test_an_empty_chart_says_so():
+    chart = Chart("e", "Nothing", [], [Series("Projects", [])])
+    assert chart.empty
+    with translation.override("en"):
+        assert "No figures yet" in texts(str(chart.svg()))
+
+
+def test_series_and_labels_must_agree():
+    with pytest.raises(ValueError, match="values for"):
+        Chart("x", "X", ["a", "b"], [Series("s", [1])])
+
+
+def test_the_csv_holds_the_table_and_the_link_asks_for_it():
+    chart = money_chart()
+    request = RequestFactory().get("/dashboard/", {"year": "2026", "page": "2"})
+    html = Template("{% load charts %}{% chart chart %}").render(
+        Context({"chart": chart, "request": request})
+    )
+    assert 'href="/dashboard/?year=2026&amp;chart=money&amp;export=csv"' in html
+    asked = RequestFactory().get("/dashboard/", {"chart": "money", "export": "csv"})
+    with translation.override("en"):
+        answer = charts.export(asked, [chart], name=["Karakol"])
+        lines = b"".join(answer.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines == ["Year,Allocated,Awarded", "2025,400000,400000", "2026,250000,"]
+    assert (
+        charts.export(
+            RequestFactory().get("/dashboard/", {"chart": "other", "export": "csv"}), [chart], name=[]
+        )
+        is None
+    )
+    assert charts.export(RequestFactory().get("/dashboard/"), [chart], name=[]) is None

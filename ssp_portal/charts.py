@@ -140,8 +140,10 @@ def _pygal_chart(chart: Chart) -> pygal.graph.graph.Graph:
         "print_values": False,
         "show_legend": len(chart.series) > 1 or chart.kind == "pie",
         "no_data_text": gettext("No figures yet"),
-        # The axis writes plain numbers (the title says soms); the table writes each amount whole.
+        # The axis writes plain numbers (the title says soms); each bar's description and the
+        # table write its amount whole.
         "value_formatter": format_quantity,
+        "formatter": chart.written,
         "margin": 12,
     }
     if chart.kind == "pie":

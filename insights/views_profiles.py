@@ -17,7 +17,8 @@ PAGE_SIZE = 20
 
 
 def profile_charts(record: records.TrackRecord, years: list[records.Year]) -> list[charts.Chart]:
-    """Awards by year (soms) and projects by state."""
+    """Awards by year (soms) and projects by state (the states it has projects in)."""
+    states = [state for state in Project.State if record.projects.get(state)]
     return [
         charts.Chart(
             "awards-by-year",
@@ -31,9 +32,9 @@ def profile_charts(record: records.TrackRecord, years: list[records.Year]) -> li
         charts.Chart(
             "projects-by-state",
             _("Projects by state"),
-            [state.label for state in Project.State],
-            [charts.Series(_("Projects"), [record.projects.get(state, 0) for state in Project.State])],
-            kind="hbar",
+            [state.label for state in states],
+            [charts.Series(_("Projects"), [record.projects[state] for state in states])],
+            kind="pie",
             label_header=_("State"),
         ),
     ]

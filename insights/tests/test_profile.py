@@ -14,6 +14,7 @@ from django.utils.html import escape
 from insights.tests.track_history import application_in, past_application, project_of
 from monitoring.models import Project
 from organizations.factories import OrganizationFactory
+from organizations.models import Organization
 from procurement.factories import CompetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,11 @@ def test_a_suspended_organization_says_so(client):
     response = client.get(url(suspended))
     assert response.status_code == 200
     assert 'data-testid="suspended"' in response.content.decode()
+
+
+def test_an_organization_suspended_before_its_verification_has_no_profile(client):
+    never_verified = OrganizationFactory(suspended=True, suspended_from=Organization.State.PENDING)
+    assert client.get(url(never_verified)).status_code == 404
 
 
 def test_a_sealed_application_never_appears(client, organization):

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - the routes of dashboards, profiles and reports
+from django.urls import path
+
+from insights import views_profiles
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Organizations' public profiles and track records.
+    path("ncos/<int:pk>/", views_profiles.organization_profile, name="organization-profile"),
+]

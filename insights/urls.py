@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - the routes of dashboards, profiles and reports
+from django.urls import path
+
+from insights import views_yearly
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # The municipality's yearly report (a PDF in each language).
+    path("municipalities/<slug:slug>/report/<int:year>/", views_yearly.yearly_report, name="yearly-report"),
+]

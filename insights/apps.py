@@ -9,3 +9,9 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "insights"
     verbose_name = _("Dashboards and track records")
+
+    def ready(self) -> None:
+        from insights.documents import yearly_report
+        from ssp_portal.documents.registry import register
+
+        register(yearly_report)

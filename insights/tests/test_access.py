@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from organizations.factories import OrganizationFactory
+from procurement.factories import CompetitionFactory
+from ssp_portal.documents.models import Document
 from ssp_portal.tests.access import PERSONAS, Row, everyone, run_row
 
 ROWS: dict[str, Row] = {}
@@ -21,14 +23,46 @@ ROWS |= {
     "insights:organization-profile[post]": Row("post", lambda w: [w.verified.pk], everyone(405)),
 }
 
+# The yearly report: public; anyone asks for the first PDF of a language (then it is there to
+# download), a year without announced competitions has none.
+ROWS |= {
+    "insights:yearly-report": Row("get", lambda w: [w.municipality.slug, w.year], everyone(200)),
+    "insights:yearly-report[no-competitions]": Row(
+        "get", lambda w: [w.municipality.slug, w.year + 5], everyone(404)
+    ),
+    "insights:yearly-report[drafts-only]": Row(
+        "get",
+        lambda w: [w.municipality.slug, w.draft_year],
+        everyone(404),
+        snapshot=lambda w: Document.objects.count(),
+    ),
+    "insights:yearly-report[prepare]": Row(
+        "post", lambda w: [w.municipality.slug, w.year], everyone(302), data=lambda w: {"language": "en"}
+    ),
+    "insights:yearly-report[prepare-drafts-only]": Row(
+        "post",
+        lambda w: [w.municipality.slug, w.draft_year],
+        everyone(404),
+        data=lambda w: {"language": "en"},
+        snapshot=lambda w: Document.objects.count(),
+    ),
+    "insights:yearly-report[put]": Row("put", lambda w: [w.municipality.slug, w.year], everyone(405)),
+}
+
 
 @pytest.fixture
-def objects(municipality, finance_staff, other_staff, consultant, nco_member, other_member):
+def objects(municipality, finance_staff, other_staff, consultant, nco_member, other_member, auditor):
+    published = CompetitionFactory(municipality=municipality, published=True)
+    draft = CompetitionFactory(municipality=municipality, year=published.year - 1)
     return SimpleNamespace(
         # Organizations' public profiles.
         verified=OrganizationFactory(verified=True),
         suspended=OrganizationFactory(suspended=True),
         pending=OrganizationFactory(),
+        # The yearly report.
+        municipality=municipality,
+        year=published.year,
+        draft_year=draft.year,
     )
 
 

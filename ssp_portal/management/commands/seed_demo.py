@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from insights import demo as insights_demo
 from monitoring import demo as monitoring_demo
 from organizations import demo as organizations_demo
 from procurement import demo as procurement_demo
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             world = organizations_demo.seed(language=options["language"])
             procurement = procurement_demo.seed(world)
             monitoring_demo.seed(world, procurement)
+            insights_demo.seed(world)
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("The Karakol demo is loaded."))

@@ -53,6 +53,8 @@ WIDTH = 480
 HEIGHT = 320
 # Longer labels are cut on the drawing (the table beside it writes them whole).
 LABEL_CHARS = 24
+# About how many labels an axis of counts has.
+AXIS_STEPS = 5
 
 
 Number = int | Decimal | None
@@ -154,11 +156,23 @@ def _pygal_chart(chart: Chart) -> pygal.graph.graph.Graph:
         return drawing
     if chart.kind == "hbar":  # the values run across: few enough that they do not touch
         options |= {"max_scale": 4, "min_scale": 2}
+    if counts := whole_steps(chart):
+        options["y_labels"] = counts
     drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
     drawing.x_labels = [shortened(str(label)) for label in chart.labels]
     for one in chart.series:
         drawing.add(str(one.name), [None if value is None else float(value) for value in one.values])
     return drawing
+
+
+def whole_steps(chart: Chart) -> list[int]:
+    """The axis of a chart of counts: whole numbers only (never "0,8 projects"); [] for money."""
+    values = [value for one in chart.series for value in one.values if value is not None]
+    if chart.money or not values or any(value != int(value) for value in values):
+        return []
+    top = max(int(max(values)), 1)
+    step = max(1, -(-top // AXIS_STEPS))
+    return list(range(0, top + step, step))
 
 
 def shortened(label: str) -> str:
@@ -173,7 +187,7 @@ def render(chart: Chart) -> SafeString:
     for parent in list(root.iter()):
         parent.attrib.pop("style", None)
         for child in list(parent):
-            if _dropped(child):
+            if _dropped(child) or (parent is not root and _local(child.tag) == "title"):
                 parent.remove(child)
     root.set("role", "img")
     root.set("aria-labelledby", f"chart-{chart.key}-title")
@@ -190,7 +204,8 @@ def render(chart: Chart) -> SafeString:
 
 def _dropped(node: ElementTree.Element) -> bool:
     """What the page does not need: pygal's style and script, its empty definitions, the tooltip
-    that only its script shows, comments."""
+    that only its script shows, comments. (The titles pygal gives axis labels, positions such as
+    "0,25", go too: a screen reader would read them.)"""
     if not isinstance(node.tag, str):
         return True
     return _local(node.tag) in {"script", "style", "defs"} or "tooltip-overlay" in node.get("class", "")

@@ -95,3 +95,14 @@ def test_the_csv_holds_the_table_and_the_link_asks_for_it():
         is None
     )
     assert charts.export(RequestFactory().get("/dashboard/"), [chart], name=[]) is None
+
+
+def test_an_axis_of_counts_has_whole_numbers_only():
+    chart = Chart("c", "Applications", ["A", "B"], [Series("Applications", [2, 1])], kind="hbar")
+    assert charts.whole_steps(chart) == [0, 1, 2]
+    with translation.override("ru"):
+        drawn = texts(str(chart.svg()))
+    assert not any("," in text for text in drawn if text[:1].isdigit())
+    assert charts.whole_steps(Chart("m", "M", ["A"], [Series("s", [Decimal("10")])], money=True)) == []
+    assert charts.whole_steps(Chart("d", "D", ["A"], [Series("s", [Decimal("1.5")])])) == []
+    assert charts.whole_steps(Chart("big", "B", ["A"], [Series("s", [23])])) == [0, 5, 10, 15, 20, 25]

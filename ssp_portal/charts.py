@@ -16,6 +16,7 @@ obeys the portal's Content-Security-Policy:
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,10 @@ WIDTH = 480
 HEIGHT = 320
 # Longer labels are cut on the drawing (the table beside it writes them whole).
 LABEL_CHARS = 24
+# What a horizontal chart adds left of the labels pygal measures (see _pygal_chart).
+HBAR_LABEL_ROOM = 48
+# A table of more series than this goes under its drawing, whole width, instead of beside it.
+SIDE_TABLE_SERIES = 2
 
 
 Number = int | Decimal | None
@@ -90,6 +95,11 @@ class Chart:
                 raise ValueError(
                     f"series {one.name!s} has {len(one.values)} values for {len(self.labels)} labels"
                 )
+
+    @property
+    def wide(self) -> bool:
+        """True when the table has too many columns to sit beside the drawing."""
+        return len(self.series) > SIDE_TABLE_SERIES
 
     @property
     def empty(self) -> bool:
@@ -147,18 +157,46 @@ def _pygal_chart(chart: Chart) -> pygal.graph.graph.Graph:
         "margin": 12,
     }
     if chart.kind == "pie":
-        drawing = pygal.Pie(**options)
-        only = chart.series[0] if chart.series else Series("", [])
-        for label, value in zip(chart.labels, only.values, strict=True):
-            drawing.add(str(label), [float(value or 0)])
-        return drawing
-    if chart.kind == "hbar":  # the values run across: few enough that they do not touch
-        options |= {"max_scale": 4, "min_scale": 2}
-    drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
-    drawing.x_labels = [shortened(str(label)) for label in chart.labels]
-    for one in chart.series:
-        drawing.add(str(one.name), [None if value is None else float(value) for value in one.values])
+        return _pie(chart, options)
+    return _bars(chart, options)
+
+
+def _pie(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
+    drawing = pygal.Pie(**options)
+    only = chart.series[0] if chart.series else Series("", [])
+    for label, value in zip(chart.labels, only.values, strict=True):
+        drawing.add(str(label), [float(value or 0)])
     return drawing
+
+
+def _bars(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
+    """Bars up, or across (``hbar``: pygal draws the first label at the bottom, so the labels go
+    in reversed to read top-down in the table's order)."""
+    order = list(range(len(chart.labels)))
+    if chart.kind == "hbar":  # the values run across: few enough that they do not touch
+        # pygal measures labels in Latin letters; Cyrillic ones are wider and would be cut.
+        options |= {"max_scale": 4, "min_scale": 2, "margin_left": HBAR_LABEL_ROOM}
+        order.reverse()
+    ticks = count_ticks(chart)
+    if ticks:  # counts: whole numbers on the axis, never "0.8 applications"
+        options["y_labels"] = ticks
+    drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
+    drawing.x_labels = [shortened(str(chart.labels[index])) for index in order]
+    for one in chart.series:
+        values = [one.values[index] for index in order]
+        drawing.add(str(one.name), [None if value is None else float(value) for value in values])
+    return drawing
+
+
+def count_ticks(chart: Chart) -> list[int]:
+    """The value axis of a chart of counts (not money, every value whole): at most five whole
+    steps from zero past the largest value; [] for other charts (pygal chooses)."""
+    values = [value for one in chart.series for value in one.values if value is not None]
+    if chart.money or chart.kind == "pie" or not values or not all(isinstance(v, int) for v in values):
+        return []
+    top = max(values)
+    step = max(1, math.ceil(top / 4))
+    return list(range(0, top + step, step))
 
 
 def shortened(label: str) -> str:

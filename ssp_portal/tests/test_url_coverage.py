@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from insights.tests.test_access import ROWS as INSIGHTS_ROWS
 from monitoring.tests.test_access import ROWS as MONITORING_ROWS
 from opendata.tests.test_access import ROWS as OPENDATA_ROWS
 from opendata.tests.test_giving_access import ROWS as GIVING_ROWS
@@ -26,6 +27,7 @@ def test_every_url_has_an_access_row():
             *AUDIT_ROWS,
             *GIVING_ROWS,
             *OPENDATA_ROWS,
+            *INSIGHTS_ROWS,
         )
     }
     assert ours - covered == set(), "URLs without an access row"

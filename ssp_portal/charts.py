@@ -54,6 +54,7 @@ WIDTH = 480
 HEIGHT = 320
 # Longer labels are cut on the drawing (the table beside it writes them whole).
 LABEL_CHARS = 24
+MARGIN = 12
 # What a horizontal chart adds left of the labels pygal measures (see _pygal_chart).
 HBAR_LABEL_ROOM = 48
 # A table of more series than this goes under its drawing, whole width, instead of beside it.
@@ -154,7 +155,7 @@ def _pygal_chart(chart: Chart) -> pygal.graph.graph.Graph:
         # table write its amount whole.
         "value_formatter": format_quantity,
         "formatter": chart.written,
-        "margin": 12,
+        "margin": MARGIN,
     }
     if chart.kind == "pie":
         return _pie(chart, options)
@@ -213,6 +214,8 @@ def render(chart: Chart) -> SafeString:
         for child in list(parent):
             if _dropped(child):
                 parent.remove(child)
+    if chart.kind == "hbar":
+        _legend_under_the_labels(root)
     root.set("role", "img")
     root.set("aria-labelledby", f"chart-{chart.key}-title")
     root.set("class", f"pygal-chart ssp-chart ssp-chart-{chart.kind}")
@@ -224,6 +227,15 @@ def render(chart: Chart) -> SafeString:
     title.set("id", f"chart-{chart.key}-title")
     title.text = str(chart.title)
     return mark_safe(ElementTree.tostring(root, encoding="unicode"))  # noqa: S308 - built from escaped XML
+
+
+def _legend_under_the_labels(root: ElementTree.Element) -> None:
+    """pygal starts a bottom legend where the plot starts, right of the labels of a horizontal
+    chart, and the series' names run off its right edge: they start at the left margin instead."""
+    for node in root.iter():
+        if "legends" in node.get("class", "").split() and node.get("transform", "").startswith("translate("):
+            _x, y = node.get("transform").removeprefix("translate(").rstrip(")").split(",")
+            node.set("transform", f"translate({MARGIN}, {y.strip()})")
 
 
 def _dropped(node: ElementTree.Element) -> bool:

@@ -234,3 +234,20 @@ def test_the_home_page_links_the_dashboards(client, world):
     html = client.get(reverse("home")).content.decode()
     assert reverse("insights:portal-dashboard") in html
     assert municipality_url(world) in html
+
+
+def test_a_draft_competition_shows_nowhere(client, world):
+    html = client.get(municipality_url(world)).content.decode()
+    assert world.draft.reference not in html and world.draft.title not in html
+    assert world.open.reference not in html  # its budget is allocated, its applications sealed
+
+
+@pytest.mark.parametrize("persona", ["finance_staff", "consultant", "auditor"])
+def test_the_home_panels_link_the_municipality_dashboard(client_for, request, world, persona):
+    html = client_for(request.getfixturevalue(persona)).get(reverse("home")).content.decode()
+    assert municipality_url(world) in html
+
+
+def test_the_work_list_links_the_dashboards_of_its_municipalities(client_for, consultant, world):
+    response = client_for(consultant).get(reverse("monitoring:queue"))
+    assert municipality_url(world) in response.content.decode()

@@ -144,8 +144,8 @@ def key_figures(money: MoneyFigures, projects: int) -> list[KeyFigure]:
 
 
 def dashboard(scope: Scope, *, staff: bool = False) -> Dashboard:
-    """The dashboard of ``scope``; with ``staff``, the reports' timeliness too. Nine queries, and
-    three more for the staff."""
+    """The dashboard of ``scope``; with ``staff``, the reports' timeliness too. Eight queries, and
+    three more for the timeliness."""
     money = figures.money(scope)
     states = figures.projects_by_state(scope)
     portal = scope.municipality is None

@@ -120,14 +120,25 @@ def _figure_cells(html: str, key: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="number">(.*?)</td>', table)]
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "finance_staff"])
-def test_every_chart_is_svg_with_its_title_and_the_numbers_of_its_table(client_for, request, world, persona):
+@pytest.mark.parametrize(
+    ("url", "persona", "count"),
+    [
+        ("municipality", "anonymous", 4),
+        ("municipality", "finance_staff", 5),
+        ("portal", "anonymous", 4),
+        ("portal", "admin_user", 5),
+    ],
+)
+def test_every_chart_is_svg_with_its_title_and_the_numbers_of_its_table(
+    client_for, request, world, url, persona, count
+):
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     with translation.override("ru"):
-        response = client_for(user).get(municipality_url(world), HTTP_ACCEPT_LANGUAGE="ru")
+        address = municipality_url(world) if url == "municipality" else portal_url()
+        response = client_for(user).get(address, HTTP_ACCEPT_LANGUAGE="ru")
         html = response.content.decode()
         board = board_of(response)
-        assert len(board.charts) == (4 if persona == "anonymous" else 5)
+        assert len(board.charts) == count
         for chart in board.charts:
             svg = str(chart.svg())
             root = ElementTree.fromstring(svg)  # noqa: S314 - the portal's own drawing

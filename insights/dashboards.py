@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from insights import figures
-from insights.figures import MoneyFigures, Scope
+from insights.figures import Money, MoneyFigures, Scope
 from ssp_portal.charts import Chart, Series
 
 # The measures as the charts name them, in the order of figures.MEASURES.
@@ -32,6 +32,8 @@ MEASURE_NAMES = {
 # How much height each bar of a horizontal chart needs, and what its axis, title and legend take.
 BAR_HEIGHT = 14
 CHART_FRAME = 150
+# The most groups (priority issues, municipalities) a chart of money shows one by one.
+GROUP_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,21 @@ def money_by_year_chart(money: MoneyFigures) -> Chart:
     )
 
 
+def _grouped_rows(rows: list[Money]) -> list[Money]:
+    """The groups with the most money allocated, the others summed in one row: a chart of fifty
+    municipalities would be taller than any screen."""
+    if len(rows) <= GROUP_LIMIT:
+        return rows
+    rest = rows[GROUP_LIMIT - 1 :]
+    others = Money(gettext("Others (%(count)d)") % {"count": len(rest)})
+    for row in rest:
+        for measure in figures.MEASURES:
+            others.add(measure, getattr(row, measure))
+    return [*rows[: GROUP_LIMIT - 1], others]
+
+
 def money_by_group_chart(money: MoneyFigures, *, portal: bool) -> Chart:
-    rows = money.by_group
+    rows = _grouped_rows(money.by_group)
     return Chart(
         "money-by-municipality" if portal else "money-by-priority-issue",
         _("Money by municipality, soms") if portal else _("Money by priority issue, soms"),

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from insights.tests import dashboard_world
 from insights.tests.dashboard_world import applications_counted, expected
+from procurement.factories import CompetitionFactory
 from procurement.models import Competition
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +263,23 @@ def test_the_home_panels_link_the_municipality_dashboard(client_for, request, wo
 def test_the_work_list_links_the_dashboards_of_its_municipalities(client_for, consultant, world):
     response = client_for(consultant).get(reverse("monitoring:queue"))
     assert municipality_url(world) in response.content.decode()
+
+
+def test_many_groups_are_cut_to_the_largest_and_the_others_summed(client, municipality):
+    for budget in range(1, 13):
+        CompetitionFactory(
+            municipality=municipality,
+            published=True,
+            budget=Decimal(budget * 1000),
+            max_grant=Decimal(budget * 1000),
+        )
+    with translation.override("en"):
+        board = board_of(client.get(reverse("insights:municipality-dashboard", args=[municipality.slug])))
+        chart = next(one for one in board.charts if one.key == "money-by-priority-issue")
+        rows = chart.rows()
+    assert len(rows) == 10
+    assert rows[-1][0] == "Others (3)"
+    assert rows[-1][1][0] == Decimal("6000")  # 3,000 + 2,000 + 1,000
+    assert (
+        sum(values[0] for _label, values in rows) == expected(municipality)["allocated"] == Decimal("78000")
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from insights import dashboards, figures, permissions, selectors
@@ -52,7 +53,7 @@ def _dashboard(request: HttpRequest, municipality: Municipality | None) -> HttpR
     scope = Scope(municipality=municipality, year=choice.year)
     staff = permissions.sees_staff_dashboard(request.user, request_roles(request), municipality)
     board = dashboards.dashboard(scope, staff=staff)
-    name = [municipality.name if municipality else "SSP", choice.year or ""]
+    name = [municipality.name if municipality else gettext("SSP Portal"), choice.year or ""]
     answer = charts.export(request, board.charts, name=[part for part in name if part])
     if answer is not None:
         return answer

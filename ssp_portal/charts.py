@@ -16,6 +16,7 @@ obeys the portal's Content-Security-Policy:
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,8 +54,11 @@ WIDTH = 480
 HEIGHT = 320
 # Longer labels are cut on the drawing (the table beside it writes them whole).
 LABEL_CHARS = 24
-# About how many labels an axis of counts has.
-AXIS_STEPS = 5
+MARGIN = 12
+# What a horizontal chart adds left of the labels pygal measures (see _pygal_chart).
+HBAR_LABEL_ROOM = 48
+# A table of more series than this goes under its drawing, whole width, instead of beside it.
+SIDE_TABLE_SERIES = 2
 
 
 Number = int | Decimal | None
@@ -92,6 +96,11 @@ class Chart:
                 raise ValueError(
                     f"series {one.name!s} has {len(one.values)} values for {len(self.labels)} labels"
                 )
+
+    @property
+    def wide(self) -> bool:
+        """True when the table has too many columns to sit beside the drawing."""
+        return len(self.series) > SIDE_TABLE_SERIES
 
     @property
     def empty(self) -> bool:
@@ -146,32 +155,48 @@ def _pygal_chart(chart: Chart) -> pygal.graph.graph.Graph:
         # table write its amount whole.
         "value_formatter": format_quantity,
         "formatter": chart.written,
-        "margin": 12,
+        "margin": MARGIN,
     }
     if chart.kind == "pie":
-        drawing = pygal.Pie(**options)
-        only = chart.series[0] if chart.series else Series("", [])
-        for label, value in zip(chart.labels, only.values, strict=True):
-            drawing.add(str(label), [float(value or 0)])
-        return drawing
-    if chart.kind == "hbar":  # the values run across: few enough that they do not touch
-        options |= {"max_scale": 4, "min_scale": 2}
-    if counts := whole_steps(chart):
-        options["y_labels"] = counts
-    drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
-    drawing.x_labels = [shortened(str(label)) for label in chart.labels]
-    for one in chart.series:
-        drawing.add(str(one.name), [None if value is None else float(value) for value in one.values])
+        return _pie(chart, options)
+    return _bars(chart, options)
+
+
+def _pie(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
+    drawing = pygal.Pie(**options)
+    only = chart.series[0] if chart.series else Series("", [])
+    for label, value in zip(chart.labels, only.values, strict=True):
+        drawing.add(str(label), [float(value or 0)])
     return drawing
 
 
-def whole_steps(chart: Chart) -> list[int]:
-    """The axis of a chart of counts: whole numbers only (never "0,8 projects"); [] for money."""
+def _bars(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
+    """Bars up, or across (``hbar``: pygal draws the first label at the bottom, so the labels go
+    in reversed to read top-down in the table's order)."""
+    order = list(range(len(chart.labels)))
+    if chart.kind == "hbar":  # the values run across: few enough that they do not touch
+        # pygal measures labels in Latin letters; Cyrillic ones are wider and would be cut.
+        options |= {"max_scale": 4, "min_scale": 2, "margin_left": HBAR_LABEL_ROOM}
+        order.reverse()
+    ticks = count_ticks(chart)
+    if ticks:  # counts: whole numbers on the axis, never "0.8 applications"
+        options["y_labels"] = ticks
+    drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
+    drawing.x_labels = [shortened(str(chart.labels[index])) for index in order]
+    for one in chart.series:
+        values = [one.values[index] for index in order]
+        drawing.add(str(one.name), [None if value is None else float(value) for value in values])
+    return drawing
+
+
+def count_ticks(chart: Chart) -> list[int]:
+    """The value axis of a chart of counts (not money, every value whole): at most five whole
+    steps from zero past the largest value; [] for other charts (pygal chooses)."""
     values = [value for one in chart.series for value in one.values if value is not None]
-    if chart.money or not values or any(value != int(value) for value in values):
+    if chart.money or chart.kind == "pie" or not values or not all(isinstance(v, int) for v in values):
         return []
-    top = max(int(max(values)), 1)
-    step = max(1, -(-top // AXIS_STEPS))
+    top = max(values)
+    step = max(1, math.ceil(top / 4))
     return list(range(0, top + step, step))
 
 
@@ -189,6 +214,8 @@ def render(chart: Chart) -> SafeString:
         for child in list(parent):
             if _dropped(child) or (parent is not root and _local(child.tag) == "title"):
                 parent.remove(child)
+    if chart.kind == "hbar":
+        _legend_under_the_labels(root)
     root.set("role", "img")
     root.set("aria-labelledby", f"chart-{chart.key}-title")
     root.set("class", f"pygal-chart ssp-chart ssp-chart-{chart.kind}")
@@ -200,6 +227,15 @@ def render(chart: Chart) -> SafeString:
     title.set("id", f"chart-{chart.key}-title")
     title.text = str(chart.title)
     return mark_safe(ElementTree.tostring(root, encoding="unicode"))  # noqa: S308 - built from escaped XML
+
+
+def _legend_under_the_labels(root: ElementTree.Element) -> None:
+    """pygal starts a bottom legend where the plot starts, right of the labels of a horizontal
+    chart, and the series' names run off its right edge: they start at the left margin instead."""
+    for node in root.iter():
+        if "legends" in node.get("class", "").split() and node.get("transform", "").startswith("translate("):
+            _x, y = node.get("transform").removeprefix("translate(").rstrip(")").split(",")
+            node.set("transform", f"translate({MARGIN}, {y.strip()})")
 
 
 def _dropped(node: ElementTree.Element) -> bool:

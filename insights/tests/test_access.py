@@ -49,10 +49,38 @@ ROWS |= {
     "insights:yearly-report[put]": Row("put", lambda w: [w.municipality.slug, w.year], everyone(405)),
 }
 
+# Dashboards (insights/views.py): public; the staff part shows inside the same page.
+ROWS |= {
+    "insights:portal-dashboard": Row("get", lambda w: [], everyone(200)),
+    "insights:portal-dashboard[year]": Row(
+        "get", lambda w: [], everyone(200), data=lambda w: {"year": "2026"}
+    ),
+    "insights:portal-dashboard[bad-year]": Row(
+        "get", lambda w: [], everyone(200), data=lambda w: {"year": "x"}
+    ),
+    "insights:portal-dashboard[csv]": Row(
+        "get", lambda w: [], everyone(200), data=lambda w: {"chart": "money-by-year", "export": "csv"}
+    ),
+    "insights:portal-dashboard[post]": Row("post", lambda w: [], everyone(405)),
+    "insights:municipality-dashboard": Row("get", lambda w: [w.municipality.slug], everyone(200)),
+    "insights:municipality-dashboard[bad-year]": Row(
+        "get", lambda w: [w.municipality.slug], everyone(200), data=lambda w: {"year": "20x6"}
+    ),
+    "insights:municipality-dashboard[csv]": Row(
+        "get",
+        lambda w: [w.municipality.slug],
+        everyone(200),
+        data=lambda w: {"chart": "projects-by-state", "export": "csv"},
+    ),
+    "insights:municipality-dashboard[unknown]": Row("get", lambda w: ["nowhere"], everyone(404)),
+    "insights:municipality-dashboard[post]": Row("post", lambda w: [w.municipality.slug], everyone(405)),
+}
+
 
 @pytest.fixture
 def objects(municipality, finance_staff, other_staff, consultant, nco_member, other_member, auditor):
     published = CompetitionFactory(municipality=municipality, published=True)
+    CompetitionFactory(municipality=municipality, completed=True)
     draft = CompetitionFactory(municipality=municipality, year=published.year - 1)
     return SimpleNamespace(
         # Organizations' public profiles.

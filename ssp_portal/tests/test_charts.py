@@ -97,12 +97,40 @@ def test_the_csv_holds_the_table_and_the_link_asks_for_it():
     assert charts.export(RequestFactory().get("/dashboard/"), [chart], name=[]) is None
 
 
-def test_an_axis_of_counts_has_whole_numbers_only():
-    chart = Chart("c", "Applications", ["A", "B"], [Series("Applications", [2, 1])], kind="hbar")
-    assert charts.whole_steps(chart) == [0, 1, 2]
-    with translation.override("ru"):
+def test_a_chart_of_counts_has_whole_numbers_on_its_axis():
+    chart = Chart(
+        "a", "Applications", ["KRK-2026-001", "KRK-2026-002"], [Series("Applications", [2, 1])], kind="hbar"
+    )
+    assert charts.count_ticks(chart) == [0, 1, 2]
+    assert charts.count_ticks(money_chart()) == []
+    with translation.override("en"):
         drawn = texts(str(chart.svg()))
-    assert not any("," in text for text in drawn if text[:1].isdigit())
-    assert charts.whole_steps(Chart("m", "M", ["A"], [Series("s", [Decimal("10")])], money=True)) == []
-    assert charts.whole_steps(Chart("d", "D", ["A"], [Series("s", [Decimal("1.5")])])) == []
-    assert charts.whole_steps(Chart("big", "B", ["A"], [Series("s", [23])])) == [0, 5, 10, 15, 20, 25]
+    assert "0.5" not in drawn and "1" in drawn and "2" in drawn
+
+
+def test_horizontal_bars_read_top_down_in_the_tables_order_with_the_legend_at_the_margin():
+    chart = Chart(
+        "h",
+        "Money",
+        ["First issue", "Second issue"],
+        [
+            Series("Allocated", [Decimal("300"), Decimal("100")]),
+            Series("Awarded", [Decimal("1"), Decimal("2")]),
+        ],
+        kind="hbar",
+        money=True,
+    )
+    root = ElementTree.fromstring(str(chart.svg()))  # noqa: S314 - the portal's own drawing
+    labels = [node for node in root.iter(f"{NS}text") if node.text in {"First issue", "Second issue"}]
+    by_height = sorted(labels, key=lambda node: float(node.get("y")))
+    assert [node.text for node in by_height] == ["First issue", "Second issue"]
+    legends = next(node for node in root.iter(f"{NS}g") if "legends" in node.get("class", "").split())
+    assert legends.get("transform").startswith(f"translate({charts.MARGIN},")
+    assert chart.wide is False and money_chart().wide is False
+
+
+def test_the_drawing_has_one_title_and_no_positions_for_a_screen_reader():
+    chart = Chart("c", "Applications", ["A", "B"], [Series("Applications", [2, 1])], kind="hbar")
+    with translation.override("ru"):
+        root = ElementTree.fromstring(str(chart.svg()))  # noqa: S314 - the portal's own drawing
+    assert [node.text for node in root.iter(f"{NS}title")] == ["Applications"]

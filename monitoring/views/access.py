@@ -57,9 +57,10 @@ def visible_project(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("municipality"), pk=pk)
 
 
-def detailed_project(request: HttpRequest, pk: int) -> Project:
-    """A project the person may see, with all its page shows (``selectors.project_detail``)."""
-    return _found(selectors.project_detail(user=request.user, pk=pk))
+def detailed_project(request: HttpRequest, pk: int) -> Project | None:
+    """A project the person may see, with all its page shows (``selectors.project_detail``); None
+    for everyone else, who read its public page instead (``views.public``)."""
+    return selectors.project_detail(user=request.user, pk=pk)
 
 
 def managed_project(request: HttpRequest, pk: int) -> Project:

@@ -44,14 +44,14 @@ def spending_chart(project: Project, spent: dict[int, Decimal], *, public: bool)
         [line.description for line in lines],
         [
             charts.Series(_("Approved"), [line.approved_amount for line in lines]),
-            charts.Series(
-                _("Spent (accepted reports)") if public else _("Spent (submitted reports)"),
-                [spent.get(line.pk, Decimal("0")) for line in lines],
-            ),
+            charts.Series(_("Spent"), [spent.get(line.pk, Decimal("0")) for line in lines]),
         ],
         kind="hbar",
         money=True,
         label_header=_("Budget line"),
+        note=_("Spent: in the reports accepted so far.")
+        if public
+        else _("Spent: in every report once submitted, whatever its review."),
         height=max(240, 120 + 70 * len(lines)),
     )
 

@@ -30,7 +30,7 @@ def test_a_removed_member_loses_the_projects_and_reports_at_once(
     # The project's address now shows what everyone sees: its public page.
     project_page = client.get(pages[0])
     assert project_page.status_code == 200
-    assert [t.name for t in project_page.templates][0] == "monitoring/project_public.html"
+    assert project_page.templates[0].name == "monitoring/project_public.html"
     assert client.get(pages[1]).status_code == 404
     assert not Project.objects.visible_to(colleague.user).exists()
     assert not MonitoringReport.objects.visible_to(colleague.user).exists()

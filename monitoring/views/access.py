@@ -1,7 +1,8 @@
 """Which project, report, award or municipality a request may reach, and how it is refused.
 
 Every monitoring view finds its object here: what the person may not see at all is 404 (another
-organization's project, an award of another municipality), what they may see but not do is 403.
+organization's report, an award of another municipality), what they may see but not do is 403. A
+project's working page is the exception: who may not read it gets its public page instead.
 The rules themselves are :mod:`monitoring.permissions`; these helpers only apply them to a request.
 
 The municipality's auditors read what its finance staff read (``read_municipality``, and the

@@ -32,6 +32,7 @@ from monitoring.services.reports import ReportDraft
 from monitoring.tests.contracted_project import fill
 from monitoring.tests.pages import form_with
 from organizations.factories import PDF_BYTES
+from procurement.factories import AwardFactory
 from ssp_portal.files import DOCUMENT_TYPES, PrivateFileField
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +322,20 @@ def test_a_draft_without_marks_keeps_them(contracted):
     save(contracted, report, text={"results": "Changed."})
     report.refresh_from_db()
     assert report.public_sections == ["results"]
+
+
+# The ways in -------------------------------------------------------------------------------------
+
+
+def test_the_results_link_the_project_of_each_contracted_award(contracted, client):
+    competition = contracted.project.award.competition
+    AwardFactory(application__competition=competition, rank=2, amount=Decimal("50000"))
+    html = client.get(competition.get_absolute_url()).content.decode()
+    assert html.count('data-testid="project-link"') == 1
+    assert f'href="{contracted.project.get_absolute_url()}" data-testid="project-link"' in html
+
+
+def test_the_home_page_lists_the_latest_projects(contracted, client):
+    html = client.get("/").content.decode()
+    assert f'href="{contracted.project.get_absolute_url()}"' in html
+    assert contracted.project.title in html

@@ -1,7 +1,8 @@
 """Karakol's two projects: grant agreements, indicators, tranches, reports in several states and a
 site visit. The projects ran from April to December of last year. Baldarga Tirek's second report
 waits for a revision (the consultant's comments are there to answer) and its final report is
-overdue; Ulukman Daryger's second report came back revised, with answers to the comments, and
+overdue; the accepted first reports show their activities, results and the people reached on the
+public project pages; Ulukman Daryger's second report came back revised, with answers to the comments, and
 waits for the consultant again, who sees what changed."""
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ NARRATIVE = {
     "results": "The targets of the period are met or close to it.",
     "problems": "Winter heating cost more than planned; the organization covered the difference.",
 }
+# What the organizations show on the public project page of their accepted reports: what they did,
+# what came of it and how many people it reached; the problems stay between them and the reviewers.
+PUBLIC = ["activities", "results", "beneficiaries_reached"]
 COMMENTS = {
     "revision_requested": {
         "expenditure": "The books line is over budget: attach the invoices.",
@@ -152,6 +156,7 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
                     )
                     for line, amount in zip(lines, spending, strict=True)
                 },
+                public=PUBLIC if outcome == "accepted" else [],
             ),
         )
         report_services.report_submit(report=report, by=member, at=submitted)

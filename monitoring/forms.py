@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from monitoring.models import Indicator, MonitoringReport, Project, ReportAttachment, ReportRound
+from monitoring.models import (
+    PUBLIC_SECTIONS,
+    Indicator,
+    MonitoringReport,
+    Project,
+    ReportAttachment,
+    ReportRound,
+)
 from monitoring.services.projects import PeriodData, period_problems, reason_required_message
 from monitoring.services.reports import (
     ANSWER_LENGTH,
@@ -294,6 +301,12 @@ class ReportDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.report = report
         self.rows = rows
+        for section in PUBLIC_SECTIONS:
+            self.fields[f"public_{section}"] = forms.BooleanField(
+                label=_("Show on the public project page"),
+                required=False,
+                initial=section in report.public_sections,
+            )
         self.fields["version"].initial = report_draft_version(report, answering)
         self.indicators = list(report.project.indicators.all())
         values = {v.indicator_id: v.value for v in report.indicator_values.all()}
@@ -365,6 +378,7 @@ class ReportDraftForm(forms.Form):
             answers={section: data.get(f"answer_{section}") or "" for section, *_rest in self.comments}
             if self.comments
             else None,
+            public=[section for section in PUBLIC_SECTIONS if data.get(f"public_{section}")],
             version=data.get("version") or None,
         )
 

@@ -225,6 +225,11 @@ class MonitoringReport(models.Model):
         _("beneficiaries reached"), null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
     )
     problems = models.TextField(_("problems and how they were handled"), blank=True)
+    # The narrative sections (``PUBLIC_SECTIONS``) the organization shows on the public project
+    # page once the report is accepted; the rest of the report stays private.
+    public_sections = models.JSONField(
+        _("sections shown on the public project page"), default=list, blank=True
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -265,6 +270,26 @@ class MonitoringReport(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.REVISION_REQUESTED)
+
+    @property
+    def public_summary(self) -> list[tuple[str, str, object]]:
+        """The sections the organization marked public that say something: their code, name and
+        text (the number of people for ``beneficiaries_reached``), in the report's order."""
+        return [
+            (section, label, getattr(self, section))
+            for section, label in PUBLIC_SECTIONS.items()
+            if section in self.public_sections and getattr(self, section) not in (None, "")
+        ]
+
+
+# The narrative sections an organization may show on the public project page, in the report's
+# order, each under the name the report form gives it.
+PUBLIC_SECTIONS = {
+    "activities": _("Activities carried out"),
+    "results": _("Results"),
+    "beneficiaries_reached": _("Beneficiaries reached"),
+    "problems": _("Problems and how they were handled"),
+}
 
 
 class IndicatorValue(models.Model):

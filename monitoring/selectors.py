@@ -396,3 +396,54 @@ def review_counts(*, user: User) -> dict[int, dict[str, int]]:
     for row in reports.overdue().values("project__municipality").annotate(n=Count("pk")):
         counts[row["project__municipality"]]["overdue"] = row["n"]
     return dict(counts)
+
+
+def latest_accepted_values(project: Project) -> dict[int, Decimal]:
+    """Each indicator's value in the most recent accepted report that has one (one query): what
+    the public page shows as reached."""
+    latest: dict[int, Decimal] = {}
+    for value in (
+        IndicatorValue.objects.filter(
+            indicator__project=project, report__state=MonitoringReport.State.ACCEPTED
+        )
+        .order_by("report__number")
+        .values("indicator_id", "value")
+    ):
+        latest[value["indicator_id"]] = value["value"]
+    return latest
+
+
+def project_public(*, pk: int) -> Project | None:
+    """A project as anyone may read it (any state): its organization, competition, budget and
+    indicators, its paid tranches (``paid_tranches``) and its accepted reports
+    (``accepted_reports``), and nothing else of its reports (five queries)."""
+    return (
+        Project.objects.select_related("organization", "municipality", "award__competition")
+        .prefetch_related(
+            "budget_lines",
+            "indicators",
+            Prefetch(
+                "tranches",
+                queryset=PaymentTranche.objects.filter(paid_on__isnull=False).order_by("number"),
+                to_attr="paid_tranches",
+            ),
+            Prefetch(
+                "reports",
+                queryset=MonitoringReport.objects.filter(state=MonitoringReport.State.ACCEPTED).order_by(
+                    "number"
+                ),
+                to_attr="accepted_reports",
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def latest_projects(*, limit: int) -> list[Project]:
+    """The latest contracted projects of every municipality, for the home page (one query)."""
+    return list(
+        Project.objects.select_related("organization", "municipality").order_by("-contract_date", "-pk")[
+            :limit
+        ]
+    )

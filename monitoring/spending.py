@@ -120,3 +120,15 @@ def overspent_projects(projects: list[Project]) -> set[int]:
         if spent[line.pk] > line.approved_amount:
             over.add(line.project_id)
     return over
+
+
+def spent_by_line(project: Project, states: tuple[str, ...] = COUNTED) -> dict[int, Decimal]:
+    """Each approved line's spending in the project's reports in ``states`` (one query): what
+    the staff count (``COUNTED``), or the accepted reports only, as the public sees them."""
+    return dict(
+        Expenditure.objects.filter(report__project=project, report__state__in=states)
+        .order_by()
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values_list("budget_line", "total")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import projects, queue, reports, reviews, setup, tranches, visits
+from monitoring.views import projects, public, queue, reports, reviews, setup, tranches, visits
 
 app_name = "monitoring"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("awards/<int:pk>/contract/", projects.contract, name="contract"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projects/<int:pk>/public/", public.project_public, name="project-public"),
     path(
         "projects/<int:pk>/indicators/", setup.project_rows, {"kind": "indicators"}, name="project-indicators"
     ),

@@ -240,11 +240,17 @@ def _legend_under_the_labels(root: ElementTree.Element) -> None:
 
 def _dropped(node: ElementTree.Element) -> bool:
     """What the page does not need: pygal's style and script, its empty definitions, the tooltip
-    that only its script shows, comments. (The titles pygal gives axis labels, positions such as
-    "0,25", go too: a screen reader would read them.)"""
+    that only its script shows and the positions it places it at (``<desc class="x …">``, in
+    English decimals), comments. (The titles pygal gives axis labels, positions such as "0,25",
+    go too: a screen reader would read them.)"""
     if not isinstance(node.tag, str):
         return True
-    return _local(node.tag) in {"script", "style", "defs"} or "tooltip-overlay" in node.get("class", "")
+    tooltip_position = _local(node.tag) == "desc" and node.get("class", "").split()[:1] in (["x"], ["y"])
+    return (
+        _local(node.tag) in {"script", "style", "defs"}
+        or "tooltip-overlay" in node.get("class", "")
+        or tooltip_position
+    )
 
 
 def _local(tag: object) -> str:

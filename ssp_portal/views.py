@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "figures": organization_selectors.portal_figures(),
                 "open_competitions": procurement_selectors.competitions_open(),
+                "latest_projects": monitoring_selectors.latest_projects(limit=HOME_LIMIT),
             },
         )
     user = request.user

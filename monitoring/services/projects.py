@@ -23,6 +23,7 @@ from procurement.models import Award, BudgetLine, Competition
 from ssp_portal.audit.services import audit_record
 from ssp_portal.formatting import format_date, format_soms
 from ssp_portal.notifications.services import email_notify
+from ssp_portal.public_cache import public_changed
 from ssp_portal.rows.sync import sync_rows
 from ssp_portal.rules import Check, missing
 
@@ -93,6 +94,8 @@ def project_create_from_award(
                 contract_number=project.contract_number,
                 amount=str(award.amount),
             )
+            # The competition's results and the home page link to the new project's page.
+            public_changed()
     except IntegrityError:
         raise ValidationError(_("This award already has a project.")) from None
     return project

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from monitoring import permissions
 from monitoring.models import (
     MAX_AMOUNT,
+    PUBLIC_SECTIONS,
     REPORT_SECTIONS,
     Expenditure,
     Indicator,
@@ -123,6 +124,8 @@ class ReportDraft:
     values: dict[int, Any] | None = None
     spending: dict[int, Spending] | None = None
     answers: dict[str, str] | None = None
+    #: The narrative sections marked "Show on the public project page" (``PUBLIC_SECTIONS``).
+    public: list[str] | None = None
     #: The draft's version as the form showed it (``report_draft_version``); None: not checked.
     version: str | None = None
 
@@ -139,6 +142,7 @@ def report_draft_version(report: MonitoringReport, answering: ReportRound | None
     return version_of(
         {
             "narrative": {name: getattr(report, name) for name in NARRATIVE},
+            "public": report.public_sections,
             "values": sorted([v.indicator_id, v.value] for v in report.indicator_values.all()),
             "spending": sorted(
                 [e.budget_line_id, e.amount, e.explanation] for e in report.expenditures.all()
@@ -194,6 +198,18 @@ def _draft_narrative(locked: MonitoringReport, narrative: dict[str, Any], errors
     except ValidationError as exc:
         errors.update(exc.message_dict)
     return changed
+
+
+def _draft_public(locked: MonitoringReport, public: list[str] | None) -> list[str]:
+    """Set the sections marked public on ``locked`` when they differ (kept in the order of
+    ``PUBLIC_SECTIONS``; unknown names are dropped); ``["public_sections"]`` if they changed."""
+    if public is None:
+        return []
+    marked = [section for section in PUBLIC_SECTIONS if section in public]
+    if marked == locked.public_sections:
+        return []
+    locked.public_sections = marked
+    return ["public_sections"]
 
 
 def _draft_values(locked: MonitoringReport, values: dict[int, Any], errors: dict) -> tuple[list, list, list]:
@@ -360,7 +376,7 @@ class _DraftChanges:
 def _draft_changes(locked: MonitoringReport, draft: ReportDraft) -> _DraftChanges:
     """Everything the draft changes, checked; refused with every error beside its field."""
     errors: dict[str, list] = {}
-    narrative = _draft_narrative(locked, draft.narrative or {}, errors)
+    narrative = _draft_narrative(locked, draft.narrative or {}, errors) + _draft_public(locked, draft.public)
     values = _draft_values(locked, draft.values or {}, errors)
     spending = _draft_spending(locked, draft.spending or {}, errors)
     answered = None

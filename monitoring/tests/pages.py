@@ -64,7 +64,8 @@ class _Forms(HTMLParser):
                 return
             if kind in ("submit", "button", "file", "image", "reset"):
                 return
-            owner.fields[attrs["name"]] = attrs.get("value", "")
+            # A ticked box without a value sends "on", as in a browser.
+            owner.fields[attrs["name"]] = attrs.get("value", "on" if kind in ("checkbox", "radio") else "")
         elif tag == "textarea":
             owner.fields[attrs["name"]] = ""
             self._textarea = (owner, attrs["name"])

@@ -2,8 +2,8 @@
 
 The project's organization writes reports; the municipality's consultants and finance staff
 review them; finance staff manage the agreement; the municipality's auditor reads all of it and
-changes nothing (403); everyone else, other organizations included, gets 404 for the project, its
-reports and their files.
+changes nothing (403); everyone else, other organizations included, gets 404 for its reports and
+their files, and the project's public page where the others get its working page.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from monitoring.views.tranches import tranche_paid_token
 from organizations.factories import PDF_BYTES
 from procurement.factories import AwardFactory, CompetitionFactory
 from ssp_portal.files import DOCUMENT_TYPES, JPEG, PNG, PrivateFileField
-from ssp_portal.tests.access import PERSONAS, Row, only, run_row, signed_in
+from ssp_portal.tests.access import PERSONAS, Row, everyone, only, run_row, signed_in
 from ssp_portal.tests.samples import image_bytes
 
 JPEG_BYTES = image_bytes("JPEG")
@@ -150,7 +150,11 @@ ROWS: dict[str, Row] = {
         },
         snapshot=projects,
     ),
-    "monitoring:project-detail": Row("get", lambda w: [w.project.pk], VIEWERS),
+    # Who reads the project gets its working page; everyone else its public page, at the same URL.
+    "monitoring:project-detail": Row("get", lambda w: [w.project.pk], everyone(200)),
+    "monitoring:project-detail[missing]": Row("get", lambda w: [w.project.pk + 1000], everyone(404)),
+    "monitoring:project-public": Row("get", lambda w: [w.project.pk], everyone(200)),
+    "monitoring:project-public[missing]": Row("get", lambda w: [w.project.pk + 1000], everyone(404)),
     # Setting up the agreement: finance staff of the municipality.
     "monitoring:project-indicators": Row("get", lambda w: [w.fresh.pk], managers(200)),
     "monitoring:project-indicators[post]": Row(

@@ -27,7 +27,11 @@ def test_a_removed_member_loses_the_projects_and_reports_at_once(
     assert [client.get(url).status_code for url in pages] == [200, 200]
 
     membership_services.organization_member_remove(membership=colleague, by=nco_member)
-    assert [client.get(url).status_code for url in pages] == [404, 404]
+    # The project's address now shows what everyone sees: its public page.
+    project_page = client.get(pages[0])
+    assert project_page.status_code == 200
+    assert project_page.templates[0].name == "monitoring/project_public.html"
+    assert client.get(pages[1]).status_code == 404
     assert not Project.objects.visible_to(colleague.user).exists()
     assert not MonitoringReport.objects.visible_to(colleague.user).exists()
     assert Project.objects.visible_to(nco_member).get() == contracted.project

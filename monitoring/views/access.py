@@ -1,7 +1,8 @@
 """Which project, report, award or municipality a request may reach, and how it is refused.
 
 Every monitoring view finds its object here: what the person may not see at all is 404 (another
-organization's project, an award of another municipality), what they may see but not do is 403.
+organization's report, an award of another municipality), what they may see but not do is 403. A
+project's working page is the exception: who may not read it gets its public page instead.
 The rules themselves are :mod:`monitoring.permissions`; these helpers only apply them to a request.
 
 The municipality's auditors read what its finance staff read (``read_municipality``, and the
@@ -57,9 +58,10 @@ def visible_project(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("municipality"), pk=pk)
 
 
-def detailed_project(request: HttpRequest, pk: int) -> Project:
-    """A project the person may see, with all its page shows (``selectors.project_detail``)."""
-    return _found(selectors.project_detail(user=request.user, pk=pk))
+def detailed_project(request: HttpRequest, pk: int) -> Project | None:
+    """A project the person may see, with all its page shows (``selectors.project_detail``); None
+    for everyone else, who read its public page instead (``views.public``)."""
+    return selectors.project_detail(user=request.user, pk=pk)
 
 
 def managed_project(request: HttpRequest, pk: int) -> Project:

@@ -20,10 +20,11 @@ from monitoring import forms, permissions, selectors
 from monitoring.filters import ProjectFilter, TrancheFilter
 from monitoring.models import Project
 from monitoring.services import projects as project_services
-from monitoring.views import access
+from monitoring.spending import spent_by_line
+from monitoring.views import access, public
 from organizations.models import Municipality
 from procurement.models import Award
-from ssp_portal import exports, web
+from ssp_portal import charts, exports, web
 from ssp_portal.audit.selectors import audit_timeline
 from ssp_portal.confirmation import confirmation_token, entered, is_confirmed, is_stale
 from ssp_portal.paging import NarrowPaginator
@@ -162,10 +163,16 @@ def state_actions(project: Project) -> tuple[list[StateAction], list[StateAction
     return [action for action in actions if action not in reasoned], reasoned
 
 
-@login_required
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's working page for those who may read it (its municipality's staff,
+    consultants and auditors, its organization); everyone else gets its public page."""
     project = access.detailed_project(request, pk)
+    if project is None:
+        return public.project_public_page(request, pk)
+    chart = public.spending_chart(project, spent_by_line(project), public=False)
+    if answer := charts.export(request, [chart], name=[project.contract_number]):
+        return answer
     [row] = selectors.project_rows(Project.objects.filter(pk=project.pk))
     values = selectors.latest_values([project])
     manager = permissions.can_manage_project(request.user, project)
@@ -176,6 +183,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "row": row,
+            "chart": chart,
             "indicators": [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()],
             "manager": manager,
             "setup": permissions.can_set_up_project(request.user, project),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 from insights.figures import Scope
 from monitoring.models import PaymentTranche, Project
 from monitoring.selectors import with_spent
+from procurement.models import Competition
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -32,3 +34,15 @@ def dashboard_projects(*, scope: Scope) -> QuerySet[Project]:
         .order_by("-contract_date", "contract_number", "pk")
     )
     return with_spent(projects)
+
+
+def next_deadline(*, scope: Scope) -> datetime.datetime | None:
+    """The next deadline of a competition open in the scope: when its count of applications
+    becomes public, and the dashboards change with nothing written."""
+    return (
+        Competition.objects.open_for_submissions()
+        .filter(scope.competitions())
+        .order_by("deadline")
+        .values_list("deadline", flat=True)
+        .first()
+    )

@@ -1,10 +1,10 @@
 """The dashboards: the portal's and each municipality's, public, with a year filter and each
 chart's figures as CSV; the people who read a municipality's work see its staff part too.
 
-The pages are not kept in the public page cache (``ssp_portal.public_cache``): their figures change
-when a grant agreement is signed, a tranche paid or a report accepted, and those services do not
-renew the cache's generation; a kept page would show old money. The page is a fixed number of
-grouped queries, so rendering it each time is cheap.
+An anonymous visitor's page is kept in the public page cache (``ssp_portal.public_cache``): the
+services that change its figures (awards, grant agreements, tranches paid, projects' states,
+reports accepted) renew the cache's generation, and the page is kept at most until the next
+deadline in its scope, when a competition's count of applications becomes public.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from insights.figures import Scope
 from insights.flags import municipality_flags
 from organizations.context_processors import request_roles
 from organizations.models import Municipality
-from ssp_portal import charts
+from ssp_portal import charts, public_cache
 from ssp_portal.paging import NarrowPaginator
 
 PAGE_SIZE = 25
@@ -60,7 +60,9 @@ def _dashboard(request: HttpRequest, municipality: Municipality | None) -> HttpR
     context = {"municipality": municipality, "board": board, "choice": choice, "staff": staff}
     if staff and municipality is not None:
         context |= _staff_part(request, scope)
-    return render(request, "insights/dashboard.html", context)
+    response = render(request, "insights/dashboard.html", context)
+    deadline = selectors.next_deadline(scope=Scope(municipality=municipality))
+    return public_cache.changes_at(response, deadline) if deadline else response
 
 
 def _staff_part(request: HttpRequest, scope: Scope) -> dict:
@@ -72,12 +74,14 @@ def _staff_part(request: HttpRequest, scope: Scope) -> dict:
 
 
 @require_GET
+@public_cache.public_page
 def portal_dashboard(request: HttpRequest) -> HttpResponse:
     """Every municipality's figures together, by municipality."""
     return _dashboard(request, None)
 
 
 @require_GET
+@public_cache.public_page
 def municipality_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """One municipality's figures, by priority issue; its staff part for who reads its work."""
     return _dashboard(request, get_object_or_404(Municipality, slug=slug, is_active=True))

@@ -189,6 +189,7 @@ def project_set_indicators(
         )
         if changes:
             _audit(locked, by, "project.indicators_set", at, indicators=[i.name for i in indicators])
+            public_changed()  # the public project page lists the indicators
     return bool(changes)
 
 
@@ -237,6 +238,7 @@ def project_set_tranches(
         )
         if changes:
             _audit(locked, by, "project.tranches_set", at, tranches=[str(t.amount) for t in tranches])
+            public_changed()
     return bool(changes)
 
 
@@ -304,6 +306,7 @@ def tranche_mark_paid(
             amount=str(locked.amount),
             paid_on=paid_on,
         )
+        public_changed()  # disbursed money: dashboards, profiles, the yearly figures
     return locked
 
 
@@ -627,6 +630,7 @@ def project_change_state(*, project: Project, by: User, state: str, reason: str 
         locked.state_changed_at = timezone.now()
         locked.save(update_fields=["state", "state_reason", "state_changed_at"])
         _audit(locked, by, "project.state_changed", previous=previous, state=state, reason=reason)
+        public_changed()  # projects by state: dashboards and organizations' track records
         for user in change.recipients:
             email_notify(
                 user=user,

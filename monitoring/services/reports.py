@@ -39,6 +39,7 @@ from ssp_portal.files import CheckedUpload
 from ssp_portal.formatting import format_quantity, format_soms, read_number, typed_number
 from ssp_portal.notifications.services import email_notify
 from ssp_portal.private_files import discard, store
+from ssp_portal.public_cache import public_changed
 from ssp_portal.rules import Check, missing, refusal
 from ssp_portal.versions import version_of
 
@@ -611,6 +612,7 @@ def report_review(
         locked.save(update_fields=["state", "accepted_at"])
         verb = "report.accepted" if accept else "report.revision_requested"
         _audit(locked, by, verb, now, round=current.number)
+        public_changed()  # reported spending and first-round acceptance are public figures
         _tell_reviewed(locked, current)
     return locked
 

@@ -53,7 +53,7 @@ def dominant_winners(
         Award.objects.filter(
             competition__municipality__in=municipalities,
             competition__state=Competition.State.COMPLETED,
-            competition__completed_at__gte=timezone.now() - datetime.timedelta(days=366 * years + 1),
+            competition__completed_at__gte=(now or timezone.now()) - datetime.timedelta(days=366 * years + 1),
         )
         .select_related("competition__municipality", "application__organization")
         .order_by("competition__municipality", "pk")
@@ -78,14 +78,27 @@ def dominant_winners(
             continue
         flags.append(
             _dominant_flag(
-                awarded, amount, total, competitions[municipality_pk], since, last, (share, years, least)
+                awarded,
+                total,
+                len(competitions[municipality_pk]),
+                (since[municipality_pk], last[municipality_pk]),
+                (share, years, least),
             )
         )
     return flags
 
 
-def _dominant_flag(awarded, amount, total, competitions, since, last, limits) -> Flag:
+def _dominant_flag(
+    awarded: list[Award],
+    total: Decimal,
+    competitions: int,
+    window: tuple[int, int],
+    limits: tuple[int, int, int],
+) -> Flag:
+    """Rule 6's flag for one organization's ``awarded`` awards out of the municipality's ``total``
+    in ``competitions`` competitions completed in the years ``window`` (first, last)."""
     share, years, least = limits
+    amount = sum((a.amount for a in awarded), Decimal("0"))
     municipality = awarded[0].competition.municipality
     organization = awarded[0].application.organization
     explanation = _(
@@ -96,11 +109,11 @@ def _dominant_flag(awarded, amount, total, competitions, since, last, limits) ->
         "amount": format_soms(amount),
         "total": format_soms(total),
         "municipality": municipality.name,
-        "first": since[municipality.pk],
-        "last": last[municipality.pk],
+        "first": window[0],
+        "last": window[1],
         "share": format_percent((amount * 100 / total).quantize(Decimal("1"))),
         "won": len({a.competition_id for a in awarded}),
-        "competitions": len(competitions),
+        "competitions": competitions,
     }
     rule_text = _(
         "Raised when one organization received more than %(share)s of what a municipality awarded in "

@@ -170,6 +170,16 @@ else:
 # what they show, and at most this long (changes made in the admin show after it); 0 keeps none.
 SSP_PUBLIC_CACHE_SECONDS = env_int("SSP_PUBLIC_CACHE_SECONDS", 300)
 
+# Red flags (insights/flags/): an amendment within this many days of the deadline then in force;
+# one organization with more than this share (%) of a municipality's awards over this many
+# calendar years, when at least this many competitions were completed then; reports overdue by
+# more than this many days.
+SSP_FLAG_AMENDMENT_DAYS = env_int("SSP_FLAG_AMENDMENT_DAYS", 3)
+SSP_FLAG_DOMINANT_SHARE = env_int("SSP_FLAG_DOMINANT_SHARE", 50)
+SSP_FLAG_DOMINANT_YEARS = env_int("SSP_FLAG_DOMINANT_YEARS", 3)
+SSP_FLAG_DOMINANT_COMPETITIONS = env_int("SSP_FLAG_DOMINANT_COMPETITIONS", 2)
+SSP_FLAG_OVERDUE_DAYS = env_int("SSP_FLAG_OVERDUE_DAYS", 30)
+
 # Celery. Without a broker, tasks run in-process when they are sent (`make run` says so).
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

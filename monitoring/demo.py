@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from monitoring.models import Project
+from monitoring.models import Project, ReportAttachment
 from monitoring.services import projects as services
 from monitoring.services import reports as report_services
-from organizations.demo import DemoWorld
+from organizations.demo import DemoWorld, demo_pdf
 from procurement.demo import ProcurementWorld
 
 ZONE = ZoneInfo("Asia/Bishkek")
@@ -159,6 +159,7 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
                 public=PUBLIC if outcome == "accepted" else [],
             ),
         )
+        _attach_participants(report, member)
         report_services.report_submit(report=report, by=member, at=submitted)
         report_services.report_review(
             report=report,
@@ -183,6 +184,20 @@ def _set_up(world: DemoWorld, project: Project, member_email: str) -> None:
             photos=[],
             at=_at(visit, 17),
         )
+
+
+def _attach_participants(report, member) -> None:
+    """The register of participants of the period, as organizations attach it (private: only the
+    organization, the municipality's staff and the reviewers read it)."""
+    organization = report.project.organization
+    name = f"participants-{organization.pk}-report-{report.number}.pdf"
+    lines = [
+        f"Register of participants, report {report.number}",
+        f"{report.period_start} - {report.period_end}",
+    ]
+    report_services.report_attach(
+        report=report, by=member, kind=ReportAttachment.Kind.PARTICIPANTS, file=demo_pdf(lines, name=name)
+    )
 
 
 def _revise(report, member, lines, indicators, *, at: datetime.datetime) -> None:

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from insights import figures
 from insights.tests import dashboard_world
 from insights.tests.dashboard_world import applications_counted, expected
 from procurement.factories import CompetitionFactory
@@ -283,3 +284,16 @@ def test_many_groups_are_cut_to_the_largest_and_the_others_summed(client, munici
     assert (
         sum(values[0] for _label, values in rows) == expected(municipality)["allocated"] == Decimal("78000")
     )
+
+
+def test_the_dashboards_lead_to_each_other_and_to_the_yearly_reports(client, world):
+    portal = client.get(portal_url()).content.decode()
+    for one in (world.municipality, world.other):
+        assert reverse("insights:municipality-dashboard", args=[one.slug]) in portal
+    page = client.get(municipality_url(world)).content.decode()
+    years = figures.years_with_figures(figures.Scope(municipality=world.municipality))
+    assert years
+    for year in years:
+        link = reverse("insights:yearly-report", args=[world.municipality.slug, year])
+        assert link in page
+        assert client.get(link).status_code == 200

@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from monitoring.models import MonitoringReport, ReportAttachment, ReportRound
+from organizations.models import Organization
 from procurement.models import Application, ApplicationAttachment
 
 pytestmark = pytest.mark.django_db
@@ -32,32 +34,24 @@ def _texts(values) -> list[str]:
     return [text.strip() for text in values if isinstance(text, str) and len(text.strip()) >= SHORTEST]
 
 
-def secrets(organization: str | None) -> dict[str, str]:
-    """Private text → what it is, of the organizations whose name contains ``organization``
-    (every one when None)."""
-    reports = MonitoringReport.objects.select_related("project__organization")
-    rounds = ReportRound.objects.all()
-    report_files = ReportAttachment.objects.all()
-    sealed = Application.objects.filter(competition__deadline__gt=timezone.now()).exclude(
-        state=Application.State.DRAFT
-    )
-    if organization:
-        reports = reports.filter(project__organization__name__contains=organization)
-        rounds = rounds.filter(report__project__organization__name__contains=organization)
-        report_files = report_files.filter(report__project__organization__name__contains=organization)
-        sealed = sealed.filter(organization__name__contains=organization)
+def private_texts(organizations: QuerySet[Organization]) -> dict[str, str]:
+    """Private text of ``organizations`` → what it is."""
     found: dict[str, str] = {}
-    for name in report_files.values_list("original_name", flat=True):
+    names = ReportAttachment.objects.filter(report__project__organization__in=organizations)
+    for name in names.values_list("original_name", flat=True):
         found[name] = "a report attachment's name"
-    for one in rounds:
+    for one in ReportRound.objects.filter(report__project__organization__in=organizations):
         for text in _texts([*one.comments.values(), *one.answers.values()]):
             found[text] = "a review comment or answer"
-    for report in reports:
+    for report in MonitoringReport.objects.filter(project__organization__in=organizations):
         public = set(report.public_sections) if report.state == MonitoringReport.State.ACCEPTED else set()
         for section in NARRATIVE:
             if section not in public:
                 for text in _texts([getattr(report, section)]):
                     found[text] = f"the {section} of report {report.pk} ({report.state})"
+    sealed = Application.objects.filter(
+        organization__in=organizations, competition__deadline__gt=timezone.now()
+    ).exclude(state=Application.State.DRAFT)
     for application in sealed:
         for text in _texts([application.project_title, application.summary, application.problem]):
             found[text] = "a sealed application's text"
@@ -65,6 +59,30 @@ def secrets(organization: str | None) -> dict[str, str]:
     for name in files.values_list("original_name", flat=True):
         found[name] = "a sealed application's file"
     return found
+
+
+def public_texts() -> set[str]:
+    """What accepted reports make public (the demo's reports may share a text with a draft)."""
+    shown = set()
+    for report in MonitoringReport.objects.filter(state=MonitoringReport.State.ACCEPTED):
+        shown |= {
+            getattr(report, section).strip() for section in NARRATIVE if section in report.public_sections
+        }
+    return shown
+
+
+def secrets(organization: str | None) -> dict[str, str]:
+    """The private text of the organizations whose name holds ``organization`` (of every one when
+    None), less what is also public or the reader's own (the demo's organizations may write the
+    same words or name their files alike)."""
+    matching = Organization.objects.filter(name__contains=organization or "")
+    hidden = private_texts(matching)
+    others = Organization.objects.exclude(pk__in=matching)
+    own_files = ApplicationAttachment.objects.filter(application__organization__in=others)
+    allowed = (
+        public_texts() | set(private_texts(others)) | set(own_files.values_list("original_name", flat=True))
+    )
+    return {text: what for text, what in hidden.items() if text not in allowed}
 
 
 @pytest.mark.parametrize("email", list(OUTSIDERS), ids=lambda email: email or "anonymous")

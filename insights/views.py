@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -58,19 +59,21 @@ def _dashboard(request: HttpRequest, municipality: Municipality | None) -> HttpR
     if answer is not None:
         return answer
     context = {"municipality": municipality, "board": board, "choice": choice, "staff": staff}
-    if staff and municipality is not None:
-        context |= _staff_part(request, scope)
+    if municipality is not None:
+        context["page"] = _projects_page(request, scope)
+        if staff:
+            context["flags"] = municipality_flags(municipality)
     response = render(request, "insights/dashboard.html", context)
     deadline = selectors.next_deadline(scope=Scope(municipality=municipality))
     return public_cache.changes_at(response, deadline) if deadline else response
 
 
-def _staff_part(request: HttpRequest, scope: Scope) -> dict:
-    """The red flags and a page of the projects' table."""
-    page = NarrowPaginator(selectors.dashboard_projects(scope=scope), PAGE_SIZE).get_page(
+def _projects_page(request: HttpRequest, scope: Scope) -> Page:
+    """A page of the projects' table: contracted, paid and reported amounts are public figures,
+    and each project has its public page."""
+    return NarrowPaginator(selectors.dashboard_projects(scope=scope), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return {"flags": municipality_flags(scope.municipality), "page": page}
 
 
 @require_GET

@@ -178,7 +178,7 @@ def _bars(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
         # pygal measures labels in Latin letters; Cyrillic ones are wider and would be cut.
         options |= {"max_scale": 4, "min_scale": 2, "margin_left": HBAR_LABEL_ROOM}
         order.reverse()
-    ticks = count_ticks(chart)
+    ticks = count_ticks(chart) or across_ticks(chart)
     if ticks:  # counts: whole numbers on the axis, never "0.8 applications"
         options["y_labels"] = ticks
     drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
@@ -198,6 +198,18 @@ def count_ticks(chart: Chart) -> list[int]:
     top = max(values)
     step = max(1, math.ceil(top / 4))
     return list(range(0, top + step, step))
+
+
+def across_ticks(chart: Chart) -> list[int]:
+    """The value axis of horizontal bars of money: zero and two round steps, since amounts written
+    side by side touch on a phone ("100 000200 000"); [] for other charts (pygal chooses)."""
+    values = [value for one in chart.series for value in one.values if value is not None]
+    if chart.kind != "hbar" or not chart.money or not values or max(values) <= 0:
+        return []
+    half = max(1, math.ceil(max(values) / 2))
+    magnitude = 10 ** (len(str(half)) - 1)
+    step = next(int(factor * magnitude) for factor in (1, 2, 2.5, 5, 10) if factor * magnitude >= half)
+    return [0, step, 2 * step]
 
 
 def shortened(label: str) -> str:

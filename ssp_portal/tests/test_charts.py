@@ -134,3 +134,18 @@ def test_the_drawing_has_one_title_and_no_positions_for_a_screen_reader():
     with translation.override("ru"):
         root = ElementTree.fromstring(str(chart.svg()))  # noqa: S314 - the portal's own drawing
     assert [node.text for node in root.iter(f"{NS}title")] == ["Applications"]
+
+
+def test_horizontal_money_bars_have_three_round_steps_so_that_amounts_do_not_touch():
+    chart = Chart(
+        "m",
+        "Money",
+        ["A", "B"],
+        [Series("Allocated", [Decimal("400000"), Decimal("90000")])],
+        kind="hbar",
+        money=True,
+    )
+    assert charts.across_ticks(chart) == [0, 200000, 400000]
+    wide = Chart("w", "W", ["A"], [Series("s", [Decimal("730000")])], kind="hbar", money=True)
+    assert charts.across_ticks(wide) == [0, 500000, 1000000]
+    assert charts.across_ticks(Chart("v", "V", ["A"], [Series("s", [Decimal("10")])], money=True)) == []

@@ -89,6 +89,26 @@ def _public_pages(rows: dict) -> list[Page]:
         path = detail(completed)
         pages.append(Page("Completed competition's results", path, markers=[completed.reference]))
     pages.append(Page("Home, anonymous", reverse("home"), markers=[reverse("account_login")]))
+    return [*pages, *_figures_pages(rows)]
+
+
+def _figures_pages(rows: dict) -> list[Page]:
+    """The dashboards and a public project page (insights, monitoring)."""
+    from django.urls import reverse
+
+    from monitoring.models import Project
+
+    slug = rows["municipality"].slug
+    pages = [
+        Page("Portal dashboard", reverse("insights:portal-dashboard"), optional=True),
+        Page(
+            "Municipality dashboard", reverse("insights:municipality-dashboard", args=[slug]), optional=True
+        ),
+    ]
+    project = Project.objects.filter(municipality=rows["municipality"]).order_by("pk").first()
+    if project is not None:
+        path = reverse("monitoring:project-public", args=[project.pk])
+        pages.append(Page("Public project page", path, markers=[project.contract_number], optional=True))
     return pages
 
 

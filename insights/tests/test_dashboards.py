@@ -212,14 +212,14 @@ def test_the_staff_part_is_for_who_reads_the_municipality(client_for, request, w
     response = client_for(user).get(municipality_url(world))
     html = response.content.decode()
     keys = [chart.key for chart in response.context["board"].charts]
+    # The projects with their public money and public pages are everyone's.
+    assert reverse("monitoring:project-detail", args=[world.project.pk]) in html
     if persona in STAFF_SEES:
         assert 'data-testid="staff-dashboard"' in html
         assert "report-timeliness" in keys
-        assert reverse("monitoring:project-detail", args=[world.project.pk]) in html
     else:
         assert 'data-testid="staff-dashboard"' not in html
         assert "report-timeliness" not in keys
-        assert reverse("monitoring:project-detail", args=[world.project.pk]) not in html
 
 
 def test_the_staff_see_the_reports_on_time_late_and_overdue(client_for, finance_staff, world):
@@ -297,3 +297,22 @@ def test_the_dashboards_lead_to_each_other_and_to_the_yearly_reports(client, wor
         link = reverse("insights:yearly-report", args=[world.municipality.slug, year])
         assert link in page
         assert client.get(link).status_code == 200
+
+
+def test_anyone_reads_the_projects_with_their_paid_and_reported_money(client, world):
+    """Paid = the project's paid tranches, reported = its accepted reports' spending, summed here
+    from the rows."""
+    html = client.get(municipality_url(world)).content.decode()
+    project = world.project
+    paid = sum(t.amount for t in project.tranches.all() if t.paid_on)
+    spent = sum(
+        e.amount
+        for report in project.reports.all()
+        if report.state == "accepted"
+        for e in report.expenditures.all()
+    )
+    row = html[html.index(f'data-project="{project.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert Decimal(re.search(r'data-paid="([^"]+)"', row)[1]) == paid
+    assert Decimal(re.search(r'data-spent="([^"]+)"', row)[1]) == spent
+    assert paid and spent

@@ -35,10 +35,24 @@ def build(municipality, *, budget: Decimal = Decimal("400000")) -> CompetitionIn
     )
     criteria = [
         EvaluationCriterion.objects.create(
-            competition=competition, position=0, name="Relevance", max_score=10, weight=60
+            competition=competition,
+            position=0,
+            name="Relevance",
+            name_ky="Relevance (ky)",
+            name_ru="Relevance (ru)",
+            max_score=10,
+            weight=60,
         ),
         EvaluationCriterion.objects.create(
-            competition=competition, position=1, name="Budget", max_score=5, weight=40
+            # Written in each language, as the publishing checklist asks: the page in Kyrgyz or
+            # Russian shows no English name.
+            competition=competition,
+            position=1,
+            name="Budget",
+            name_ky="Бюджет",
+            name_ru="Бюджет",
+            max_score=5,
+            weight=40,
         ),
     ]
     chair, member1, member2 = (

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ssp_portal.tests.catalogs import LANGUAGES, english_left
+
 LOGIN = "login"
 PERSONAS = [
     "anonymous",
@@ -74,6 +76,26 @@ def run_row(key: str, row: Row, persona: str, objects: Any, client_for, request,
         assert response.status_code == expected, f"{where}: {response.status_code}"
     if row.snapshot and (expected == LOGIN or expected >= 400):
         assert row.snapshot(objects) == before, f"{where} changed something"
+    if (
+        row.method == "get"
+        and response.status_code == 200
+        and "text/html" in response.get("Content-Type", "")
+    ):
+        assert_translated(client, user, url, data, where)
+
+
+def assert_translated(client, user, url: str, data: dict, where: str) -> None:
+    """The page again in Kyrgyz and in Russian: no text of the portal's left in English."""
+    for language in LANGUAGES:
+        if user is not None:
+            type(user).objects.filter(pk=user.pk).update(language=language)
+        client.cookies["django_language"] = language
+        html = client.get(url, data, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        if "<html" in html:  # a whole page, not a fragment that a page asks for
+            assert f'<html lang="{language}"' in html, f"{where} is not in {language}"
+        found = english_left(html, language)
+        assert found == [], f"{where} in {language}: {found}"
+    client.cookies.pop("django_language", None)
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str | None = None) -> set[str]:

@@ -50,7 +50,7 @@ class DemoSite:
 @contextmanager
 def seeded_demo(django_db_blocker, media):
     """seed_demo in a transaction that is rolled back on leaving, with the demo's files in
-    ``media``, e-mails kept in memory and a fast password hasher."""
+    ``media``, e-mails kept in memory, a fast password hasher and a cache of its own."""
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -58,6 +58,12 @@ def seeded_demo(django_db_blocker, media):
             SSP_DEMO_ALLOWED=True,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # Pages rendered afresh, as in every test: a page kept by an earlier module (of
+            # another database's rows, in the same process) is never the one walked.
+            SSP_PUBLIC_CACHE_SECONDS=0,
+            CACHES={
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "demo"}
+            },
         ),
         translation.override("en"),
     ):

@@ -52,3 +52,16 @@ def test_no_english_is_left_on_the_pages(walked, language, email):
         if found:
             leaks[name] = sorted(set(found))
     assert leaks == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_name_that_is_also_an_english_word_is_the_persons_own(client, language):
+    """A first name such as April or May is what the person typed, not a month left in English."""
+    from organizations.factories import UserFactory
+
+    user = UserFactory(full_name="April Flores", language=language)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert english_left(html, language) == []
+    assert 'data-testid="account-menu" data-typed>April</a>' in html

@@ -26,6 +26,7 @@ DEMO_PEOPLE = [
     "ulukman@ngo.example",
     "consultant@dpi.example",
     "finance@second.example",
+    "auditor@karakol.example",
     "admin@ssp.example",
 ]
 

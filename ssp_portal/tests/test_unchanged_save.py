@@ -84,6 +84,7 @@ def edit_forms(demo) -> dict[str, Found]:
 EDIT_FORMS = [
     ("baldarga@ngo", "monitoring:report-save[public-foundation-baldarga-tirek-interim-2]", ()),
     ("baldarga@ngo", "organizations:organization-edit[public-foundation-baldarga-tirek]", ()),
+    ("auditor@karakol", "organizations:profile", ()),
     ("baldarga@ngo", "organizations:profile", ()),
     ("chair@karakol", "organizations:profile", ()),
     ("consultant@dpi", "organizations:profile", ()),

@@ -175,15 +175,16 @@ class Indicator(models.Model):
 
 class MonitoringReportQuerySet(models.QuerySet):
     def overdue(self, now: datetime.datetime | None = None) -> MonitoringReportQuerySet:
-        """Not yet submitted and past the due date, the date read in the municipality's zone
-        (one query for the zones in use)."""
+        """Never submitted and past the due date, the date read in the municipality's zone (one
+        query for the zones in use). A report submitted in time and sent back for a revision is
+        not overdue: the organization met its date, and the report waits for its revision."""
         past_due = Q(pk__in=[])
         zones = Municipality.objects.order_by().values_list("time_zone", flat=True).distinct()
         for zone in zones:
             past_due |= Q(project__municipality__time_zone=zone, due_date__lt=local_today(zone, now))
         return self.filter(
             past_due,
-            state__in=[MonitoringReport.State.DRAFT, MonitoringReport.State.REVISION_REQUESTED],
+            state=MonitoringReport.State.DRAFT,
             project__state=Project.State.ACTIVE,
         )
 
@@ -259,7 +260,7 @@ class MonitoringReport(models.Model):
         return reverse("monitoring:report-detail", kwargs={"pk": self.pk})
 
     def is_overdue_at(self, now: datetime.datetime | None = None) -> bool:
-        if self.state not in (self.State.DRAFT, self.State.REVISION_REQUESTED):
+        if self.state != self.State.DRAFT:
             return False
         return local_today(self.project.municipality.time_zone, now) > self.due_date
 

@@ -337,8 +337,14 @@ class DueReport:
     days_left: int  # until the due date, counted in the municipality's zone; negative once overdue
 
     @property
+    def returned(self) -> bool:
+        """Sent back for a revision: submitted in time once, it waits for the organization again."""
+        return self.report.state == MonitoringReport.State.REVISION_REQUESTED
+
+    @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        """Past the due date and never submitted (``MonitoringReport.objects.overdue``)."""
+        return not self.returned and self.days_left < 0
 
     @property
     def days_late(self) -> int:

@@ -43,6 +43,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if chosen in dict(settings.LANGUAGES) and user.language != chosen:
             user.language = chosen
             user.save(update_fields=["language"])
+        # From here on the request speaks the person's language: "signed in as …" is theirs.
+        if user.language in dict(settings.LANGUAGES):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return super().login(request, user)
 
     def get_client_ip(self, request: HttpRequest) -> str:

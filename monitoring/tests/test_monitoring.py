@@ -341,13 +341,20 @@ def test_overdue_is_counted_in_each_municipalitys_own_zone(contracted, finance_s
     assert set(MonitoringReport.objects.overdue(later)) == {bishkek, tashkent}
 
 
-def test_a_report_in_revision_past_its_due_date_is_overdue(contracted):
-    report = contracted.reports[0]
+def test_a_report_sent_back_for_revision_is_not_overdue_a_draft_is(contracted):
+    """Overdue is past the due date and never submitted: a report submitted in time and sent back
+    met its date, whatever the date of its revision."""
+    report, draft = contracted.reports[0], contracted.reports[1]
     fill(contracted, report)
     submit(contracted, report)
     review(contracted, report, accept=False, comments={"narrative": "More detail."})
     report.refresh_from_db()
-    assert report.is_overdue_at(datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC))
+    assert report.state == MonitoringReport.State.REVISION_REQUESTED
+    long_after = datetime.datetime(2027, 5, 1, tzinfo=datetime.UTC)
+    assert report.due_date < long_after.date() and draft.due_date < long_after.date()
+    assert not report.is_overdue_at(long_after)
+    assert draft.is_overdue_at(long_after)
+    assert list(MonitoringReport.objects.filter(pk__in=[report.pk, draft.pk]).overdue(long_after)) == [draft]
 
 
 # The project's state --------------------------------------------------------------------------------------

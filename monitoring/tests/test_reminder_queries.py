@@ -127,3 +127,12 @@ def test_an_overdue_report_is_reminded_within_the_week_after_it_became_overdue(
         f"report-due:report-{late.pk}:user-{member.pk}:overdue",
         f"report-due:report-{returned.pk}:user-{member.pk}:overdue",
     }
+    # The report sent back met its date: its reminder asks for the revision and says no "overdue".
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        f"{project.contract_number}: a monitoring report is overdue",
+        f"{project.contract_number}: a monitoring report waits for its revision",
+    ]
+    (revision,) = [m for m in mail.outbox if "revision" in m.subject]
+    assert "sent back for a revision: correct it and submit it again" in revision.body
+    assert "It is overdue" not in revision.body

@@ -29,3 +29,27 @@ def test_password_rules_are_told_in_the_portals_words():
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         validate_password("1234567")
     assert "This password is too short: choose one of at least 8 characters." in refused.value.messages
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_the_signed_in_message_is_in_the_persons_language(client, language):
+    """A browser that starts in English, a person whose language is Kyrgyz or Russian: the message
+    after the log-in is in the person's language, as the page it stands on."""
+    from organizations.factories import PASSWORD, UserFactory
+
+    user = UserFactory(full_name="Aigul Asanova", language=language)
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f'<html lang="{language}"' in page
+    from ssp_portal.framework_strings import SIGNED_IN
+
+    with translation.override(language):
+        signed_in = str(SIGNED_IN) % {"name": "Aigul"}
+    assert signed_in != "Successfully signed in as Aigul."
+    assert "Successfully signed in" not in page
+    assert signed_in.split("Aigul")[0] in page

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.template import Context, Template
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import translation
 
 from ssp_portal.files import PrivateFileField
@@ -252,3 +252,12 @@ def test_templates_name_their_date_formats():
             if pattern not in named:
                 found.append(f"{path.relative_to(settings.BASE_DIR)}: {pattern}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "language, size, expected",
+    [("ky", 697, "697 байт"), ("ru", 697, "697 байт"), ("ru", 2, "2 байта"), ("en", 697, "697 bytes")],
+)
+def test_a_small_file_is_counted_in_bytes_in_each_language(language, size, expected):
+    with translation.override(language):
+        assert filesizeformat(size).replace("\xa0", " ") == expected

@@ -12,7 +12,7 @@ What the record counts, and why:
 - **Reports accepted on first submission**: of the reports whose first review round has been
   decided, the share whose first round was accepted (a report still in its first review is not
   counted yet).
-- **Reports overdue now**: the monitoring rule (``MonitoringReport.objects.overdue``): not submitted,
+- **Reports overdue now**: the monitoring rule (``MonitoringReport.objects.overdue``): never submitted,
   past the due date in the municipality's zone, of an active project.
 
 ``track_records`` answers for many organizations in a fixed number of queries (a list of

@@ -1,0 +1,59 @@
+"""On a phone the report form says what each save did where the person is: the outcome of a save
+or a submission at the top of the form the page returns to, the mistakes to correct brought into
+view and read out, and the field marked invalid. In Chromium at 360 px."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from monitoring.models import MonitoringReport
+from monitoring.tests.contracted_project import build
+from organizations.factories import (
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+)
+from ssp_portal.tests.browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_outcome_of_each_save_is_on_the_screen_at_360_px(page: Page, live_server):
+    base = live_server.url
+    karakol = MunicipalityFactory(name="Karakol", code="KRK")
+    staff = MunicipalityMembershipFactory(municipality=karakol).user
+    organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
+    member = OrganizationMembershipFactory(organization=organization).user
+    report = build(karakol, organization, staff).reports[0]
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    log_in(page, base, member.email)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{base}{report.get_absolute_url()}")
+
+    # Submitting with nothing written: what is missing stands at the top of the form, on screen.
+    page.get_by_role("button", name="Submit the report").click()
+    refused = page.locator("#report-form .alert-danger").first
+    expect(refused).to_contain_text("The report is not submitted yet")
+    expect(refused).to_be_in_viewport()
+
+    # A saved draft says so on screen, above the form it returned to.
+    page.get_by_label("Activities carried out").fill("Twelve cooking classes for young mothers.")
+    page.get_by_role("button", name="Save the draft").click()
+    saved = page.locator("#report-form .alert-success")
+    expect(saved).to_contain_text("The draft is saved.")
+    expect(saved).to_be_in_viewport()
+    expect(page.locator("main > .messages")).to_have_count(0)  # said once, in the form
+
+    # A hurried amount: the summary of what to correct is on screen and focused, the field is
+    # marked invalid, and nothing is saved.
+    page.get_by_label("This period: Staff").fill("abc")
+    page.get_by_role("button", name="Save the draft").click()
+    summary = page.get_by_test_id("form-errors")
+    expect(summary).to_contain_text("The draft is not saved.")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("This period: Staff")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("This period: Staff")).to_have_value("abc")
+    assert not MonitoringReport.objects.get(pk=report.pk).expenditures.exists()

@@ -57,6 +57,9 @@ LABEL_CHARS = 24
 MARGIN = 12
 # What a horizontal chart adds left of the labels pygal measures (see _pygal_chart).
 HBAR_LABEL_ROOM = 48
+# About half the width of a digit of the axis font: the last value under horizontal bars is
+# centred on the plot's right edge, so half of it needs room beyond.
+HALF_DIGIT = 5
 # A table of more series than this goes under its drawing, whole width, instead of beside it.
 SIDE_TABLE_SERIES = 2
 
@@ -181,6 +184,8 @@ def _bars(chart: Chart, options: dict) -> pygal.graph.graph.Graph:
     ticks = count_ticks(chart) or across_ticks(chart)
     if ticks:  # counts: whole numbers on the axis, never "0.8 applications"
         options["y_labels"] = ticks
+        if chart.kind == "hbar":  # "1 000 000" under the end of the longest bar, not cut by the edge
+            options["margin_right"] = MARGIN + HALF_DIGIT * len(format_quantity(ticks[-1]))
     drawing = (pygal.HorizontalBar if chart.kind == "hbar" else pygal.Bar)(**options)
     drawing.x_labels = [shortened(str(chart.labels[index])) for index in order]
     for one in chart.series:

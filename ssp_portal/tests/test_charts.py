@@ -149,3 +149,16 @@ def test_horizontal_money_bars_have_three_round_steps_so_that_amounts_do_not_tou
     wide = Chart("w", "W", ["A"], [Series("s", [Decimal("730000")])], kind="hbar", money=True)
     assert charts.across_ticks(wide) == [0, 500000, 1000000]
     assert charts.across_ticks(Chart("v", "V", ["A"], [Series("s", [Decimal("10")])], money=True)) == []
+
+
+@pytest.mark.parametrize("top", [Decimal("200000"), Decimal("730000"), 12])
+def test_the_last_value_under_horizontal_bars_is_inside_the_drawing(top):
+    """The last axis value is centred on the plot's right edge: half of it must fit before the
+    drawing's own edge (about 9 px a digit at the axis font)."""
+    chart = Chart("h", "H", ["A", "B"], [Series("s", [top, top // 2])], kind="hbar", money=top > 100)
+    root = ElementTree.fromstring(str(charts.render(chart)))  # noqa: S314 - the portal's own drawing
+    plot = next(g for g in root.iter() if (g.get("transform") or "").startswith("translate("))
+    left = float(plot.get("transform")[len("translate(") :].split(",")[0])
+    last = charts.format_quantity((charts.count_ticks(chart) or charts.across_ticks(chart))[-1])
+    (label,) = [t for t in root.iter() if t.tag == f"{NS}text" and (t.text or "") == last]
+    assert left + float(label.get("x")) + len(last) * 9 / 2 <= charts.WIDTH

@@ -91,6 +91,7 @@ def portal_env(database_url: str, secret_key: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS,
         "SSP_SITE_URL": f"https://{HOST}",
+        "SSP_SUPPORT_EMAIL": f"support@{HOST}",
         "SECURE_PROXY_SSL_HEADER": "true",
         "SSP_VAR_DIR": str(VAR),
         "LOG_LEVEL": "WARNING",

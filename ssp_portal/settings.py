@@ -9,6 +9,7 @@ must be set, and the secure defaults below make `manage.py check --deploy` clean
 from __future__ import annotations
 
 import ipaddress
+import re
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -441,15 +442,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SSP Portal <noreply@ssp.exam
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's address, for links in e-mails and documents (no trailing slash).
 SSP_SITE_URL = env_str("SSP_SITE_URL", "http://127.0.0.1:8000", required=PRODUCTION).rstrip("/")
-# The address people see at the foot of every e-mail for help: never empty, the address of
-# DEFAULT_FROM_EMAIL when not set.
-SSP_SUPPORT_EMAIL = env_str("SSP_SUPPORT_EMAIL").strip() or parseaddr(DEFAULT_FROM_EMAIL)[1]
-if "@" not in SSP_SUPPORT_EMAIL:
+# The address people are told to write to (the foot of every e-mail, the audit log's page):
+# never empty and never a no-reply address. When not set, the address of DEFAULT_FROM_EMAIL,
+# unless that one is a no-reply address: then production refuses to start, and development
+# shows an example address.
+NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply)\b", re.IGNORECASE)
+SSP_SUPPORT_EMAIL = env_str("SSP_SUPPORT_EMAIL").strip()
+if not SSP_SUPPORT_EMAIL:
+    SSP_SUPPORT_EMAIL = parseaddr(DEFAULT_FROM_EMAIL)[1]
+    if NO_REPLY.match(SSP_SUPPORT_EMAIL) and not PRODUCTION:
+        SSP_SUPPORT_EMAIL = "support@ssp.example"
+if "@" not in SSP_SUPPORT_EMAIL or NO_REPLY.match(SSP_SUPPORT_EMAIL):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(
-        f"SSP_SUPPORT_EMAIL (or the address in DEFAULT_FROM_EMAIL) must be an e-mail address, "
-        f"not {SSP_SUPPORT_EMAIL!r}."
+        f"SSP_SUPPORT_EMAIL (or the address in DEFAULT_FROM_EMAIL) must be an e-mail address "
+        f"that someone reads, not {SSP_SUPPORT_EMAIL!r}."
     )
 
 # Open data: the OCDS 1.1.5 publication (opendata/, docs/opendata.md). Every contracting process is

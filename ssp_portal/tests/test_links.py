@@ -94,8 +94,11 @@ def setting(name: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     ("env", "address"),
     [
         ({"SSP_SUPPORT_EMAIL": "ssp@karakol.kg"}, "ssp@karakol.kg"),
-        ({"DEFAULT_FROM_EMAIL": "Karakol SSP <noreply@karakol.kg>"}, "noreply@karakol.kg"),
+        ({"DEFAULT_FROM_EMAIL": "Karakol SSP <ssp@karakol.kg>"}, "ssp@karakol.kg"),
         ({"SSP_SUPPORT_EMAIL": "  ", "DEFAULT_FROM_EMAIL": "ssp@karakol.kg"}, "ssp@karakol.kg"),
+        # No one reads a no-reply address: development shows an example address instead.
+        ({"DEFAULT_FROM_EMAIL": "Karakol SSP <noreply@karakol.kg>"}, "support@ssp.example"),
+        ({}, "support@ssp.example"),
     ],
 )
 def test_the_contact_address_is_a_setting_that_falls_back_to_the_sender(env, address):
@@ -104,10 +107,28 @@ def test_the_contact_address_is_a_setting_that_falls_back_to_the_sender(env, add
     assert result.stdout.strip() == address
 
 
-def test_the_portal_refuses_to_start_without_a_contact_address():
-    result = setting("SSP_SUPPORT_EMAIL", {"DEFAULT_FROM_EMAIL": "SSP Portal"})
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DEFAULT_FROM_EMAIL": "SSP Portal"},
+        {"SSP_SUPPORT_EMAIL": "no-reply@karakol.kg"},
+        {"SSP_SUPPORT_EMAIL": "DoNotReply@karakol.kg"},
+    ],
+)
+def test_the_portal_refuses_to_start_without_a_contact_address(env):
+    result = setting("SSP_SUPPORT_EMAIL", env)
     assert result.returncode != 0
     assert "SSP_SUPPORT_EMAIL" in result.stderr
+
+
+def test_production_refuses_a_no_reply_sender_as_the_contact_address():
+    from ssp_portal.tests.test_settings import PRODUCTION, manage
+
+    unset = {key: value for key, value in PRODUCTION.items() if key != "SSP_SUPPORT_EMAIL"}
+    result = manage("check", env={**unset, "DEFAULT_FROM_EMAIL": "SSP <noreply@karakol.kg>"})
+    assert result.returncode != 0
+    assert "SSP_SUPPORT_EMAIL" in result.stderr
+    assert manage("check", env={**unset, "DEFAULT_FROM_EMAIL": "SSP <ssp@karakol.kg>"}).returncode == 0
 
 
 @pytest.mark.django_db

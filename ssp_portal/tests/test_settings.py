@@ -17,6 +17,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://ssp:secret@db.internal:5432/ssp",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "SSP_SITE_URL": "https://ssp.example.kg",
+    "SSP_SUPPORT_EMAIL": "ssp@karakol.kg",
     "SSP_IDLE_TIMEOUT_MINUTES": "20",
 }
 

@@ -154,16 +154,19 @@ def format_datetime(
 # Spaces people put between groups of digits: ordinary, no-break, narrow no-break, thin.
 _GROUPING = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _DECIMAL_COMMA = re.compile(r"^(-?\d*),(\d{1,2})$")
+# The currency people write after an amount: сом, som(s), KGS, с. and the som sign (U+20C0).
+_CURRENCY = re.compile(r"(?<=\d)(сом|soms?|kgs|с\.?|\u20c0)$", re.IGNORECASE)
 _PLAIN = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
 
 
 def typed_number(value: object) -> object:
     """What a person typed, made plain: spaces between thousands dropped, a decimal comma read as a
-    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``). A comma before three digits
-    (``1,500``) could mean either, so it stays, for the reader to refuse. Other values pass."""
+    point (``24 000,50`` → ``24000.50``, ``12,5`` → ``12.5``), the currency after it dropped
+    (``18 000 сом`` → ``18000``). A comma before three digits (``1,500``) could mean either, so it
+    stays, for the reader to refuse. Other values pass."""
     if not isinstance(value, str):
         return value
-    return _DECIMAL_COMMA.sub(r"\1.\2", _GROUPING.sub("", value.strip()))
+    return _DECIMAL_COMMA.sub(r"\1.\2", _CURRENCY.sub("", _GROUPING.sub("", value.strip())))
 
 
 def read_number(value: object) -> Decimal | None:

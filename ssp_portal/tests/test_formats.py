@@ -217,6 +217,13 @@ def test_an_amount_with_more_digits_than_money_has_is_still_written():
         ("12,5", Decimal("12.5")),
         (" 2.5 ", Decimal("2.5")),
         ("-3", Decimal("-3")),
+        ("18 000 сом", Decimal("18000")),  # the currency written after the amount
+        ("18000сом", Decimal("18000")),
+        ("18 000,50 som", Decimal("18000.50")),
+        ("25 000 KGS", Decimal("25000")),
+        ("5000 с.", Decimal("5000")),
+        ("сом", None),
+        ("сом 100", None),
         ("1,500", None),  # a thousand and a half, or one and a half: refused, never guessed
         ("1e3", None),
         ("NaN", None),

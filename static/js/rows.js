@@ -9,6 +9,7 @@
   // A number as people type it: "150 000", "150000,50", "1,250.5". NaN when it is not one.
   function read(text) {
     let value = String(text || "").replace(/[\s\u00a0\u202f\u2009']/g, "");
+    value = value.replace(/(\d)(сом|soms?|kgs|с\.?|\u20c0)$/i, "$1"); // the currency written after it
     if (value === "") return NaN;
     const comma = value.indexOf(",");
     if (comma >= 0 && value.indexOf(".") < 0 && value.split(",").length === 2 && value.length - comma - 1 !== 3) {

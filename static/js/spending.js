@@ -21,7 +21,10 @@
   // An amount as typed, read as the server reads it (spaces between thousands dropped, a decimal
   // comma before one or two digits); null when it does not read as one (the server will say why).
   function amount(input) {
-    const text = input.value.replace(/[\s\u00a0\u202f]+/g, "").replace(/^(\d+),(\d{1,2})$/, "$1.$2");
+    const text = input.value
+      .replace(/[\s\u00a0\u202f]+/g, "")
+      .replace(/(\d)(сом|soms?|kgs|с\.?|\u20c0)$/i, "$1")
+      .replace(/^(\d+),(\d{1,2})$/, "$1.$2");
     if (text === "") return 0;
     if (!/^\d+(\.\d{1,2})?$/.test(text)) return null;
     return Number(text);

@@ -57,3 +57,32 @@ def test_the_outcome_of_each_save_is_on_the_screen_at_360_px(page: Page, live_se
     expect(page.get_by_label("This period: Staff")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("This period: Staff")).to_have_value("abc")
     assert not MonitoringReport.objects.get(pk=report.pk).expenditures.exists()
+
+
+def test_a_review_without_a_decision_brings_the_decision_into_view(page: Page, live_server):
+    from monitoring.services import reports as report_services
+    from monitoring.tests.contracted_project import fill
+
+    base = live_server.url
+    karakol = MunicipalityFactory(name="Karakol", code="KRK")
+    staff = MunicipalityMembershipFactory(municipality=karakol).user
+    organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
+    OrganizationMembershipFactory(organization=organization)
+    contracted = build(karakol, organization, staff)
+    report = contracted.reports[0]
+    fill(contracted, report)
+    report_services.report_submit(report=report, by=contracted.member)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    log_in(page, base, contracted.consultant.email)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{base}{report.get_absolute_url()}")
+    page.get_by_label("Comment on: Expenditure").fill("Attach the receipts for the supplies.")
+    page.get_by_role("button", name="Record the review").click()
+    decision = page.get_by_label("Ask for a revision")
+    expect(decision).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("form .is-invalid").first).to_be_focused()
+    expect(page.locator("form .is-invalid").first).to_be_in_viewport()
+    expect(page.get_by_label("Comment on: Expenditure")).to_have_value(
+        "Attach the receipts for the supplies."
+    )
+    assert MonitoringReport.objects.get(pk=report.pk).state == MonitoringReport.State.SUBMITTED

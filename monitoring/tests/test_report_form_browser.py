@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitoring.models import MonitoringReport
-from monitoring.tests.contracted_project import build
+from monitoring.services import reports as report_services
+from monitoring.tests.contracted_project import ContractedProject, build, fill
 from organizations.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -20,15 +21,21 @@ from ssp_portal.tests.browser import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_outcome_of_each_save_is_on_the_screen_at_360_px(page: Page, live_server):
-    base = live_server.url
+@pytest.fixture
+def contracted(page: Page, live_server) -> ContractedProject:
+    """Baldarga Tirek's project in Karakol, its reports to write; the browser reads English."""
     karakol = MunicipalityFactory(name="Karakol", code="KRK")
     staff = MunicipalityMembershipFactory(municipality=karakol).user
     organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
-    member = OrganizationMembershipFactory(organization=organization).user
-    report = build(karakol, organization, staff).reports[0]
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    log_in(page, base, member.email)
+    OrganizationMembershipFactory(organization=organization)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    return build(karakol, organization, staff)
+
+
+def test_the_outcome_of_each_save_is_on_the_screen_at_360_px(page: Page, live_server, contracted):
+    base = live_server.url
+    report = contracted.reports[0]
+    log_in(page, base, contracted.member.email)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{base}{report.get_absolute_url()}")
 
@@ -59,20 +66,11 @@ def test_the_outcome_of_each_save_is_on_the_screen_at_360_px(page: Page, live_se
     assert not MonitoringReport.objects.get(pk=report.pk).expenditures.exists()
 
 
-def test_a_review_without_a_decision_brings_the_decision_into_view(page: Page, live_server):
-    from monitoring.services import reports as report_services
-    from monitoring.tests.contracted_project import fill
-
+def test_a_review_without_a_decision_brings_the_decision_into_view(page: Page, live_server, contracted):
     base = live_server.url
-    karakol = MunicipalityFactory(name="Karakol", code="KRK")
-    staff = MunicipalityMembershipFactory(municipality=karakol).user
-    organization = OrganizationFactory(name="Baldarga Tirek", verified=True)
-    OrganizationMembershipFactory(organization=organization)
-    contracted = build(karakol, organization, staff)
     report = contracted.reports[0]
     fill(contracted, report)
     report_services.report_submit(report=report, by=contracted.member)
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
     log_in(page, base, contracted.consultant.email)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{base}{report.get_absolute_url()}")
